@@ -1,0 +1,67 @@
+export interface LineRange {
+  /** 1-based, inclusive. */
+  start: number;
+  end: number;
+}
+
+export type FileChange = 'added' | 'modified' | 'deleted' | 'renamed';
+
+export interface ChangedFile {
+  /** Path at head (for a deleted file: its path at base). */
+  path: string;
+  oldPath?: string;
+  change: FileChange;
+  /** Lines added or modified on the head side. */
+  addedRanges: LineRange[];
+  /** Lines removed on the base side. */
+  removedRanges: LineRange[];
+  binary: boolean;
+}
+
+export type SymbolKind = 'function' | 'method' | 'class';
+
+export interface ChangedSymbol {
+  file: string;
+  /** `name` for a top-level function/class, `Class.method` for a method. */
+  qualifiedName: string;
+  kind: SymbolKind;
+  change: 'added' | 'modified' | 'deleted';
+  /** Range of the symbol on head (on base for a deleted symbol). */
+  range: LineRange;
+  /** The definition's first line(s), e.g. `def apply_discount(price: float, pct: int) -> float`. */
+  signature: string;
+}
+
+export interface DiffSummary {
+  baseSha: string;
+  headSha: string;
+  /** `git merge-base base head`: the diff is `base...head`. */
+  mergeBaseSha: string;
+  files: ChangedFile[];
+  symbols: ChangedSymbol[];
+}
+
+/** A per-run checkout that no other run shares. Removed by `dispose()` when the run ends. */
+export interface Workspace {
+  /** Host path of the checkout (at head). */
+  dir: string;
+  baseSha: string;
+  headSha: string;
+  dispose(): Promise<void>;
+}
+
+/** Where a workspace comes from. Credentials reach git through the environment of the git process only. */
+export type WorkspaceSource =
+  | { kind: 'local'; repoPath: string; baseRef: string; headRef: string }
+  | { kind: 'remote'; cloneUrl: string; baseRef: string; headRef: string; token?: string };
+
+/** The port the pipeline sees; src/git/ (simple-git) implements it. */
+export interface GitPort {
+  prepareWorkspace(source: WorkspaceSource, runId: string): Promise<Workspace>;
+  /** `base...head` inside a workspace (or any checkout). */
+  diff(dir: string, baseRef: string, headRef: string): Promise<DiffSummary>;
+  /** Materialise the tree of `ref` into `destDir` (e.g. the base code, for fail-to-pass). */
+  exportTree(dir: string, ref: string, destDir: string): Promise<void>;
+  /** Read one file at a ref; undefined if it does not exist there. */
+  readFileAt(dir: string, ref: string, path: string): Promise<string | undefined>;
+}

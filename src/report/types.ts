@@ -1,0 +1,96 @@
+import type { LlmUsage } from '../llm/port.js';
+
+export const REPORT_SCHEMA_VERSION = 1;
+
+export type Verdict = 'accept' | 'flag' | 'reject' | 'error';
+
+/** A reason for a verdict: a stable code and plain words for the report. */
+export interface VerdictReason {
+  code: string;
+  text: string;
+  severity: 'reject' | 'flag' | 'info' | 'error';
+}
+
+export type FailureKind = 'assertion' | 'error' | 'import' | 'collection' | 'timeout';
+
+export interface LintFinding {
+  rule: string;
+  severity: 'high' | 'medium' | 'low';
+  message: string;
+  line?: number;
+}
+
+export interface TestSignals {
+  passes: { ok: boolean; failureKind?: FailureKind; message?: string } | null;
+  stability: { runs: number; passed: number; flaky: boolean } | null;
+  coverage: {
+    /** Changed lines (inside function bodies) this test executes, per file. */
+    changedLinesCovered: Record<string, number[]>;
+    coveredCount: number;
+    changedTotal: number;
+    /** Whether it covers changed lines the existing suite does not; null when unknown. */
+    addsOverSuite: boolean | null;
+  } | null;
+  mutation: {
+    killed: number;
+    killedByAssertion: number;
+    killedByCrash: number;
+    survived: number;
+    notReached: number;
+    total: number;
+  } | null;
+  failToPass: 'fail-to-pass' | 'pass-to-pass' | 'fail-both' | 'not-run' | null;
+  lint: LintFinding[];
+  judge: { relevant: boolean; votes: number; of: number; rationale?: string } | null;
+}
+
+export interface ReportTest {
+  /** `<file>::<name>` */
+  id: string;
+  file: string;
+  name: string;
+  verdict: Verdict;
+  reasons: VerdictReason[];
+  signals: TestSignals;
+  acIds: string[];
+  subtaskId?: string;
+  origin: 'generated' | 'provided';
+}
+
+export interface ReportAc {
+  id: string;
+  text: string;
+  status: 'verified' | 'flagged' | 'unverified';
+  tests: string[];
+}
+
+export interface StuckSubtask {
+  subtaskId: string;
+  target: string;
+  acIds: string[];
+  reasons: string[];
+}
+
+export interface Report {
+  schemaVersion: typeof REPORT_SCHEMA_VERSION;
+  run: {
+    id: string;
+    source: string;
+    baseSha: string;
+    headSha: string;
+    startedAt: string;
+    finishedAt: string;
+    tfactoryVersion: string;
+    prompts: Record<string, string>;
+    dryRun: boolean;
+  };
+  spec: { id: string; kind: string; path: string; contentHash: string; commitSha?: string } | null;
+  summary: { total: number; accepted: number; flagged: number; rejected: number; errors: number; stuck: number; acsVerified: number; acsTotal: number };
+  tests: ReportTest[];
+  acs: ReportAc[];
+  stuck: StuckSubtask[];
+  usage: LlmUsage & { provider: string; model: string };
+  timings: Record<string, number>;
+  /** Notes a reader should see (e.g. "mutation off by config"). */
+  notes: string[];
+}

@@ -1,0 +1,54 @@
+/** Where a spec was found (SPEC-FORMATS.md). */
+export type SpecKind = 'aifactory' | 'agent-os' | 'pr-body';
+
+/** Syntax an acceptance criterion was read from. */
+export type AcSyntax = 'tagged' | 'bullet' | 'gherkin' | 'ears' | 'checklist';
+
+export interface AcceptanceCriterion {
+  /** Stable id: the spec's own tag (`AC#1`) where it has one, else `AC#<n>` by order of appearance. */
+  id: string;
+  text: string;
+  syntax: AcSyntax;
+  /** File (repo-relative) and 1-based line the criterion was read from. */
+  source: { path: string; line: number };
+}
+
+export interface PlanSummary {
+  feature?: string;
+  workflowType?: string;
+  status?: string;
+  phases: Array<{ name: string; status?: string; subtasks: number }>;
+  filesToModify: string[];
+}
+
+/** The `tfactory` block of task_contract.json: where present it overrides inference. */
+export interface TaskContract {
+  lanes?: string[];
+  frameworks?: Record<string, string>;
+  coverageTarget?: number;
+  mutationScope?: string[];
+  acToCodeMap?: Record<string, string[]>;
+}
+
+export interface SpecSnapshot {
+  kind: SpecKind;
+  /** Spec id (folder name for AIFactory / Agent OS; `pr-<number>` for a PR description). */
+  id: string;
+  title: string;
+  /** Repo-relative path of the main spec file (or `PR #n description`). */
+  path: string;
+  /** Commit the spec was read at, where known. */
+  commitSha?: string;
+  /** sha256 of the spec text as read. */
+  contentHash: string;
+  acs: AcceptanceCriterion[];
+  plan?: PlanSummary;
+  contract?: TaskContract;
+}
+
+/** How the spec for a run was chosen, and what else was considered. */
+export interface SpecSelection {
+  spec: SpecSnapshot;
+  reason: 'explicit' | 'pr-body-trailer' | 'diff-touches' | 'branch-name' | 'only-spec' | 'pr-description';
+  candidates: string[];
+}
