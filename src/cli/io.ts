@@ -1,0 +1,27 @@
+/** What a CLI command writes to and reads from; tests pass their own. */
+export interface CliIo {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  /** True when stdout is a terminal (progress display) rather than a pipe (plain lines). */
+  isTty: boolean;
+}
+
+export function processIo(): CliIo {
+  return {
+    stdout: (t) => process.stdout.write(t),
+    stderr: (t) => process.stderr.write(t),
+    env: process.env,
+    cwd: process.cwd(),
+    isTty: Boolean(process.stdout.isTTY),
+  };
+}
+
+/** A command: parses its own argv (node:util parseArgs) and returns the exit code. */
+export type CommandRunner = (argv: string[], io: CliIo) => Promise<number>;
+
+export interface CommandEntry {
+  summary: string;
+  load: () => Promise<CommandRunner>;
+}

@@ -1,0 +1,42 @@
+import { describeError, isTfError } from '../errors.js';
+import { processIo, type CliIo, type CommandEntry } from './io.js';
+
+/**
+ * The `tfactory` command. Each command lives in ./commands/<name>.ts and exports `run`;
+ * this file only routes (DESIGN.md, habit 1). Add a command with one line below.
+ */
+export const COMMANDS: Record<string, CommandEntry> = {
+  // COMMANDS-START (one line per command)
+  // COMMANDS-END
+};
+
+export function usage(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((c) => c.length), 8);
+  const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`);
+  return ['Usage: tfactory <command> [options]', '', 'Commands:', ...lines, '', 'Run `tfactory <command> --help` for a command\'s options.', ''].join('\n');
+}
+
+export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    io.stdout(usage());
+    return name ? 0 : 2;
+  }
+  if (name === '--version' || name === '-v') {
+    const { TFACTORY_VERSION } = await import('../version.js');
+    io.stdout(`${TFACTORY_VERSION}\n`);
+    return 0;
+  }
+  const entry = COMMANDS[name];
+  if (!entry) {
+    io.stderr(`tfactory: unknown command '${name}'\n\n${usage()}`);
+    return 2;
+  }
+  try {
+    const run = await entry.load();
+    return await run(rest, io);
+  } catch (err) {
+    io.stderr(`tfactory ${name}: ${describeError(err)}\n`);
+    return isTfError(err, 'USAGE') ? 2 : 1;
+  }
+}
