@@ -20,3 +20,80 @@ export interface LanguageProfile {
   /** Changed files (repo-relative) that this profile covers. */
   files: string[];
 }
+
+/* ------------------------------------------------------------------------------------------------
+ * Evaluation runtime contract: what a language's in-sandbox engine takes and gives back.
+ * The evaluate stage writes candidate test files into the run's own copy of the checkout (on the
+ * host, before it is mounted read-only), opens ONE sandbox session, and calls `evaluate` once.
+ * ---------------------------------------------------------------------------------------------- */
+
+export interface RuntimeInput {
+  /** Repo-relative root of the project (where pytest / vitest runs). */
+  projectRoot: string;
+  /** Repo-relative candidate test files to grade; every test function in them is a candidate. */
+  candidateFiles: string[];
+  /** Existing test files of the project (for "adds coverage over the suite"); may be empty. */
+  suiteFiles: string[];
+  /** Changed line ranges on head, repo-relative path → ranges; only source files under test. */
+  changedRanges: Record<string, Array<{ start: number; end: number }>>;
+  stabilityRuns: number;
+  seed: number;
+  perTestTimeoutMs: number;
+  mutation: boolean;
+  maxMutants: number;
+  /** Container path of the base tree (same layout), for fail-to-pass; absent to skip. */
+  baseDir?: string;
+}
+
+export type RunOutcome = 'passed' | 'failed' | 'error' | 'timeout' | 'skipped';
+
+export interface RuntimeRun {
+  outcome: RunOutcome;
+  /** assertion: a failed check on a value; error: any other exception; import/collection: never reached the test body. */
+  failureKind?: 'assertion' | 'error' | 'import' | 'collection' | 'timeout';
+  message?: string;
+  durationMs: number;
+}
+
+export interface RuntimeMutant {
+  id: string;
+  file: string;
+  line: number;
+  operator: string;
+  /** e.g. `a < b` → `a <= b`. */
+  description: string;
+  /** Ids of candidate tests that executed the mutated line on head. */
+  coveredBy: string[];
+}
+
+export interface RuntimeTest {
+  /** `<file>::<name>` where name includes a class prefix (`TestX::test_y`) when there is one. */
+  id: string;
+  file: string;
+  name: string;
+  runs: RuntimeRun[];
+  /** Changed lines this test executes (function-body lines only), repo-relative path → lines. */
+  coveredChanged: Record<string, number[]>;
+  mutants: {
+    killed: Array<{ mutant: string; by: 'assertion' | 'crash' | 'timeout' }>;
+    survived: string[];
+    notReached: string[];
+  };
+  /** Outcome against the base code, when baseDir was given. */
+  onBase?: RuntimeRun;
+}
+
+export interface RuntimeResult {
+  tests: RuntimeTest[];
+  mutants: RuntimeMutant[];
+  /** Changed lines the existing suite already executes. */
+  suiteCoveredChanged: Record<string, number[]>;
+  /** Changed lines that are executable function-body lines (the denominator for coverage). */
+  changedExecutable: Record<string, number[]>;
+  /** Number of test executions (a test run once, a stability rerun, a mutant run...). */
+  executions: number;
+  /** Sum of the wall time of the executions that were strictly necessary (one pass per test). */
+  necessaryMs: number;
+  /** Infrastructure problems (collection of the whole file failed, engine crash): never accepted. */
+  errors: string[];
+}
