@@ -1,0 +1,114 @@
+import type { TestSignals, Verdict, VerdictReason, LintFinding } from '../../../report/types.js';
+
+/**
+ * The verdict rules (README "Verdict rules"). Pure: signals in, verdict and plain-word reasons out.
+ *
+ * Reject: fails or errors on head; times out; flaky; hallucinated; no value assertion; tautology;
+ *         covers none of the changed lines; kills no mutant while mutants exist on the lines it covers;
+ *         a high-severity lint finding (unseeded randomness, real clock, network, secrets).
+ * Flag:   every kill is a crash (the test notices the code blew up, not a wrong value);
+ *         no mutant could be made on the lines it covers; a medium lint finding; the judge dissents.
+ * Error:  an infrastructure failure kept us from grading it. Never an accept.
+ * Accept: otherwise.
+ */
+export interface VerdictInput {
+  signals: TestSignals;
+  /** Findings of the static checks for this test function (lint, assertions, tautology, hallucination). */
+  findings: LintFinding[];
+  /** Infrastructure problems that concern this test (its file could not be graded, engine crash…). */
+  infraErrors: string[];
+  /** Whether mutation testing was on for this run. */
+  mutationEnabled: boolean;
+}
+
+export interface VerdictOutput {
+  verdict: Verdict;
+  reasons: VerdictReason[];
+}
+
+const HALLUCINATION_RULES = new Set(['hallucinated-import', 'hallucinated-name', 'hallucination']);
+
+function reason(severity: VerdictReason['severity'], code: string, text: string): VerdictReason {
+  return { code, text, severity };
+}
+
+function failureReason(s: TestSignals): VerdictReason | undefined {
+  const p = s.passes;
+  if (!p || p.ok) return undefined;
+  const msg = p.message ? `: ${p.message.split('\n')[0]?.slice(0, 200)}` : '';
+  switch (p.failureKind) {
+    case 'timeout':
+      return reason('reject', 'timeout', 'It did not finish within the time limit on the PR code and was killed.');
+    case 'import':
+    case 'collection':
+      return reason('reject', 'does-not-load', `It cannot even be loaded on the PR code${msg}.`);
+    case 'assertion':
+      return reason('reject', 'fails-on-head', `It fails on the PR code: its expectation does not hold${msg}.`);
+    default:
+      return reason('reject', 'errors-on-head', `It raises an error on the PR code${msg}.`);
+  }
+}
+
+function lintReasons(findings: LintFinding[]): VerdictReason[] {
+  const out: VerdictReason[] = [];
+  for (const f of findings) {
+    const where = f.line ? ` (line ${f.line})` : '';
+    if (HALLUCINATION_RULES.has(f.rule)) {
+      out.push(reason('reject', 'hallucinated', `It uses something that does not exist in the project: ${f.message}${where}.`));
+    } else if (f.rule === 'no-assertion') {
+      out.push(reason('reject', 'no-assertion', `It checks no value at all, so it cannot catch a wrong result${where}.`));
+    } else if (f.rule === 'tautology') {
+      out.push(reason('reject', 'tautology', `Its expected value is computed by the code under test itself, so it can never fail${where}.`));
+    } else if (f.severity === 'high') {
+      out.push(reason('reject', `lint:${f.rule}`, `${f.message}${where}.`));
+    } else if (f.severity === 'medium') {
+      out.push(reason('flag', `lint:${f.rule}`, `${f.message}${where}.`));
+    }
+  }
+  return out;
+}
+
+function coverageAndMutationReasons(s: TestSignals, mutationEnabled: boolean): VerdictReason[] {
+  const out: VerdictReason[] = [];
+  if (s.coverage && s.coverage.changedTotal > 0 && s.coverage.coveredCount === 0) {
+    out.push(reason('reject', 'covers-no-changed-line', 'It does not execute any of the changed lines, so it says nothing about this change.'));
+    return out;
+  }
+  if (!mutationEnabled) return out;
+  const m = s.mutation;
+  if (!m) return out;
+  const onItsLines = m.killed + m.survived;
+  if (onItsLines === 0) {
+    out.push(reason('flag', 'no-mutants', 'No mutant could be made on the changed lines it runs, so its strength could not be measured.'));
+  } else if (m.killed === 0) {
+    out.push(reason('reject', 'kills-no-mutant',
+      `All ${m.survived} deliberate bug${m.survived === 1 ? '' : 's'} planted in the changed lines it runs went unnoticed: it would not catch a real one.`));
+  } else if (m.killedByAssertion === 0) {
+    out.push(reason('flag', 'kills-only-by-crash',
+      `It noticed ${m.killed} planted bug${m.killed === 1 ? '' : 's'} only because the code crashed, never by checking a computed value.`));
+  }
+  return out;
+}
+
+export function decideVerdict(input: VerdictInput): VerdictOutput {
+  const { signals: s } = input;
+  if (input.infraErrors.length > 0) {
+    return { verdict: 'error', reasons: input.infraErrors.map((e) => reason('error', 'infrastructure', `It could not be graded: ${e}`)) };
+  }
+  const reasons: VerdictReason[] = [];
+  const failed = failureReason(s);
+  if (failed) reasons.push(failed);
+  if (!failed && s.stability?.flaky) {
+    reasons.push(reason('reject', 'flaky', `It is unstable: it passed ${s.stability.passed} of ${s.stability.runs} identical runs.`));
+  }
+  reasons.push(...lintReasons(input.findings));
+  if (!failed) reasons.push(...coverageAndMutationReasons(s, input.mutationEnabled));
+  if (s.judge && !s.judge.relevant) {
+    reasons.push(reason('flag', 'judge-dissents', `The relevance judge doubts it tests the acceptance criteria (${s.judge.votes} of ${s.judge.of} votes for)${s.judge.rationale ? `: ${s.judge.rationale}` : ''}.`));
+  }
+  if (s.failToPass === 'fail-to-pass') {
+    reasons.push(reason('info', 'fail-to-pass', 'It fails on the base code and passes on the PR: it checks the change itself.'));
+  }
+  const verdict: Verdict = reasons.some((r) => r.severity === 'reject') ? 'reject' : reasons.some((r) => r.severity === 'flag') ? 'flag' : 'accept';
+  return { verdict, reasons };
+}

@@ -1,0 +1,41 @@
+import type { ReportTest } from '../../../report/types.js';
+
+/** Strip comments and fold whitespace, so that two copies of a test differing only in those compare equal. */
+export function normaliseSource(source: string, language: 'python' | 'typescript' | 'javascript'): string {
+  let s = source;
+  if (language === 'python') {
+    s = s.replace(/^\s*#.*$/gm, '').replace(/\s+#[^'"\n]*$/gm, '');
+  } else {
+    s = s.replace(/\/\*[\s\S]*?\*\//g, '').replace(/(^|[^:])\/\/.*$/gm, '$1');
+  }
+  return s.replace(/\s+/g, ' ').trim();
+}
+
+export interface DedupInput {
+  test: ReportTest;
+  /** The test function's source text. */
+  source: string;
+  language: 'python' | 'typescript' | 'javascript';
+}
+
+/**
+ * Keeps the first of each group of identical tests (byte-identical, or identical after normalising
+ * whitespace and comments, ignoring the test's own name). The others are returned as duplicates.
+ */
+export function dedupTests(items: DedupInput[]): { kept: DedupInput[]; duplicates: Array<{ item: DedupInput; of: string }> } {
+  const seen = new Map<string, string>();
+  const kept: DedupInput[] = [];
+  const duplicates: Array<{ item: DedupInput; of: string }> = [];
+  for (const item of items) {
+    const body = normaliseSource(item.source, item.language).split(item.test.name.split(/::| > /).pop() ?? item.test.name).join('<name>');
+    const key = `${item.language}\u0000${body}`;
+    const first = seen.get(key);
+    if (first !== undefined && body.length > 0) {
+      duplicates.push({ item, of: first });
+    } else {
+      seen.set(key, item.test.id);
+      kept.push(item);
+    }
+  }
+  return { kept, duplicates };
+}

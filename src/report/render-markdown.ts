@@ -1,0 +1,84 @@
+import type { Report, ReportTest, Verdict } from './types.js';
+
+const ICON: Record<Verdict, string> = { accept: '✅', flag: '⚠️', reject: '❌', error: '💥' };
+const AC_ICON = { verified: '✅', flagged: '⚠️', unverified: '⬜' } as const;
+
+function escapeCell(text: string): string {
+  return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+}
+
+function mutationCell(t: ReportTest): string {
+  const m = t.signals.mutation;
+  if (!m) return '–';
+  return `${m.killed}/${m.killed + m.survived}${m.killedByCrash > 0 ? ` (${m.killedByCrash} by crash)` : ''}`;
+}
+
+function coverageCell(t: ReportTest): string {
+  const c = t.signals.coverage;
+  return c ? `${c.coveredCount}/${c.changedTotal}` : '–';
+}
+
+function testSection(title: string, tests: ReportTest[], open: boolean): string[] {
+  if (tests.length === 0) return [];
+  const lines = [`### ${title} (${tests.length})`, ''];
+  for (const t of tests) {
+    const acs = t.acIds.length > 0 ? ` — ${t.acIds.join(', ')}` : '';
+    const ftp = t.signals.failToPass === 'fail-to-pass' ? ' · fails on base, passes on PR' : '';
+    lines.push(`<details${open ? ' open' : ''}><summary>${ICON[t.verdict]} <code>${t.id}</code>${acs}</summary>`, '');
+    for (const r of t.reasons) lines.push(`- ${r.text}`);
+    if (t.reasons.length === 0) lines.push('- Passes, is stable, and catches planted bugs in the changed code.');
+    lines.push('', `Mutants killed: ${mutationCell(t)} · changed lines covered: ${coverageCell(t)}${ftp}`, '', '</details>', '');
+  }
+  return lines;
+}
+
+/** report.md: summary table, AC ledger, then accepted / flagged / rejected sections with reasons. */
+export function renderMarkdown(report: Report): string {
+  const s = report.summary;
+  const out: string[] = [];
+  out.push(`## TFactory report${report.spec ? ` — \`${report.spec.id}\`` : ''}`, '');
+  if (report.run.dryRun) out.push('> Dry run: nothing was committed.', '');
+  out.push(
+    '| Accepted | Flagged | Rejected | Errors | Stuck | ACs verified |',
+    '| ---: | ---: | ---: | ---: | ---: | ---: |',
+    `| ${s.accepted} | ${s.flagged} | ${s.rejected} | ${s.errors} | ${s.stuck} | ${s.acsVerified}/${s.acsTotal} |`,
+    '',
+  );
+  if (report.acs.length > 0) {
+    out.push(`### Acceptance criteria — verified ${s.acsVerified}/${s.acsTotal}`, '', '| AC | Status | Criterion | Tests |', '| --- | --- | --- | --- |');
+    for (const ac of report.acs) {
+      const tests = ac.tests.map((t) => `\`${escapeCell(t)}\``).join('<br>') || '–';
+      out.push(`| ${ac.id} | ${AC_ICON[ac.status]} ${ac.status} | ${escapeCell(ac.text)} | ${tests} |`);
+    }
+    out.push('');
+  }
+  out.push(...testSection('Accepted', report.tests.filter((t) => t.verdict === 'accept'), false));
+  out.push(...testSection('Flagged', report.tests.filter((t) => t.verdict === 'flag'), true));
+  out.push(...testSection('Rejected', report.tests.filter((t) => t.verdict === 'reject'), false));
+  out.push(...testSection('Could not be graded', report.tests.filter((t) => t.verdict === 'error'), true));
+  if (report.stuck.length > 0) {
+    out.push(`### Stuck subtasks (${report.stuck.length})`, '', 'No acceptable test could be written for these; nothing was committed for them.', '');
+    for (const st of report.stuck) out.push(`- \`${st.target}\` (${st.acIds.join(', ') || 'no AC'}): ${st.reasons.join('; ')}`);
+    out.push('');
+  }
+  if (report.notes.length > 0) {
+    out.push('### Notes', '');
+    for (const n of report.notes) out.push(`- ${n}`);
+    out.push('');
+  }
+  const u = report.usage;
+  const timing = Object.entries(report.timings).map(([k, v]) => `${k} ${(v / 1000).toFixed(1)}s`).join(' · ');
+  out.push(
+    '<details><summary>Run details</summary>',
+    '',
+    `- Run \`${report.run.id}\` on \`${report.run.headSha.slice(0, 12)}\` (base \`${report.run.baseSha.slice(0, 12)}\`), TFactory ${report.run.tfactoryVersion}`,
+    ...(report.spec ? [`- Spec: \`${report.spec.path}\` (${report.spec.kind}, sha256 ${report.spec.contentHash.slice(0, 12)})`] : []),
+    `- Model: ${u.provider}/${u.model} · ${u.calls} calls · ${u.inputTokens} in / ${u.outputTokens} out tokens · cache ${u.cacheReadTokens} read / ${u.cacheWriteTokens} written · $${u.costUsd.toFixed(4)}`,
+    ...(Object.keys(report.run.prompts).length > 0 ? [`- Prompts: ${Object.entries(report.run.prompts).map(([k, v]) => `${k}@${v}`).join(', ')}`] : []),
+    ...(timing ? [`- Timings: ${timing}`] : []),
+    '',
+    '</details>',
+    '',
+  );
+  return out.join('\n');
+}

@@ -1,0 +1,63 @@
+import { z } from 'zod';
+import { REPORT_SCHEMA_VERSION, type Report } from './types.js';
+
+/** The published schema of report.json (schema/report.schema.json is generated from it). */
+const reason = z.object({ code: z.string(), text: z.string(), severity: z.enum(['reject', 'flag', 'info', 'error']) });
+const lint = z.object({ rule: z.string(), severity: z.enum(['high', 'medium', 'low']), message: z.string(), line: z.number().int().optional() });
+
+const signals = z.object({
+  passes: z.object({ ok: z.boolean(), failureKind: z.enum(['assertion', 'error', 'import', 'collection', 'timeout']).optional(), message: z.string().optional() }).nullable(),
+  stability: z.object({ runs: z.number().int(), passed: z.number().int(), flaky: z.boolean() }).nullable(),
+  coverage: z.object({
+    changedLinesCovered: z.record(z.string(), z.array(z.number().int())),
+    coveredCount: z.number().int(),
+    changedTotal: z.number().int(),
+    addsOverSuite: z.boolean().nullable(),
+  }).nullable(),
+  mutation: z.object({
+    killed: z.number().int(), killedByAssertion: z.number().int(), killedByCrash: z.number().int(),
+    survived: z.number().int(), notReached: z.number().int(), total: z.number().int(),
+  }).nullable(),
+  failToPass: z.enum(['fail-to-pass', 'pass-to-pass', 'fail-both', 'not-run']).nullable(),
+  lint: z.array(lint),
+  judge: z.object({ relevant: z.boolean(), votes: z.number().int(), of: z.number().int(), rationale: z.string().optional() }).nullable(),
+});
+
+export const reportSchema = z.object({
+  schemaVersion: z.literal(REPORT_SCHEMA_VERSION),
+  run: z.object({
+    id: z.string(), source: z.string(), baseSha: z.string(), headSha: z.string(),
+    startedAt: z.string(), finishedAt: z.string(), tfactoryVersion: z.string(),
+    prompts: z.record(z.string(), z.string()), dryRun: z.boolean(),
+  }),
+  spec: z.object({ id: z.string(), kind: z.string(), path: z.string(), contentHash: z.string(), commitSha: z.string().optional() }).nullable(),
+  summary: z.object({
+    total: z.number().int(), accepted: z.number().int(), flagged: z.number().int(), rejected: z.number().int(),
+    errors: z.number().int(), stuck: z.number().int(), acsVerified: z.number().int(), acsTotal: z.number().int(),
+  }),
+  tests: z.array(z.object({
+    id: z.string(), file: z.string(), name: z.string(), verdict: z.enum(['accept', 'flag', 'reject', 'error']),
+    reasons: z.array(reason), signals, acIds: z.array(z.string()), subtaskId: z.string().optional(),
+    origin: z.enum(['generated', 'provided']),
+  })),
+  acs: z.array(z.object({ id: z.string(), text: z.string(), status: z.enum(['verified', 'flagged', 'unverified']), tests: z.array(z.string()) })),
+  stuck: z.array(z.object({ subtaskId: z.string(), target: z.string(), acIds: z.array(z.string()), reasons: z.array(z.string()) })),
+  usage: z.object({
+    provider: z.string(), model: z.string(), calls: z.number().int(), inputTokens: z.number().int(), outputTokens: z.number().int(),
+    cacheWriteTokens: z.number().int(), cacheReadTokens: z.number().int(), costUsd: z.number(),
+  }),
+  timings: z.record(z.string(), z.number()),
+  notes: z.array(z.string()),
+});
+
+export function validateReport(value: unknown): Report {
+  return reportSchema.parse(value) as Report;
+}
+
+export function reportJsonSchema(): Record<string, unknown> {
+  return {
+    $id: 'https://github.com/tfactory/tfactory/schema/report.schema.json',
+    title: 'TFactory report',
+    ...z.toJSONSchema(reportSchema),
+  };
+}

@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { dedupTests, normaliseSource } from '../../../src/pipeline/stages/triage/dedup.js';
+import { rankTests } from '../../../src/pipeline/stages/triage/rank.js';
+import { reportTest, sampleReport, signals } from '../../fakes/sample-report.js';
+
+describe('triage', () => {
+  it('dedups byte-identical tests and copies that differ only in whitespace, comments and name', () => {
+    const a = reportTest('test_a');
+    const b = reportTest('test_b');
+    const c = reportTest('test_c');
+    const { kept, duplicates } = dedupTests([
+      { test: a, source: 'def test_a():\n    assert f(1) == 2\n', language: 'python' },
+      { test: b, source: 'def test_b():\n    # same check\n    assert f(1)  ==  2\n', language: 'python' },
+      { test: c, source: 'def test_c():\n    assert f(1) == 3\n', language: 'python' },
+    ]);
+    expect(kept.map((k) => k.test.name)).toEqual(['test_a', 'test_c']);
+    expect(duplicates).toHaveLength(1);
+    expect(duplicates[0]?.of).toBe(a.id);
+  });
+
+  it('normalises TypeScript comments but keeps URLs in strings', () => {
+    expect(normaliseSource('it("x", () => { // hi\n  expect(f("http://a")).toBe(1) /* c */ })', 'typescript'))
+      .toBe('it("x", () => { expect(f("http://a")).toBe(1) })');
+  });
+
+  it('ranks accept before flag, then by mutants killed, then by lines covered', () => {
+    const ranked = rankTests([
+      reportTest('r', { verdict: 'reject' }),
+      reportTest('f', { verdict: 'flag' }),
+      reportTest('a_weak', { signals: signals({ mutation: { killed: 1, killedByAssertion: 1, killedByCrash: 0, survived: 3, notReached: 0, total: 4 } }) }),
+      reportTest('a_strong', { signals: signals({ mutation: { killed: 4, killedByAssertion: 4, killedByCrash: 0, survived: 0, notReached: 0, total: 4 } }) }),
+    ]);
+    expect(ranked.map((t) => t.name)).toEqual(['a_strong', 'a_weak', 'f', 'r']);
+  });
+
+  it('builds the AC ledger and the summary', () => {
+    const r = sampleReport();
+    expect(r.summary).toMatchObject({ total: 3, accepted: 1, flagged: 1, rejected: 1, stuck: 1, acsVerified: 1, acsTotal: 3 });
+    expect(r.acs.map((a) => [a.id, a.status])).toEqual([['AC#1', 'verified'], ['AC#2', 'flagged'], ['AC#3', 'unverified']]);
+  });
+});
