@@ -52,12 +52,12 @@ export function sampleReport() {
       signals: signals({ mutation: { killed: 0, killedByAssertion: 0, killedByCrash: 0, survived: 5, notReached: 2, total: 7 } }),
     }),
   ];
-  const sources = new Map(tests.map((t, i) => [t.id, `def ${t.name}():\n    assert compute(${i}) == ${i * 10}\n`]));
+  const sources = Object.fromEntries(tests.map((t, i) => [t.id, `def ${t.name}():\n    assert compute(${i}) == ${i * 10}\n`]));
   return triage({
     runId: 'run_01HX', source: 'acme/shop#42', baseSha: 'a'.repeat(40), headSha: 'b'.repeat(40),
     startedAt: '2026-11-24T10:00:00.000Z', dryRun: false,
     spec: { kind: 'aifactory', id: 'discounts', title: 'Discounts', path: '.aifactory/specs/discounts/spec.md', contentHash: 'c'.repeat(64), acs: SAMPLE_ACS },
-    acs: SAMPLE_ACS, tests, sources, languages: new Map(), stuck: [{ subtaskId: 'S4', target: 'src/pricing.py::parse_code', acIds: ['AC#3'], reasons: ['hallucinated import pricing.normalize_code (twice)'] }],
+    acs: SAMPLE_ACS, tests, sources, languages: {}, stuck: [{ subtaskId: 'S4', target: 'src/pricing.py::parse_code', acIds: ['AC#3'], reasons: ['hallucinated import pricing.normalize_code (twice)'] }],
     usage: { ...ZERO_USAGE, calls: 5, inputTokens: 12000, outputTokens: 3000, cacheReadTokens: 8000, cacheWriteTokens: 2000, costUsd: 0.0912, provider: 'anthropic', model: 'claude-sonnet-4-5' },
     prompts: { planner: '1.0.0', generator: '1.0.0' }, timings: { ingest: 1200, evaluate: 45000 }, notes: [],
     now: () => new Date('2026-11-24T10:05:00.000Z'),

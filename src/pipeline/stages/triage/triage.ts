@@ -17,8 +17,8 @@ export interface TriageInput {
   acs: AcceptanceCriterion[];
   tests: ReportTest[];
   /** Test id → its function source, for dedup. */
-  sources: Map<string, string>;
-  languages: Map<string, 'python' | 'typescript' | 'javascript'>;
+  sources: Record<string, string>;
+  languages: Record<string, 'python' | 'typescript' | 'javascript'>;
   stuck: StuckSubtask[];
   usage: LlmUsage & { provider: string; model: string };
   prompts: Record<string, string>;
@@ -31,8 +31,8 @@ export interface TriageInput {
 export function triage(input: TriageInput): Report {
   const items = input.tests.map((test) => ({
     test,
-    source: input.sources.get(test.id) ?? '',
-    language: input.languages.get(test.id) ?? 'python',
+    source: input.sources[test.id] ?? '',
+    language: input.languages[test.id] ?? 'python',
   }));
   const { kept, duplicates } = dedupTests(items.filter((i) => i.source.length > 0));
   const withoutSource = items.filter((i) => i.source.length === 0).map((i) => i.test);

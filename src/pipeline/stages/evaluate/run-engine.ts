@@ -1,0 +1,91 @@
+import { mkdtemp, rm, writeFile, chmod } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { TfError } from '../../../errors.js';
+import type { LanguageProfile, RuntimeInput, RuntimeResult } from '../../../languages/types.js';
+import { parseRuntimeResult } from '../../../languages/runtime-result.js';
+import { pythonRuntimeDir } from '../../../languages/python/runtime-path.js';
+import { tsRuntimeDir } from '../../../languages/typescript/runtime-path.js';
+import type { ExecResult, ExtraMount, SandboxPort } from '../../../sandbox/port.js';
+import { SANDBOX_PATHS } from '../../../sandbox/port.js';
+import { PACKAGE_ROOT } from '../../../version.js';
+
+const INPUT_DIR = `${SANDBOX_PATHS.tools}/input`;
+const RUNTIME_DIR = `${SANDBOX_PATHS.tools}/runtime`;
+export const BASE_MOUNT = '/base';
+
+export interface EngineRunInput {
+  sandbox: SandboxPort;
+  image: string;
+  profile: LanguageProfile;
+  headDir: string;
+  baseDir?: string;
+  /** Prepared dependencies to mount at SANDBOX_PATHS.deps. */
+  depsDir?: string;
+  input: Omit<RuntimeInput, 'baseDir'>;
+  timeoutMs: number;
+  runId: string;
+  signal?: AbortSignal;
+}
+
+export interface EngineRunOutput {
+  result: RuntimeResult;
+  exec: ExecResult;
+}
+
+function engineCommand(profile: LanguageProfile): string[] {
+  const io = ['--input', `${INPUT_DIR}/input.json`, '--output', `${SANDBOX_PATHS.scratch}/result.json`];
+  return profile.language === 'python'
+    ? ['python3', `${RUNTIME_DIR}/evaluate.py`, ...io]
+    : ['node', `${RUNTIME_DIR}/evaluate.mjs`, ...io];
+}
+
+function engineMounts(profile: LanguageProfile, inputDir: string, baseDir?: string, depsDir?: string): ExtraMount[] {
+  const mounts: ExtraMount[] = [
+    { hostPath: profile.language === 'python' ? pythonRuntimeDir() : tsRuntimeDir(), containerPath: RUNTIME_DIR, readOnly: true },
+    { hostPath: inputDir, containerPath: INPUT_DIR, readOnly: true },
+  ];
+  if (profile.language !== 'python') {
+    mounts.push({ hostPath: join(PACKAGE_ROOT, 'node_modules', 'typescript'), containerPath: `${SANDBOX_PATHS.tools}/node_modules/typescript`, readOnly: true });
+  }
+  if (baseDir) mounts.push({ hostPath: baseDir, containerPath: BASE_MOUNT, readOnly: true });
+  if (depsDir) mounts.push({ hostPath: depsDir, containerPath: SANDBOX_PATHS.deps, readOnly: true });
+  return mounts;
+}
+
+/**
+ * Runs a language's evaluation engine once, in ONE sandbox container, over every candidate of that
+ * project: head runs, stability reruns, per-test coverage, mutants and the base run all happen inside.
+ */
+export async function runEngine(opts: EngineRunInput): Promise<EngineRunOutput> {
+  const inputDir = await mkdtemp(join(tmpdir(), 'tfactory-input-'));
+  try {
+    await chmod(inputDir, 0o755);
+    const input: RuntimeInput = { ...opts.input, ...(opts.baseDir ? { baseDir: BASE_MOUNT } : {}) };
+    await writeFile(join(inputDir, 'input.json'), JSON.stringify(input));
+    const exec = await opts.sandbox.run(
+      {
+        image: opts.image,
+        workspace: opts.headDir,
+        mounts: engineMounts(opts.profile, inputDir, opts.baseDir, opts.depsDir),
+        limits: { timeoutMs: opts.timeoutMs },
+        labels: { 'tfactory.run': opts.runId, 'tfactory.purpose': 'evaluate' },
+      },
+      {
+        cmd: engineCommand(opts.profile),
+        env: { PYTHONDONTWRITEBYTECODE: '1', PYTHONHASHSEED: String(opts.input.seed), CI: 'true', NODE_OPTIONS: '--max-old-space-size=768' },
+        timeoutMs: opts.timeoutMs,
+      },
+      opts.signal,
+    );
+    const file = exec.files.find((f) => f.path === 'result.json');
+    if (!file) {
+      throw new TfError('SANDBOX_FAILED', `the ${opts.profile.language} evaluation engine ended without a result (${exec.endReason}, exit ${exec.exitCode ?? 'none'})`, {
+        details: { exitCode: exec.exitCode, endReason: exec.endReason, stderr: exec.stderr.slice(-4000), stdout: exec.stdout.slice(-2000) },
+      });
+    }
+    return { result: parseRuntimeResult(file.content.toString('utf8')), exec };
+  } finally {
+    await rm(inputDir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,49 @@
+import type { TriageStage } from '../types.js';
+import { triage } from './triage.js';
+import { loadPrompt } from '../../../llm/prompts.js';
+
+function sourceLabel(run: Parameters<TriageStage>[0]['run']): string {
+  const s = run.request.source;
+  return s.kind === 'github' ? `${s.owner}/${s.repo}#${s.pullNumber}` : `${s.repoPath} (${s.baseRef}...${s.headRef})`;
+}
+
+function promptVersions(usedModel: boolean): Record<string, string> {
+  if (!usedModel) return {};
+  const out: Record<string, string> = {};
+  for (const name of ['planner', 'generator', 'judge', 'repair']) {
+    try {
+      out[name] = loadPrompt(name).version;
+    } catch {
+      // A missing prompt file is reported where it is used; the report lists what exists.
+    }
+  }
+  return out;
+}
+
+/** 5. triage: dedup, rank and assemble the report from what evaluate measured. */
+export function createTriageStage(): TriageStage {
+  return async (ctx, input) => {
+    const { ingest, evaluated, generated } = input;
+    const llm = ctx.ports.llm;
+    const notes = [...evaluated.notes];
+    if (ingest.spec.spec.acs.length === 0) notes.push('The spec holds no acceptance criteria that TFactory could read.');
+    return triage({
+      runId: ctx.run.id,
+      source: sourceLabel(ctx.run),
+      baseSha: ingest.baseSha,
+      headSha: ingest.headSha,
+      startedAt: input.startedAt,
+      dryRun: ctx.run.request.options.dryRun === true,
+      spec: ingest.spec.spec,
+      acs: ingest.spec.spec.acs,
+      tests: evaluated.tests,
+      sources: evaluated.sources,
+      languages: evaluated.languages,
+      stuck: generated.stuck,
+      usage: { ...input.usage, provider: llm?.provider ?? 'none', model: llm?.model ?? 'none' },
+      prompts: promptVersions(input.usage.calls > 0),
+      timings: input.timings,
+      notes,
+    });
+  };
+}
