@@ -19,6 +19,9 @@ export type RunSource =
       headRef: string;
       baseRef: string;
       headSha: string;
+      /** PR title and description at trigger time (spec selection reads trailers from it). */
+      prTitle?: string;
+      prBody?: string;
     }
   | { kind: 'local'; repoPath: string; baseRef: string; headRef: string };
 
@@ -32,6 +35,25 @@ export interface RunOptions {
   commit?: boolean;
   /** `anthropic`, `openai`, or `replay:<file>`. */
   llm?: string;
+  /**
+   * Evaluate-only runs: test files to grade instead of generating (plan and generate are skipped).
+   * `path` is repo-relative; `content` is given when the file is not in the checkout at head.
+   */
+  provided?: Array<{ path: string; content?: string }>;
+  /** Evaluation settings (repo config or CLI flags); defaults apply where absent. */
+  evaluation?: {
+    stabilityRuns?: number;
+    mutation?: boolean;
+    maxMutants?: number;
+    perTestTimeoutMs?: number;
+    failToPass?: boolean;
+    /** The LLM relevance judge (off with --no-llm). */
+    judge?: boolean;
+  };
+  /** Cap on the number of tests planned / committed. */
+  maxTests?: number;
+  /** Also commit flagged tests (repo config `commitFlagged`). */
+  commitFlagged?: boolean;
 }
 
 export interface RunRequest {
@@ -51,6 +73,8 @@ export interface StageRecord {
   error?: { code: string; message: string };
   /** Progress within the stage, e.g. tests done out of total. */
   progress?: { done: number; total: number };
+  /** Why a stage was skipped (`dry run`, `evaluate-only run`), or was reset by a resume. */
+  note?: string;
 }
 
 export interface Run {
@@ -67,6 +91,11 @@ export interface Run {
   resumes: number;
   createdAt: string;
   updatedAt: string;
+  /** When a worker first picked the run up, and when it reached a final status. */
+  startedAt?: string;
+  finishedAt?: string;
+  /** For a superseded run: the newer run of the same subject. */
+  supersededBy?: string;
 }
 
 export type RunEvent =
