@@ -1,0 +1,146 @@
+import { isTfError } from '../errors.js';
+import { addUsage, type LlmPort, type LlmRequest, type LlmUsage } from '../llm/port.js';
+import type { ExecutorContext, RunExecutor } from '../runs/executor.js';
+import type { Run, StageName } from '../runs/types.js';
+import type { GenerateResult, IngestResult, Ports, StageContext, TestPlan } from './types.js';
+import type { PreparedIngest, Stages } from './stages/types.js';
+
+export interface PipelineDeps {
+  stages: Stages;
+  /** The ports of one run (the model and the publisher depend on its options and installation). */
+  ports(run: Run, signal: AbortSignal): Promise<Ports>;
+}
+
+/**
+ * The pipeline, as the run service's executor (DESIGN.md, habit 2). Each stage's output is kept
+ * in the run store, so a resumed run skips the stages a previous attempt finished.
+ */
+export function runPipeline(deps: PipelineDeps): RunExecutor {
+  return async (run, exec) => {
+    const { stages } = deps;
+    const options = run.request.options;
+    const provided = options.provided ?? [];
+    const evaluateOnly = provided.length > 0 || options.noLlm === true;
+    const step = createStepper(run, exec, await deps.ports(run, exec.signal));
+
+    // 1. ingest: workspace, diff, spec, languages (a resumed run re-attaches its workspace)
+    const prepared = await ingestOrReattach(stages, step, exec);
+    try {
+      const ingest = prepared.result;
+      // 2. plan (not for evaluate-only runs)
+      const plan: TestPlan | null = evaluateOnly
+        ? await step.skip('plan', 'evaluate-only run')
+        : await step.run('plan', (ctx) => stages.plan(ctx, ingest));
+      // 3. generate, or collect the provided test files of an evaluate-only run
+      const generated: GenerateResult = plan
+        ? await step.run('generate', (ctx) => stages.generate(ctx, ingest, plan))
+        : await step.run('generate', (ctx) => stages.collect(ctx, ingest, provided), 'evaluate-only run: provided tests');
+      // 4. evaluate
+      const evaluated = await step.run('evaluate', (ctx) => stages.evaluate(ctx, ingest, generated));
+      // 5. triage
+      const startedAt = run.startedAt ?? run.createdAt;
+      const report = await step.run('triage', (ctx) =>
+        stages.triage(ctx, { ingest, plan, generated, evaluated, timings: { ...step.timings }, usage: step.usage, startedAt }),
+      );
+      // 6. publish (a dry run stops before it)
+      if (options.dryRun) await step.skip('publish', 'dry run');
+      else await step.run('publish', (ctx) => stages.publish(ctx, report, generated));
+      return { report: { ...report, timings: { ...report.timings, ...step.timings } } };
+    } finally {
+      await prepared.release().catch((err: unknown) => exec.log.warn({ err }, 'workspace not released'));
+    }
+  };
+}
+
+async function ingestOrReattach(stages: Stages, step: Stepper, exec: ExecutorContext): Promise<PreparedIngest> {
+  const previous = exec.resumeFrom.ingest as IngestResult | undefined;
+  if (previous !== undefined) {
+    const again = await stages.ingest.reattach(previous, step.context('ingest'));
+    if (again) return again;
+    exec.log.info({ workspaceDir: previous.workspaceDir }, 'workspace of the resumed run is gone: ingest again');
+  }
+  let prepared: PreparedIngest | undefined;
+  await step.attempt('ingest', async (ctx) => {
+    prepared = await stages.ingest.run(ctx);
+    return prepared.result;
+  });
+  if (!prepared) throw new Error('ingest finished without a workspace');
+  return prepared;
+}
+
+type Stepper = ReturnType<typeof createStepper>;
+
+/** Runs one stage at a time: records its start, outcome, timing and output; reuses resumed outputs. */
+function createStepper(first: Run, exec: ExecutorContext, rawPorts: Ports) {
+  let run = first;
+  const timings: Record<string, number> = {};
+  for (const s of first.stages) if (s.status === 'done' && s.durationMs !== undefined && s.name in exec.resumeFrom) timings[s.name] = s.durationMs;
+
+  const stepper = {
+    timings,
+    usage: first.usage,
+    ports: meterModel(rawPorts, async (delta) => {
+      stepper.usage = addUsage(stepper.usage, delta);
+      await exec.reportUsage(delta);
+    }),
+    context(stage: StageName): StageContext {
+      return {
+        run,
+        log: exec.log.child({ stage }),
+        signal: exec.signal,
+        ports: stepper.ports,
+        progress: (name, done, total) => exec.reportProgress(name, done, total),
+      };
+    },
+    /** Runs the stage now, whatever a previous attempt did. */
+    async attempt<T>(stage: StageName, fn: (ctx: StageContext) => Promise<T>, note?: string): Promise<T> {
+      exec.signal.throwIfAborted();
+      const start = Date.now();
+      run = await exec.reportStage({ name: stage, status: 'running', startedAt: new Date(start).toISOString() });
+      await stepper.ports.publisher.stageChanged(run, stage).catch((err: unknown) => exec.log.warn({ err, stage }, 'stage change not published'));
+      const ended = () => ({ finishedAt: new Date().toISOString(), durationMs: Date.now() - start });
+      try {
+        const output = await fn(stepper.context(stage));
+        const end = ended();
+        timings[stage] = end.durationMs;
+        run = await exec.reportStage({ name: stage, status: note ? 'skipped' : 'done', ...end, output, ...(note ? { note } : {}) });
+        return output;
+      } catch (err) {
+        const code = isTfError(err) ? err.code : exec.signal.aborted ? 'RUN_CANCELLED' : 'INTERNAL';
+        const message = err instanceof Error ? err.message : String(err);
+        run = await exec.reportStage({ name: stage, status: 'failed', ...ended(), error: { code, message } });
+        throw err;
+      }
+    },
+    /** Reuses the output a previous attempt recorded, else runs the stage (recorded as skipped with a note). */
+    async run<T>(stage: StageName, fn: (ctx: StageContext) => Promise<T>, note?: string): Promise<T> {
+      if (stage in exec.resumeFrom) {
+        exec.log.info({ stage }, 'stage output reused from the previous attempt');
+        return exec.resumeFrom[stage] as T;
+      }
+      return stepper.attempt(stage, fn, note);
+    },
+    async skip(stage: StageName, note: string): Promise<null> {
+      exec.signal.throwIfAborted();
+      run = await exec.reportStage({ name: stage, status: 'skipped', note });
+      return null;
+    },
+  };
+  return stepper;
+}
+
+/** Every model call's usage reaches the run as it is spent; stages do not account for it. */
+function meterModel(ports: Ports, onUsage: (usage: LlmUsage) => Promise<void>): Ports {
+  const llm = ports.llm;
+  if (!llm) return ports;
+  const metered: LlmPort = {
+    provider: llm.provider,
+    model: llm.model,
+    async complete<T>(req: LlmRequest<T>, signal?: AbortSignal) {
+      const res = await llm.complete(req, signal);
+      await onUsage(res.usage);
+      return res;
+    },
+  };
+  return { ...ports, llm: metered };
+}

@@ -1,0 +1,104 @@
+import { rm, stat } from 'node:fs/promises';
+import type { WorkspaceSource } from '../../../git/types.js';
+import type { LanguageProfile } from '../../../languages/types.js';
+import type { Run } from '../../../runs/types.js';
+import type { SpecSelection } from '../../../spec/types.js';
+import type { IngestResult, StageContext } from '../../types.js';
+import type { IngestStage, PreparedIngest } from '../types.js';
+
+export interface SelectSpecInput {
+  dir: string;
+  commitSha?: string;
+  explicitId?: string;
+  prBody?: string;
+  prNumber?: number;
+  headBranch?: string;
+  changedPaths?: string[];
+}
+
+export type SelectSpec = (input: SelectSpecInput) => Promise<SpecSelection>;
+export type DetectLanguages = (dir: string, changedPaths: string[]) => Promise<LanguageProfile[]>;
+
+export interface IngestDeps {
+  selectSpec: SelectSpec;
+  detectLanguages: DetectLanguages;
+  /** Installation token for cloning a PR's repository; reaches git through its environment only. */
+  githubToken?: (installationId: number) => Promise<string>;
+  /** Removes a re-attached workspace (its original `dispose` did not survive the crash); default `rm -rf`. */
+  removeDir?: (dir: string) => Promise<void>;
+}
+
+/** Where the checkout comes from: the local repo, or the PR's base repository (head via `refs/pull/<n>/head`). */
+export async function toWorkspaceSource(run: Run, deps: Pick<IngestDeps, 'githubToken'>): Promise<WorkspaceSource> {
+  const source = run.request.source;
+  if (source.kind === 'local') return { kind: 'local', repoPath: source.repoPath, baseRef: source.baseRef, headRef: source.headRef };
+  const token = deps.githubToken ? await deps.githubToken(source.installationId) : undefined;
+  return {
+    kind: 'remote',
+    cloneUrl: `https://github.com/${source.owner}/${source.repo}.git`,
+    baseRef: source.baseRef,
+    // The head commit of a fork's PR is reachable in the base repository under refs/pull/<n>/head.
+    headRef: source.headSha,
+    ...(token !== undefined ? { token } : {}),
+  };
+}
+
+/** Paths the later stages can test: changed, present at head, not binary. */
+export function testablePaths(diff: IngestResult['diff']): string[] {
+  return diff.files.filter((f) => f.change !== 'deleted' && !f.binary).map((f) => f.path);
+}
+
+function specInput(run: Run, dir: string, headSha: string, changedPaths: string[]): SelectSpecInput {
+  const { source, options } = run.request;
+  return {
+    dir,
+    commitSha: headSha,
+    changedPaths,
+    ...(options.specId !== undefined ? { explicitId: options.specId } : {}),
+    ...(source.kind === 'github'
+      ? { prNumber: source.pullNumber, headBranch: source.headRef, ...(source.prBody !== undefined ? { prBody: source.prBody } : {}) }
+      : { headBranch: source.headRef }),
+  };
+}
+
+/** 1. ingest: a per-run workspace at head, the diff against base, the spec, the language profiles. */
+export function createIngestStage(deps: IngestDeps): IngestStage {
+  const removeDir = deps.removeDir ?? ((dir: string) => rm(dir, { recursive: true, force: true }));
+  return {
+    async run(ctx: StageContext): Promise<PreparedIngest> {
+      const { run, ports, signal } = ctx;
+      const total = 4;
+      const source = await toWorkspaceSource(run, deps);
+      const workspace = await ports.git.prepareWorkspace(source, run.id);
+      try {
+        ctx.progress('ingest', 1, total);
+        signal.throwIfAborted();
+        const diff = await ports.git.diff(workspace.dir, workspace.baseSha, workspace.headSha);
+        ctx.progress('ingest', 2, total);
+        signal.throwIfAborted();
+        const changedPaths = diff.files.map((f) => f.path);
+        const spec = await deps.selectSpec(specInput(run, workspace.dir, workspace.headSha, changedPaths));
+        ctx.progress('ingest', 3, total);
+        signal.throwIfAborted();
+        const profiles = await deps.detectLanguages(workspace.dir, testablePaths(diff));
+        ctx.progress('ingest', 4, total);
+        ctx.log.info(
+          { files: diff.files.length, symbols: diff.symbols.length, spec: spec.spec.id, reason: spec.reason, languages: profiles.map((p) => p.language) },
+          'ingested',
+        );
+        const result: IngestResult = { workspaceDir: workspace.dir, baseSha: workspace.baseSha, headSha: workspace.headSha, diff, spec, profiles };
+        return { result, release: () => workspace.dispose() };
+      } catch (err) {
+        await workspace.dispose().catch((disposeErr: unknown) => ctx.log.warn({ err: disposeErr }, 'workspace not removed'));
+        throw err;
+      }
+    },
+
+    async reattach(previous: IngestResult, ctx: StageContext): Promise<PreparedIngest | undefined> {
+      const exists = await stat(previous.workspaceDir).then((s) => s.isDirectory(), () => false);
+      if (!exists) return undefined;
+      ctx.log.info({ workspaceDir: previous.workspaceDir }, 'workspace re-attached');
+      return { result: previous, release: () => removeDir(previous.workspaceDir) };
+    },
+  };
+}

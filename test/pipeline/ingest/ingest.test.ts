@@ -1,0 +1,151 @@
+import { mkdtempSync, rmSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { TfError } from '../../../src/errors.js';
+import type { DiffSummary, GitPort, WorkspaceSource } from '../../../src/git/types.js';
+import type { LanguageProfile } from '../../../src/languages/types.js';
+import { silentLogger } from '../../../src/logger.js';
+import { createIngestStage, type SelectSpecInput } from '../../../src/pipeline/stages/ingest/ingest.js';
+import type { StageContext } from '../../../src/pipeline/types.js';
+import type { SandboxPort } from '../../../src/sandbox/port.js';
+import type { Run, RunRequest } from '../../../src/runs/types.js';
+import { githubSource, localSource, makeRequest } from '../../runs/fixtures/requests.js';
+import { fakePorts, SPEC } from '../pipeline-fakes.js';
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+const DIFF: DiffSummary = {
+  baseSha: 'b1',
+  headSha: 'h1',
+  mergeBaseSha: 'm1',
+  files: [
+    { path: 'src/pricing.py', change: 'modified', addedRanges: [{ start: 3, end: 5 }], removedRanges: [], binary: false },
+    { path: 'old.py', change: 'deleted', addedRanges: [], removedRanges: [{ start: 1, end: 2 }], binary: false },
+    { path: 'logo.png', change: 'added', addedRanges: [], removedRanges: [], binary: true },
+  ],
+  symbols: [],
+};
+
+const PROFILE: LanguageProfile = { language: 'python', framework: 'pytest', packageManager: 'pip', root: '', testDir: 'tests', layout: 'flat', testFileNamePattern: 'test_{module}.py', files: ['src/pricing.py'] };
+
+function fakeGit(opts: { diffFails?: boolean } = {}) {
+  const calls: { sources: WorkspaceSource[]; diffs: string[][]; disposed: number } = { sources: [], diffs: [], disposed: 0 };
+  const git: GitPort = {
+    async prepareWorkspace(source, runId) {
+      calls.sources.push(source);
+      return { dir: `/ws/${runId}`, baseSha: 'b1', headSha: 'h1', dispose: async () => void (calls.disposed += 1) };
+    },
+    async diff(dir, base, head) {
+      calls.diffs.push([dir, base, head]);
+      if (opts.diffFails) throw new TfError('GIT_FAILED', 'bad revision');
+      return DIFF;
+    },
+    async exportTree() {},
+    async readFileAt() {
+      return undefined;
+    },
+  };
+  return { git, calls };
+}
+
+function contextFor(req: RunRequest, git: GitPort): StageContext & { progressSeen: Array<[number, number]> } {
+  const run: Run = { id: 'run-1', request: req, subjectKey: 's', status: 'running', stages: [], usage: { calls: 0, inputTokens: 0, outputTokens: 0, cacheWriteTokens: 0, cacheReadTokens: 0, costUsd: 0 }, resumes: 0, createdAt: 'c', updatedAt: 'u' };
+  const progressSeen: Array<[number, number]> = [];
+  return {
+    run,
+    log: silentLogger(),
+    signal: new AbortController().signal,
+    ports: { ...fakePorts(), git, sandbox: {} as SandboxPort },
+    progress: (_stage, done, total) => void progressSeen.push([done, total]),
+    progressSeen,
+  };
+}
+
+function deps() {
+  const specInputs: SelectSpecInput[] = [];
+  const detectInputs: Array<[string, string[]]> = [];
+  return {
+    specInputs,
+    detectInputs,
+    selectSpec: async (input: SelectSpecInput) => {
+      specInputs.push(input);
+      return SPEC;
+    },
+    detectLanguages: async (dir: string, paths: string[]) => {
+      detectInputs.push([dir, paths]);
+      return [PROFILE];
+    },
+  };
+}
+
+describe('ingest stage', () => {
+  it('prepares the workspace, diffs base...head, selects the spec and detects languages', async () => {
+    const { git, calls } = fakeGit();
+    const d = deps();
+    const stage = createIngestStage(d);
+    const ctx = contextFor(makeRequest({ source: githubSource(7), options: { specId: 'checkout-flow' } }), git);
+    const prepared = await stage.run(ctx);
+    expect(calls.sources).toEqual([{ kind: 'remote', cloneUrl: 'https://github.com/acme/shop.git', baseRef: 'main', headRef: 'a'.repeat(40) }]);
+    expect(calls.diffs).toEqual([['/ws/run-1', 'b1', 'h1']]);
+    expect(d.specInputs).toEqual([
+      { dir: '/ws/run-1', commitSha: 'h1', changedPaths: ['src/pricing.py', 'old.py', 'logo.png'], explicitId: 'checkout-flow', prNumber: 7, headBranch: 'feature/discount' },
+    ]);
+    expect(d.detectInputs).toEqual([['/ws/run-1', ['src/pricing.py']]]);
+    expect(prepared.result).toEqual({ workspaceDir: '/ws/run-1', baseSha: 'b1', headSha: 'h1', diff: DIFF, spec: SPEC, profiles: [PROFILE] });
+    expect(ctx.progressSeen.at(-1)).toEqual([4, 4]);
+    expect(calls.disposed).toBe(0);
+    await prepared.release();
+    expect(calls.disposed).toBe(1);
+  });
+
+  it('uses the local repo and passes the PR body and an installation token where there is one', async () => {
+    const { git, calls } = fakeGit();
+    const d = deps();
+    const local = createIngestStage(d);
+    await local.run(contextFor(makeRequest({ source: localSource('/repos/shop') }), git));
+    expect(calls.sources[0]).toEqual({ kind: 'local', repoPath: '/repos/shop', baseRef: 'main', headRef: 'HEAD' });
+    expect(d.specInputs[0]).not.toHaveProperty('prNumber');
+
+    const tokens: number[] = [];
+    const gh = createIngestStage({ ...d, githubToken: async (id) => (tokens.push(id), 'tok') });
+    await gh.run(contextFor(makeRequest({ source: { ...githubSource(9), prBody: 'Spec: checkout' } }), git));
+    expect(tokens).toEqual([42]);
+    expect(calls.sources[1]).toMatchObject({ kind: 'remote', token: 'tok' });
+    expect(d.specInputs[1]).toMatchObject({ prBody: 'Spec: checkout', prNumber: 9 });
+  });
+
+  it('removes the workspace when a later step fails, and keeps the error', async () => {
+    const { git, calls } = fakeGit({ diffFails: true });
+    const stage = createIngestStage(deps());
+    await expect(stage.run(contextFor(makeRequest(), git))).rejects.toMatchObject({ code: 'GIT_FAILED' });
+    expect(calls.disposed).toBe(1);
+
+    const ok = fakeGit();
+    const noSpec = createIngestStage({
+      ...deps(),
+      selectSpec: async () => {
+        throw new TfError('SPEC_NOT_FOUND', 'no spec');
+      },
+    });
+    await expect(noSpec.run(contextFor(makeRequest(), ok.git))).rejects.toMatchObject({ code: 'SPEC_NOT_FOUND' });
+    expect(ok.calls.disposed).toBe(1);
+  });
+
+  it('re-attaches a resumed run\'s workspace only while it exists, and removes it on release', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tf-ingest-'));
+    dirs.push(dir);
+    const { git } = fakeGit();
+    const stage = createIngestStage(deps());
+    const ctx = contextFor(makeRequest(), git);
+    const previous = { workspaceDir: dir, baseSha: 'b1', headSha: 'h1', diff: DIFF, spec: SPEC, profiles: [PROFILE] };
+    const again = await stage.reattach(previous, ctx);
+    expect(again?.result).toBe(previous);
+    await again?.release();
+    expect(existsSync(dir)).toBe(false);
+    expect(await stage.reattach(previous, ctx)).toBeUndefined();
+  });
+});
