@@ -1,0 +1,36 @@
+// Turning one runner result into the contract's RuntimeRun, and a failed run into a kill kind.
+const TIMEOUT = /\b(test timed out|exceeded timeout|timeout of \d+ ?ms|timed out in \d+ ?ms)/i;
+const IMPORT = /cannot find (module|package)|failed to (load|resolve|import)|does not provide an export|is not exported|SyntaxError|ERR_MODULE_NOT_FOUND|Transform failed/i;
+
+export function isAssertionError(e) {
+  return Boolean(e && (e.assertion || e.name === 'AssertionError' || e.name === 'JestAssertionError' || /^AssertionError/.test(e.name ?? '')));
+}
+
+/** A RuntimeRun for a result { state, errors, durationMs }. */
+export function toRun(result) {
+  const durationMs = Math.max(0, Math.round(result.durationMs ?? 0));
+  if (result.state === 'passed') return { outcome: 'passed', durationMs };
+  if (result.state === 'skipped' || result.state === 'pending' || result.state === 'todo') return { outcome: 'skipped', durationMs };
+  const err = (result.errors ?? [])[0];
+  const message = err ? `${err.name ?? 'Error'}: ${err.message ?? ''}`.slice(0, 1000) : 'failed without an error';
+  if (err && TIMEOUT.test(err.message ?? '')) return { outcome: 'timeout', failureKind: 'timeout', message, durationMs };
+  if (isAssertionError(err)) return { outcome: 'failed', failureKind: 'assertion', message, durationMs };
+  return { outcome: 'error', failureKind: 'error', message, durationMs };
+}
+
+/** The run of a test that never started because its file failed to load or to collect. */
+export function moduleErrorRun(errors) {
+  const first = errors[0] ?? { message: 'the test file failed to load' };
+  const message = `${first.name ?? 'Error'}: ${first.message ?? ''}`.slice(0, 1000);
+  return { outcome: 'error', failureKind: IMPORT.test(message) ? 'import' : 'collection', message, durationMs: 0 };
+}
+
+export function timeoutRun(durationMs, why) {
+  return { outcome: 'timeout', failureKind: 'timeout', message: `killed by the engine after ${durationMs} ms (${why})`, durationMs };
+}
+
+/** How a mutant was killed, from the test's failed run. */
+export function killKind(run) {
+  if (run.outcome === 'timeout') return 'timeout';
+  return run.failureKind === 'assertion' ? 'assertion' : 'crash';
+}

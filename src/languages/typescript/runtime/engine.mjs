@@ -1,0 +1,155 @@
+// The evaluation itself, phase by phase: head run with per-test hits, suite coverage, stability
+// reruns, mutant runs and the base run. Everything returned matches RuntimeResult exactly.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { discoverTestNames } from './discover.mjs';
+import { instrumentChangedFiles } from './instrument-files.mjs';
+import { killKind, moduleErrorRun } from './classify.mjs';
+import { keyOf, runResolved } from './run-tests.mjs';
+import { selectRunner } from './runners/select.mjs';
+import { copyTree, linkDependencies } from './workspace.mjs';
+
+function prepareCopy(src, dst, input, depsDir) {
+  copyTree(src, dst);
+  linkDependencies({ srcRoot: src, dstRoot: dst, projectRoot: input.projectRoot, depsDir });
+}
+
+function linesFromHits(hitList, probeLines) {
+  const out = {};
+  for (const h of hitList) {
+    const file = h.slice(0, h.lastIndexOf('#'));
+    for (const l of probeLines.get(h) ?? []) (out[file] ??= new Set()).add(l);
+  }
+  return Object.fromEntries(Object.entries(out).map(([f, s]) => [f, [...s].sort((a, b) => a - b)]));
+}
+
+/** Evaluate `input` (a RuntimeInput). paths: { workspace, deps, work, base, io, support }. */
+export async function evaluate(ts, input, paths) {
+  const errors = [];
+  let executions = 0;
+  prepareCopy(paths.workspace, paths.work, input, paths.deps);
+  const inst = instrumentChangedFiles(ts, input, paths.work);
+  errors.push(...inst.errors);
+  const projectDir = join(paths.work, input.projectRoot);
+  const runner = selectRunner({ projectDir, supportDir: paths.support, ioDir: join(paths.io, 'head') });
+  const empty = { tests: [], mutants: [], suiteCoveredChanged: {}, changedExecutable: inst.changedExecutable, executions: 0, necessaryMs: 0, errors };
+  if (!runner) {
+    errors.push(`no test runner (vitest or jest) found from ${input.projectRoot || '.'}: node_modules missing?`);
+    return empty;
+  }
+  runner.prepare();
+  const limits = { testTimeoutMs: input.perTestTimeoutMs };
+  const abs = (f) => join(paths.work, f);
+  const candidates = input.candidateFiles.filter((f) => {
+    if (existsSync(abs(f))) return true;
+    errors.push(`candidate file not found: ${f}`);
+    return false;
+  });
+  if (candidates.length === 0) return empty;
+
+  // 1. Head run of every candidate file, with hits.
+  const head = await runResolved(runner, { files: candidates.map(abs) }, limits);
+  executions += head.executions;
+  const tests = [];
+  for (const file of candidates) {
+    const found = [...head.verdicts.values()].filter((v) => v.file === abs(file));
+    const failure = head.moduleErrors.find((m) => m.file === abs(file));
+    if (failure) errors.push(`collection of ${file} failed: ${failure.errors[0]?.message ?? 'unknown error'}`);
+    if (found.length === 0 && failure) {
+      for (const names of discoverTestNames(ts, file, readFileSync(abs(file), 'utf8'))) {
+        found.push({ file: abs(file), name: names.join(' > '), names, run: moduleErrorRun(failure.errors) });
+      }
+    }
+    for (const v of found) tests.push({ key: keyOf(v.file, v.name), file, abs: v.file, name: v.name, names: v.names, runs: [v.run], hits: [] });
+  }
+  const byKey = new Map(tests.map((t) => [t.key, t]));
+  for (const h of head.hits) byKey.get(keyOf(h.file, h.name))?.hits.push(...h.hits);
+
+  // 2. The existing suite's coverage of the changed lines.
+  let suiteCoveredChanged = {};
+  const suite = input.suiteFiles.filter((f) => existsSync(abs(f)) && !input.candidateFiles.includes(f));
+  if (suite.length > 0) {
+    const s = await runResolved(runner, { files: suite.map(abs) }, limits);
+    executions += s.executions;
+    suiteCoveredChanged = linesFromHits(s.hits.flatMap((h) => h.hits), inst.probeLines);
+  }
+
+  // 3. Stability reruns, shuffled with a seed derived from input.seed.
+  const loaded = tests.filter((t) => t.runs[0].failureKind !== 'import' && t.runs[0].failureKind !== 'collection');
+  for (let i = 1; i < input.stabilityRuns && loaded.length > 0; i += 1) {
+    const r = await runResolved(runner, { files: [...new Set(loaded.map((t) => t.abs))], seed: input.seed + i }, limits);
+    executions += r.executions;
+    for (const t of loaded) t.runs.push(r.verdicts.get(t.key)?.run ?? { outcome: 'skipped', message: 'not reported in this rerun', durationMs: 0 });
+  }
+
+  // 4. Mutants: only the covering tests that passed on head, one invocation per mutant.
+  const mutants = inst.mutants.map((m) => ({
+    id: m.id, file: m.file, line: m.line, operator: m.operator, description: m.description,
+    coveredBy: tests.filter((t) => t.hits.includes(m.probe)).map((t) => `${t.file}::${t.name}`),
+  }));
+  const verdictsByMutant = new Map();
+  for (const m of inst.mutants) {
+    const covering = tests.filter((t) => t.hits.includes(m.probe) && t.runs[0].outcome === 'passed');
+    if (covering.length === 0) continue;
+    const r = await runResolved(runner, { files: [...new Set(covering.map((t) => t.abs))], tests: covering.map((t) => ({ file: t.abs, name: t.name, names: t.names })), mutant: m.id }, limits);
+    executions += r.executions;
+    verdictsByMutant.set(m.id, r.verdicts);
+  }
+
+  // 5. Fail-to-pass: the candidate files against the base tree (same layout, no instrumentation).
+  const onBase = new Map();
+  if (input.baseDir) {
+    try {
+      prepareCopy(input.baseDir, paths.base, input, paths.deps);
+      for (const f of candidates) copyTree(join(paths.workspace, f), join(paths.base, f));
+      const baseRunner = selectRunner({ projectDir: join(paths.base, input.projectRoot), supportDir: paths.support, ioDir: join(paths.io, 'base') });
+      if (!baseRunner) throw new Error('no test runner found in the base tree');
+      baseRunner.prepare();
+      const baseTests = tests.map((t) => ({ file: join(paths.base, t.file), name: t.name, names: t.names }));
+      const b = await runResolved(baseRunner, { files: candidates.map((f) => join(paths.base, f)), tests: baseTests }, limits);
+      executions += b.executions;
+      for (const t of tests) {
+        const v = b.verdicts.get(keyOf(join(paths.base, t.file), t.name));
+        onBase.set(t.key, v?.run ?? { outcome: 'error', failureKind: 'collection', message: 'the test was not found on base', durationMs: 0 });
+      }
+    } catch (e) {
+      errors.push(`base run failed: ${e?.message ?? e}`);
+    }
+  }
+
+  return {
+    tests: tests.map((t) => assembleTest(t, inst, verdictsByMutant, onBase)),
+    mutants,
+    suiteCoveredChanged,
+    changedExecutable: inst.changedExecutable,
+    executions,
+    necessaryMs: head.wallMs,
+    errors,
+  };
+}
+
+function assembleTest(t, inst, verdictsByMutant, onBase) {
+  const killed = [];
+  const survived = [];
+  const notReached = [];
+  const passedOnHead = t.runs[0].outcome === 'passed';
+  for (const m of inst.mutants) {
+    if (!passedOnHead || !t.hits.includes(m.probe)) {
+      notReached.push(m.id);
+      continue;
+    }
+    const run = verdictsByMutant.get(m.id)?.get(t.key)?.run;
+    if (run && run.outcome !== 'passed' && run.outcome !== 'skipped') killed.push({ mutant: m.id, by: killKind(run) });
+    else survived.push(m.id);
+  }
+  const base = onBase.get(t.key);
+  return {
+    id: `${t.file}::${t.name}`,
+    file: t.file,
+    name: t.name,
+    runs: t.runs,
+    coveredChanged: linesFromHits(t.hits, inst.probeLines),
+    mutants: { killed, survived, notReached },
+    ...(base ? { onBase: base } : {}),
+  };
+}

@@ -1,0 +1,74 @@
+// One logical "run these tests" on top of a runner: an invocation, then, if the engine had to kill
+// it (a hang), verdicts for what finished, 'timeout' for the test that was running, and reruns of
+// the rest (individually when the hanging test is unknown) until every requested test has one.
+import { moduleErrorRun, timeoutRun, toRun } from './classify.mjs';
+
+export const keyOf = (file, name) => `${file}::${name}`;
+
+/**
+ * spec: { files, tests?: [{ file, name, names }], mutant?, seed?, withHits? }.
+ * limits: { testTimeoutMs }. Returns { verdicts: Map key → { file, name, names, run },
+ * moduleErrors: [{ file, errors }], hits: [...], wallMs, executions }.
+ */
+export async function runResolved(runner, spec, limits) {
+  const count = spec.tests?.length ?? 0;
+  const stallMs = limits.testTimeoutMs * 2 + 8000;
+  const deadlineMs = 120_000 + limits.testTimeoutMs * Math.max(count, 10 * spec.files.length);
+  const out = await runner.run({ ...spec, testTimeoutMs: limits.testTimeoutMs, stallMs, deadlineMs });
+  const wanted = spec.tests ? new Set(spec.tests.map((t) => keyOf(t.file, t.name))) : undefined;
+  const isWanted = (e) => !wanted || wanted.has(keyOf(e.file, e.name));
+  const verdicts = new Map();
+  for (const r of out.results) {
+    if (!isWanted(r) || (wanted && r.state === 'skipped')) continue;
+    verdicts.set(keyOf(r.file, r.name), { file: r.file, name: r.name, names: r.names, run: toRun(r) });
+  }
+  const moduleErrors = out.moduleErrors.slice();
+  let wallMs = out.wallMs;
+  let hits = out.hits;
+  if (out.killedBy) {
+    const collected = new Map();
+    for (const c of [...out.collected, ...(spec.tests ?? [])]) if (isWanted(c)) collected.set(keyOf(c.file, c.name), c);
+    const pending = [...collected.entries()].filter(([k]) => !verdicts.has(k)).map(([, c]) => c);
+    const inflight = out.ready.filter((r) => isWanted(r) && !verdicts.has(keyOf(r.file, r.name)));
+    const hung = new Set();
+    if (pending.length === 1) hung.add(keyOf(pending[0].file, pending[0].name));
+    else if (out.killedBy === 'stall') for (const r of inflight) hung.add(keyOf(r.file, r.name));
+    for (const c of pending) {
+      const k = keyOf(c.file, c.name);
+      if (hung.has(k)) verdicts.set(k, { file: c.file, name: c.name, names: c.names, run: timeoutRun(out.wallMs, out.killedBy) });
+    }
+    const untouched = spec.files.filter((file) => !out.collected.some((c) => c.file === file)
+      && !(spec.tests ?? []).some((t) => t.file === file) && !moduleErrors.some((m) => m.file === file));
+    if (spec.files.length === 1 && untouched.length === 1) {
+      moduleErrors.push({ file: untouched[0], errors: [{ name: 'Error', message: `loading the test file did not finish (killed by the engine: ${out.killedBy})` }] });
+    } else if (untouched.length > 0) {
+      // Files the killed run never reached: run them again, one by one if none was reached at all.
+      const batches = untouched.length === spec.files.length ? untouched.map((f) => [f]) : [untouched];
+      for (const files of batches) {
+        const sub = await runResolved(runner, { ...spec, files, tests: undefined }, limits);
+        for (const [k, v] of sub.verdicts) verdicts.set(k, v);
+        moduleErrors.push(...sub.moduleErrors);
+        hits = [...hits, ...sub.hits];
+        wallMs += sub.wallMs;
+      }
+    }
+    const rest = pending.filter((c) => !hung.has(keyOf(c.file, c.name)));
+    const groups = hung.size > 0 ? [rest] : rest.map((c) => [c]);
+    for (const group of groups) {
+      if (group.length === 0) continue;
+      const files = [...new Set(group.map((c) => c.file))];
+      const sub = await runResolved(runner, { ...spec, files, tests: group }, limits);
+      for (const [k, v] of sub.verdicts) verdicts.set(k, v);
+      moduleErrors.push(...sub.moduleErrors);
+      hits = [...hits, ...sub.hits];
+      wallMs += sub.wallMs;
+    }
+  }
+  for (const m of moduleErrors) {
+    for (const t of spec.tests ?? []) {
+      const k = keyOf(t.file, t.name);
+      if (t.file === m.file && !verdicts.has(k)) verdicts.set(k, { file: t.file, name: t.name, names: t.names, run: moduleErrorRun(m.errors) });
+    }
+  }
+  return { verdicts, moduleErrors, hits, wallMs, executions: verdicts.size };
+}

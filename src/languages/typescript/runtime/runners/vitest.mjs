@@ -1,0 +1,92 @@
+// Vitest behind the engine's runner interface. A generated config (next to the project's) extends
+// the project's own config with our setup file, our streaming reporter, the exact files to run,
+// no retries and no coverage; everything per invocation comes in through environment variables.
+import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { runProcess } from '../proc.mjs';
+import { findPackageDir, readEvents, testNamePattern } from './common.mjs';
+
+const CONFIG_NAMES = ['vitest.config.ts', 'vitest.config.mts', 'vitest.config.js', 'vitest.config.mjs', 'vitest.config.cts', 'vitest.config.cjs',
+  'vite.config.ts', 'vite.config.mts', 'vite.config.js', 'vite.config.mjs'];
+const GENERATED = 'tfactory.vitest.config.mjs';
+
+function escapeGlob(path) {
+  return path.replace(/[*?[\]{}()!]/g, '\\$&');
+}
+
+function configText(projectConfig, setupPath, reporterPath, cacheDir) {
+  const base = projectConfig ? `import * as baseModule from './${projectConfig}';\n` : 'const baseModule = {};\n';
+  return `${base}
+export default async (env) => {
+  let base = baseModule.default;
+  if (typeof base === 'function') base = await base(env);
+  base = (await base) ?? {};
+  const test = { ...(base.test ?? {}) };
+  const setup = Array.isArray(test.setupFiles) ? test.setupFiles : test.setupFiles ? [test.setupFiles] : [];
+  test.setupFiles = [...setup, ${JSON.stringify(setupPath)}];
+  test.include = JSON.parse(process.env.TF_INCLUDE || '[]');
+  test.exclude = ['**/node_modules/**'];
+  test.reporters = [${JSON.stringify(reporterPath)}];
+  test.watch = false;
+  test.retry = 0;
+  test.bail = 0;
+  test.passWithNoTests = true;
+  test.testTimeout = Number(process.env.TF_TEST_TIMEOUT || 5000);
+  test.coverage = { ...(test.coverage ?? {}), enabled: false };
+  test.sequence = process.env.TF_SEED
+    ? { ...(test.sequence ?? {}), shuffle: true, seed: Number(process.env.TF_SEED) }
+    : { ...(test.sequence ?? {}), shuffle: false };
+  delete test.projects;
+  delete test.workspace;
+  return { ...base, cacheDir: ${JSON.stringify(cacheDir)}, test };
+};
+`;
+}
+
+/** A runner for one project folder (in a writable copy). `ioDir` receives event and hit files. */
+export function createVitestRunner({ projectDir, supportDir, ioDir }) {
+  let counter = 0;
+  const pkgDir = findPackageDir(projectDir, 'vitest');
+  const binRel = pkgDir ? JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8')).bin : undefined;
+  const bin = pkgDir ? join(pkgDir, typeof binRel === 'string' ? binRel : binRel?.vitest ?? 'vitest.mjs') : undefined;
+
+  return {
+    name: 'vitest',
+    available: () => Boolean(bin && existsSync(bin)),
+    prepare() {
+      const own = join(projectDir, '.tfactory');
+      mkdirSync(own, { recursive: true });
+      copyFileSync(join(supportDir, 'vitest-setup.mjs'), join(own, 'setup.mjs'));
+      copyFileSync(join(supportDir, 'vitest-reporter.mjs'), join(own, 'reporter.mjs'));
+      const projectConfig = CONFIG_NAMES.find((n) => existsSync(join(projectDir, n)));
+      writeFileSync(join(projectDir, GENERATED), configText(projectConfig, join(own, 'setup.mjs'), join(own, 'reporter.mjs'), join(own, 'vite-cache')));
+    },
+    /**
+     * spec: { files: abs paths, tests?: [{ names }], mutant?, seed?, testTimeoutMs, deadlineMs, stallMs }.
+     * Returns the normalised events of the invocation (see common.mjs readEvents).
+     */
+    async run(spec) {
+      counter += 1;
+      mkdirSync(ioDir, { recursive: true });
+      const events = join(ioDir, `vitest-${counter}.events.jsonl`);
+      const hits = join(ioDir, `vitest-${counter}.hits.jsonl`);
+      const args = [bin, 'run', '--config', join(projectDir, GENERATED), '--root', projectDir];
+      if (spec.tests && spec.tests.length > 0) args.push('--testNamePattern', testNamePattern(spec.tests.map((t) => t.names.join(' '))));
+      const env = {
+        ...process.env,
+        NO_COLOR: '1',
+        FORCE_COLOR: '0',
+        TF_EVENTS: events,
+        TF_HITS: hits,
+        TF_INCLUDE: JSON.stringify(spec.files.map((f) => escapeGlob(relative(projectDir, f)))),
+        TF_TEST_TIMEOUT: String(spec.testTimeoutMs),
+        TF_SEED: spec.seed === undefined ? '' : String(spec.seed),
+        TFACTORY_MUTANT: spec.mutant ?? '',
+      };
+      const proc = await runProcess({
+        cmd: process.execPath, args, cwd: projectDir, env, deadlineMs: spec.deadlineMs, stallMs: spec.stallMs, watchFile: events,
+      });
+      return { ...readEvents(events, hits), killedBy: proc.killedBy, wallMs: proc.wallMs, exitCode: proc.exitCode, stderr: proc.stderr.slice(-4000) };
+    },
+  };
+}

@@ -1,0 +1,44 @@
+// Vitest reporter of the TFactory engine: streams collection, start and result of every test as
+// JSON lines to $TF_EVENTS (synchronously, so a killed run keeps what finished).
+import { appendFileSync } from 'node:fs';
+
+const out = process.env.TF_EVENTS;
+const write = (o) => {
+  if (out) appendFileSync(out, `${JSON.stringify(o)}\n`);
+};
+const error = (e) => ({
+  name: e?.name ?? 'Error',
+  message: String(e?.message ?? e).slice(0, 2000),
+  assertion: Boolean(e && (e.name === 'AssertionError' || e.code === 'ERR_ASSERTION' || e.matcherResult || 'expected' in e || 'actual' in e)),
+});
+const names = (t) => {
+  const n = [t.name];
+  for (let p = t.parent; p && p.type === 'suite'; p = p.parent) n.unshift(p.name);
+  return n;
+};
+
+export default class TfactoryReporter {
+  onTestModuleCollected(m) {
+    for (const t of m.children.allTests()) write({ ev: 'collected', file: m.moduleId, name: t.fullName, names: names(t) });
+  }
+
+  onTestCaseReady(t) {
+    write({ ev: 'ready', file: t.module.moduleId, name: t.fullName });
+  }
+
+  onTestCaseResult(t) {
+    const r = t.result();
+    write({
+      ev: 'result', file: t.module.moduleId, name: t.fullName, names: names(t), state: r.state,
+      errors: (r.errors ?? []).map(error), durationMs: Math.round(t.diagnostic()?.duration ?? 0),
+    });
+  }
+
+  onTestModuleEnd(m) {
+    write({ ev: 'moduleEnd', file: m.moduleId, state: m.state(), errors: m.errors().map(error) });
+  }
+
+  onTestRunEnd(_modules, unhandled, reason) {
+    write({ ev: 'runEnd', reason, unhandled: (unhandled ?? []).map(error) });
+  }
+}

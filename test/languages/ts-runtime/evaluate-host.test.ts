@@ -1,0 +1,89 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { RuntimeResult } from '../../../src/languages/types.js';
+import { baseInput, FIXTURE, runEngineOnHost, testNamed } from './run-engine.js';
+
+// One real engine run over the pricing fixture (head vs base), shared by the assertions below.
+describe('TS evaluation engine on the host: mutation, coverage, fail-to-pass', () => {
+  let result: RuntimeResult;
+
+  beforeAll(async () => {
+    result = await runEngineOnHost(baseInput({
+      candidateFiles: [
+        'test/pricing.good.test.ts', 'test/pricing.loyalty.test.ts', 'test/pricing.noexpect.test.ts',
+        'test/pricing.defined.test.ts', 'test/pricing.crash.test.ts', 'test/pricing.broken.test.ts',
+      ],
+      suiteFiles: ['test/existing.test.ts'],
+      stabilityRuns: 2,
+      mutation: true,
+      baseDir: `${FIXTURE}/base`,
+    }));
+  }, 600_000);
+
+  it('lists the executable changed lines, without declarations, braces or blank lines', () => {
+    expect(result.changedExecutable).toEqual({ 'src/pricing.ts': [7, 8, 15, 22, 23] });
+    expect(result.suiteCoveredChanged).toEqual({ 'src/pricing.ts': [7] });
+  });
+
+  it('records per-test changed-line coverage', () => {
+    expect(testNamed(result, 'test/pricing.good.test.ts::shippingFee > is free from exactly 50').coveredChanged).toEqual({ 'src/pricing.ts': [15] });
+    expect(testNamed(result, 'test/pricing.good.test.ts::applyDiscount > rejects a percent above 100').coveredChanged).toEqual({ 'src/pricing.ts': [7, 8] });
+    expect(testNamed(result, 'test/pricing.loyalty.test.ts::doubles points for members').coveredChanged).toEqual({ 'src/pricing.ts': [22, 23] });
+  });
+
+  it('runs each test stabilityRuns times and all good tests pass', () => {
+    const good = testNamed(result, 'test/pricing.good.test.ts::shippingFee > is free from exactly 50');
+    expect(good.runs.map((r) => r.outcome)).toEqual(['passed', 'passed']);
+    expect(result.executions).toBeGreaterThan(result.tests.length);
+    expect(result.necessaryMs).toBeGreaterThan(0);
+  });
+
+  it('generates mutants only on changed lines, with the tests that reach them', () => {
+    expect(new Set(result.mutants.map((m) => m.line))).toEqual(new Set([7, 15, 22, 23]));
+    expect(new Set(result.mutants.map((m) => m.id)).size).toBe(result.mutants.length);
+    const boundary = result.mutants.find((m) => m.line === 15 && m.operator === 'comparison-boundary');
+    expect(boundary?.description).toContain('>= becomes >');
+    expect(boundary?.coveredBy).toContain('test/pricing.good.test.ts::shippingFee > is free from exactly 50');
+    expect(boundary?.coveredBy).not.toContain('test/pricing.loyalty.test.ts::doubles points for members');
+  });
+
+  it('credits a boundary test with assertion kills of the boundary mutant', () => {
+    const t = testNamed(result, 'test/pricing.good.test.ts::shippingFee > is free from exactly 50');
+    const boundary = result.mutants.find((m) => m.line === 15 && m.operator === 'comparison-boundary');
+    expect(t.mutants.killed).toContainEqual({ mutant: boundary?.id, by: 'assertion' });
+    const below = testNamed(result, 'test/pricing.good.test.ts::shippingFee > charges below 50');
+    expect(below.mutants.survived).toContain(boundary?.id);
+    expect(t.mutants.notReached.length).toBeGreaterThan(0);
+  });
+
+  it('kills nothing with a test that has no expect, nor with toBeDefined only', () => {
+    for (const id of ['test/pricing.noexpect.test.ts::calls without checking', 'test/pricing.defined.test.ts::returns something']) {
+      const t = testNamed(result, id);
+      expect(t.runs[0]?.outcome).toBe('passed');
+      expect(t.mutants.killed).toEqual([]);
+      expect(t.mutants.survived.length).toBeGreaterThan(0);
+    }
+  });
+
+  it('labels kills by thrown exceptions as crash', () => {
+    const t = testNamed(result, 'test/pricing.crash.test.ts::formats the points');
+    expect(t.mutants.killed.length).toBeGreaterThan(0);
+    expect(t.mutants.killed.every((k) => k.by === 'crash')).toBe(true);
+    const returned = result.mutants.find((m) => m.line === 23 && m.operator === 'return-value');
+    expect(t.mutants.killed.map((k) => k.mutant)).toContain(returned?.id);
+  });
+
+  it('detects fail-to-pass for the test of a new function and pass-to-pass for old behaviour', () => {
+    const loyalty = testNamed(result, 'test/pricing.loyalty.test.ts::doubles points for members');
+    expect(loyalty.runs[0]?.outcome).toBe('passed');
+    expect(loyalty.onBase?.outcome).not.toBe('passed');
+    expect(testNamed(result, 'test/pricing.good.test.ts::shippingFee > is free from exactly 50').onBase?.failureKind).toBe('assertion');
+    expect(testNamed(result, 'test/pricing.good.test.ts::shippingFee > charges below 50').onBase?.outcome).toBe('passed');
+  });
+
+  it('reports a file that cannot be imported as an import failure and an infrastructure error', () => {
+    const t = testNamed(result, 'test/pricing.broken.test.ts::cannot load');
+    expect(t.runs[0]).toMatchObject({ outcome: 'error', failureKind: 'import' });
+    expect(result.errors.some((e) => e.includes('pricing.broken.test.ts'))).toBe(true);
+    expect(result.errors.filter((e) => !e.includes('pricing.broken.test.ts'))).toEqual([]);
+  });
+});

@@ -1,0 +1,46 @@
+import { execFile } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import type { RuntimeInput, RuntimeResult, RuntimeTest } from '../../../src/languages/types.js';
+import { tsRuntimeEntry } from '../../../src/languages/typescript/runtime-path.js';
+import { PACKAGE_ROOT } from '../../../src/version.js';
+
+const run = promisify(execFile);
+
+export const FIXTURE = join(PACKAGE_ROOT, 'fixtures', 'eval', 'ts-pricing');
+export const CHANGED: RuntimeInput['changedRanges'] = {
+  'src/pricing.ts': [{ start: 7, end: 9 }, { start: 15, end: 15 }, { start: 20, end: 24 }],
+};
+
+export function baseInput(overrides: Partial<RuntimeInput>): RuntimeInput {
+  return {
+    projectRoot: '', candidateFiles: [], suiteFiles: [], changedRanges: CHANGED, stabilityRuns: 1, seed: 1,
+    perTestTimeoutMs: 2000, mutation: false, maxMutants: 40, ...overrides,
+  };
+}
+
+/** Run the engine on the host, as `node evaluate.mjs`, with the fixture's head as the workspace. */
+export async function runEngineOnHost(input: RuntimeInput): Promise<RuntimeResult> {
+  const dir = mkdtempSync(join(tmpdir(), 'tf-ts-runtime-'));
+  try {
+    mkdirSync(join(dir, 'deps'));
+    symlinkSync(join(PACKAGE_ROOT, 'node_modules'), join(dir, 'deps', 'node_modules'));
+    writeFileSync(join(dir, 'input.json'), JSON.stringify(input));
+    await run(process.execPath, [
+      tsRuntimeEntry(), '--input', join(dir, 'input.json'), '--output', join(dir, 'result.json'),
+      '--workspace', join(FIXTURE, 'head'), '--deps', join(dir, 'deps'), '--work', join(dir, 'work'),
+      '--base-work', join(dir, 'base'), '--io', join(dir, 'io'),
+    ], { timeout: 600_000 });
+    return JSON.parse(readFileSync(join(dir, 'result.json'), 'utf8')) as RuntimeResult;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export function testNamed(result: RuntimeResult, id: string): RuntimeTest {
+  const t = result.tests.find((x) => x.id === id);
+  if (!t) throw new Error(`no test ${id} in ${result.tests.map((x) => x.id).join(', ')}`);
+  return t;
+}
