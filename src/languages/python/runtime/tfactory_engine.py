@@ -1,0 +1,170 @@
+"""TFactory's Python evaluation engine (runs inside the python runner image).
+
+    python3 /opt/tfactory/python/tfactory_engine.py <input.json> [<result.json>] [--workspace DIR]
+
+Reads a RuntimeInput (src/languages/types.ts) and writes a RuntimeResult, by default to
+/scratch/result.json. The checkout is at --workspace (default /workspace, read-only). Work is done
+by worker processes (tfactory_worker.py): one head session (coverage per test, the suite's
+coverage, the mutation probe), one session per extra stability run (its own PYTHONHASHSEED and
+shuffled order), one session on the base tree. Every test runs in a forked child with a hard
+timeout. Whatever happens, a result file is written; problems go to ``errors``.
+"""
+import json
+import os
+import signal
+import subprocess
+import sys
+
+sys.dont_write_bytecode = True  # the runtime folder is shipped as-is (and mounted read-only)
+import tempfile
+import traceback
+
+_HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, _HERE)
+
+from tfactory_rt.assemble import Assembler  # noqa: E402
+from tfactory_rt.prepare import prepare  # noqa: E402
+
+WORKER = os.path.join(_HERE, "tfactory_worker.py")
+
+
+def _log(message):
+    sys.stderr.write("tfactory-engine: %s\n" % message)
+
+
+def _env(root, hash_seed, tmp):
+    env = dict(os.environ)
+    paths = [root] + ([os.path.join(root, "src")] if os.path.isdir(os.path.join(root, "src")) else [])
+    if env.get("PYTHONPATH"):
+        paths.append(env["PYTHONPATH"])
+    env.update({
+        "PYTHONPATH": os.pathsep.join(paths),
+        "PYTHONDONTWRITEBYTECODE": "1",
+        "PYTHONHASHSEED": str(hash_seed % 4294967296),
+        "COVERAGE_FILE": os.path.join(tmp, ".coverage"),
+        "HYPOTHESIS_STORAGE_DIRECTORY": os.path.join(tmp, "hypothesis"),
+    })
+    return env
+
+
+def run_worker(job, hash_seed, tmp, budget_s):
+    """Run one worker session; returns its findings (``fatal`` set when it failed as a whole)."""
+    for attempt in (0, 1):
+        name = "%s-%d" % (job["mode"], attempt)
+        job = dict(job, output=os.path.join(tmp, name + ".out.json"))
+        job_path = os.path.join(tmp, name + ".job.json")
+        log_path = os.path.join(tmp, name + ".log")
+        with open(job_path, "w", encoding="utf-8") as fh:
+            json.dump(job, fh)
+        with open(log_path, "wb") as log:
+            proc = subprocess.Popen([sys.executable, WORKER, job_path], cwd=job["root"], env=_env(job["root"], hash_seed, tmp),
+                                    stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True)
+            try:
+                proc.wait(timeout=budget_s)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
+                return {"fatal": "%s session exceeded its %ds budget and was killed" % (job["mode"], budget_s), "executions": 0}
+            finally:
+                try:  # forked test processes left behind by a crashed worker
+                    os.killpg(proc.pid, signal.SIGKILL)
+                except (ProcessLookupError, PermissionError):
+                    pass
+        with open(log_path, "rb") as fh:
+            tail = fh.read()[-3000:].decode("utf-8", "replace")
+        try:
+            with open(job["output"], encoding="utf-8") as fh:
+                out = json.load(fh)
+        except (OSError, ValueError):
+            return {"fatal": "%s session crashed (exit %s): %s" % (job["mode"], proc.returncode, tail), "executions": 0}
+        if out.get("loopRan"):
+            return out
+        usage = "unrecognized arguments" in tail or "error: " in tail
+        if attempt == 0 and usage and "extraArgs" not in job:
+            _log("pytest refused the project's options; retrying with addopts cleared")
+            job = dict(job, extraArgs=["-o", "addopts="])
+            continue
+        errs = "; ".join(e.get("text", "")[-300:] for e in out.get("collectErrors", []))
+        return dict(out, fatal="pytest stopped before running tests (exit %s): %s %s" % (out.get("exitCode"), errs, tail[-1500:]))
+    return {"fatal": "unreachable", "executions": 0}
+
+
+def evaluate(inp, workspace):
+    prep = prepare(inp, workspace)
+    assembler = Assembler(inp, workspace, prep)
+    root = os.path.join(workspace, inp.get("projectRoot") or ".")
+    candidates = [f for f in inp["candidateFiles"] if os.path.isfile(os.path.join(workspace, f))]
+    for missing in sorted(set(inp["candidateFiles"]) - set(candidates)):
+        assembler.errors.append("candidate file %s does not exist" % missing)
+    suite = [f for f in inp.get("suiteFiles", []) if f not in candidates and os.path.isfile(os.path.join(workspace, f))]
+    per_test_s = max(0.1, inp["perTestTimeoutMs"] / 1000.0)
+    seed = int(inp["seed"])
+    runs = max(1, int(inp.get("stabilityRuns", 1)))
+    n = max(1, len(candidates))
+    mutant_budget = len(prep.mutants) * n * min(per_test_s, 30)
+    common = {"root": root, "workspace": workspace, "perTestTimeoutMs": inp["perTestTimeoutMs"],
+              "candidateFiles": [os.path.join(workspace, f) for f in candidates]}
+    with tempfile.TemporaryDirectory(prefix="tfactory-") as tmp:
+        if os.environ.get("TFACTORY_KEEP_TMP"):
+            tmp = tempfile.mkdtemp(prefix="tfactory-keep-")
+        if not candidates:
+            head, reruns, base = {"tests": []}, [], None
+        else:
+            head = run_worker(dict(common, mode="head", seed=seed, suiteFiles=[os.path.join(workspace, f) for f in suite],
+                                   measureFiles=[os.path.join(workspace, f) for f in prep.facts], mutants=prep.mutants),
+                              seed, tmp, 120 + per_test_s * 4 * (n * 20 + len(suite)) + mutant_budget)
+            reruns = []
+            for k in range(1, runs):
+                out = run_worker(dict(common, mode="rerun", seed=seed + k, orderSeed=seed + k), seed + k, tmp, 120 + per_test_s * 4 * n * 20)
+                reruns.append(out)
+            base = None
+            if inp.get("baseDir"):
+                base_dir = inp["baseDir"]
+                on_base = [os.path.join(base_dir, f) for f in candidates if os.path.isfile(os.path.join(base_dir, f))]
+                base = {"tests": []} if not on_base else run_worker(
+                    dict(common, mode="base", seed=seed, workspace=base_dir, root=os.path.join(base_dir, inp.get("projectRoot") or "."), candidateFiles=on_base),
+                    seed, tmp, 120 + per_test_s * 4 * n * 20)
+        workers = [head] + reruns + ([base] if base is not None else [])
+        for worker in workers:
+            if worker.get("fatal") and worker is not head:
+                assembler.errors.append(worker["fatal"][-1500:])
+        if head.get("fatal") and not head.get("collectErrors"):
+            assembler.errors.append(head["fatal"][-1500:])
+        for m in head.get("mutants", []):
+            if "unpatchable" in m:
+                _log("mutant %s dropped: %s" % (m["id"], m["unpatchable"]))
+        executions = sum(int(w.get("executions", 0)) for w in workers)
+        rerun_maps = [{t["id"]: t["run"] for t in r.get("tests", [])} for r in reruns]
+        return assembler.build(head, rerun_maps, base, executions)
+
+
+def _empty(errors):
+    return {"tests": [], "mutants": [], "suiteCoveredChanged": {}, "changedExecutable": {}, "executions": 0, "necessaryMs": 0, "errors": errors}
+
+
+def main(argv):
+    args = [a for a in argv[1:]]
+    workspace = os.environ.get("TFACTORY_WORKSPACE", "/workspace")
+    if "--workspace" in args:
+        i = args.index("--workspace")
+        workspace = args[i + 1]
+        del args[i : i + 2]
+    if not args:
+        sys.stderr.write(__doc__)
+        return 2
+    output = args[1] if len(args) > 1 else "/scratch/result.json"
+    try:
+        with open(args[0], encoding="utf-8") as fh:
+            inp = json.load(fh)
+        result = evaluate(inp, os.path.realpath(workspace))
+    except Exception:  # noqa: BLE001 - the result file is always written
+        result = _empty(["engine crashed: " + traceback.format_exc(limit=12)])
+    tmp_out = output + ".part"
+    with open(tmp_out, "w", encoding="utf-8") as fh:
+        json.dump(result, fh, indent=1)
+    os.replace(tmp_out, output)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

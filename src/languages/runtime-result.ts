@@ -1,0 +1,86 @@
+import { z } from 'zod';
+import { TfError } from '../errors.js';
+import type { RuntimeResult } from './types.js';
+
+const lineMap = z.record(z.string(), z.array(z.number().int().nonnegative()));
+
+const runSchema = z.object({
+  outcome: z.enum(['passed', 'failed', 'error', 'timeout', 'skipped']),
+  failureKind: z.enum(['assertion', 'error', 'import', 'collection', 'timeout']).optional(),
+  message: z.string().optional(),
+  durationMs: z.number().nonnegative(),
+});
+
+const testSchema = z.object({
+  id: z.string().min(1),
+  file: z.string(),
+  name: z.string(),
+  runs: z.array(runSchema),
+  coveredChanged: lineMap,
+  mutants: z.object({
+    killed: z.array(z.object({ mutant: z.string(), by: z.enum(['assertion', 'crash', 'timeout']) })),
+    survived: z.array(z.string()),
+    notReached: z.array(z.string()),
+  }),
+  onBase: runSchema.optional(),
+});
+
+const mutantSchema = z.object({
+  id: z.string().min(1),
+  file: z.string(),
+  line: z.number().int().positive(),
+  operator: z.string(),
+  description: z.string(),
+  coveredBy: z.array(z.string()),
+});
+
+/** The RuntimeResult an in-sandbox engine (Python or TypeScript) writes. */
+export const runtimeResultSchema = z.object({
+  tests: z.array(testSchema),
+  mutants: z.array(mutantSchema),
+  suiteCoveredChanged: lineMap,
+  changedExecutable: lineMap,
+  executions: z.number().int().nonnegative(),
+  necessaryMs: z.number().nonnegative(),
+  errors: z.array(z.string()),
+});
+
+type Parsed = z.infer<typeof runtimeResultSchema>;
+
+/** Drop keys whose value is undefined (zod's optional output allows them; our types do not). */
+function withoutUndefined<T>(value: T): T {
+  if (Array.isArray(value)) return value.map((v: unknown) => withoutUndefined(v)) as T;
+  if (typeof value === 'object' && value !== null) {
+    return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined).map(([k, v]) => [k, withoutUndefined(v)])) as T;
+  }
+  return value;
+}
+
+/**
+ * Parse and validate an engine's result JSON. Anything malformed throws TfError
+ * RESULT_PARSE_FAILED with the validation issues and a snippet of the text as evidence.
+ */
+export function parseRuntimeResult(json: string): RuntimeResult {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(json);
+  } catch (err) {
+    throw new TfError('RESULT_PARSE_FAILED', 'evaluation engine result is not JSON', {
+      details: { format: 'RuntimeResult', snippet: json.slice(0, 400), reason: err instanceof Error ? err.message : String(err) },
+      cause: err,
+    });
+  }
+  const parsed = runtimeResultSchema.safeParse(raw);
+  if (!parsed.success) {
+    throw new TfError('RESULT_PARSE_FAILED', 'evaluation engine result failed validation', {
+      details: {
+        format: 'RuntimeResult',
+        issues: parsed.error.issues.slice(0, 10).map((i) => `${i.path.join('.')}: ${i.message}`),
+        snippet: json.slice(0, 400),
+      },
+    });
+  }
+  const result: Parsed = parsed.data;
+  const typed: RuntimeResult = withoutUndefined(result) as RuntimeResult;
+  return typed;
+}
