@@ -47,6 +47,8 @@ export interface LlmResponse<T> {
   /** Usage of this request, repairs and retries included. */
   usage: LlmUsage;
   model: string;
+  /** Things a reader of the report should know (e.g. "no price for model X: cost counted as 0"). */
+  notes?: string[];
 }
 
 /** The port every stage sees. Adapters: anthropic, openai-compatible, replay. */

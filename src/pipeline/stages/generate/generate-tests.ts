@@ -1,0 +1,125 @@
+import { isTfError, TfError } from '../../../errors.js';
+import { withBudget, type LlmBudget } from '../../../llm/budget.js';
+import { addUsage, ZERO_USAGE, type LlmUsage } from '../../../llm/port.js';
+import { loadPrompt, type Prompt } from '../../../llm/prompts.js';
+import type { AcceptanceCriterion } from '../../../spec/types.js';
+import type { LintFinding, StuckSubtask } from '../../../report/types.js';
+import type { CandidateFile, GenerateResult, IngestResult, StageContext, Subtask, TestPlan } from '../../types.js';
+import { renderSpecBlock } from '../plan/context-blocks.js';
+import { findProfileForFile, workspaceFileExists } from '../plan/workspace-files.js';
+import { buildApiSurface } from './api-surface.js';
+import { buildGeneratePrompt, cleanTestContent, generatedTestSchema } from './generate-prompt.js';
+import { chooseTestPath } from './test-file-name.js';
+
+/** The guards (static checks, hallucination guard), written elsewhere and injected. */
+export type GuardRunner = (candidate: CandidateFile, acs: AcceptanceCriterion[]) => Promise<{ decision: 'keep' | 'reject'; findings: LintFinding[]; reasons: string[] }>;
+
+/** One replacement for a rejected subtask (same id), e.g. createReplanner from the plan stage. */
+export type ReplanFn = (subtask: Subtask, reason: string) => Promise<{ subtask?: Subtask; usage: LlmUsage }>;
+
+export interface GenerateDeps {
+  guard: GuardRunner;
+  replan: ReplanFn;
+  /** Shared run budget (calls / tokens / cost); when spent, the remaining subtasks are stuck. */
+  budget?: LlmBudget;
+  /** Replans per subtask before it is stuck (default 2: three attempts in all). */
+  maxReplans?: number;
+  prompt?: Prompt;
+}
+
+type Outcome = { kind: 'kept'; candidate: CandidateFile } | { kind: 'stuck'; stuck: StuckSubtask };
+
+/**
+ * The generate stage: one test file per subtask, checked by the guards. A rejected file sends its
+ * subtask back to the planner with the reasons; after `maxReplans` replans, or when the budget is
+ * spent, the subtask is stuck: reported, never committed.
+ */
+export async function generateTests(ctx: StageContext, ingest: IngestResult, plan: TestPlan, deps: GenerateDeps): Promise<GenerateResult> {
+  if (!ctx.ports.llm) throw new TfError('CONFIG_INVALID', 'generating tests needs a model, and this run has none');
+  const llm = deps.budget ? withBudget(ctx.ports.llm, deps.budget) : ctx.ports.llm;
+  const prompt = deps.prompt ?? loadPrompt('generator');
+  const maxReplans = deps.maxReplans ?? 2;
+  const sharedContext = [renderSpecBlock(ingest), buildApiSurface(ingest)];
+  const assigned = new Set<string>();
+  const taken = (path: string): boolean => assigned.has(path) || workspaceFileExists(ingest.workspaceDir, path);
+  const state = { usage: ZERO_USAGE as LlmUsage, notes: [] as string[] };
+  const result: GenerateResult = { candidates: [], stuck: [], promptVersion: prompt.version };
+
+  let done = 0;
+  for (const subtask of plan.subtasks) {
+    if (ctx.signal.aborted) throw new TfError('RUN_CANCELLED', 'run cancelled during generation');
+    const outcome = await generateOne(subtask);
+    if (outcome.kind === 'kept') result.candidates.push(outcome.candidate);
+    else result.stuck.push(outcome.stuck);
+    ctx.progress('generate', ++done, plan.subtasks.length);
+  }
+  return { ...result, usage: state.usage, ...(state.notes.length ? { notes: state.notes } : {}) };
+
+  async function generateOne(original: Subtask): Promise<Outcome> {
+    let subtask = original;
+    const reasons: string[] = [];
+    const stuck = (why?: string): Outcome => ({
+      kind: 'stuck',
+      stuck: { subtaskId: original.id, target: subtask.target, acIds: subtask.acIds, reasons: why ? [...reasons, why] : reasons },
+    });
+    let path: string | undefined;
+    let pathFor: string | undefined;
+    for (let attempt = 0; ; attempt++) {
+      const file = subtask.target.split('::')[0] ?? '';
+      const profile = findProfileForFile(ingest.profiles, file);
+      if (!profile) return stuck(`no language profile covers ${file}`);
+      if (!path || pathFor !== file) {
+        path = chooseTestPath(profile, file, taken);
+        pathFor = file;
+        assigned.add(path);
+      }
+      const budgetReason = deps.budget?.exhaustedReason();
+      if (budgetReason) return stuck(budgetReason);
+      let content: string;
+      try {
+        const res = await llm.complete(
+          {
+            purpose: 'generate',
+            system: prompt.text,
+            sharedContext,
+            prompt: buildGeneratePrompt(ingest, subtask, profile, path, reasons),
+            schema: generatedTestSchema,
+            schemaName: 'test_file',
+            temperature: 0,
+          },
+          ctx.signal,
+        );
+        state.usage = addUsage(state.usage, res.usage);
+        res.notes?.forEach((n) => state.notes.includes(n) || state.notes.push(n));
+        content = cleanTestContent(res.value.content);
+      } catch (err) {
+        if (isTfError(err, 'LLM_BUDGET_EXCEEDED')) return stuck(err.message);
+        if (!isTfError(err, 'LLM_INVALID_OUTPUT')) throw err;
+        content = '';
+        reasons.push(`attempt ${attempt + 1}: the model's output did not fit the schema`);
+      }
+      if (content) {
+        const candidate: CandidateFile = {
+          path, content, language: profile.language, framework: profile.framework, origin: 'generated', subtaskId: original.id, acIds: subtask.acIds, findings: [],
+        };
+        const acs = ingest.spec.spec.acs.filter((ac) => subtask.acIds.includes(ac.id));
+        const verdict = await deps.guard(candidate, acs);
+        if (verdict.decision === 'keep') return { kind: 'kept', candidate: { ...candidate, findings: verdict.findings } };
+        const why = verdict.reasons.length ? verdict.reasons.join('; ') : verdict.findings.map((f) => f.message).join('; ') || 'rejected by the guards';
+        reasons.push(`attempt ${attempt + 1}: ${why}`);
+        ctx.log.info({ subtask: original.id, attempt: attempt + 1 }, 'generated test rejected by the guards');
+      }
+      if (attempt >= maxReplans) return stuck();
+      try {
+        const replanned = await deps.replan(subtask, reasons[reasons.length - 1] ?? 'rejected');
+        state.usage = addUsage(state.usage, replanned.usage);
+        if (!replanned.subtask) return stuck('the planner found no replacement');
+        subtask = { ...replanned.subtask, id: original.id };
+      } catch (err) {
+        if (isTfError(err, 'LLM_BUDGET_EXCEEDED') || isTfError(err, 'LLM_INVALID_OUTPUT')) return stuck(err.message);
+        throw err;
+      }
+    }
+  }
+}
+

@@ -1,0 +1,75 @@
+import nock from 'nock';
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { isTfError } from '../../src/errors.js';
+import { createOpenAiLlm } from '../../src/llm/openai/openai-llm.js';
+import type { LlmRequest } from '../../src/llm/port.js';
+import { useHttpMocks } from '../helpers/http-mock.js';
+
+useHttpMocks();
+
+const BASE = 'http://localhost:11434';
+const schema = z.object({ subtasks: z.array(z.object({ target: z.string() })) });
+const req: LlmRequest<z.infer<typeof schema>> = {
+  purpose: 'plan', system: 'system text', sharedContext: ['shared one', 'shared two'], prompt: 'the prompt', schema, schemaName: 'test_plan',
+};
+
+function completion(content: string, usage = { prompt_tokens: 120, completion_tokens: 30 }) {
+  return { id: 'c1', object: 'chat.completion', created: 1, model: 'qwen2.5-coder', choices: [{ index: 0, finish_reason: 'stop', message: { role: 'assistant', content } }], usage };
+}
+
+describe('openai-compatible adapter', () => {
+  it('sends system + shared + prompt with a json_schema response format to the base URL', async () => {
+    const bodies: Array<Record<string, unknown>> = [];
+    nock(BASE)
+      .post('/v1/chat/completions', (b: Record<string, unknown>) => {
+        bodies.push(b);
+        return true;
+      })
+      .reply(200, completion('{"subtasks":[{"target":"a.py::f"}]}'));
+    const llm = createOpenAiLlm({ model: 'qwen2.5-coder', baseUrl: `${BASE}/v1`, repairPrompt: 'fix: {{error}}' });
+    const res = await llm.complete(req);
+    expect(res.value).toEqual({ subtasks: [{ target: 'a.py::f' }] });
+    const body = bodies[0] as { model: string; messages: Array<{ role: string; content: string }>; response_format: { type: string; json_schema: { name: string; schema: { required: string[] } } } };
+    expect(body.model).toBe('qwen2.5-coder');
+    expect(body.messages).toEqual([
+      { role: 'system', content: 'system text' },
+      { role: 'user', content: 'shared one\n\nshared two\n\nthe prompt' },
+    ]);
+    expect(body.response_format.type).toBe('json_schema');
+    expect(body.response_format.json_schema.name).toBe('test_plan');
+    expect(body.response_format.json_schema.schema.required).toEqual(['subtasks']);
+    expect(res.usage).toMatchObject({ calls: 1, inputTokens: 120, outputTokens: 30, costUsd: 0 });
+    expect(res.notes?.[0]).toContain('no price known for model qwen2.5-coder');
+  });
+
+  it('repairs invalid JSON once, quoting the parse error', async () => {
+    const bodies: Array<{ messages: Array<{ role: string; content: string }> }> = [];
+    const capture = (b: { messages: Array<{ role: string; content: string }> }): boolean => {
+      bodies.push(b);
+      return true;
+    };
+    nock(BASE)
+      .post('/v1/chat/completions', capture).reply(200, completion('{"subtasks": [ {"target": '))
+      .post('/v1/chat/completions', capture).reply(200, completion('{"subtasks":[]}'));
+    const llm = createOpenAiLlm({ model: 'm', baseUrl: `${BASE}/v1`, repairPrompt: 'Invalid output:\n{{error}}', jsonMode: 'json_object' });
+    const res = await llm.complete(req);
+    expect(res.value).toEqual({ subtasks: [] });
+    expect(res.usage.calls).toBe(2);
+    const msgs = bodies[1]?.messages ?? [];
+    expect(msgs.map((m) => m.role)).toEqual(['system', 'user', 'assistant', 'user']);
+    expect(msgs[2]?.content).toBe('{"subtasks": [ {"target": ');
+    expect(msgs[3]?.content).toMatch(/^Invalid output:\nthe reply is not valid JSON: /);
+    // json_object mode puts the JSON Schema in the prompt instead.
+    expect(msgs[1]?.content).toContain('"required":["subtasks"]');
+  });
+
+  it('retries a 503 with retry-after and gives LLM_FAILED when retries run out', async () => {
+    nock(BASE).post('/v1/chat/completions').times(3).reply(503, { error: { message: 'loading model' } }, { 'retry-after': '2' });
+    const sleeps: number[] = [];
+    const llm = createOpenAiLlm({ model: 'm', baseUrl: `${BASE}/v1`, repairPrompt: 'x', retry: { maxRetries: 2 }, sleep: async (ms) => void sleeps.push(ms) });
+    const err = await llm.complete(req).catch((e: unknown) => e);
+    expect(isTfError(err, 'LLM_FAILED')).toBe(true);
+    expect(sleeps).toEqual([2000, 2000]);
+  });
+});
