@@ -1,0 +1,73 @@
+import { existsSync } from 'node:fs';
+import { dirname, join, posix, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+import { SANDBOX_PATHS } from '../../sandbox/port.js';
+import type { GuardDeps, GuardOutcome } from '../static-checks.js';
+import { guardItemSchema } from './guard-schema.js';
+
+/**
+ * Runs guard/resolve_imports.py with `python3` in the python runner image: Python's own `ast`
+ * discovers the test functions and the script checks every import and project attribute the test
+ * uses (see the script's docstring). One container, one command; the test source goes on stdin,
+ * so the candidate need not be written into the checkout first.
+ */
+
+const CONTAINER_DIR = `${SANDBOX_PATHS.tools}/guard/python`;
+
+const outputSchema = z.object({
+  syntaxError: z.object({ message: z.string(), line: z.number() }).nullable(),
+  tests: z.array(z.object({ name: z.string(), line: z.number(), endLine: z.number() })),
+  hallucinated: z.array(guardItemSchema),
+  unknown: z.array(guardItemSchema),
+});
+
+export type PythonGuardOutput = z.infer<typeof outputSchema>;
+
+/** Host folder holding resolve_imports.py (next to this module in src/, or src/ seen from dist/). */
+export function pythonGuardDir(): string {
+  const here = dirname(fileURLToPath(import.meta.url));
+  const candidates = [join(here, 'guard'), resolve(here, '..', '..', '..', 'src', 'languages', 'python', 'guard')];
+  return candidates.find((d) => existsSync(join(d, 'resolve_imports.py'))) ?? (candidates[0] as string);
+}
+
+/** sys.path roots for the test: project folder, its src/ (src layout), the test's own folder. */
+export function pythonRoots(testPath: string, projectRoot: string): string[] {
+  const project = posix.join(SANDBOX_PATHS.workspace, projectRoot || '.');
+  return [...new Set([project, posix.join(project, 'src'), posix.dirname(posix.join(SANDBOX_PATHS.workspace, testPath)), SANDBOX_PATHS.workspace])];
+}
+
+export async function runPythonGuard(testPath: string, content: string, deps: GuardDeps): Promise<GuardOutcome<PythonGuardOutput>> {
+  const roots = pythonRoots(testPath, deps.projectRoot ?? '');
+  const cmd = [
+    'python3', `${CONTAINER_DIR}/resolve_imports.py`,
+    '--path', posix.join(SANDBOX_PATHS.workspace, testPath),
+    ...roots.flatMap((r) => ['--root', r]),
+    '--timeout', String(Math.max(1, Math.round((deps.importTimeoutMs ?? 10_000) / 1000))),
+  ];
+  const result = await deps.sandbox.run(
+    {
+      image: deps.image,
+      workspace: deps.workspace,
+      mounts: [{ hostPath: pythonGuardDir(), containerPath: CONTAINER_DIR, readOnly: true }],
+      labels: { 'tfactory.purpose': 'static-guard' },
+      limits: { timeoutMs: deps.timeoutMs ?? 120_000 },
+    },
+    { cmd, stdin: content, env: { PYTHONDONTWRITEBYTECODE: '1', HOME: '/tmp', ...deps.env } },
+    deps.signal,
+  );
+  return parseGuardOutput(result, outputSchema);
+}
+
+export function parseGuardOutput<T>(result: { exitCode: number | null; stdout: string; stderr: string; endReason: string }, schema: z.ZodType<T>): GuardOutcome<T> {
+  const line = result.stdout.split('\n').reverse().find((l) => l.trim().startsWith('{'));
+  if (result.exitCode !== 0 || line === undefined) {
+    return { ok: false, error: `guard did not finish (${result.endReason}, exit ${String(result.exitCode)}): ${result.stderr.slice(-500)}` };
+  }
+  try {
+    const parsed = schema.safeParse(JSON.parse(line));
+    return parsed.success ? { ok: true, value: parsed.data } : { ok: false, error: `guard output is invalid: ${parsed.error.message}` };
+  } catch (err) {
+    return { ok: false, error: `guard output is not JSON: ${err instanceof Error ? err.message : String(err)}` };
+  }
+}

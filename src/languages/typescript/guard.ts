@@ -1,0 +1,55 @@
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join, posix, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+import { SANDBOX_PATHS } from '../../sandbox/port.js';
+import { guardItemSchema } from '../python/guard-schema.js';
+import { parseGuardOutput } from '../python/guard.js';
+import type { GuardDeps, GuardOutcome } from '../static-checks.js';
+
+/**
+ * Runs guard/check_imports.mjs with `node` in the node runner image. TFactory's own `typescript`
+ * package is mounted read-only; the script builds a Program for the test file (source on stdin)
+ * and reports unresolved modules and names (see the script's header).
+ */
+
+const CONTAINER_DIR = `${SANDBOX_PATHS.tools}/guard/typescript`;
+const CONTAINER_TS = `${SANDBOX_PATHS.tools}/node_modules/typescript`;
+
+const outputSchema = z.object({ hallucinated: z.array(guardItemSchema), unknown: z.array(guardItemSchema) });
+export type TsGuardOutput = z.infer<typeof outputSchema>;
+
+export function tsGuardDir(): string {
+  const here = dirname(fileURLToPath(import.meta.url));
+  const candidates = [join(here, 'guard'), resolve(here, '..', '..', '..', 'src', 'languages', 'typescript', 'guard')];
+  return candidates.find((d) => existsSync(join(d, 'check_imports.mjs'))) ?? (candidates[0] as string);
+}
+
+/** Host folder of the typescript package TFactory runs with. */
+export function typescriptPackageDir(): string {
+  return dirname(createRequire(import.meta.url).resolve('typescript/package.json'));
+}
+
+export async function runTsGuard(testPath: string, content: string, deps: GuardDeps): Promise<GuardOutcome<TsGuardOutput>> {
+  const project = posix.join(SANDBOX_PATHS.workspace, deps.projectRoot || '.');
+  const result = await deps.sandbox.run(
+    {
+      image: deps.image,
+      workspace: deps.workspace,
+      mounts: [
+        { hostPath: tsGuardDir(), containerPath: CONTAINER_DIR, readOnly: true },
+        { hostPath: typescriptPackageDir(), containerPath: CONTAINER_TS, readOnly: true },
+      ],
+      labels: { 'tfactory.purpose': 'static-guard' },
+      limits: { timeoutMs: deps.timeoutMs ?? 120_000 },
+    },
+    {
+      cmd: ['node', `${CONTAINER_DIR}/check_imports.mjs`, CONTAINER_TS, posix.join(SANDBOX_PATHS.workspace, testPath), project],
+      stdin: content,
+      env: { HOME: '/tmp', ...deps.env },
+    },
+    deps.signal,
+  );
+  return parseGuardOutput(result, outputSchema);
+}

@@ -1,0 +1,156 @@
+/*
+ * TFactory hallucination guard for one TS/JS test file, run with `node` in the node runner image.
+ * Reads the test source on stdin; argv: <typescript dir> <test file (absolute)> <project root (absolute)>.
+ * Creates a Program for the test file (allowJs, checkJs, noEmit, the project's tsconfig if any) and
+ * reports the diagnostics that mean "this name or module does not exist":
+ *   2307 cannot find module, 2305/2724/2614/2613/1192 no exported member, 2339/2551 no property,
+ *   2304/2552 cannot find name.
+ * A finding is "hallucinated" when it points at the project's own code (relative or aliased import,
+ * a member of a project module or type); "unknown" when it is about a package the project did not
+ * install or a global whose types are not there. Prints one JSON object on stdout.
+ */
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+
+const [tsDir, testFile, projectRoot] = process.argv.slice(2);
+const ts = createRequire(import.meta.url)(tsDir);
+const source = fs.readFileSync(0, 'utf8');
+
+const TEST_GLOBALS = new Set(['describe', 'it', 'test', 'expect', 'vi', 'jest', 'beforeEach', 'afterEach', 'beforeAll', 'afterAll', 'suite', 'bench', 'assert', 'chai', 'expectTypeOf', 'assertType']);
+const RUNTIME_GLOBALS = new Set(['process', 'Buffer', 'require', 'module', 'exports', '__dirname', '__filename', 'global', 'setImmediate', 'clearImmediate', 'NodeJS']);
+
+function readProjectOptions() {
+  const configPath = ts.findConfigFile(projectRoot, (f) => ts.sys.fileExists(f) && f.startsWith(projectRoot));
+  if (!configPath) return {};
+  const read = ts.readConfigFile(configPath, ts.sys.readFile);
+  if (read.error) return {};
+  return ts.parseJsonConfigFileContent(read.config, ts.sys, path.dirname(configPath)).options;
+}
+
+const base = readProjectOptions();
+const options = {
+  ...base,
+  allowJs: true,
+  checkJs: true,
+  noEmit: true,
+  skipLibCheck: true,
+  strict: false,
+  noImplicitAny: false,
+  types: [],
+  lib: ['lib.es2023.d.ts', 'lib.dom.d.ts'],
+  target: ts.ScriptTarget.ES2022,
+  module: base.module ?? ts.ModuleKind.ESNext,
+  moduleResolution: base.moduleResolution ?? ts.ModuleResolutionKind.Bundler,
+  allowImportingTsExtensions: true,
+  resolveJsonModule: true,
+  esModuleInterop: true,
+  jsx: base.jsx ?? ts.JsxEmit.Preserve,
+};
+if (options.moduleResolution === ts.ModuleResolutionKind.Bundler && options.module !== ts.ModuleKind.ESNext && options.module !== ts.ModuleKind.Preserve) {
+  options.module = ts.ModuleKind.ESNext;
+}
+
+// Dependencies prepared by the sandbox live outside the checkout, on NODE_PATH (/deps/node_modules).
+const projectPaths = base.paths || {};
+const nodePaths = (process.env.NODE_PATH || '').split(path.delimiter).filter(Boolean);
+if (nodePaths.length > 0) {
+  options.paths = { ...projectPaths, '*': [...(projectPaths['*'] || []), ...nodePaths.flatMap((p) => [`${p}/*`, `${p}/@types/*`])] };
+}
+
+const host = ts.createCompilerHost(options);
+const norm = (p) => path.resolve(p);
+const getSourceFile = host.getSourceFile.bind(host);
+host.getSourceFile = (name, lang, onError, create) =>
+  norm(name) === norm(testFile) ? ts.createSourceFile(name, source, lang, true) : getSourceFile(name, lang, onError, create);
+const fileExists = host.fileExists.bind(host);
+host.fileExists = (name) => norm(name) === norm(testFile) || fileExists(name);
+const readFile = host.readFile.bind(host);
+host.readFile = (name) => (norm(name) === norm(testFile) ? source : readFile(name));
+
+const program = ts.createProgram({ rootNames: [testFile], options, host });
+const checker = program.getTypeChecker();
+const sf = program.getSourceFile(testFile);
+
+function isProjectFile(fileName) {
+  const f = norm(fileName);
+  return f.startsWith(norm(projectRoot) + path.sep) && !f.split(path.sep).includes('node_modules') && norm(f) !== norm(testFile);
+}
+
+function nodeAt(pos) {
+  let found;
+  const visit = (n) => {
+    if (pos >= n.getStart(sf) && pos < n.getEnd()) {
+      found = n;
+      ts.forEachChild(n, visit);
+    }
+  };
+  visit(sf);
+  return found;
+}
+
+function enclosingImport(node) {
+  let n = node;
+  while (n && !ts.isImportDeclaration(n) && !ts.isExportDeclaration(n)) n = n.parent;
+  return n;
+}
+
+function packageInstalled(spec) {
+  const parts = spec.split('/');
+  const name = spec.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0];
+  if (nodePaths.some((p) => fs.existsSync(path.join(p, name)))) return true;
+  let dir = path.dirname(testFile);
+  for (;;) {
+    if (fs.existsSync(path.join(dir, 'node_modules', name))) return true;
+    const up = path.dirname(dir);
+    if (up === dir) return false;
+    dir = up;
+  }
+}
+
+function resolvesToProject(spec) {
+  const r = ts.resolveModuleName(spec, testFile, options, host).resolvedModule;
+  return r ? isProjectFile(r.resolvedFileName) : undefined;
+}
+
+function isAliasOrRelative(spec) {
+  if (spec.startsWith('.') || spec.startsWith('/')) return true;
+  return Object.keys(projectPaths).some((k) => new RegExp('^' + k.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace('*', '.*') + '$').test(spec));
+}
+
+const hallucinated = [];
+const unknown = [];
+const diags = [...program.getSyntacticDiagnostics(sf), ...program.getSemanticDiagnostics(sf)];
+for (const d of diags) {
+  if (d.start === undefined) continue;
+  const line = sf.getLineAndCharacterOfPosition(d.start).line + 1;
+  const text = ts.flattenDiagnosticMessageText(d.messageText, '\n');
+  const node = nodeAt(d.start);
+  const entry = (name, kind, reason) => ({ name, line, kind, reason: reason || text });
+  if (d.code === 2307 || d.code === 2792) {
+    const spec = node && ts.isStringLiteralLike(node) ? node.text : (/'([^']+)'/.exec(text) || [])[1] || '?';
+    if (isAliasOrRelative(spec)) hallucinated.push(entry(spec, 'module'));
+    else unknown.push(entry(spec, 'module', packageInstalled(spec) ? 'installed but not resolvable: ' + text : 'not part of the project and not installed'));
+  } else if ([2305, 2724, 2614, 2613, 1192].includes(d.code)) {
+    const imp = enclosingImport(node);
+    const spec = imp && imp.moduleSpecifier && ts.isStringLiteralLike(imp.moduleSpecifier) ? imp.moduleSpecifier.text : undefined;
+    const name = node && ts.isIdentifier(node) ? node.text : (/'([^']+)'\.?(?: Did|$)/.exec(text) || [])[1] || 'default';
+    const project = spec === undefined ? undefined : resolvesToProject(spec);
+    if (project) hallucinated.push(entry(`${spec}:${name}`, 'name'));
+    else unknown.push(entry(`${spec}:${name}`, 'name'));
+  } else if (d.code === 2339 || d.code === 2551) {
+    let access = node;
+    while (access && !ts.isPropertyAccessExpression(access)) access = access.parent;
+    if (!access) continue;
+    const type = checker.getTypeAtLocation(access.expression);
+    const symbol = type.getSymbol() || type.aliasSymbol || checker.getSymbolAtLocation(access.expression);
+    const decls = (symbol && symbol.getDeclarations()) || [];
+    const name = access.getText(sf);
+    if (decls.some((decl) => isProjectFile(decl.getSourceFile().fileName))) hallucinated.push(entry(name, 'attribute'));
+  } else if (d.code === 2304 || d.code === 2552 || d.code === 2582 || d.code === 2593) {
+    const name = node && ts.isIdentifier(node) ? node.text : (/'([^']+)'/.exec(text) || [])[1] || '?';
+    if (TEST_GLOBALS.has(name) || RUNTIME_GLOBALS.has(name)) continue;
+    hallucinated.push(entry(name, 'name'));
+  }
+}
+process.stdout.write(JSON.stringify({ hallucinated, unknown }) + '\n');
