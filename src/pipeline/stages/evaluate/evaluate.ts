@@ -9,6 +9,7 @@ import { buildSignals } from './signals.js';
 import { decideVerdict } from './verdict.js';
 import { judgeRelevance } from './judge.js';
 import { candidatesFor, changedRangesFor } from './select.js';
+import { staticNameFor } from './match-names.js';
 
 /** Per-test static findings of one candidate file (the shared static checks: lint, assertions, tautology, hallucination). */
 export interface StaticCheckOutcome {
@@ -119,8 +120,12 @@ export async function evaluateCandidates(
       }
       for (const { candidate, outcome } of statics.values()) {
         const engineTests = result?.tests.filter((t) => t.file === candidate.path) ?? [];
-        const names = new Set([...outcome.tests.map((t) => t.name), ...engineTests.map((t) => t.name)]);
-        if (names.size === 0) {
+        const staticNames = outcome.tests.map((t) => t.name);
+        const matched = new Map(engineTests.map((t) => [t.name, staticNameFor(t.name, staticNames)]));
+        const seenStatic = new Set(matched.values());
+        // What the runner ran, plus what static discovery found that the runner never reported.
+        const names = [...engineTests.map((t) => t.name), ...staticNames.filter((n) => !seenStatic.has(n))];
+        if (names.length === 0) {
           out.tests.push({
             id: `${candidate.path}::(file)`, file: candidate.path, name: '(file)', verdict: infra ? 'error' : 'reject',
             reasons: [infra
@@ -132,8 +137,9 @@ export async function evaluateCandidates(
         }
         for (const name of names) {
           const id = `${candidate.path}::${name}`;
-          const st = outcome.tests.find((t) => t.name === name);
           const rt = engineTests.find((t) => t.name === name);
+          const staticName = rt ? matched.get(name) : name;
+          const st = outcome.tests.find((t) => t.name === staticName);
           const findings = [...outcome.fileFindings, ...(st?.findings ?? [])];
           const signals = rt && result ? buildSignals(rt, result) : { passes: null, stability: null, coverage: null, mutation: null, failToPass: null, lint: [], judge: null };
           signals.lint = findings;

@@ -4,14 +4,14 @@ import { join } from 'node:path';
 import { TfError } from '../../../errors.js';
 import type { LanguageProfile, RuntimeInput, RuntimeResult } from '../../../languages/types.js';
 import { parseRuntimeResult } from '../../../languages/runtime-result.js';
-import { pythonRuntimeDir } from '../../../languages/python/runtime-path.js';
+import { PYTHON_RUNTIME_MOUNT, pythonEngineCommand, pythonRuntimeDir } from '../../../languages/python/runtime-path.js';
 import { tsRuntimeDir } from '../../../languages/typescript/runtime-path.js';
 import type { ExecResult, ExtraMount, SandboxPort } from '../../../sandbox/port.js';
 import { SANDBOX_PATHS } from '../../../sandbox/port.js';
 import { PACKAGE_ROOT } from '../../../version.js';
 
 const INPUT_DIR = `${SANDBOX_PATHS.tools}/input`;
-const RUNTIME_DIR = `${SANDBOX_PATHS.tools}/runtime`;
+const TS_RUNTIME_DIR = `${SANDBOX_PATHS.tools}/ts-runtime`;
 export const BASE_MOUNT = '/base';
 
 export interface EngineRunInput {
@@ -33,16 +33,18 @@ export interface EngineRunOutput {
   exec: ExecResult;
 }
 
+const RESULT_PATH = `${SANDBOX_PATHS.scratch}/result.json`;
+
 function engineCommand(profile: LanguageProfile): string[] {
-  const io = ['--input', `${INPUT_DIR}/input.json`, '--output', `${SANDBOX_PATHS.scratch}/result.json`];
-  return profile.language === 'python'
-    ? ['python3', `${RUNTIME_DIR}/evaluate.py`, ...io]
-    : ['node', `${RUNTIME_DIR}/evaluate.mjs`, ...io];
+  if (profile.language === 'python') return pythonEngineCommand(`${INPUT_DIR}/input.json`, RESULT_PATH);
+  return ['node', `${TS_RUNTIME_DIR}/evaluate.mjs`, '--input', `${INPUT_DIR}/input.json`, '--output', RESULT_PATH, '--workspace', SANDBOX_PATHS.workspace, '--deps', SANDBOX_PATHS.deps];
 }
 
 function engineMounts(profile: LanguageProfile, inputDir: string, baseDir?: string, depsDir?: string): ExtraMount[] {
   const mounts: ExtraMount[] = [
-    { hostPath: profile.language === 'python' ? pythonRuntimeDir() : tsRuntimeDir(), containerPath: RUNTIME_DIR, readOnly: true },
+    profile.language === 'python'
+      ? { hostPath: pythonRuntimeDir(), containerPath: PYTHON_RUNTIME_MOUNT, readOnly: true }
+      : { hostPath: tsRuntimeDir(), containerPath: TS_RUNTIME_DIR, readOnly: true },
     { hostPath: inputDir, containerPath: INPUT_DIR, readOnly: true },
   ];
   if (profile.language !== 'python') {

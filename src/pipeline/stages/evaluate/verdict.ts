@@ -26,7 +26,7 @@ export interface VerdictOutput {
   reasons: VerdictReason[];
 }
 
-const HALLUCINATION_RULES = new Set(['hallucinated-import', 'hallucinated-name', 'hallucination']);
+const isHallucination = (rule: string): boolean => rule === 'hallucination' || rule.startsWith('hallucinated-');
 
 function reason(severity: VerdictReason['severity'], code: string, text: string): VerdictReason {
   return { code, text, severity };
@@ -53,7 +53,7 @@ function lintReasons(findings: LintFinding[]): VerdictReason[] {
   const out: VerdictReason[] = [];
   for (const f of findings) {
     const where = f.line ? ` (line ${f.line})` : '';
-    if (HALLUCINATION_RULES.has(f.rule)) {
+    if (isHallucination(f.rule)) {
       out.push(reason('reject', 'hallucinated', `It uses something that does not exist in the project: ${f.message}${where}.`));
     } else if (f.rule === 'no-assertion') {
       out.push(reason('reject', 'no-assertion', `It checks no value at all, so it cannot catch a wrong result${where}.`));

@@ -1,0 +1,55 @@
+import { readFile } from 'node:fs/promises';
+import { extname, join } from 'node:path';
+import { TfError } from '../../../errors.js';
+import type { Language } from '../../../languages/types.js';
+import { profileForPath } from '../../../languages/profile-for.js';
+import type { CandidateFile } from '../../types.js';
+import type { CollectStage } from '../types.js';
+
+function languageOf(path: string): Language | undefined {
+  const ext = extname(path);
+  if (ext === '.py') return 'python';
+  if (['.ts', '.tsx', '.mts', '.cts'].includes(ext)) return 'typescript';
+  if (['.js', '.jsx', '.mjs', '.cjs'].includes(ext)) return 'javascript';
+  return undefined;
+}
+
+
+/** ACs a provided test file cites by id (`AC#2`, `AC-2`, `ac_2` in names, comments or docstrings). */
+export function citedAcs(content: string, known: string[]): string[] {
+  const numbers = new Set([...content.matchAll(/(?:^|[^a-z])AC[#\-_ ]?(\d+)/gi)].map((m) => m[1]));
+  return known.filter((id) => {
+    const n = /(\d+)$/.exec(id)?.[1];
+    return n !== undefined && numbers.has(n);
+  });
+}
+
+/**
+ * 3'. collect: the provided test files of an evaluate-only run become candidates, graded exactly like
+ * generated ones. A file is read from the checkout at head unless its content was given.
+ */
+export function createCollectStage(): CollectStage {
+  return async (_ctx, ingest, provided) => {
+    const candidates: CandidateFile[] = [];
+    for (const p of provided) {
+      const language = languageOf(p.path);
+      if (!language) throw new TfError('USAGE', `${p.path}: not a Python, TypeScript or JavaScript test file`);
+      const profile = profileForPath(ingest.profiles, language, p.path);
+      if (!profile) {
+        throw new TfError('USAGE', `${p.path}: the change touches no ${language === 'python' ? 'Python' : 'TypeScript/JavaScript'} code, so there is nothing for this test to prove`, {
+          details: { languages: ingest.profiles.map((x) => x.language) },
+        });
+      }
+      let content = p.content;
+      if (content === undefined) {
+        try {
+          content = await readFile(join(ingest.workspaceDir, p.path), 'utf8');
+        } catch (cause) {
+          throw new TfError('USAGE', `${p.path}: no such test file at head`, { cause });
+        }
+      }
+      candidates.push({ path: p.path, content, language, framework: profile.framework, origin: 'provided', acIds: citedAcs(content, ingest.spec.spec.acs.map((a) => a.id)), findings: [] });
+    }
+    return { candidates, stuck: [] };
+  };
+}

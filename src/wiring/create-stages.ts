@@ -1,0 +1,88 @@
+import type { Logger } from '../logger.js';
+import type { LocalGitPort } from '../git/index.js';
+import type { DockerSandbox } from '../sandbox/index.js';
+import { requireRunnerImage, type RunnerName } from '../sandbox/index.js';
+import type { Language } from '../languages/types.js';
+import { profileForPath } from '../languages/profile-for.js';
+import { detectLanguages } from '../languages/detect.js';
+import { runStaticChecks, createGuardRunner } from '../languages/static-checks.js';
+import { selectSpec } from '../spec/index.js';
+import { createBudget, type BudgetLimits } from '../llm/budget.js';
+import { createIngestStage } from '../pipeline/stages/ingest/ingest.js';
+import { planTests, createReplanner } from '../pipeline/stages/plan/plan-tests.js';
+import { generateTests } from '../pipeline/stages/generate/generate-tests.js';
+import { createCollectStage } from '../pipeline/stages/collect/collect.js';
+import { createEvaluateStage } from '../pipeline/stages/evaluate/evaluate-stage.js';
+import type { StaticChecker } from '../pipeline/stages/evaluate/evaluate.js';
+import { createTriageStage } from '../pipeline/stages/triage/triage-stage.js';
+import { createPublishStage } from '../pipeline/stages/publish/publish-stage.js';
+import type { Stages } from '../pipeline/stages/types.js';
+import type { LlmBudget } from '../llm/budget.js';
+import type { Run } from '../runs/types.js';
+
+export interface StageDeps {
+  git: LocalGitPort;
+  sandbox: DockerSandbox;
+  log: Logger;
+  /** Installation token for a GitHub run's clone (GitHub App only). */
+  githubToken?: (installationId: number) => Promise<string>;
+  /** The model budget of one run. */
+  budgetLimits?: BudgetLimits;
+}
+
+export function runnerFor(language: Language): RunnerName {
+  return language === 'python' ? 'python' : 'node';
+}
+
+/** The real stage implementations, wired to the real ports (the composition root of the pipeline). */
+export function createStages(deps: StageDeps): Stages {
+  const imageFor = (language: Language): Promise<string> => requireRunnerImage(runnerFor(language), { engine: deps.sandbox.images });
+  const budgets = new Map<string, LlmBudget>();
+  const budgetOf = (run: Run): LlmBudget => {
+    let b = budgets.get(run.id);
+    if (!b) {
+      b = createBudget(deps.budgetLimits ?? { maxCalls: 200, maxCostUsd: 10 });
+      budgets.set(run.id, b);
+    }
+    return b;
+  };
+  const staticChecks: StaticChecker = async (candidate, acs, ctx) => {
+    const result = await runStaticChecks(candidate, acs, { sandbox: deps.sandbox, image: ctx.image, workspace: ctx.workspace });
+    const lines = candidate.content.split('\n');
+    return {
+      tests: result.tests.map((t) => ({ id: t.id, name: t.name, findings: t.findings, source: lines.slice(t.line - 1, t.endLine).join('\n') })),
+      fileFindings: [
+        ...result.fileFindings,
+        ...(result.guardError ? [{ rule: 'guard-unavailable', severity: 'low' as const, message: `hallucination guard could not run: ${result.guardError}` }] : []),
+      ],
+    };
+  };
+  const maxSubtasks = (run: Run): { maxSubtasks?: number } => (run.request.options.maxTests ? { maxSubtasks: Math.min(30, run.request.options.maxTests) } : {});
+  return {
+    ingest: createIngestStage({ selectSpec, detectLanguages, ...(deps.githubToken ? { githubToken: deps.githubToken } : {}) }),
+    plan: (ctx, ingest) => planTests(ctx, ingest, { budget: budgetOf(ctx.run), ...maxSubtasks(ctx.run) }),
+    generate: async (ctx, ingest, plan) => {
+      return generateTests(ctx, ingest, plan, {
+        budget: budgetOf(ctx.run),
+        replan: createReplanner(ctx, ingest, { budget: budgetOf(ctx.run) }),
+        guard: async (candidate, acs) => {
+          const guard = createGuardRunner({
+            sandbox: deps.sandbox,
+            image: await imageFor(candidate.language),
+            workspace: ingest.workspaceDir,
+            projectRoot: profileForPath(ingest.profiles, candidate.language, candidate.path)?.root ?? '',
+            signal: ctx.signal,
+          });
+          return guard(candidate, acs);
+        },
+      });
+    },
+    collect: createCollectStage(),
+    evaluate: createEvaluateStage({ staticChecks, imageFor: (profile) => imageFor(profile.language) }),
+    triage: async (ctx, input) => {
+      budgets.delete(ctx.run.id);
+      return createTriageStage()(ctx, input);
+    },
+    publish: createPublishStage(),
+  };
+}
