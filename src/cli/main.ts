@@ -7,6 +7,9 @@ import { processIo, type CliIo, type CommandEntry } from './io.js';
  */
 export const COMMANDS: Record<string, CommandEntry> = {
   // COMMANDS-START (one line per command)
+  doctor: { summary: 'check the Docker engine, runner images, Node and LLM credentials', load: async () => (await import('./commands/doctor.js')).run },
+  images: { summary: 'build, list or smoke-test the sandbox runner images', load: async () => (await import('./commands/images.js')).run },
+  spec: { summary: 'show the spec a run would use: its acceptance criteria and plan', load: async () => (await import('./commands/spec.js')).run },
   // COMMANDS-END
 };
 

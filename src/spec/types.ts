@@ -44,6 +44,8 @@ export interface SpecSnapshot {
   acs: AcceptanceCriterion[];
   plan?: PlanSummary;
   contract?: TaskContract;
+  /** What was read but ignored or missing (invalid plan JSON, no ACs found, …). */
+  warnings?: string[];
 }
 
 /** How the spec for a run was chosen, and what else was considered. */

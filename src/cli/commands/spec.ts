@@ -1,0 +1,128 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { describeError, TfError } from '../../errors.js';
+import { createGitPort, type LocalGitPort } from '../../git/index.js';
+import { selectSpec } from '../../spec/index.js';
+import type { SpecSelection, SpecSnapshot } from '../../spec/types.js';
+import type { CliIo } from '../io.js';
+
+const HELP = `Usage: tfactory spec show [--repo <dir>] [--ref <ref>] [--base <ref>] [--spec <id>] [--json]
+
+  Show the spec TFactory would choose for a checkout, its acceptance criteria and plan.
+  --repo <dir>   the repository (default: the current folder)
+  --ref <ref>    read the spec at this commit or branch (default: the working tree);
+                 a branch name also counts for "spec id in the branch name"
+  --base <ref>   diff base...ref (or base...HEAD) so that "spec folders the diff touches" counts
+  --spec <id>    choose this spec explicitly
+  --json         print the SpecSelection as JSON
+`;
+
+const REASONS: Record<SpecSelection['reason'], string> = {
+  explicit: 'named explicitly (--spec)',
+  'pr-body-trailer': 'named by a TFactory-Spec line in the PR body',
+  'diff-touches': 'the diff touches its folder',
+  'branch-name': 'the branch name contains its id',
+  'only-spec': 'it is the only spec in the repository',
+  'pr-description': 'the PR description states acceptance criteria',
+};
+
+const KINDS: Record<SpecSnapshot['kind'], string> = { aifactory: 'AIFactory', 'agent-os': 'Agent OS', 'pr-body': 'PR description' };
+
+function parse(argv: string[]) {
+  try {
+    return parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        repo: { type: 'string' },
+        ref: { type: 'string' },
+        base: { type: 'string' },
+        spec: { type: 'string' },
+        json: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (err) {
+    throw new TfError('USAGE', describeError(err), { hint: 'tfactory spec show [--repo <dir>] [--ref <ref>] [--spec <id>] [--json]' });
+  }
+}
+
+/** The human-readable rendering of a selection. */
+export function renderSelection(sel: SpecSelection): string {
+  const s = sel.spec;
+  const out: string[] = [
+    `Spec:    ${s.id} (${KINDS[s.kind]})`,
+    `Title:   ${s.title}`,
+    `Path:    ${s.path}${s.commitSha ? ` @ ${s.commitSha.slice(0, 12)}` : ''}`,
+    `Chosen:  ${REASONS[sel.reason]}`,
+  ];
+  const others = sel.candidates.filter((c) => c !== s.id);
+  if (others.length > 0) out.push(`Others:  ${others.join(', ')}`);
+  out.push(`sha256:  ${s.contentHash}`, '', `Acceptance criteria (${s.acs.length}):`);
+  const width = Math.max(0, ...s.acs.map((a) => a.id.length));
+  for (const ac of s.acs) {
+    out.push(`  ${ac.id.padEnd(width)}  ${ac.text}`);
+    out.push(`  ${' '.repeat(width)}  ↳ ${ac.source.path}:${ac.source.line} (${ac.syntax})`);
+  }
+  if (s.plan) {
+    const head = [s.plan.feature, s.plan.workflowType, s.plan.status].filter(Boolean).join(' · ');
+    out.push('', `Plan${head ? `: ${head}` : ''}`);
+    s.plan.phases.forEach((p, i) => out.push(`  ${i + 1}. ${p.name}${p.status ? ` [${p.status}]` : ''}${p.subtasks ? `, ${p.subtasks} subtask${p.subtasks === 1 ? '' : 's'}` : ''}`));
+    if (s.plan.filesToModify.length > 0) out.push(`  files: ${s.plan.filesToModify.join(', ')}`);
+  }
+  if (s.contract) {
+    const c = s.contract;
+    const parts = [
+      c.lanes ? `lanes ${c.lanes.join(', ')}` : undefined,
+      c.frameworks ? `frameworks ${Object.entries(c.frameworks).map(([k, v]) => `${k}=${v}`).join(', ')}` : undefined,
+      c.coverageTarget !== undefined ? `coverage target ${Math.round(c.coverageTarget * 100)}%` : undefined,
+      c.mutationScope ? `mutation scope ${c.mutationScope.join(', ')}` : undefined,
+      c.acToCodeMap ? `AC map ${Object.entries(c.acToCodeMap).map(([k, v]) => `${k}→${v.join('|')}`).join(', ')}` : undefined,
+    ].filter(Boolean);
+    out.push('', `Contract: ${parts.join('; ')}`);
+  }
+  for (const w of s.warnings ?? []) out.push(`Warning: ${w}`);
+  return `${out.join('\n')}\n`;
+}
+
+async function headShaOf(git: LocalGitPort, repo: string): Promise<string | undefined> {
+  return git.resolveCommit(repo, 'HEAD').catch(() => undefined);
+}
+
+async function show(values: ReturnType<typeof parse>['values'], io: CliIo): Promise<number> {
+  const repo = resolve(io.cwd, values.repo ?? '.');
+  const git = createGitPort();
+  const ref = values.ref;
+  const commitSha = ref ? await git.resolveCommit(repo, ref) : await headShaOf(git, repo);
+  const changedPaths = values.base ? (await git.diff(repo, values.base, ref ?? 'HEAD')).files.map((f) => f.path) : undefined;
+  const tree = ref ? await mkdtemp(join(tmpdir(), 'tfactory-spec-')) : undefined;
+  try {
+    if (tree && ref) await git.exportTree(repo, ref, tree);
+    const selection = await selectSpec({
+      dir: tree ?? repo,
+      ...(commitSha ? { commitSha } : {}),
+      ...(values.spec ? { explicitId: values.spec } : {}),
+      ...(ref && !/^[0-9a-f]{7,40}$/i.test(ref) ? { headBranch: ref } : {}),
+      ...(changedPaths ? { changedPaths } : {}),
+    });
+    io.stdout(values.json ? `${JSON.stringify(selection, null, 2)}\n` : renderSelection(selection));
+    return 0;
+  } finally {
+    if (tree) await rm(tree, { recursive: true, force: true });
+  }
+}
+
+/** `tfactory spec show`: which spec a run would use, and what it says. */
+export async function run(argv: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parse(argv);
+  if (values.help) {
+    io.stdout(HELP);
+    return 0;
+  }
+  const [sub, ...extra] = positionals;
+  if (sub !== 'show' || extra.length > 0) throw new TfError('USAGE', sub ? `unknown spec subcommand '${[sub, ...extra].join(' ')}'` : 'missing subcommand', { hint: 'tfactory spec show [--repo <dir>] [--ref <ref>] [--spec <id>] [--json]' });
+  return show(values, io);
+}

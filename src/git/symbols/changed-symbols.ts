@@ -1,0 +1,76 @@
+import type { ChangedFile, ChangedSymbol, LineRange } from '../types.js';
+import { extractPythonSymbols } from './python-symbols.js';
+import type { SymbolDef } from './symbol-def.js';
+import { extractTypeScriptSymbols } from './typescript-symbols.js';
+
+/** Symbols of a file in a language we read, or undefined for any other file. */
+export function extractSymbols(path: string, text: string): SymbolDef[] | undefined {
+  if (/\.pyi?$/i.test(path)) return extractPythonSymbols(text);
+  if (/\.(ts|tsx|mts|cts|js|jsx|mjs|cjs)$/i.test(path) && !/\.d\.[cm]?ts$/i.test(path)) return extractTypeScriptSymbols(text, path);
+  return undefined;
+}
+
+export function isSymbolSource(path: string): boolean {
+  return extractSymbols(path, '') !== undefined;
+}
+
+/** Key each definition by name, numbering repeats (`f`, `f#2`) so redefinitions pair up in order. */
+function keyDefs(defs: SymbolDef[]): Map<string, SymbolDef> {
+  const seen = new Map<string, number>();
+  const out = new Map<string, SymbolDef>();
+  for (const d of defs) {
+    const n = (seen.get(d.qualifiedName) ?? 0) + 1;
+    seen.set(d.qualifiedName, n);
+    out.set(n === 1 ? d.qualifiedName : `${d.qualifiedName}#${n}`, d);
+  }
+  return out;
+}
+
+/** Lines of `def` that belong to no nested symbol (a class's own lines exclude its methods). */
+function ownLines(def: SymbolDef, all: SymbolDef[]): LineRange[] {
+  const children = all
+    .filter((d) => d !== def && d.qualifiedName.startsWith(`${def.qualifiedName}.`) && d.range.start >= def.range.start && d.range.end <= def.range.end)
+    .map((d) => d.range)
+    .sort((a, b) => a.start - b.start);
+  const out: LineRange[] = [];
+  let cursor = def.range.start;
+  for (const c of children) {
+    if (c.start > cursor) out.push({ start: cursor, end: c.start - 1 });
+    cursor = Math.max(cursor, c.end + 1);
+  }
+  if (cursor <= def.range.end) out.push({ start: cursor, end: def.range.end });
+  return out;
+}
+
+function meets(own: LineRange[], changed: LineRange[]): boolean {
+  return own.some((o) => changed.some((c) => c.start <= o.end && c.end >= o.start));
+}
+
+function toChanged(file: string, def: SymbolDef, change: ChangedSymbol['change']): ChangedSymbol {
+  return { file, qualifiedName: def.qualifiedName, kind: def.kind, change, range: { ...def.range }, signature: def.signature };
+}
+
+/**
+ * Added (head only), deleted (base only) and modified symbols of one changed file. A symbol is
+ * modified when one of its own lines was added on head or removed on base; a class whose only
+ * change is inside a method is not itself reported.
+ */
+export function findChangedSymbols(file: ChangedFile, baseText: string | undefined, headText: string | undefined): ChangedSymbol[] {
+  const basePath = file.oldPath ?? file.path;
+  const baseDefs = baseText === undefined ? [] : (extractSymbols(basePath, baseText) ?? []);
+  const headDefs = headText === undefined ? [] : (extractSymbols(file.path, headText) ?? []);
+  const base = keyDefs(baseDefs);
+  const head = keyDefs(headDefs);
+  const out: ChangedSymbol[] = [];
+  for (const [key, h] of head) {
+    const b = base.get(key);
+    if (!b) out.push(toChanged(file.path, h, 'added'));
+    else if (meets(ownLines(h, headDefs), file.addedRanges) || meets(ownLines(b, baseDefs), file.removedRanges)) {
+      out.push(toChanged(file.path, h, 'modified'));
+    }
+  }
+  for (const [key, b] of base) {
+    if (!head.has(key)) out.push(toChanged(file.path, b, 'deleted'));
+  }
+  return out;
+}

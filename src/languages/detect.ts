@@ -1,0 +1,70 @@
+import { lstat, readdir, readFile } from 'node:fs/promises';
+import { join, posix } from 'node:path';
+import { detectPythonProfiles } from './python/detect.js';
+import type { LanguageProfile } from './types.js';
+import { detectTypeScriptProfiles } from './typescript/detect.js';
+
+/** Read-only, repo-relative view of a checkout for the detectors (symlinks are not followed). */
+export interface ProjectFs {
+  isFile(rel: string): Promise<boolean>;
+  isDir(rel: string): Promise<boolean>;
+  /** Text of a small file, undefined if absent or larger than 1 MB. */
+  read(rel: string): Promise<string | undefined>;
+  /** Files under `rel` (repo-relative), breadth-first, skipping vendored and hidden folders. */
+  walk(rel: string, opts?: { maxDepth?: number; maxFiles?: number }): Promise<string[]>;
+  /** The nearest folder at or above `fileRel`'s folder holding one of `markers` ('' = repo root). */
+  nearestWith(fileRel: string, markers: string[]): Promise<string | undefined>;
+}
+
+const SKIP_DIRS = new Set(['node_modules', '.git', 'dist', 'build', 'coverage', '.venv', 'venv', '__pycache__', '.tox', '.mypy_cache', '.pytest_cache', 'site-packages']);
+
+export function createProjectFs(dir: string): ProjectFs {
+  const stat = (rel: string) => lstat(join(dir, rel)).catch(() => undefined);
+  return {
+    isFile: async (rel) => Boolean((await stat(rel))?.isFile()),
+    isDir: async (rel) => Boolean((await stat(rel))?.isDirectory()),
+    read: async (rel) => {
+      const st = await stat(rel);
+      if (!st?.isFile() || st.size > 1_000_000) return undefined;
+      return readFile(join(dir, rel), 'utf8');
+    },
+    walk: async (rel, opts = {}) => {
+      const maxDepth = opts.maxDepth ?? 4;
+      const maxFiles = opts.maxFiles ?? 2000;
+      const out: string[] = [];
+      let level: string[] = [rel];
+      for (let depth = 0; depth <= maxDepth && level.length > 0 && out.length < maxFiles; depth++) {
+        const next: string[] = [];
+        for (const folder of level) {
+          const entries = await readdir(join(dir, folder), { withFileTypes: true }).catch(() => []);
+          for (const e of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+            const p = folder ? posix.join(folder, e.name) : e.name;
+            if (e.isDirectory() && !SKIP_DIRS.has(e.name) && !e.name.startsWith('.')) next.push(p);
+            else if (e.isFile() && out.length < maxFiles) out.push(p);
+          }
+        }
+        level = next;
+      }
+      return out;
+    },
+    nearestWith: async (fileRel, markers) => {
+      let folder = posix.dirname(fileRel);
+      for (;;) {
+        const base = folder === '.' ? '' : folder;
+        for (const m of markers) if ((await stat(base ? posix.join(base, m) : m))?.isFile()) return base;
+        if (base === '') return undefined;
+        folder = posix.dirname(base);
+      }
+    },
+  };
+}
+
+/**
+ * One profile per (language, project root) among the changed files: Python (pytest / unittest)
+ * and TypeScript / JavaScript (vitest / jest). A PR touching Python and TS gets two profiles.
+ */
+export async function detectLanguages(dir: string, changedPaths: string[]): Promise<LanguageProfile[]> {
+  const fs = createProjectFs(dir);
+  const paths = [...new Set(changedPaths.map((p) => p.replace(/^\.\//, '')))];
+  return [...(await detectPythonProfiles(fs, paths)), ...(await detectTypeScriptProfiles(fs, paths))];
+}

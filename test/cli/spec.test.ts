@@ -1,0 +1,92 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CliIo } from '../../src/cli/io.js';
+import { main } from '../../src/cli/main.js';
+import type { SpecSelection } from '../../src/spec/types.js';
+import { makeRepo, type TestRepo } from '../git/make-repo.js';
+
+function captureIo(cwd: string): CliIo & { out: () => string; err: () => string } {
+  let out = '';
+  let err = '';
+  return {
+    stdout: (t) => { out += t; },
+    stderr: (t) => { err += t; },
+    env: {},
+    cwd,
+    isTty: false,
+    out: () => out,
+    err: () => err,
+  };
+}
+
+describe('tfactory spec show', () => {
+  let repo: TestRepo;
+  let mainSha: string;
+  let featureSha: string;
+
+  beforeAll(() => {
+    repo = makeRepo('tfactory-cli-spec-');
+    repo.copyFixture('specs/aifactory/login-rate-limit', '.aifactory/specs/login-rate-limit');
+    repo.write({ 'src/login.py': 'def login():\n    return True\n' });
+    mainSha = repo.commit('base with one spec');
+    repo.git('checkout', '--quiet', '-b', 'feature/discount-rules');
+    repo.copyFixture('specs/aifactory/discount-rules', '.aifactory/specs/discount-rules');
+    featureSha = repo.commit('add a second spec');
+    repo.git('checkout', '--quiet', 'main');
+  });
+  afterAll(() => repo.cleanup());
+
+  it('prints the chosen spec, why, its ACs with source lines, and the plan', async () => {
+    const io = captureIo(repo.dir);
+    expect(await main(['spec', 'show'], io)).toBe(0);
+    const out = io.out();
+    expect(out).toContain('Spec:    login-rate-limit (AIFactory)');
+    expect(out).toContain(`Path:    .aifactory/specs/login-rate-limit/spec.md @ ${mainSha.slice(0, 12)}`);
+    expect(out).toContain('Chosen:  it is the only spec in the repository');
+    expect(out).toContain('Acceptance criteria (3):');
+    expect(out).toMatch(/AC#2 {2}A successful login resets the failure counter to zero\.\n\s+↳ \.aifactory\/specs\/login-rate-limit\/spec\.md:13 \(tagged\)/);
+    expect(out).toContain('Plan: Login rate limiting · feature · completed');
+    expect(out).toContain('  2. Lockout window [completed], 1 subtask');
+    expect(out).toContain('Contract: lanes unit; frameworks unit=pytest; coverage target 80%');
+    expect(io.err()).toBe('');
+  });
+
+  it('reads the spec at --ref (tree exported; the branch name picks the spec) and prints JSON', async () => {
+    const io = captureIo('/');
+    expect(await main(['spec', 'show', '--repo', repo.dir, '--ref', 'feature/discount-rules', '--json'], io)).toBe(0);
+    const sel = JSON.parse(io.out()) as SpecSelection;
+    expect(sel.reason).toBe('branch-name');
+    expect(sel.candidates).toEqual(['discount-rules', 'login-rate-limit']);
+    expect(sel.spec).toMatchObject({ id: 'discount-rules', commitSha: featureSha, path: '.aifactory/specs/discount-rules/spec.md' });
+    expect(sel.spec.acs.map((a) => a.id)).toEqual(['AC#1', 'AC#2', 'AC#3']);
+    // The working tree (on main) was not touched.
+    expect(repo.git('status', '--porcelain')).toBe('');
+  });
+
+  it('prints where it looked / the ids that exist, and exits 1', async () => {
+    const missing = captureIo(repo.dir);
+    expect(await main(['spec', 'show', '--ref', 'feature/discount-rules', '--spec', 'nope'], missing)).toBe(1);
+    expect(missing.err()).toContain("spec 'nope' (given with --spec) not found; specs in this repository: discount-rules, login-rate-limit");
+    expect(missing.out()).toBe('');
+
+    const empty = makeRepo('tfactory-cli-empty-');
+    try {
+      empty.write({ 'a.py': 'x = 1\n' });
+      empty.commit('no spec');
+      const io = captureIo(empty.dir);
+      expect(await main(['spec', 'show'], io)).toBe(1);
+      expect(io.err()).toContain('no spec found. Looked for:');
+      expect(io.err()).toContain('.aifactory/specs/<spec-id>/spec.md: none');
+    } finally {
+      empty.cleanup();
+    }
+  });
+
+  it('lists the candidates when the choice is ambiguous, and rejects a bad subcommand with exit 2', async () => {
+    const io = captureIo(repo.dir);
+    expect(await main(['spec', 'show', '--ref', featureSha], io)).toBe(1);
+    expect(io.err()).toContain('several specs match this PR');
+    expect(io.err()).toContain('discount-rules (.aifactory/specs/discount-rules), login-rate-limit (.aifactory/specs/login-rate-limit)');
+    const bad = captureIo(repo.dir);
+    expect(await main(['spec', 'list'], bad)).toBe(2);
+  });
+});
