@@ -49,6 +49,8 @@ export interface ReportTest {
   id: string;
   file: string;
   name: string;
+  /** 1-based line of the test's definition in `file`, where known (check run annotations). */
+  line?: number;
   verdict: Verdict;
   reasons: VerdictReason[];
   signals: TestSignals;
@@ -62,6 +64,8 @@ export interface ReportAc {
   text: string;
   status: 'verified' | 'flagged' | 'unverified';
   tests: string[];
+  /** Where the criterion was read from (spec file, 1-based line), where known (check run annotations). */
+  source?: { path: string; line: number };
 }
 
 export interface StuckSubtask {

@@ -1,0 +1,85 @@
+import { z } from 'zod';
+
+/** Where a repository keeps its TFactory settings (read from the default branch). */
+export const REPO_CONFIG_FILE = 'tfactory.yml';
+export const REPO_CONFIG_PATH = `.github/${REPO_CONFIG_FILE}`;
+
+/** Author associations GitHub reports on comments and PRs. */
+export const AUTHOR_ASSOCIATIONS = [
+  'OWNER', 'MEMBER', 'COLLABORATOR', 'CONTRIBUTOR', 'FIRST_TIME_CONTRIBUTOR', 'FIRST_TIMER', 'MANNEQUIN', 'NONE',
+] as const;
+export type AuthorAssociation = (typeof AUTHOR_ASSOCIATIONS)[number];
+
+const QualityGateSchema = z
+  .strictObject({
+    minAccepted: z.number().int().min(0).default(0).describe('Fewer accepted tests than this fails the check run.'),
+    failOnRejected: z.boolean().default(false).describe('Any rejected test fails the check run.'),
+    requireAllAcsVerified: z
+      .boolean()
+      .default(false)
+      .describe('An acceptance criterion left unverified makes the check run "action required".'),
+  })
+  .describe('Thresholds that decide the check run conclusion.');
+
+export const RepoConfigSchema = z
+  .strictObject({
+    label: z.string().trim().min(1).max(50).default('tfactory').describe('The PR label that starts a run.'),
+    languages: z
+      .array(z.enum(['python', 'typescript', 'javascript']))
+      .min(1)
+      .optional()
+      .describe('Languages to write tests for; detected from the diff when absent.'),
+    testPaths: z
+      .array(z.string().min(1))
+      .optional()
+      .describe('Repo-relative folders where tests live; detected when absent.'),
+    stabilityRuns: z.number().int().min(1).max(10).default(3).describe('How many times each test is run to prove it is stable.'),
+    mutation: z.boolean().default(true).describe('Run the mutation probe on the changed code.'),
+    qualityGate: QualityGateSchema.default({ minAccepted: 0, failOnRejected: false, requireAllAcsVerified: false }),
+    onPush: z
+      .enum(['rerun', 'ignore'])
+      .default('ignore')
+      .describe('What a push to a labelled PR does: run again, or nothing.'),
+    maxTests: z.number().int().min(1).max(100).default(20).describe('Upper bound on the tests written in one run.'),
+    commitFlagged: z.boolean().default(false).describe('Also commit tests that were flagged for review.'),
+    model: z.string().min(1).optional().describe('Model id to use instead of the server default.'),
+    allowedAssociations: z
+      .array(z.enum(AUTHOR_ASSOCIATIONS))
+      .default([])
+      .describe('Author associations allowed to trigger runs without a write-permission check.'),
+  })
+  .describe('TFactory repository configuration (.github/tfactory.yml).');
+
+export type RepoConfig = z.output<typeof RepoConfigSchema>;
+export type RepoConfigInput = z.input<typeof RepoConfigSchema>;
+export type QualityGateConfig = RepoConfig['qualityGate'];
+
+export type RepoConfigResult = { ok: true; config: RepoConfig } | { ok: false; errors: string[] };
+
+/** The configuration a repository without `.github/tfactory.yml` gets. */
+export function defaultRepoConfig(): RepoConfig {
+  return RepoConfigSchema.parse({});
+}
+
+/** Validates raw config (parsed YAML, or null when there is no file). Invalid config is a value, not a throw. */
+export function parseRepoConfig(raw: unknown): RepoConfigResult {
+  const parsed = RepoConfigSchema.safeParse(raw ?? {});
+  if (parsed.success) return { ok: true, config: parsed.data };
+  return { ok: false, errors: parsed.error.issues.map(formatIssue) };
+}
+
+function formatIssue(issue: z.core.$ZodIssue): string {
+  const where = issue.path.length > 0 ? issue.path.map(String).join('.') : '(root)';
+  return `${where}: ${issue.message}`;
+}
+
+/** JSON schema of the file as a person writes it (defaults make fields optional). */
+export function buildRepoConfigJsonSchema(): Record<string, unknown> {
+  const schema = z.toJSONSchema(RepoConfigSchema, { io: 'input' }) as Record<string, unknown>;
+  return { ...schema, title: 'TFactory repository configuration' };
+}
+
+/** The exact text of schema/tfactory-config.schema.json. */
+export function renderRepoConfigJsonSchema(): string {
+  return `${JSON.stringify(buildRepoConfigJsonSchema(), null, 2)}\n`;
+}

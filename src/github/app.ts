@@ -1,0 +1,85 @@
+import type { ApplicationFunction, Probot } from 'probot';
+import type { GitAuthor } from '../git/commit-push.js';
+import type { Publisher } from '../pipeline/types.js';
+import type { RunService } from '../runs/types.js';
+import { createCheckRunProgress, type CheckRunProgress } from './check-run-progress.js';
+import { CheckRunTracker } from './check-run-tracker.js';
+import type { HandlerDeps } from './handler-deps.js';
+import type { InstallationAuth, Octokit } from './octokit.js';
+import { handleCheckRunRerequested } from './on-check-run.js';
+import { handleIssueComment } from './on-issue-comment.js';
+import { handlePullRequestLabeled, handlePullRequestSynchronize } from './on-pull-request.js';
+import { createGithubPublisher, type RenderMarkdown } from './publisher.js';
+import type { Schedule } from './throttle.js';
+
+export interface AppDeps {
+  runService: RunService;
+  /** The report renderer (src/report/): the PR comment and the check run text. */
+  renderMarkdown: RenderMarkdown;
+  /** Our GitHub App id (env APP_ID): a rerequested check run of another app is ignored. */
+  appId?: number;
+  /** Default `https://github.com`; tests use a `file://` folder of bare repositories. */
+  gitBaseUrl?: string;
+  author?: GitAuthor;
+  workRoot?: string;
+  /** Minimum time between two progress updates of one check run (default 5 s). */
+  progressIntervalMs?: number;
+  schedule?: Schedule;
+  now?: () => number;
+  /** Receives the GitHub side once loaded: the worker publishes GitHub runs through `publisher`. */
+  onReady?: (github: GithubRuntime) => void;
+}
+
+export interface GithubRuntime {
+  publisher: Publisher;
+  progress: CheckRunProgress;
+  tracker: CheckRunTracker;
+  /** Stops following the run service's events. */
+  stop(): void;
+}
+
+/** An installation token for git, from Probot's installation client. */
+export async function getInstallationToken(auth: InstallationAuth, installationId: number): Promise<string> {
+  const octokit = await auth(installationId);
+  const result = (await octokit.auth({ type: 'installation' })) as { token?: unknown };
+  if (typeof result.token !== 'string') throw new Error('installation authentication returned no token');
+  return result.token;
+}
+
+/** The Probot app function: wires the triggers, the check run progress and the publisher. */
+export function createApp(deps: AppDeps | ((app: Probot) => AppDeps | Promise<AppDeps>)): ApplicationFunction {
+  return async (app) => {
+    const d = typeof deps === 'function' ? await deps(app) : deps;
+    const log = app.log.child({ name: 'tfactory-github' });
+    const auth: InstallationAuth = (installationId) => app.auth(installationId) as Promise<Octokit>;
+    const tracker = new CheckRunTracker();
+    const progress = createCheckRunProgress({
+      auth,
+      tracker,
+      log,
+      ...(d.progressIntervalMs !== undefined ? { minIntervalMs: d.progressIntervalMs } : {}),
+      ...(d.schedule ? { schedule: d.schedule } : {}),
+      ...(d.now ? { now: d.now } : {}),
+    });
+    const stop = progress.watch(d.runService);
+    const publisher = createGithubPublisher({
+      auth,
+      getToken: (installationId) => getInstallationToken(auth, installationId),
+      tracker,
+      progress,
+      renderMarkdown: d.renderMarkdown,
+      log,
+      ...(d.gitBaseUrl ? { gitBaseUrl: d.gitBaseUrl } : {}),
+      ...(d.author ? { author: d.author } : {}),
+      ...(d.workRoot ? { workRoot: d.workRoot } : {}),
+    });
+    const handlerDeps: HandlerDeps = { runService: d.runService, tracker, log, ...(d.appId !== undefined ? { appId: d.appId } : {}) };
+
+    app.on('pull_request.labeled', (context) => handlePullRequestLabeled(handlerDeps, context));
+    app.on('pull_request.synchronize', (context) => handlePullRequestSynchronize(handlerDeps, context));
+    app.on('issue_comment.created', (context) => handleIssueComment(handlerDeps, context));
+    app.on('check_run.rerequested', (context) => handleCheckRunRerequested(handlerDeps, context));
+
+    d.onReady?.({ publisher, progress, tracker, stop });
+  };
+}

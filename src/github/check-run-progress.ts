@@ -1,0 +1,89 @@
+import type { Logger } from '../logger.js';
+import type { Run, RunEvent, RunService, StageName } from '../runs/types.js';
+import { buildEndedOutput } from './check-output.js';
+import { completeCheckRun, updateCheckRunProgress } from './check-run.js';
+import type { CheckRunTracker } from './check-run-tracker.js';
+import type { InstallationAuth } from './octokit.js';
+import { createKeyedThrottle, type Schedule } from './throttle.js';
+
+export interface CheckRunProgressDeps {
+  auth: InstallationAuth;
+  tracker: CheckRunTracker;
+  log: Logger;
+  /** At most one progress update per run in this interval (a trailing one carries the latest state). */
+  minIntervalMs?: number;
+  now?: () => number;
+  schedule?: Schedule;
+}
+
+export interface CheckRunProgress {
+  /** Throttled: puts the current stage (and its progress) in the check run's summary. */
+  update(run: Run, stage?: StageName): void;
+  /** Drops pending progress updates of a run and waits for those in flight. */
+  settle(runId: string): Promise<void>;
+  /** Completes the check run of a run that ended without a report (failed, cancelled, superseded). */
+  end(run: Run): Promise<void>;
+  /** Follows a RunService's events; returns the unsubscribe function. */
+  watch(runs: RunService): () => void;
+}
+
+interface Snapshot {
+  run: Run;
+  stage: StageName | undefined;
+}
+
+function signature(s: Snapshot): string {
+  const record = s.run.stages.find((r) => r.name === s.stage);
+  return `${s.stage ?? ''}:${record?.status ?? ''}:${record?.progress?.done ?? ''}/${record?.progress?.total ?? ''}`;
+}
+
+export function createCheckRunProgress(deps: CheckRunProgressDeps): CheckRunProgress {
+  const throttle = createKeyedThrottle<Snapshot>({
+    minIntervalMs: deps.minIntervalMs ?? 5_000,
+    sameAs: (a, b) => signature(a) === signature(b),
+    ...(deps.now ? { now: deps.now } : {}),
+    ...(deps.schedule ? { schedule: deps.schedule } : {}),
+    send: async (_key, snap) => {
+      const src = snap.run.request.source;
+      if (src.kind !== 'github') return;
+      try {
+        const octokit = await deps.auth(src.installationId);
+        const ref = await deps.tracker.resolve(octokit, snap.run);
+        if (ref) await updateCheckRunProgress(octokit, ref, snap.run, snap.stage);
+      } catch (err) {
+        deps.log.warn({ runId: snap.run.id, err }, 'check run progress update failed');
+      }
+    },
+  });
+
+  const progress: CheckRunProgress = {
+    update(run, stage) {
+      if (run.request.source.kind !== 'github') return;
+      throttle.push(run.id, { run, stage });
+    },
+    settle: (runId) => throttle.stop(runId),
+    async end(run) {
+      const src = run.request.source;
+      if (src.kind !== 'github') return;
+      await throttle.stop(run.id);
+      try {
+        const octokit = await deps.auth(src.installationId);
+        const ref = await deps.tracker.resolve(octokit, run);
+        if (!ref) return;
+        const conclusion = run.status === 'failed' ? 'failure' : 'cancelled';
+        await completeCheckRun(octokit, ref, { conclusion, output: buildEndedOutput(run), annotations: [] });
+        deps.tracker.forget(run.id);
+      } catch (err) {
+        deps.log.warn({ runId: run.id, err }, 'check run completion failed');
+      }
+    },
+    watch(runs) {
+      return runs.subscribe((event: RunEvent) => {
+        if (event.type === 'stage' || event.type === 'progress') progress.update(event.run, event.stage);
+        // A succeeded run's check run is completed by the publisher, with the report.
+        else if (event.type === 'finished' && event.run.status !== 'succeeded') void progress.end(event.run);
+      });
+    },
+  };
+  return progress;
+}

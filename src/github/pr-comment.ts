@@ -1,0 +1,77 @@
+import type { Octokit, RepoRef } from './octokit.js';
+import type { PublishOutcome } from './publish.js';
+import { GITHUB_TEXT_LIMIT, fenceFor, truncateMarkdown } from './truncate-markdown.js';
+
+/** Hidden marker that identifies the one report comment of a PR. */
+export const REPORT_MARKER = '<!-- tfactory:report -->';
+
+/** A patch larger than this is left out of the comment (it would crowd out the report). */
+const PATCH_LIMIT = 40_000;
+
+export interface CommentRef {
+  id: number;
+  htmlUrl: string;
+  created: boolean;
+}
+
+/** Creates the PR's report comment, or updates it in place when one (ours, with the marker) exists. */
+export async function upsertReportComment(octokit: Octokit, target: RepoRef & { issueNumber: number }, body: string): Promise<CommentRef> {
+  const full = body.includes(REPORT_MARKER) ? body : `${REPORT_MARKER}\n${body}`;
+  const text = truncateMarkdown(full, GITHUB_TEXT_LIMIT, 'the check run');
+  const comments = await octokit.paginate(octokit.rest.issues.listComments, {
+    owner: target.owner,
+    repo: target.repo,
+    issue_number: target.issueNumber,
+    per_page: 100,
+  });
+  const existing = comments.find((c) => c.user?.type === 'Bot' && (c.body ?? '').includes(REPORT_MARKER));
+  if (existing) {
+    const { data } = await octokit.rest.issues.updateComment({ owner: target.owner, repo: target.repo, comment_id: existing.id, body: text });
+    return { id: data.id, htmlUrl: data.html_url, created: false };
+  }
+  const { data } = await octokit.rest.issues.createComment({ owner: target.owner, repo: target.repo, issue_number: target.issueNumber, body: text });
+  return { id: data.id, htmlUrl: data.html_url, created: true };
+}
+
+/** The comment: marker, the rendered report, then what happened to the tests. */
+export function composeReportComment(reportMarkdown: string, outcome: PublishOutcome, extraNotes: string[] = []): string {
+  const parts = [REPORT_MARKER, reportMarkdown.trim(), '', '---', renderOutcome(outcome)];
+  if (extraNotes.length > 0) parts.push('', ...extraNotes.map((n) => `- ${n}`));
+  return `${parts.join('\n').trimEnd()}\n`;
+}
+
+export function renderOutcome(outcome: PublishOutcome): string {
+  switch (outcome.kind) {
+    case 'none':
+      return 'No test was committed.';
+    case 'pushed': {
+      const moved = outcome.headMoved ? ' The branch had moved since the run started, so the commit was placed on its new head.' : '';
+      return `Committed the tests to \`${outcome.branch}\` in ${outcome.commitSha.slice(0, 12)}.${moved}`;
+    }
+    case 'patch':
+      return `The tests were not pushed: ${outcome.reason}.\n\n${renderPatch(outcome.patch)}`;
+    case 'failed':
+      return `The tests could not be committed: ${outcome.reason}${outcome.patch ? `\n\n${renderPatch(outcome.patch)}` : ''}`;
+  }
+}
+
+function renderPatch(patch: string): string {
+  if (patch.length > PATCH_LIMIT) {
+    return `The patch (${patch.length} characters) is too large for a comment; run \`/tfactory run\` on a branch the app can push to.`;
+  }
+  const fence = fenceFor(patch);
+  return [
+    '<details><summary>Apply the tests yourself</summary>',
+    '',
+    'Save the patch below as `tfactory.patch` at the root of your checkout of this branch, then run:',
+    '',
+    '```sh',
+    'git apply --index tfactory.patch   # or, to keep the commit: git am tfactory.patch',
+    '```',
+    '',
+    `${fence}diff`,
+    patch.trimEnd(),
+    fence,
+    '</details>',
+  ].join('\n');
+}

@@ -1,0 +1,122 @@
+import { defaultRepoConfig, type RepoConfig } from '../config/repo-config.js';
+import { TfError, isTfError } from '../errors.js';
+import type { FileToCommit, GitAuthor } from '../git/commit-push.js';
+import type { Logger } from '../logger.js';
+import type { CandidateFile, Publisher } from '../pipeline/types.js';
+import type { Report } from '../report/types.js';
+import type { Run } from '../runs/types.js';
+import { buildAnnotations } from './annotations.js';
+import { buildReportOutput } from './check-output.js';
+import { completeCheckRun, createQueuedCheckRun } from './check-run.js';
+import type { CheckRunProgress } from './check-run-progress.js';
+import type { CheckRunTracker } from './check-run-tracker.js';
+import type { InstallationAuth } from './octokit.js';
+import { composeReportComment, upsertReportComment } from './pr-comment.js';
+import { publishTests, type GithubSource, type PublishOutcome } from './publish.js';
+import { evaluateQualityGate } from './quality-gate.js';
+import { loadRepoConfig, readConfigWith } from './repo-config-loader.js';
+
+export type RenderMarkdown = (report: Report) => string;
+
+export interface GithubPublisherDeps {
+  auth: InstallationAuth;
+  /** An installation access token for git (Probot: `(await app.auth(id)).auth({ type: 'installation' })`). */
+  getToken: (installationId: number) => Promise<string>;
+  tracker: CheckRunTracker;
+  progress: CheckRunProgress;
+  renderMarkdown: RenderMarkdown;
+  log: Logger;
+  /** Default `https://github.com`. */
+  gitBaseUrl?: string;
+  author?: GitAuthor;
+  workRoot?: string;
+}
+
+export const DEFAULT_AUTHOR: GitAuthor = { name: 'tfactory[bot]', email: 'tfactory[bot]@users.noreply.github.com' };
+
+/** Which of the given files to commit, and how many tests they hold. */
+export function selectFilesToCommit(report: Report, candidates: CandidateFile[], commitFlagged: boolean): { files: FileToCommit[]; testCount: number } {
+  const wanted = (v: string): boolean => v === 'accept' || (commitFlagged && v === 'flag');
+  const files: FileToCommit[] = [];
+  let testCount = 0;
+  for (const c of candidates) {
+    const tests = report.tests.filter((t) => t.file === c.path);
+    const kept = tests.filter((t) => wanted(t.verdict)).length;
+    if (tests.length > 0 && kept === 0) continue;
+    files.push({ path: c.path, content: c.content });
+    testCount += tests.length > 0 ? kept : 1;
+  }
+  return { files, testCount };
+}
+
+function githubSource(run: Run): GithubSource {
+  const src = run.request.source;
+  if (src.kind !== 'github') throw new TfError('INTERNAL', `run ${run.id} is not a GitHub run`);
+  return src;
+}
+
+/** The Publisher of GitHub runs: commit/push (or patch), one sticky PR comment, the check run's conclusion. */
+export function createGithubPublisher(deps: GithubPublisherDeps): Publisher {
+  return {
+    async stageChanged(run, stage) {
+      deps.progress.update(run, stage);
+    },
+
+    async publish(run, report, accepted) {
+      const src = githubSource(run);
+      const log = deps.log.child({ runId: run.id });
+      const octokit = await deps.auth(src.installationId);
+      const notes: string[] = [];
+      const loaded = await loadRepoConfig(readConfigWith(octokit, src));
+      let config: RepoConfig = defaultRepoConfig();
+      if (loaded.ok) config = loaded.config;
+      else notes.push(`The repo config became invalid during the run; defaults were used (${loaded.errors.join('; ')}).`);
+
+      const { files, testCount } = selectFilesToCommit(report, accepted, config.commitFlagged);
+      let outcome: PublishOutcome;
+      try {
+        outcome = await publishTests({
+          octokit,
+          token: await deps.getToken(src.installationId),
+          source: src,
+          runId: run.id,
+          files,
+          testCount,
+          specId: report.spec?.id,
+          gitBaseUrl: deps.gitBaseUrl ?? 'https://github.com',
+          author: deps.author ?? DEFAULT_AUTHOR,
+          log,
+          ...(deps.workRoot ? { workRoot: deps.workRoot } : {}),
+        });
+      } catch (err) {
+        if (!isTfError(err, 'GIT_FAILED')) throw err;
+        log.warn({ err: err.toJSON() }, 'publishing the tests failed');
+        outcome = { kind: 'failed', reason: err.message };
+      }
+      if (outcome.kind === 'pushed' && outcome.rebased) notes.push(`The head branch moved during the run; the test commit was rebased onto it.`);
+
+      const markdown = deps.renderMarkdown(report);
+      const comment = await upsertReportComment(
+        octokit,
+        { owner: src.owner, repo: src.repo, issueNumber: src.pullNumber },
+        composeReportComment(markdown, outcome, notes),
+      );
+
+      await deps.progress.settle(run.id);
+      const gate = evaluateQualityGate(report, config.qualityGate);
+      const ref =
+        (await deps.tracker.resolve(octokit, run)) ??
+        (await createQueuedCheckRun(octokit, { owner: src.owner, repo: src.repo, headSha: src.headSha, runId: run.id }));
+      await completeCheckRun(octokit, ref, {
+        conclusion: gate.conclusion,
+        output: buildReportOutput(report, gate, markdown, notes),
+        annotations: buildAnnotations(report),
+        detailsUrl: comment.htmlUrl,
+      });
+      deps.tracker.forget(run.id);
+
+      const outcomeNote = outcome.kind === 'patch' || outcome.kind === 'failed' ? [`tests not pushed: ${outcome.reason}`] : [];
+      return { ...(outcome.kind === 'pushed' ? { commitSha: outcome.commitSha } : {}), notes: [...notes, ...outcomeNote] };
+    },
+  };
+}

@@ -1,0 +1,60 @@
+import type { Run, RunRequest, RunService } from '../runs/types.js';
+import { createQueuedCheckRun } from './check-run.js';
+import type { CheckRunTracker } from './check-run-tracker.js';
+import type { Octokit } from './octokit.js';
+import type { GithubSource } from './publish.js';
+
+/** The parts of a pull request (webhook payload or REST answer) a run needs. */
+export interface PullLike {
+  number: number;
+  head: { ref: string; sha: string; repo: { full_name: string } | null };
+  base: { ref: string };
+}
+
+export function sourceFromPull(owner: string, repo: string, installationId: number, pr: PullLike): GithubSource {
+  return {
+    kind: 'github',
+    owner,
+    repo,
+    pullNumber: pr.number,
+    installationId,
+    headRepoFullName: pr.head.repo?.full_name ?? `${owner}/${repo}`,
+    headRef: pr.head.ref,
+    baseRef: pr.base.ref,
+    headSha: pr.head.sha,
+  };
+}
+
+/** One key per webhook delivery and action: a redelivered webhook makes no second run. */
+export function idempotencyKeyFor(deliveryId: string, event: string, action: string): string {
+  return `github:${deliveryId}:${event}.${action}`;
+}
+
+/** Whether a run belongs to the given pull request. */
+export function isRunOfPull(run: Run, owner: string, repo: string, pullNumber: number): boolean {
+  const s = run.request.source;
+  return s.kind === 'github' && s.owner === owner && s.repo === repo && s.pullNumber === pullNumber;
+}
+
+export interface StartRunDeps {
+  runService: RunService;
+  tracker: CheckRunTracker;
+}
+
+/**
+ * Records the run (the worker does the work) and, for a new run, creates its queued check run.
+ * Returns at once: nothing here waits for the pipeline.
+ */
+export async function startRun(deps: StartRunDeps, octokit: Octokit, request: RunRequest): Promise<{ run: Run; created: boolean }> {
+  const result = await deps.runService.submit(request);
+  if (result.created) await announceRun(deps, octokit, result.run);
+  return result;
+}
+
+/** Creates the queued check run of a run that was just recorded. */
+export async function announceRun(deps: StartRunDeps, octokit: Octokit, run: Run): Promise<void> {
+  const src = run.request.source;
+  if (src.kind !== 'github') return;
+  const ref = await createQueuedCheckRun(octokit, { owner: src.owner, repo: src.repo, headSha: src.headSha, runId: run.id });
+  deps.tracker.remember(run.id, ref);
+}
