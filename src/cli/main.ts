@@ -10,6 +10,9 @@ export const COMMANDS: Record<string, CommandEntry> = {
   doctor: { summary: 'check the Docker engine, runner images, Node and LLM credentials', load: async () => (await import('./commands/doctor.js')).run },
   images: { summary: 'build, list or smoke-test the sandbox runner images', load: async () => (await import('./commands/images.js')).run },
   spec: { summary: 'show the spec a run would use: its acceptance criteria and plan', load: async () => (await import('./commands/spec.js')).run },
+  run: { summary: 'run the whole pipeline on a local checkout (base...head) and report', load: async () => (await import('./commands/run.js')).run },
+  evaluate: { summary: 'grade existing test files against a change, with the same verdicts', load: async () => (await import('./commands/evaluate.js')).run },
+  mcp: { summary: 'serve the MCP tools on stdio (create_run, get_run_status, get_report, …)', load: async () => (await import('./commands/mcp.js')).run },
   // COMMANDS-END
 };
 

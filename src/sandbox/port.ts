@@ -99,6 +99,8 @@ export interface PrepareSpec {
   kind: 'npm' | 'pip';
   /** Lockfile (repo-relative) whose content hash keys the cache. */
   lockfile: string;
+  /** npm only: run install scripts (off by default: `npm ci --ignore-scripts`). */
+  installScripts?: boolean;
 }
 
 export interface PreparedDeps {
@@ -106,6 +108,8 @@ export interface PreparedDeps {
   hostPath: string;
   cacheKey: string;
   cached: boolean;
+  /** Variables a test exec needs to find the deps mounted at SANDBOX_PATHS.deps (NODE_PATH / PYTHONPATH). */
+  env?: Record<string, string>;
 }
 
 export interface EngineInfo {

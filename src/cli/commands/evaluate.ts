@@ -1,0 +1,95 @@
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { basename, isAbsolute, relative, resolve, sep } from 'node:path';
+import { parseArgs } from 'node:util';
+import { describeError, TfError } from '../../errors.js';
+import type { RunRequest } from '../../runs/types.js';
+import type { CliIo } from '../io.js';
+import { runLocally } from '../run-local.js';
+import { checkLocalRepo } from '../local-repo.js';
+
+const HELP = `Usage: tfactory evaluate --repo <dir> --base <ref> --head <ref> --tests <path>... [options]
+
+  Grade existing test files (written by people or another tool) against the change base...head,
+  with the same verdicts and report as generated tests. Every test function gets a verdict.
+
+  --repo <dir>        the git repository (default: the current folder)
+  --base <ref>        base of the change, e.g. main
+  --head <ref>        head of the change (default: HEAD)
+  --tests <path>      a test file to grade; repeat for several. A path inside the repo keeps its
+                      place; a file from elsewhere goes into the project's test folder
+  --spec <id>         the spec whose acceptance criteria the tests are checked against
+  --no-llm            no model: skip the relevance judge
+  --llm <provider>    anthropic | openai | replay:<file> (default: TFACTORY_LLM or anthropic)
+  --stability <n>     identical runs per test to detect flakiness (default 3)
+  --no-mutation       skip the mutation probe (weaker verdicts)
+  --format <md|json>  report format (default md)
+  --out <file>        write the report there instead of printing it
+`;
+
+function parse(argv: string[]) {
+  try {
+    return parseArgs({
+      args: argv,
+      strict: true,
+      options: {
+        repo: { type: 'string' }, base: { type: 'string' }, head: { type: 'string' },
+        tests: { type: 'string', multiple: true }, spec: { type: 'string' },
+        'no-llm': { type: 'boolean' }, llm: { type: 'string' }, stability: { type: 'string' },
+        'no-mutation': { type: 'boolean' }, format: { type: 'string' }, out: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }).values;
+  } catch (err) {
+    throw new TfError('USAGE', describeError(err), { hint: 'see `tfactory evaluate --help`' });
+  }
+}
+
+export function parseFormat(value: string | undefined): 'md' | 'json' {
+  if (value === undefined || value === 'md' || value === 'markdown') return 'md';
+  if (value === 'json') return 'json';
+  throw new TfError('USAGE', `--format must be md or json, not '${value}'`);
+}
+
+/** A provided test: its repo-relative path, and its content when it lives outside the repo. */
+async function providedTest(repo: string, cwd: string, path: string): Promise<{ path: string; content?: string }> {
+  const abs = isAbsolute(path) ? path : resolve(cwd, path);
+  if (existsSync(abs)) {
+    const rel = relative(repo, abs);
+    const content = await readFile(abs, 'utf8');
+    if (!rel.startsWith('..') && !isAbsolute(rel)) return { path: rel.split(sep).join('/'), content };
+    return { path: basename(abs), content };
+  }
+  // Not on disk: a repo-relative path read from the checkout at head.
+  return { path: path.split(sep).join('/') };
+}
+
+export async function run(argv: string[], io: CliIo): Promise<number> {
+  const o = parse(argv);
+  if (o.help) {
+    io.stdout(HELP);
+    return 0;
+  }
+  if (!o.base) throw new TfError('USAGE', '--base is required', { hint: 'e.g. tfactory evaluate --base main --tests tests/test_x.py' });
+  if (!o.tests || o.tests.length === 0) throw new TfError('USAGE', 'give at least one --tests <path>');
+  const format = parseFormat(o.format);
+  const repo = await checkLocalRepo(resolve(io.cwd, o.repo ?? '.'));
+  const stability = o.stability === undefined ? undefined : Number(o.stability);
+  if (stability !== undefined && (!Number.isInteger(stability) || stability < 1 || stability > 10)) throw new TfError('USAGE', '--stability must be a whole number from 1 to 10');
+  const provided = await Promise.all(o.tests.map((t) => providedTest(repo, io.cwd, t)));
+  const request: RunRequest = {
+    source: { kind: 'local', repoPath: repo, baseRef: o.base, headRef: o.head ?? 'HEAD' },
+    trigger: { kind: 'cli' },
+    options: {
+      dryRun: true,
+      provided,
+      ...(o['no-llm'] ? { noLlm: true } : {}),
+      ...(o.llm ? { llm: o.llm } : {}),
+      ...(o.spec ? { specId: o.spec } : {}),
+      evaluation: { ...(stability !== undefined ? { stabilityRuns: stability } : {}), ...(o['no-mutation'] ? { mutation: false } : {}) },
+    },
+    idempotencyKey: `cli:evaluate:${Date.now()}:${Math.random().toString(36).slice(2)}`,
+  };
+  const { code } = await runLocally(io, request, { format, ...(o.out ? { out: o.out } : {}) });
+  return code;
+}

@@ -1,0 +1,17 @@
+import { stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { TfError, describeError } from '../errors.js';
+import { createGitPort } from '../git/index.js';
+
+/** The absolute path of a local git repository, or a TfError that says what is wrong with it. */
+export async function checkLocalRepo(path: string): Promise<string> {
+  const dir = resolve(path);
+  const info = await stat(dir).catch(() => undefined);
+  if (!info?.isDirectory()) throw new TfError('USAGE', `${dir} is not a folder`);
+  try {
+    await createGitPort().resolveCommit(dir, 'HEAD');
+  } catch (err) {
+    throw new TfError('USAGE', `${dir} is not a git repository with at least one commit (${describeError(err).split('\n')[0]})`);
+  }
+  return dir;
+}

@@ -1,0 +1,77 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { TfError } from '../errors.js';
+import { renderMarkdown } from '../report/render-markdown.js';
+import type { Run, RunRequest } from '../runs/types.js';
+import { createRuntime, type RuntimeOptions } from '../wiring/create-runtime.js';
+import type { CliIo } from './io.js';
+import { createProgressDisplay } from './progress.js';
+
+export interface LocalRunOutput {
+  format: 'md' | 'json';
+  /** Report file; default: print to stdout. */
+  out?: string;
+}
+
+/**
+ * Submits a local run, follows it with a progress display, prints (or writes) the report, and
+ * returns the exit code: 0 when the run succeeded, 1 when it failed.
+ */
+export async function runLocally(io: CliIo, request: RunRequest, output: LocalRunOutput, runtimeOpts: Partial<RuntimeOptions> = {}): Promise<{ code: number; run: Run | undefined }> {
+  // The CLI's own lines are the progress display; logs go to stderr, warnings and worse unless LOG_LEVEL says otherwise.
+  const env: NodeJS.ProcessEnv = io.env.LOG_LEVEL ? io.env : ({ ...io.env, LOG_LEVEL: 'warn' } as NodeJS.ProcessEnv);
+  const runtime = createRuntime({ env, cwd: io.cwd, defaultDb: 'user-cache', logToStderr: true, ...runtimeOpts });
+  try {
+    await runtime.service.start();
+    const { run: created } = await runtime.service.submit(request);
+    const progress = createProgressDisplay(io, created.id);
+    const unsubscribe = runtime.service.subscribe(progress.onEvent);
+    io.stderr(`tfactory: run ${created.id}\n`);
+    const finished = await waitForEnd(runtime.service, created.id);
+    unsubscribe();
+    progress.done();
+    if (!finished) throw new TfError('RUN_NOT_FOUND', `run ${created.id} disappeared from the store`);
+    if (finished.report) {
+      const text = output.format === 'json' ? `${JSON.stringify(finished.report, null, 2)}\n` : renderMarkdown(finished.report);
+      if (output.out) {
+        const target = resolve(io.cwd, output.out);
+        await mkdir(dirname(target), { recursive: true });
+        await writeFile(target, text);
+        io.stderr(`tfactory: report written to ${target}\n`);
+      } else {
+        io.stdout(text);
+      }
+    }
+    const publish = finished.stages.find((s) => s.name === 'publish');
+    if (publish?.note) io.stderr(`tfactory: publish ${publish.status} (${publish.note})\n`);
+    if (finished.status !== 'succeeded') {
+      io.stderr(`tfactory: run ${finished.status}${finished.error ? `: ${finished.error.message}` : ''}\n`);
+      return { code: 1, run: finished };
+    }
+    return { code: 0, run: finished };
+  } finally {
+    await runtime.close();
+  }
+}
+
+async function waitForEnd(service: ReturnType<typeof createRuntime>['service'], id: string): Promise<Run | undefined> {
+  await new Promise<void>((resolveEnd) => {
+    const unsubscribe = service.subscribe((e) => {
+      if (e.type === 'finished' && e.run.id === id) {
+        unsubscribe();
+        resolveEnd();
+      }
+    });
+    void service.get(id).then((r) => {
+      if (r && !['queued', 'running'].includes(r.status)) {
+        unsubscribe();
+        resolveEnd();
+      }
+    });
+  });
+  return service.get(id);
+}
+
+export function defaultReportPath(dir: string, runId: string, ext: string): string {
+  return join(dir, '.tfactory', 'reports', `${runId}.${ext}`);
+}

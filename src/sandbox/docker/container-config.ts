@@ -1,0 +1,82 @@
+import { hostname } from 'node:os';
+import type Docker from 'dockerode';
+import { DEFAULT_LIMITS, SANDBOX_PATHS, type ContainerSpec, type ExecSpec, type SandboxLimits } from '../port.js';
+import { RUNNER_GID, RUNNER_UID } from './scratch.js';
+
+export const RUNNER_USER = `${RUNNER_UID}:${RUNNER_GID}`;
+export const RUNNER_HOME = '/home/runner';
+
+/** Labels on every container: `tfactory=1`, the sandbox instance, the creating host process. */
+export function sandboxLabels(instanceId: string, extra: Record<string, string> = {}): Record<string, string> {
+  return { ...extra, 'tfactory': '1', 'tfactory.sandbox': instanceId, 'tfactory.pid': String(process.pid), 'tfactory.host': hostname() };
+}
+
+export function resolveLimits(spec: ContainerSpec): SandboxLimits {
+  return { ...DEFAULT_LIMITS, ...spec.limits };
+}
+
+export function toEnvList(env: Record<string, string> | undefined): string[] {
+  return Object.entries(env ?? {}).map(([k, v]) => `${k}=${v}`);
+}
+
+export interface ContainerPlan {
+  spec: ContainerSpec;
+  scratchDir: string;
+  cmd: string[];
+  exec?: ExecSpec;
+  labels: Record<string, string>;
+  network: 'none' | 'bridge';
+  /** Keep stdin open (the command reads ExecSpec.stdin). */
+  stdin: boolean;
+  tmpfsSizeMb?: number;
+}
+
+/**
+ * The hardened container: no network (except prepare), read-only root, tmpfs /tmp and HOME,
+ * checkout read-only, scratch read-write, non-root, no capabilities, no-new-privileges, limits.
+ * The environment is exactly ExecSpec.env (plus what the image itself declares): nothing of the host.
+ */
+export function buildCreateOptions(plan: ContainerPlan): Docker.ContainerCreateOptions {
+  const limits = resolveLimits(plan.spec);
+  const tmpSize = plan.tmpfsSizeMb ?? 256;
+  const binds = [
+    `${plan.spec.workspace}:${SANDBOX_PATHS.workspace}:ro`,
+    `${plan.scratchDir}:${SANDBOX_PATHS.scratch}:rw`,
+    ...(plan.spec.mounts ?? []).map((m) => `${m.hostPath}:${m.containerPath}:${m.readOnly ? 'ro' : 'rw'}`),
+  ];
+  return {
+    Image: plan.spec.image,
+    Cmd: plan.cmd,
+    Env: toEnvList(plan.exec?.env),
+    WorkingDir: plan.exec?.cwd ?? SANDBOX_PATHS.workspace,
+    User: RUNNER_USER,
+    Labels: plan.labels,
+    AttachStdout: true,
+    AttachStderr: true,
+    AttachStdin: plan.stdin,
+    OpenStdin: plan.stdin,
+    StdinOnce: plan.stdin,
+    Tty: false,
+    NetworkDisabled: plan.network === 'none',
+    HostConfig: {
+      NetworkMode: plan.network,
+      ReadonlyRootfs: true,
+      Binds: binds,
+      Tmpfs: {
+        '/tmp': `rw,nosuid,nodev,size=${tmpSize}m,mode=1777`,
+        [RUNNER_HOME]: `rw,nosuid,nodev,size=64m,uid=${RUNNER_UID},gid=${RUNNER_GID},mode=0700`,
+      },
+      CapDrop: ['ALL'],
+      SecurityOpt: ['no-new-privileges'],
+      PidsLimit: limits.pids,
+      Memory: limits.memoryBytes,
+      MemorySwap: limits.memoryBytes,
+      NanoCpus: limits.nanoCpus,
+      Init: true,
+      AutoRemove: false,
+      Privileged: false,
+      IpcMode: 'private',
+      Ulimits: [{ Name: 'nofile', Soft: 4096, Hard: 4096 }],
+    },
+  };
+}

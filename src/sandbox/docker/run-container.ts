@@ -1,0 +1,101 @@
+import type { ContainerSpec, EndReason, ExecResult, ExecSpec } from '../port.js';
+import type { DockerClient } from './client.js';
+import { BoundedOutput } from './bounded-output.js';
+import { buildCreateOptions, resolveLimits, sandboxLabels } from './container-config.js';
+import { toSandboxError } from './engine-errors.js';
+import { raceEnd, settleWithin, streamEnded } from './race.js';
+import { collectScratchFiles, createScratchDir, ensureTraversable, removeDir } from './scratch.js';
+
+export interface SandboxContext {
+  docker: DockerClient;
+  /** For error messages (DOCKER_HOST); never passed into a container. */
+  env: NodeJS.ProcessEnv;
+  instanceId: string;
+  tempRoot: string;
+}
+
+export interface RunOptions {
+  network?: 'none' | 'bridge';
+  tmpfsSizeMb?: number;
+  /** Use this host folder as /scratch and leave it in place (prepare); otherwise a temp one is made and removed. */
+  scratchDir?: string;
+}
+
+export function cancelledResult(): ExecResult {
+  return { exitCode: null, stdout: '', stderr: '', stdoutTruncated: false, stderrTruncated: false, durationMs: 0, endReason: 'cancelled', files: [] };
+}
+
+/** 137 = 128 + SIGKILL: killed from outside the process (pids/memory pressure, a kill). */
+export function classifyExit(code: number, oomKilled: boolean): { endReason: EndReason; exitCode: number | null } {
+  if (oomKilled) return { endReason: 'oom', exitCode: null };
+  if (code === 137) return { endReason: 'killed', exitCode: null };
+  return { endReason: 'exited', exitCode: code };
+}
+
+/** Makes the read-only mounts readable by the runner uid (see ensureTraversable). */
+export async function prepareMounts(spec: ContainerSpec): Promise<void> {
+  await ensureTraversable(spec.workspace);
+  for (const m of spec.mounts ?? []) if (m.readOnly) await ensureTraversable(m.hostPath);
+}
+
+/** One command in a fresh hardened container, removed afterwards whatever happens. */
+export async function runInContainer(ctx: SandboxContext, spec: ContainerSpec, exec: ExecSpec, signal?: AbortSignal, opts: RunOptions = {}): Promise<ExecResult> {
+  if (signal?.aborted) return cancelledResult();
+  const limits = resolveLimits(spec);
+  const timeoutMs = exec.timeoutMs ?? limits.timeoutMs;
+  await prepareMounts(spec);
+  const ownScratch = opts.scratchDir === undefined;
+  const scratchDir = opts.scratchDir ?? (await createScratchDir(ctx.tempRoot));
+  let container: Awaited<ReturnType<DockerClient['createContainer']>> | undefined;
+  try {
+    const stdin = exec.stdin !== undefined;
+    try {
+      container = await ctx.docker.createContainer(buildCreateOptions({
+        spec, scratchDir, cmd: exec.cmd, exec, stdin,
+        labels: sandboxLabels(ctx.instanceId, { ...spec.labels, 'tfactory.mode': 'run' }),
+        network: opts.network ?? 'none',
+        ...(opts.tmpfsSizeMb ? { tmpfsSizeMb: opts.tmpfsSizeMb } : {}),
+      }));
+    } catch (err) {
+      throw toSandboxError(err, ctx.env, spec.image);
+    }
+    const stdout = new BoundedOutput(limits.maxOutputBytes);
+    const stderr = new BoundedOutput(limits.maxOutputBytes);
+    const stream = (await container.attach({ stream: true, stdout: true, stderr: true, stdin, hijack: stdin })) as NodeJS.ReadWriteStream;
+    ctx.docker.modem.demuxStream(stream, stdout, stderr);
+    const ended = streamEnded(stream);
+    // 'next-exit': the default ('not-running') answers at once for a container that is only created.
+    const waited = container.wait({ condition: 'next-exit' }) as Promise<{ StatusCode: number }>;
+    const started = Date.now();
+    try {
+      await container.start();
+    } catch (err) {
+      throw toSandboxError(err, ctx.env, spec.image);
+    }
+    if (stdin) {
+      stream.write(exec.stdin ?? '');
+      stream.end();
+    }
+    const outcome = await raceEnd(waited, timeoutMs, signal);
+    if (outcome.kind !== 'done') {
+      await container.kill({ signal: 'SIGKILL' }).catch(() => undefined);
+      await settleWithin(waited, 10_000);
+    }
+    const durationMs = Date.now() - started;
+    await settleWithin(ended, 2_000);
+    const state = (await container.inspect().catch(() => undefined))?.State;
+    let endReason: EndReason;
+    let exitCode: number | null;
+    if (outcome.kind === 'done') ({ endReason, exitCode } = classifyExit(outcome.value.StatusCode, Boolean(state?.OOMKilled)));
+    else ({ endReason, exitCode } = { endReason: outcome.kind, exitCode: null });
+    return {
+      exitCode, endReason, durationMs,
+      stdout: stdout.text(), stderr: stderr.text(),
+      stdoutTruncated: stdout.truncated, stderrTruncated: stderr.truncated,
+      files: ownScratch ? await collectScratchFiles(scratchDir) : [],
+    };
+  } finally {
+    if (container) await container.remove({ force: true, v: true }).catch(() => undefined);
+    if (ownScratch) await removeDir(scratchDir).catch(() => undefined);
+  }
+}

@@ -1,0 +1,84 @@
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { loadEnv, type Env } from '../config/env.js';
+import { createLogger, type Logger } from '../logger.js';
+import { createGitPort, type LocalGitPort } from '../git/index.js';
+import { createDockerSandbox, type DockerSandbox } from '../sandbox/index.js';
+import { createLlm, parseLlmOption, type LlmConfig } from '../llm/create-llm.js';
+import type { LlmPort } from '../llm/port.js';
+import { openRunStore } from '../runs/open-run-store.js';
+import { createRunService, type RunServiceHandle } from '../runs/run-service.js';
+import type { RunStore } from '../runs/store.js';
+import type { Run } from '../runs/types.js';
+import { runPipeline } from '../pipeline/run-pipeline.js';
+import type { Publisher } from '../pipeline/types.js';
+import type { Stages } from '../pipeline/stages/types.js';
+import { createStages } from './create-stages.js';
+import { createLocalPublisher } from './local-publisher.js';
+
+export interface RuntimeOptions {
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  log?: Logger;
+  /** MCP stdio mode: logs go to stderr only. */
+  logToStderr?: boolean;
+  /** Publisher of a run; default: the local publisher (GitHub runs get theirs from the app). */
+  publisherFor?: (run: Run) => Publisher | Promise<Publisher>;
+  githubToken?: (installationId: number) => Promise<string>;
+  /** The CLI keeps its runs in the user's cache unless TFACTORY_DB says otherwise. */
+  defaultDb?: 'cwd' | 'user-cache';
+  /** Tests and benchmarks may swap stages. */
+  stages?: (defaults: Stages) => Stages;
+}
+
+export interface Runtime {
+  env: Env;
+  log: Logger;
+  store: RunStore;
+  service: RunServiceHandle;
+  git: LocalGitPort;
+  sandbox: DockerSandbox;
+  close(): Promise<void>;
+}
+
+/** The model of a run: its `--llm` option, else TFACTORY_LLM / TFACTORY_MODEL. */
+export function llmConfigFor(run: Run, env: Env): LlmConfig {
+  if (run.request.options.llm) return parseLlmOption(run.request.options.llm);
+  const l = env.llm;
+  if (l.provider === 'replay') return { provider: 'replay', transcript: l.file, ...(l.model ? { model: l.model } : {}) };
+  return { provider: l.provider, ...(l.model ? { model: l.model } : {}), ...(l.provider === 'openai' && env.openai.baseUrl ? { baseUrl: env.openai.baseUrl } : {}) };
+}
+
+function userCacheDb(env: NodeJS.ProcessEnv): string {
+  return join(env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'tfactory', 'runs.db');
+}
+
+/** The composition root: env → ports → stages → pipeline → run service. Entry points only call this. */
+export function createRuntime(opts: RuntimeOptions): Runtime {
+  const rawEnv = opts.defaultDb === 'user-cache' && !opts.env.TFACTORY_DB ? { ...opts.env, TFACTORY_DB: userCacheDb(opts.env) } : opts.env;
+  const env = loadEnv(rawEnv, opts.cwd);
+  const log = opts.log ?? createLogger({ level: env.logLevel, stderr: opts.logToStderr === true });
+  const git = createGitPort({ workspaceRoot: env.workspaceRoot, log });
+  const sandbox = createDockerSandbox({ env: opts.env });
+  const defaults = createStages({ git, sandbox, log, ...(opts.githubToken ? { githubToken: opts.githubToken } : {}) });
+  const stages = opts.stages ? opts.stages(defaults) : defaults;
+  const store = openRunStore({ dbPath: env.dbPath });
+  const executor = runPipeline({
+    stages,
+    ports: async (run) => {
+      const useModel = !(run.request.options.noLlm === true);
+      let llm: LlmPort | undefined;
+      if (useModel) llm = await createLlm(llmConfigFor(run, env), rawEnv, { log: log.child({ runId: run.id }) });
+      const publisher = opts.publisherFor ? await opts.publisherFor(run) : createLocalPublisher();
+      return { git, sandbox, publisher, ...(llm ? { llm } : {}) };
+    },
+  });
+  const service = createRunService({ store, executor, concurrency: env.concurrency, log });
+  return {
+    env, log, store, service, git, sandbox,
+    async close() {
+      await service.stop({ abort: true });
+      store.close?.();
+    },
+  };
+}

@@ -1,0 +1,29 @@
+import { commitFiles } from '../git/commit-push.js';
+import type { Publisher } from '../pipeline/types.js';
+
+export const TFACTORY_AUTHOR = { name: 'TFactory', email: 'tfactory@users.noreply.github.com' };
+
+export function commitMessage(count: number, specId: string | undefined, runId: string): string {
+  return `test: add ${count} test file${count === 1 ? '' : 's'} for ${specId ?? 'this change'} (TFactory)\n\nTFactory-Run: ${runId}\n`;
+}
+
+/**
+ * Publishing for local runs: with `--commit`, the accepted test files are written into the
+ * repository and committed on its current branch; otherwise the repository is left untouched
+ * (the CLI writes the files beside the report).
+ */
+export function createLocalPublisher(): Publisher {
+  return {
+    stageChanged: async () => {},
+    async publish(run, report, files) {
+      const source = run.request.source;
+      if (source.kind !== 'local') return { notes: ['local publisher: not a local run, nothing done'] };
+      if (files.length === 0) return { notes: ['No test was accepted, so nothing was committed.'] };
+      if (!run.request.options.commit) {
+        return { notes: [`${files.length} accepted test file${files.length === 1 ? '' : 's'} not committed (run with --commit to commit them on the current branch).`] };
+      }
+      const sha = await commitFiles(source.repoPath, files.map((f) => ({ path: f.path, content: f.content })), commitMessage(files.length, report.spec?.id, run.id), TFACTORY_AUTHOR);
+      return { commitSha: sha, notes: [`Committed ${files.length} test file${files.length === 1 ? '' : 's'} as ${sha.slice(0, 12)}.`] };
+    },
+  };
+}
