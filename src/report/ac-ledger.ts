@@ -8,6 +8,6 @@ export function buildAcLedger(acs: AcceptanceCriterion[], tests: ReportTest[]): 
     const accepted = citing.filter((t) => t.verdict === 'accept');
     const flagged = citing.filter((t) => t.verdict === 'flag');
     const status: ReportAc['status'] = accepted.length > 0 ? 'verified' : flagged.length > 0 ? 'flagged' : 'unverified';
-    return { id: ac.id, text: ac.text, status, tests: (accepted.length > 0 ? accepted : flagged).map((t) => t.id) };
+    return { id: ac.id, text: ac.text, status, tests: (accepted.length > 0 ? accepted : flagged).map((t) => t.id), source: ac.source };
   });
 }

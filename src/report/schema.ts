@@ -37,10 +37,13 @@ export const reportSchema = z.object({
   }),
   tests: z.array(z.object({
     id: z.string(), file: z.string(), name: z.string(), verdict: z.enum(['accept', 'flag', 'reject', 'error']),
-    reasons: z.array(reason), signals, acIds: z.array(z.string()), subtaskId: z.string().optional(),
+    reasons: z.array(reason), signals, acIds: z.array(z.string()), subtaskId: z.string().optional(), line: z.number().int().optional(),
     origin: z.enum(['generated', 'provided']),
   })),
-  acs: z.array(z.object({ id: z.string(), text: z.string(), status: z.enum(['verified', 'flagged', 'unverified']), tests: z.array(z.string()) })),
+  acs: z.array(z.object({
+    id: z.string(), text: z.string(), status: z.enum(['verified', 'flagged', 'unverified']), tests: z.array(z.string()),
+    source: z.object({ path: z.string(), line: z.number().int() }).optional(),
+  })),
   stuck: z.array(z.object({ subtaskId: z.string(), target: z.string(), acIds: z.array(z.string()), reasons: z.array(z.string()) })),
   usage: z.object({
     provider: z.string(), model: z.string(), calls: z.number().int(), inputTokens: z.number().int(), outputTokens: z.number().int(),

@@ -37,9 +37,10 @@ export interface RunOptions {
   llm?: string;
   /**
    * Evaluate-only runs: test files to grade instead of generating (plan and generate are skipped).
-   * `path` is repo-relative; `content` is given when the file is not in the checkout at head.
+   * `path` is repo-relative; `content` is given when the file is not in the checkout at head;
+   * `external` files come from outside the repository and go into the project's test folder.
    */
-  provided?: Array<{ path: string; content?: string }>;
+  provided?: Array<{ path: string; content?: string; external?: boolean }>;
   /** Evaluation settings (repo config or CLI flags); defaults apply where absent. */
   evaluation?: {
     stabilityRuns?: number;

@@ -19,6 +19,7 @@ import { createPublishStage } from '../pipeline/stages/publish/publish-stage.js'
 import type { Stages } from '../pipeline/stages/types.js';
 import type { LlmBudget } from '../llm/budget.js';
 import type { Run } from '../runs/types.js';
+import { createEngineDeps } from './engine-deps.js';
 
 export interface StageDeps {
   git: LocalGitPort;
@@ -50,7 +51,7 @@ export function createStages(deps: StageDeps): Stages {
     const result = await runStaticChecks(candidate, acs, { sandbox: deps.sandbox, image: ctx.image, workspace: ctx.workspace });
     const lines = candidate.content.split('\n');
     return {
-      tests: result.tests.map((t) => ({ id: t.id, name: t.name, findings: t.findings, source: lines.slice(t.line - 1, t.endLine).join('\n') })),
+      tests: result.tests.map((t) => ({ id: t.id, name: t.name, findings: t.findings, line: t.line, source: lines.slice(t.line - 1, t.endLine).join('\n') })),
       fileFindings: [
         ...result.fileFindings,
         ...(result.guardError ? [{ rule: 'guard-unavailable', severity: 'low' as const, message: `hallucination guard could not run: ${result.guardError}` }] : []),
@@ -78,7 +79,11 @@ export function createStages(deps: StageDeps): Stages {
       });
     },
     collect: createCollectStage(),
-    evaluate: createEvaluateStage({ staticChecks, imageFor: (profile) => imageFor(profile.language) }),
+    evaluate: createEvaluateStage({
+      staticChecks,
+      imageFor: (profile) => imageFor(profile.language),
+      depsFor: createEngineDeps({ sandbox: deps.sandbox, imageFor: (profile) => imageFor(profile.language) }),
+    }),
     triage: async (ctx, input) => {
       budgets.delete(ctx.run.id);
       return createTriageStage()(ctx, input);

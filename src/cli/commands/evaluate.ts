@@ -52,13 +52,13 @@ export function parseFormat(value: string | undefined): 'md' | 'json' {
 }
 
 /** A provided test: its repo-relative path, and its content when it lives outside the repo. */
-async function providedTest(repo: string, cwd: string, path: string): Promise<{ path: string; content?: string }> {
+async function providedTest(repo: string, cwd: string, path: string): Promise<{ path: string; content?: string; external?: boolean }> {
   const abs = isAbsolute(path) ? path : resolve(cwd, path);
   if (existsSync(abs)) {
     const rel = relative(repo, abs);
     const content = await readFile(abs, 'utf8');
     if (!rel.startsWith('..') && !isAbsolute(rel)) return { path: rel.split(sep).join('/'), content };
-    return { path: basename(abs), content };
+    return { path: basename(abs), content, external: true };
   }
   // Not on disk: a repo-relative path read from the checkout at head.
   return { path: path.split(sep).join('/') };

@@ -1,6 +1,6 @@
-import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import type { CliIo } from '../io.js';
 import { createMcpServer } from '../../mcp/server.js';
+import { serveStdio } from '../../mcp/stdio.js';
 import { renderMarkdown } from '../../report/render-markdown.js';
 import { createRuntime } from '../../wiring/create-runtime.js';
 import { checkLocalRepo } from '../local-repo.js';
@@ -20,14 +20,8 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
   const runtime = createRuntime({ env: io.env, cwd: io.cwd, defaultDb: 'user-cache', logToStderr: true });
   await runtime.service.start();
   const server = createMcpServer({ runs: runtime.service, log: runtime.log, renderMarkdown, checkLocalRepo });
-  const transport = new StdioServerTransport();
-  const closed = new Promise<void>((resolveClosed) => {
-    transport.onclose = () => resolveClosed();
-    process.stdin.on('end', () => resolveClosed());
-  });
-  await server.connect(transport);
   runtime.log.info('mcp server ready on stdio');
-  await closed;
+  await serveStdio(server);
   await runtime.close();
   return 0;
 }

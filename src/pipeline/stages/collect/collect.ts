@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { extname, join } from 'node:path';
+import { basename, extname, join } from 'node:path';
 import { TfError } from '../../../errors.js';
 import type { Language } from '../../../languages/types.js';
 import { profileForPath } from '../../../languages/profile-for.js';
@@ -40,6 +40,8 @@ export function createCollectStage(): CollectStage {
           details: { languages: ingest.profiles.map((x) => x.language) },
         });
       }
+      const testDir = profile.testDir && profile.testDir !== '.' ? profile.testDir.replace(/\/$/, '') : '';
+      const path = p.external ? [testDir, basename(p.path)].filter(Boolean).join('/') : p.path;
       let content = p.content;
       if (content === undefined) {
         try {
@@ -48,7 +50,7 @@ export function createCollectStage(): CollectStage {
           throw new TfError('USAGE', `${p.path}: no such test file at head`, { cause });
         }
       }
-      candidates.push({ path: p.path, content, language, framework: profile.framework, origin: 'provided', acIds: citedAcs(content, ingest.spec.spec.acs.map((a) => a.id)), findings: [] });
+      candidates.push({ path, content, language, framework: profile.framework, origin: 'provided', acIds: citedAcs(content, ingest.spec.spec.acs.map((a) => a.id)), findings: [] });
     }
     return { candidates, stuck: [] };
   };

@@ -4,7 +4,7 @@ import type { LintFinding } from '../../../report/types.js';
 import { describeError } from '../../../errors.js';
 import type { CandidateFile, EvaluateResult, IngestResult, StageContext } from '../../types.js';
 import { prepareEvalTrees } from './eval-tree.js';
-import { runEngine } from './run-engine.js';
+import { runEngine, type PreparedEngineDeps } from './run-engine.js';
 import { buildSignals } from './signals.js';
 import { decideVerdict } from './verdict.js';
 import { judgeRelevance } from './judge.js';
@@ -13,7 +13,7 @@ import { staticNameFor } from './match-names.js';
 
 /** Per-test static findings of one candidate file (the shared static checks: lint, assertions, tautology, hallucination). */
 export interface StaticCheckOutcome {
-  tests: Array<{ id: string; name: string; findings: LintFinding[]; source: string }>;
+  tests: Array<{ id: string; name: string; findings: LintFinding[]; source: string; line?: number }>;
   fileFindings: LintFinding[];
 }
 export type StaticChecker = (candidate: CandidateFile, acs: AcceptanceCriterion[], ctx: { image: string; workspace: string }) => Promise<StaticCheckOutcome>;
@@ -36,8 +36,11 @@ export interface EvaluateDeps {
   staticChecks: StaticChecker;
   /** Runner image for a profile (python → python runner; TS/JS → node runner). */
   imageFor: (profile: LanguageProfile) => Promise<string>;
-  /** Dependencies prepared for a profile (npm ci / pip), mounted read-only; undefined when none. */
-  depsFor?: (profile: LanguageProfile, headDir: string) => Promise<string | undefined>;
+  /**
+   * Dependencies of a profile's project (npm ci / pip in the prepare step, or a local run's own
+   * node_modules), mounted read-only; undefined when the project needs none. Throws PREPARE_FAILED.
+   */
+  depsFor?: (profile: LanguageProfile, headDir: string, ctx: StageContext) => Promise<PreparedEngineDeps | undefined>;
 }
 
 
@@ -90,12 +93,12 @@ export async function evaluateCandidates(
       let infra: string | undefined;
       const t0 = Date.now();
       try {
-        const depsDir = deps.depsFor ? await deps.depsFor(profile, trees.headDir) : undefined;
+        const prepared = deps.depsFor ? await deps.depsFor(profile, trees.headDir, ctx) : undefined;
         out.stats.containers++;
         const engine = await runEngine({
           sandbox: ctx.ports.sandbox, image, profile, headDir: trees.headDir,
           ...(trees.baseDir ? { baseDir: trees.baseDir } : {}),
-          ...(depsDir ? { depsDir } : {}),
+          ...(prepared ? { deps: prepared } : {}),
           input: {
             projectRoot: profile.root, candidateFiles: mine.map((c) => c.path), suiteFiles: [], changedRanges,
             stabilityRuns: options.stabilityRuns, seed: options.seed, perTestTimeoutMs: options.perTestTimeoutMs,
@@ -156,7 +159,7 @@ export async function evaluateCandidates(
           }
           const { verdict, reasons } = decideVerdict({ signals, findings, infraErrors, mutationEnabled: options.mutation });
           out.tests.push({
-            id, file: candidate.path, name, verdict, reasons, signals, acIds: candidate.acIds,
+            id, file: candidate.path, name, verdict, reasons, signals, acIds: candidate.acIds, ...(st?.line ? { line: st.line } : {}),
             ...(candidate.subtaskId ? { subtaskId: candidate.subtaskId } : {}), origin: candidate.origin,
           });
           out.sources[id] = st?.source ?? '';

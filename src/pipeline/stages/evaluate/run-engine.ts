@@ -20,12 +20,17 @@ export interface EngineRunInput {
   profile: LanguageProfile;
   headDir: string;
   baseDir?: string;
-  /** Prepared dependencies to mount at SANDBOX_PATHS.deps. */
-  depsDir?: string;
+  /** Prepared dependencies: their mounts (under SANDBOX_PATHS.deps) and environment (NODE_PATH, PYTHONPATH). */
+  deps?: PreparedEngineDeps;
   input: Omit<RuntimeInput, 'baseDir'>;
   timeoutMs: number;
   runId: string;
   signal?: AbortSignal;
+}
+
+export interface PreparedEngineDeps {
+  mounts: ExtraMount[];
+  env: Record<string, string>;
 }
 
 export interface EngineRunOutput {
@@ -40,7 +45,7 @@ function engineCommand(profile: LanguageProfile): string[] {
   return ['node', `${TS_RUNTIME_DIR}/evaluate.mjs`, '--input', `${INPUT_DIR}/input.json`, '--output', RESULT_PATH, '--workspace', SANDBOX_PATHS.workspace, '--deps', SANDBOX_PATHS.deps];
 }
 
-function engineMounts(profile: LanguageProfile, inputDir: string, baseDir?: string, depsDir?: string): ExtraMount[] {
+function engineMounts(profile: LanguageProfile, inputDir: string, baseDir?: string, deps?: PreparedEngineDeps): ExtraMount[] {
   const mounts: ExtraMount[] = [
     profile.language === 'python'
       ? { hostPath: pythonRuntimeDir(), containerPath: PYTHON_RUNTIME_MOUNT, readOnly: true }
@@ -51,7 +56,7 @@ function engineMounts(profile: LanguageProfile, inputDir: string, baseDir?: stri
     mounts.push({ hostPath: join(PACKAGE_ROOT, 'node_modules', 'typescript'), containerPath: `${SANDBOX_PATHS.tools}/node_modules/typescript`, readOnly: true });
   }
   if (baseDir) mounts.push({ hostPath: baseDir, containerPath: BASE_MOUNT, readOnly: true });
-  if (depsDir) mounts.push({ hostPath: depsDir, containerPath: SANDBOX_PATHS.deps, readOnly: true });
+  if (deps) mounts.push(...deps.mounts);
   return mounts;
 }
 
@@ -69,13 +74,13 @@ export async function runEngine(opts: EngineRunInput): Promise<EngineRunOutput> 
       {
         image: opts.image,
         workspace: opts.headDir,
-        mounts: engineMounts(opts.profile, inputDir, opts.baseDir, opts.depsDir),
+        mounts: engineMounts(opts.profile, inputDir, opts.baseDir, opts.deps),
         limits: { timeoutMs: opts.timeoutMs },
         labels: { 'tfactory.run': opts.runId, 'tfactory.purpose': 'evaluate' },
       },
       {
         cmd: engineCommand(opts.profile),
-        env: { PYTHONDONTWRITEBYTECODE: '1', PYTHONHASHSEED: String(opts.input.seed), CI: 'true', NODE_OPTIONS: '--max-old-space-size=768' },
+        env: { ...(opts.deps?.env ?? {}), PYTHONDONTWRITEBYTECODE: '1', PYTHONHASHSEED: String(opts.input.seed), CI: 'true', NODE_OPTIONS: '--max-old-space-size=768' },
         timeoutMs: opts.timeoutMs,
       },
       opts.signal,
