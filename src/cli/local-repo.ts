@@ -15,3 +15,15 @@ export async function checkLocalRepo(path: string): Promise<string> {
   }
   return dir;
 }
+
+/** Resolves each ref in the repository now, so a typo is said before any work starts. */
+export async function checkRefs(dir: string, refs: string[]): Promise<void> {
+  const git = createGitPort();
+  for (const ref of refs) {
+    try {
+      await git.resolveCommit(dir, ref);
+    } catch {
+      throw new TfError('USAGE', `'${ref}' is not a branch, tag or commit of ${dir}`, { hint: 'check the ref with `git log --oneline -1 <ref>`; only committed history is read' });
+    }
+  }
+}

@@ -3,7 +3,8 @@ import { dirname, join, resolve } from 'node:path';
 import { TfError } from '../errors.js';
 import { renderMarkdown } from '../report/render-markdown.js';
 import type { Run, RunRequest } from '../runs/types.js';
-import { createRuntime, type RuntimeOptions } from '../wiring/create-runtime.js';
+import { createRuntime, llmConfigFor, type RuntimeOptions } from '../wiring/create-runtime.js';
+import { createLlm } from '../llm/create-llm.js';
 import type { CliIo } from './io.js';
 import { createProgressDisplay } from './progress.js';
 
@@ -18,10 +19,12 @@ export interface LocalRunOutput {
  * returns the exit code: 0 when the run succeeded, 1 when it failed.
  */
 export async function runLocally(io: CliIo, request: RunRequest, output: LocalRunOutput, runtimeOpts: Partial<RuntimeOptions> = {}): Promise<{ code: number; run: Run | undefined }> {
-  // The CLI's own lines are the progress display; logs go to stderr, warnings and worse unless LOG_LEVEL says otherwise.
-  const env: NodeJS.ProcessEnv = io.env.LOG_LEVEL ? io.env : ({ ...io.env, LOG_LEVEL: 'warn' } as NodeJS.ProcessEnv);
+  // The CLI's own lines are the progress display and the outcome; logs go to stderr, errors only unless LOG_LEVEL says otherwise.
+  const env: NodeJS.ProcessEnv = io.env.LOG_LEVEL ? io.env : ({ ...io.env, LOG_LEVEL: 'error' } as NodeJS.ProcessEnv);
   const runtime = createRuntime({ env, cwd: io.cwd, defaultDb: 'user-cache', logToStderr: true, ...runtimeOpts });
   try {
+    // A model that cannot be built (no API key, a missing transcript) is said now, before any work.
+    if (request.options.noLlm !== true) await createLlm(llmConfigFor(request.options, runtime.env), runtime.rawEnv);
     await runtime.service.start();
     const { run: created } = await runtime.service.submit(request);
     const progress = createProgressDisplay(io, created.id);

@@ -21,7 +21,7 @@ function identity(date: string): Record<string, string> {
   return {
     GIT_AUTHOR_NAME: 'TFactory Fixtures', GIT_AUTHOR_EMAIL: 'fixtures@tfactory.invalid',
     GIT_COMMITTER_NAME: 'TFactory Fixtures', GIT_COMMITTER_EMAIL: 'fixtures@tfactory.invalid',
-    GIT_AUTHOR_DATE: date, GIT_COMMITTER_DATE: date, GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null',
+    GIT_AUTHOR_DATE: date, GIT_COMMITTER_DATE: date,
   };
 }
 

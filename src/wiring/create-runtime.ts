@@ -9,7 +9,7 @@ import type { LlmPort } from '../llm/port.js';
 import { openRunStore } from '../runs/open-run-store.js';
 import { createRunService, type RunServiceHandle } from '../runs/run-service.js';
 import type { RunStore } from '../runs/store.js';
-import type { Run } from '../runs/types.js';
+import type { Run, RunOptions } from '../runs/types.js';
 import { runPipeline } from '../pipeline/run-pipeline.js';
 import type { Publisher } from '../pipeline/types.js';
 import type { Stages } from '../pipeline/stages/types.js';
@@ -33,6 +33,8 @@ export interface RuntimeOptions {
 
 export interface Runtime {
   env: Env;
+  /** The environment as given (with the CLI's defaults applied); adapters read their keys from it. */
+  rawEnv: NodeJS.ProcessEnv;
   log: Logger;
   store: RunStore;
   service: RunServiceHandle;
@@ -42,8 +44,8 @@ export interface Runtime {
 }
 
 /** The model of a run: its `--llm` option, else TFACTORY_LLM / TFACTORY_MODEL. */
-export function llmConfigFor(run: Run, env: Env): LlmConfig {
-  if (run.request.options.llm) return parseLlmOption(run.request.options.llm);
+export function llmConfigFor(options: RunOptions, env: Env): LlmConfig {
+  if (options.llm) return parseLlmOption(options.llm);
   const l = env.llm;
   if (l.provider === 'replay') return { provider: 'replay', transcript: l.file, ...(l.model ? { model: l.model } : {}) };
   return { provider: l.provider, ...(l.model ? { model: l.model } : {}), ...(l.provider === 'openai' && env.openai.baseUrl ? { baseUrl: env.openai.baseUrl } : {}) };
@@ -68,14 +70,14 @@ export function createRuntime(opts: RuntimeOptions): Runtime {
     ports: async (run) => {
       const useModel = !(run.request.options.noLlm === true);
       let llm: LlmPort | undefined;
-      if (useModel) llm = await createLlm(llmConfigFor(run, env), rawEnv, { log: log.child({ runId: run.id }) });
+      if (useModel) llm = await createLlm(llmConfigFor(run.request.options, env), rawEnv, { log: log.child({ runId: run.id }) });
       const publisher = opts.publisherFor ? await opts.publisherFor(run) : createLocalPublisher();
       return { git, sandbox, publisher, ...(llm ? { llm } : {}) };
     },
   });
   const service = createRunService({ store, executor, concurrency: env.concurrency, log });
   return {
-    env, log, store, service, git, sandbox,
+    env, rawEnv, log, store, service, git, sandbox,
     async close() {
       await service.stop({ abort: true });
       store.close?.();

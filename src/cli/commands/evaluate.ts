@@ -6,7 +6,7 @@ import { describeError, TfError } from '../../errors.js';
 import type { RunRequest } from '../../runs/types.js';
 import type { CliIo } from '../io.js';
 import { runLocally } from '../run-local.js';
-import { checkLocalRepo } from '../local-repo.js';
+import { checkLocalRepo, checkRefs } from '../local-repo.js';
 
 const HELP = `Usage: tfactory evaluate --repo <dir> --base <ref> --head <ref> --tests <path>... [options]
 
@@ -74,6 +74,7 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
   if (!o.tests || o.tests.length === 0) throw new TfError('USAGE', 'give at least one --tests <path>');
   const format = parseFormat(o.format);
   const repo = await checkLocalRepo(resolve(io.cwd, o.repo ?? '.'));
+  await checkRefs(repo, [o.base, o.head ?? 'HEAD']);
   const stability = o.stability === undefined ? undefined : Number(o.stability);
   if (stability !== undefined && (!Number.isInteger(stability) || stability < 1 || stability > 10)) throw new TfError('USAGE', '--stability must be a whole number from 1 to 10');
   const provided = await Promise.all(o.tests.map((t) => providedTest(repo, io.cwd, t)));

@@ -4,7 +4,7 @@ import { describeError, TfError } from '../../errors.js';
 import type { RunRequest } from '../../runs/types.js';
 import type { CliIo } from '../io.js';
 import { runLocally } from '../run-local.js';
-import { checkLocalRepo } from '../local-repo.js';
+import { checkLocalRepo, checkRefs } from '../local-repo.js';
 import { parseFormat } from './evaluate.js';
 
 const HELP = `Usage: tfactory run --repo <dir> --base <ref> --head <ref> [options]
@@ -57,6 +57,7 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
   if (!o.base) throw new TfError('USAGE', '--base is required', { hint: 'e.g. tfactory run --base main --head HEAD' });
   const format = parseFormat(o.format);
   const repo = await checkLocalRepo(resolve(io.cwd, o.repo ?? '.'));
+  await checkRefs(repo, [o.base, o.head ?? 'HEAD']);
   const maxTests = wholeNumber('max-tests', o['max-tests'], 1, 30);
   const stability = wholeNumber('stability', o.stability, 1, 10);
   const request: RunRequest = {
