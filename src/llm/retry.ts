@@ -59,6 +59,18 @@ export function isRetryableStatus(status: number | undefined): boolean {
   return status === undefined || status === 408 || status === 409 || status === 429 || status >= 500;
 }
 
+/** An HTTP error from a provider SDK as a retry decision (429, 529, 5xx retried; retry-after honoured). */
+export function httpFailure(status: unknown, headers: { get(name: string): string | null } | undefined, message: string): AttemptFailure {
+  const code = typeof status === 'number' ? status : undefined;
+  const retryAfterMs = headers ? parseRetryAfter((name) => headers.get(name)) : undefined;
+  return {
+    retryable: isRetryableStatus(code),
+    ...(code !== undefined ? { status: code } : {}),
+    ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
+    message,
+  };
+}
+
 export function backoffDelay(retry: number, policy: RetryPolicy): number {
   return Math.min(policy.baseDelayMs * 2 ** retry, policy.maxDelayMs);
 }

@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename, isAbsolute, relative, resolve, sep } from 'node:path';
-import { parseArgs } from 'node:util';
-import { describeError, TfError } from '../../errors.js';
+import { TfError } from '../../errors.js';
+import { parseFormat, parseRunArgs, sharedRunOptions } from '../run-options.js';
 import type { RunRequest } from '../../runs/types.js';
 import type { CliIo } from '../io.js';
 import { runLocally } from '../run-local.js';
@@ -27,30 +27,6 @@ const HELP = `Usage: tfactory evaluate --repo <dir> --base <ref> --head <ref> --
   --out <file>        write the report there instead of printing it
 `;
 
-function parse(argv: string[]) {
-  try {
-    return parseArgs({
-      args: argv,
-      strict: true,
-      options: {
-        repo: { type: 'string' }, base: { type: 'string' }, head: { type: 'string' },
-        tests: { type: 'string', multiple: true }, spec: { type: 'string' },
-        'no-llm': { type: 'boolean' }, llm: { type: 'string' }, stability: { type: 'string' },
-        'no-mutation': { type: 'boolean' }, format: { type: 'string' }, out: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }).values;
-  } catch (err) {
-    throw new TfError('USAGE', describeError(err), { hint: 'see `tfactory evaluate --help`' });
-  }
-}
-
-export function parseFormat(value: string | undefined): 'md' | 'json' {
-  if (value === undefined || value === 'md' || value === 'markdown') return 'md';
-  if (value === 'json') return 'json';
-  throw new TfError('USAGE', `--format must be md or json, not '${value}'`);
-}
-
 /** A provided test: its repo-relative path, and its content when it lives outside the repo. */
 async function providedTest(repo: string, cwd: string, path: string): Promise<{ path: string; content?: string; external?: boolean }> {
   const abs = isAbsolute(path) ? path : resolve(cwd, path);
@@ -65,7 +41,7 @@ async function providedTest(repo: string, cwd: string, path: string): Promise<{ 
 }
 
 export async function run(argv: string[], io: CliIo): Promise<number> {
-  const o = parse(argv);
+  const o = parseRunArgs(argv, { tests: { type: 'string', multiple: true }, 'no-llm': { type: 'boolean' } }, 'evaluate');
   if (o.help) {
     io.stdout(HELP);
     return 0;
@@ -75,22 +51,17 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
   const format = parseFormat(o.format);
   const repo = await checkLocalRepo(resolve(io.cwd, o.repo ?? '.'));
   await checkRefs(repo, [o.base, o.head ?? 'HEAD']);
-  const stability = o.stability === undefined ? undefined : Number(o.stability);
-  if (stability !== undefined && (!Number.isInteger(stability) || stability < 1 || stability > 10)) throw new TfError('USAGE', '--stability must be a whole number from 1 to 10');
+  const shared = sharedRunOptions(o);
   const provided = await Promise.all(o.tests.map((t) => providedTest(repo, io.cwd, t)));
   const request: RunRequest = {
     source: { kind: 'local', repoPath: repo, baseRef: o.base, headRef: o.head ?? 'HEAD' },
     trigger: { kind: 'cli' },
-    options: {
-      dryRun: true,
-      provided,
-      ...(o['no-llm'] ? { noLlm: true } : {}),
-      ...(o.llm ? { llm: o.llm } : {}),
-      ...(o.spec ? { specId: o.spec } : {}),
-      evaluation: { ...(stability !== undefined ? { stabilityRuns: stability } : {}), ...(o['no-mutation'] ? { mutation: false } : {}) },
-    },
+    options: { ...shared, dryRun: true, provided, ...(o['no-llm'] ? { noLlm: true } : {}) },
     idempotencyKey: `cli:evaluate:${Date.now()}:${Math.random().toString(36).slice(2)}`,
   };
   const { code } = await runLocally(io, request, { format, ...(o.out ? { out: o.out } : {}) });
   return code;
 }
+
+/** Kept for callers that took it from here. */
+export { parseFormat } from '../run-options.js';

@@ -3,7 +3,7 @@ import type { Logger } from '../../logger.js';
 import { completeWithOneRepair, buildRepairText, type Turn } from '../one-repair.js';
 import type { LlmPort, LlmRequest, LlmResponse } from '../port.js';
 import { priceUsage } from '../pricing.js';
-import { DEFAULT_RETRY_POLICY, isRetryableStatus, parseRetryAfter, realSleep, withRetries, type AttemptFailure, type RetryPolicy, type Sleep } from '../retry.js';
+import { DEFAULT_RETRY_POLICY, httpFailure, realSleep, withRetries, type AttemptFailure, type RetryPolicy, type Sleep } from '../retry.js';
 import { parseJsonOutput, validateOutput } from '../structured-output.js';
 import { buildMessagesParams, buildRepairParams, toolName } from './build-request.js';
 
@@ -87,16 +87,6 @@ export function createAnthropicLlm(opts: AnthropicLlmOptions): LlmPort {
 /** SDK errors → retry decisions: 429, 529, 5xx and connection problems are retried, honouring retry-after. */
 export function classifyAnthropicError(err: unknown): AttemptFailure {
   if (err instanceof Anthropic.APIUserAbortError) return { retryable: false, message: 'aborted' };
-  if (err instanceof Anthropic.APIError) {
-    const status = typeof err.status === 'number' ? err.status : undefined;
-    const headers = err.headers;
-    const retryAfterMs = headers ? parseRetryAfter((name) => headers.get(name)) : undefined;
-    return {
-      retryable: isRetryableStatus(status),
-      ...(status !== undefined ? { status } : {}),
-      ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
-      message: err.message,
-    };
-  }
+  if (err instanceof Anthropic.APIError) return httpFailure(err.status, err.headers, err.message);
   return { retryable: false, message: err instanceof Error ? err.message : String(err) };
 }

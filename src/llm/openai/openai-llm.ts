@@ -4,7 +4,7 @@ import type { JsonMode } from '../json-mode.js';
 import { completeWithOneRepair, buildRepairText, type Turn } from '../one-repair.js';
 import type { LlmPort, LlmRequest, LlmResponse } from '../port.js';
 import { priceUsage } from '../pricing.js';
-import { DEFAULT_RETRY_POLICY, isRetryableStatus, parseRetryAfter, realSleep, withRetries, type AttemptFailure, type RetryPolicy, type Sleep } from '../retry.js';
+import { DEFAULT_RETRY_POLICY, httpFailure, realSleep, withRetries, type AttemptFailure, type RetryPolicy, type Sleep } from '../retry.js';
 import { parseJsonOutput, toJsonSchema } from '../structured-output.js';
 
 type ChatParams = OpenAI.Chat.Completions.ChatCompletionCreateParamsNonStreaming;
@@ -116,16 +116,6 @@ function responseFormat<T>(req: LlmRequest<T>, mode: JsonMode): Pick<ChatParams,
 
 export function classifyOpenAiError(err: unknown): AttemptFailure {
   if (err instanceof OpenAI.APIUserAbortError) return { retryable: false, message: 'aborted' };
-  if (err instanceof OpenAI.APIError) {
-    const status = typeof err.status === 'number' ? err.status : undefined;
-    const headers = err.headers;
-    const retryAfterMs = headers ? parseRetryAfter((name) => headers.get(name)) : undefined;
-    return {
-      retryable: isRetryableStatus(status),
-      ...(status !== undefined ? { status } : {}),
-      ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
-      message: err.message,
-    };
-  }
+  if (err instanceof OpenAI.APIError) return httpFailure(err.status, err.headers, err.message);
   return { retryable: false, message: err instanceof Error ? err.message : String(err) };
 }
