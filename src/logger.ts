@@ -5,7 +5,7 @@ export type { Logger };
 /** Keys whose values never reach a log line (DESIGN.md: secrets never in logs). */
 export const REDACT_PATHS = [
   'token', '*.token', 'apiKey', '*.apiKey', 'privateKey', '*.privateKey', 'authorization', '*.authorization',
-  'headers.authorization', 'password', '*.password', 'env', '*.env',
+  'headers.authorization', 'password', '*.password', 'webhookSecret', '*.webhookSecret', 'secret', '*.secret', 'env', '*.env',
 ];
 
 export interface LoggerOptions {
