@@ -20,6 +20,7 @@ import type { Stages } from '../pipeline/stages/types.js';
 import type { LlmBudget } from '../llm/budget.js';
 import type { Run } from '../runs/types.js';
 import { createEngineDeps } from './engine-deps.js';
+import { reuseContainers } from '../sandbox/reuse-containers.js';
 
 export interface StageDeps {
   git: LocalGitPort;
@@ -27,6 +28,8 @@ export interface StageDeps {
   log: Logger;
   /** Installation token for a GitHub run's clone (GitHub App only). */
   githubToken?: (installationId: number) => Promise<string>;
+  /** Where GitHub runs clone from (default `https://github.com`). */
+  gitBaseUrl?: string;
   /** The model budget of one run. */
   budgetLimits?: BudgetLimits;
 }
@@ -48,7 +51,7 @@ export function createStages(deps: StageDeps): Stages {
     return b;
   };
   const staticChecks: StaticChecker = async (candidate, acs, ctx) => {
-    const result = await runStaticChecks(candidate, acs, { sandbox: deps.sandbox, image: ctx.image, workspace: ctx.workspace });
+    const result = await runStaticChecks(candidate, acs, { sandbox: ctx.sandbox, image: ctx.image, workspace: ctx.workspace });
     const lines = candidate.content.split('\n');
     return {
       tests: result.tests.map((t) => ({ id: t.id, name: t.name, findings: t.findings, line: t.line, source: lines.slice(t.line - 1, t.endLine).join('\n') })),
@@ -60,23 +63,34 @@ export function createStages(deps: StageDeps): Stages {
   };
   const maxSubtasks = (run: Run): { maxSubtasks?: number } => (run.request.options.maxTests ? { maxSubtasks: Math.min(30, run.request.options.maxTests) } : {});
   return {
-    ingest: createIngestStage({ selectSpec, detectLanguages, ...(deps.githubToken ? { githubToken: deps.githubToken } : {}) }),
+    ingest: createIngestStage({
+      selectSpec,
+      detectLanguages,
+      ...(deps.githubToken ? { githubToken: deps.githubToken } : {}),
+      ...(deps.gitBaseUrl ? { gitBaseUrl: deps.gitBaseUrl } : {}),
+    }),
     plan: (ctx, ingest) => planTests(ctx, ingest, { budget: budgetOf(ctx.run), ...maxSubtasks(ctx.run) }),
     generate: async (ctx, ingest, plan) => {
-      return generateTests(ctx, ingest, plan, {
-        budget: budgetOf(ctx.run),
-        replan: createReplanner(ctx, ingest, { budget: budgetOf(ctx.run) }),
-        guard: async (candidate, acs) => {
-          const guard = createGuardRunner({
-            sandbox: deps.sandbox,
-            image: await imageFor(candidate.language),
-            workspace: ingest.workspaceDir,
-            projectRoot: profileForPath(ingest.profiles, candidate.language, candidate.path)?.root ?? '',
-            signal: ctx.signal,
-          });
-          return guard(candidate, acs);
-        },
-      });
+      // The guards of every generated test share one container per runner image.
+      const sandbox = reuseContainers(deps.sandbox);
+      try {
+        return await generateTests(ctx, ingest, plan, {
+          budget: budgetOf(ctx.run),
+          replan: createReplanner(ctx, ingest, { budget: budgetOf(ctx.run) }),
+          guard: async (candidate, acs) => {
+            const guard = createGuardRunner({
+              sandbox,
+              image: await imageFor(candidate.language),
+              workspace: ingest.workspaceDir,
+              projectRoot: profileForPath(ingest.profiles, candidate.language, candidate.path)?.root ?? '',
+              signal: ctx.signal,
+            });
+            return guard(candidate, acs);
+          },
+        });
+      } finally {
+        await sandbox.close();
+      }
     },
     collect: createCollectStage(),
     evaluate: createEvaluateStage({

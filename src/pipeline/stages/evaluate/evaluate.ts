@@ -2,6 +2,8 @@ import type { AcceptanceCriterion } from '../../../spec/types.js';
 import type { LanguageProfile, RuntimeResult } from '../../../languages/types.js';
 import type { LintFinding } from '../../../report/types.js';
 import { describeError } from '../../../errors.js';
+import { reuseContainers } from '../../../sandbox/reuse-containers.js';
+import type { SandboxPort } from '../../../sandbox/port.js';
 import type { CandidateFile, EvaluateResult, IngestResult, StageContext } from '../../types.js';
 import { prepareEvalTrees } from './eval-tree.js';
 import { runEngine, type PreparedEngineDeps } from './run-engine.js';
@@ -16,7 +18,7 @@ export interface StaticCheckOutcome {
   tests: Array<{ id: string; name: string; findings: LintFinding[]; source: string; line?: number }>;
   fileFindings: LintFinding[];
 }
-export type StaticChecker = (candidate: CandidateFile, acs: AcceptanceCriterion[], ctx: { image: string; workspace: string }) => Promise<StaticCheckOutcome>;
+export type StaticChecker = (candidate: CandidateFile, acs: AcceptanceCriterion[], ctx: { image: string; workspace: string; sandbox: SandboxPort }) => Promise<StaticCheckOutcome>;
 
 export interface EvaluateOptions {
   stabilityRuns: number;
@@ -69,6 +71,8 @@ export async function evaluateCandidates(
 ): Promise<EvaluateResult> {
   const out: EvaluateResult = { tests: [], sources: {}, languages: {}, notes: [], stats: { containers: 0, executions: 0, necessaryMs: 0, mutants: 0, engineMs: 0 } };
   const acsById = new Map(ingest.spec.spec.acs.map((a) => [a.id, a]));
+  // One container per distinct spec for the whole stage: the guards of all candidates share one.
+  const sandbox = reuseContainers(ctx.ports.sandbox);
   const trees = await prepareEvalTrees({
     workspaceDir: ingest.workspaceDir,
     ...(options.failToPass ? { baseSha: ingest.diff.mergeBaseSha || ingest.baseSha } : {}),
@@ -85,7 +89,7 @@ export async function evaluateCandidates(
       const statics = new Map<string, { candidate: CandidateFile; outcome: StaticCheckOutcome }>();
       for (const c of mine) {
         const acs = c.acIds.map((id) => acsById.get(id)).filter((a): a is AcceptanceCriterion => a !== undefined);
-        statics.set(c.path, { candidate: c, outcome: await deps.staticChecks(c, acs, { image, workspace: trees.headDir }) });
+        statics.set(c.path, { candidate: c, outcome: await deps.staticChecks(c, acs, { image, workspace: trees.headDir, sandbox }) });
       }
       const changedRanges = changedRangesFor(ingest.diff, profile, mine);
       if (Object.keys(changedRanges).length === 0) out.notes.push(`No changed ${profile.language} source lines under ${profile.root || '.'}: coverage and mutation have nothing to measure.`);
@@ -94,9 +98,8 @@ export async function evaluateCandidates(
       const t0 = Date.now();
       try {
         const prepared = deps.depsFor ? await deps.depsFor(profile, trees.headDir, ctx) : undefined;
-        out.stats.containers++;
         const engine = await runEngine({
-          sandbox: ctx.ports.sandbox, image, profile, headDir: trees.headDir,
+          sandbox, image, profile, headDir: trees.headDir,
           ...(trees.baseDir ? { baseDir: trees.baseDir } : {}),
           ...(prepared ? { deps: prepared } : {}),
           input: {
@@ -170,6 +173,8 @@ export async function evaluateCandidates(
       }
     }
   } finally {
+    out.stats.containers = sandbox.containersStarted();
+    await sandbox.close();
     await trees.dispose();
   }
   return out;
