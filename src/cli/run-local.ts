@@ -25,7 +25,7 @@ export async function runLocally(io: CliIo, request: RunRequest, output: LocalRu
   try {
     // A model that cannot be built (no API key, a missing transcript) is said now, before any work.
     if (request.options.noLlm !== true) await createLlm(llmConfigFor(request.options, runtime.env), runtime.rawEnv);
-    await runtime.service.start();
+    await runtime.start();
     const { run: created } = await runtime.service.submit(request);
     const progress = createProgressDisplay(io, created.id);
     const unsubscribe = runtime.service.subscribe(progress.onEvent);

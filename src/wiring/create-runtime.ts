@@ -25,6 +25,8 @@ export interface RuntimeOptions {
   /** Publisher of a run; default: the local publisher (GitHub runs get theirs from the app). */
   publisherFor?: (run: Run) => Publisher | Promise<Publisher>;
   githubToken?: (installationId: number) => Promise<string>;
+  /** Where GitHub runs clone from (default `https://github.com`); tests use a `file://` folder of bare repositories. */
+  gitBaseUrl?: string;
   /** The CLI keeps its runs in the user's cache unless TFACTORY_DB says otherwise. */
   defaultDb?: 'cwd' | 'user-cache';
   /** Tests and benchmarks may swap stages. */
@@ -32,6 +34,8 @@ export interface RuntimeOptions {
 }
 
 export interface Runtime {
+  /** Removes sandbox leftovers of dead processes, recovers crashed runs, starts the worker. */
+  start(): Promise<void>;
   env: Env;
   /** The environment as given (with the CLI's defaults applied); adapters read their keys from it. */
   rawEnv: NodeJS.ProcessEnv;
@@ -62,7 +66,11 @@ export function createRuntime(opts: RuntimeOptions): Runtime {
   const log = opts.log ?? createLogger({ level: env.logLevel, stderr: opts.logToStderr === true });
   const git = createGitPort({ workspaceRoot: env.workspaceRoot, log });
   const sandbox = createDockerSandbox({ env: opts.env });
-  const defaults = createStages({ git, sandbox, log, ...(opts.githubToken ? { githubToken: opts.githubToken } : {}) });
+  const defaults = createStages({
+    git, sandbox, log,
+    ...(opts.githubToken ? { githubToken: opts.githubToken } : {}),
+    ...(opts.gitBaseUrl ? { gitBaseUrl: opts.gitBaseUrl } : {}),
+  });
   const stages = opts.stages ? opts.stages(defaults) : defaults;
   const store = openRunStore({ dbPath: env.dbPath });
   const executor = runPipeline({
@@ -78,6 +86,14 @@ export function createRuntime(opts: RuntimeOptions): Runtime {
   const service = createRunService({ store, executor, concurrency: env.concurrency, log });
   return {
     env, rawEnv, log, store, service, git, sandbox,
+    async start() {
+      const removed = await sandbox.removeOrphans().catch((err: unknown) => {
+        log.warn({ err }, 'leftover sandbox containers could not be checked');
+        return undefined;
+      });
+      if (removed) log.debug({ removed }, 'sandbox leftovers removed');
+      await service.start();
+    },
     async close() {
       await service.stop({ abort: true });
       store.close?.();

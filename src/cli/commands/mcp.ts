@@ -18,7 +18,7 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
     return 0;
   }
   const runtime = createRuntime({ env: io.env, cwd: io.cwd, defaultDb: 'user-cache', logToStderr: true });
-  await runtime.service.start();
+  await runtime.start();
   const server = createMcpServer({ runs: runtime.service, log: runtime.log, renderMarkdown, checkLocalRepo });
   runtime.log.info('mcp server ready on stdio');
   await serveStdio(server);

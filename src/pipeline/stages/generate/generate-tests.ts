@@ -104,7 +104,10 @@ export async function generateTests(ctx: StageContext, ingest: IngestResult, pla
         };
         const acs = ingest.spec.spec.acs.filter((ac) => subtask.acIds.includes(ac.id));
         const verdict = await deps.guard(candidate, acs);
-        if (verdict.decision === 'keep') return { kind: 'kept', candidate: { ...candidate, findings: verdict.findings } };
+        if (verdict.decision === 'keep') {
+          if (reasons.length) state.notes.push(`${original.id} (${subtask.acIds.join(', ') || 'no AC'}): earlier tests were rejected and the subtask replanned (${reasons.join('; ')}); attempt ${attempt + 1} was kept.`);
+          return { kind: 'kept', candidate: { ...candidate, findings: verdict.findings } };
+        }
         const why = verdict.reasons.length ? verdict.reasons.join('; ') : verdict.findings.map((f) => f.message).join('; ') || 'rejected by the guards';
         reasons.push(`attempt ${attempt + 1}: ${why}`);
         ctx.log.info({ subtask: original.id, attempt: attempt + 1 }, 'generated test rejected by the guards');

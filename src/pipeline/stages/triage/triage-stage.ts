@@ -25,7 +25,8 @@ export function createTriageStage(): TriageStage {
   return async (ctx, input) => {
     const { ingest, evaluated, generated } = input;
     const llm = ctx.ports.llm;
-    const notes = [...evaluated.notes];
+    // What plan and generate noted (subtasks dropped, tests rejected by the guards and replanned), then evaluate.
+    const notes = [...new Set([...(input.plan?.notes ?? []), ...(generated.notes ?? []), ...evaluated.notes])];
     if (ingest.spec.spec.acs.length === 0) notes.push('The spec holds no acceptance criteria that TFactory could read.');
     return triage({
       runId: ctx.run.id,

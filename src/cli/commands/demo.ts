@@ -1,0 +1,171 @@
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { describeError, TfError } from '../../errors.js';
+import { buildRepoFromTrees, type BuiltRepo } from '../../git/build-repo.js';
+import { runGit } from '../../git/run-git.js';
+import type { Report } from '../../report/types.js';
+import type { Run, RunRequest } from '../../runs/types.js';
+import { PACKAGE_ROOT } from '../../version.js';
+import type { CliIo } from '../io.js';
+import { runLocally } from '../run-local.js';
+import type { RuntimeOptions } from '../../wiring/create-runtime.js';
+import { parseFormat } from '../run-options.js';
+
+/** The demo's pull request: base/ on `main`, head/ on `feature` (a small Python shop with a spec). */
+export const DEMO_REPO_SOURCE = join(PACKAGE_ROOT, 'fixtures', 'repos', 'demo-shop');
+/** The recorded model conversation the demo replays by default (test/demo/demo-transcript.test.ts keeps it current). */
+export const DEMO_TRANSCRIPT = join(PACKAGE_ROOT, 'fixtures', 'demo', 'transcript.json');
+
+const HELP = `Usage: tfactory demo [--keep] [--llm <provider>] [--format md|json]
+
+  The whole pipeline on a small Python project, offline. A git repository is built in a temporary
+  folder (main = the base, feature = a change that adds shipping rates, with its spec); TFactory
+  plans tests from the spec's acceptance criteria, writes them, rejects a test that imports
+  something that does not exist and asks again, proves the tests in the Docker sandbox (pass,
+  stability, coverage of the changed lines, mutation probe, relevance judge), and commits the
+  accepted ones on \`feature\`.
+
+  By default the model's side is a recorded conversation (no API key, no network); git, the
+  sandbox, the verdicts and the commit are real.
+
+  --keep              keep the demo repository (its path is printed) instead of removing it
+  --llm <provider>    a real model instead of the recording: anthropic (ANTHROPIC_API_KEY),
+                      openai:<model> (OPENAI_BASE_URL, e.g. Ollama or vLLM), or replay:<file>
+  --format <md|json>  md (default): the report, then the commit; json: one object
+                      { succeeded, report, commit, repo, llm }
+
+  Exit status 0 only when the run succeeded and at least one test was accepted and committed.
+`;
+
+export interface DemoCommit {
+  sha: string;
+  branch: string;
+  message: string;
+  /** Repo-relative paths the commit added or changed. */
+  files: string[];
+  /** `git show --stat` of the commit. */
+  stat: string;
+}
+
+export interface DemoOutcome {
+  succeeded: boolean;
+  report: Report | null;
+  commit: DemoCommit | null;
+  repo: { path: string; kept: boolean; base: string; head: string };
+  llm: string;
+  runId: string | null;
+}
+
+function parse(argv: string[]) {
+  try {
+    return parseArgs({
+      args: argv,
+      strict: true,
+      options: { keep: { type: 'boolean' }, llm: { type: 'string' }, format: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    }).values;
+  } catch (err) {
+    throw new TfError('USAGE', describeError(err), { hint: 'see `tfactory demo --help`' });
+  }
+}
+
+/** The commit the run added on top of the head of the demo change, if any. */
+async function readDemoCommit(repo: BuiltRepo): Promise<DemoCommit | null> {
+  const git = (...args: string[]): Promise<string> => runGit(repo.dir, args).then((s) => s.trim());
+  const tip = await git('rev-parse', `refs/heads/${repo.head}`);
+  if (tip === repo.headSha) return null;
+  const [message, author, files, diffstat] = await Promise.all([
+    git('log', '-1', '--format=%B', tip),
+    git('log', '-1', '--format=%an <%ae>', tip),
+    git('diff-tree', '--no-commit-id', '--name-only', '-r', '--root', tip),
+    git('show', '--stat', '--format=', tip),
+  ]);
+  // `git show --stat`, laid out by hand so the message is not padded with blank lines.
+  const stat = [`commit ${tip}`, `Author: ${author}`, '', ...message.split('\n').map((l) => (l ? `    ${l}` : '')), '', ...diffstat.split('\n').map((l) => ` ${l.trim()}`)].join('\n');
+  return { sha: tip, branch: repo.head, message, files: files.split('\n').filter(Boolean), stat };
+}
+
+function renderOutcome(o: DemoOutcome): string {
+  const lines: string[] = ['', '---', '', '## The commit TFactory made', ''];
+  if (o.commit) {
+    lines.push(`On branch \`${o.commit.branch}\` of the demo repository:`, '', '```', o.commit.stat, '```');
+  } else {
+    lines.push('No commit was made: no test file had every one of its tests accepted, or the run did not finish.');
+  }
+  lines.push('', '## The demo repository', '');
+  if (o.repo.kept) {
+    lines.push(`Kept at ${o.repo.path}`, `(\`git -C ${o.repo.path} log --stat ${o.repo.base}..${o.repo.head}\` shows the change and the tests; remove the folder when done.)`);
+  } else {
+    lines.push(`Built at ${o.repo.path} and removed (run with --keep to keep it).`);
+  }
+  lines.push('', o.succeeded ? 'Demo succeeded: tests were written, proven in the sandbox and committed.' : 'Demo did not succeed: see the report and the messages above.', '');
+  return lines.join('\n');
+}
+
+export interface DemoOptions {
+  format: 'md' | 'json';
+  /** Keep the demo repository instead of removing it. */
+  keep?: boolean;
+  /** `--llm` value; default: replay of DEMO_TRANSCRIPT. */
+  llm?: string;
+}
+
+export async function run(argv: string[], io: CliIo): Promise<number> {
+  const o = parse(argv);
+  if (o.help) {
+    io.stdout(HELP);
+    return 0;
+  }
+  const { code } = await runDemo(io, { format: parseFormat(o.format), ...(o.keep ? { keep: true } : {}), ...(o.llm ? { llm: o.llm } : {}) });
+  return code;
+}
+
+/**
+ * Builds the demo repository, runs the whole pipeline on it with `commit`, prints the report, the
+ * commit and where the repository is. `runtime` lets tests swap stages (e.g. to record the model).
+ */
+export async function runDemo(io: CliIo, opts: DemoOptions, runtime: Partial<RuntimeOptions> = {}): Promise<{ code: number; outcome: DemoOutcome }> {
+  const llm = opts.llm ?? `replay:${DEMO_TRANSCRIPT}`;
+  const recorded = opts.llm === undefined;
+  const repo = await buildRepoFromTrees(DEMO_REPO_SOURCE, 'demo-shop');
+  let kept = false;
+  try {
+    await runGit(repo.dir, ['checkout', '-q', repo.head]);
+    io.stderr(`tfactory demo: repository built at ${repo.dir} (${repo.base} = base, ${repo.head} = the change)\n`);
+    io.stderr(recorded
+      ? 'tfactory demo: the model is a recorded conversation (no API key needed); git, the sandbox, the verdicts and the commit are real\n'
+      : `tfactory demo: the model is ${llm}\n`);
+    const request: RunRequest = {
+      source: { kind: 'local', repoPath: repo.dir, baseRef: repo.base, headRef: repo.head },
+      trigger: { kind: 'cli' },
+      options: { commit: true, llm },
+      idempotencyKey: `cli:demo:${Date.now()}:${Math.random().toString(36).slice(2)}`,
+    };
+    // The report is printed below, with the commit; runLocally's own stdout is captured for that.
+    const captured: string[] = [];
+    const { code, run: finished } = await runLocally({ ...io, stdout: (t) => captured.push(t) }, request, { format: 'md' }, runtime);
+    const commit = await readDemoCommit(repo);
+    const report = finished?.report ?? null;
+    const accepted = report?.summary.accepted ?? 0;
+    const succeeded = code === 0 && finished?.status === 'succeeded' && accepted > 0 && commit !== null;
+    kept = opts.keep === true;
+    const outcome: DemoOutcome = {
+      succeeded, report, commit, llm,
+      repo: { path: repo.dir, kept, base: repo.base, head: repo.head },
+      runId: finished?.id ?? null,
+    };
+    if (opts.format === 'json') io.stdout(`${JSON.stringify(outcome, null, 2)}\n`);
+    else io.stdout(`${captured.join('')}${renderOutcome(outcome)}`);
+    if (!succeeded) io.stderr(`tfactory demo: ${whyNot(finished, accepted, commit)}\n`);
+    return { code: succeeded ? 0 : 1, outcome };
+  } finally {
+    if (!kept) await repo.cleanup();
+  }
+}
+
+function whyNot(run: Run | undefined, accepted: number, commit: DemoCommit | null): string {
+  if (!run) return 'the run did not finish';
+  if (run.status !== 'succeeded') return `the run ${run.status}${run.error ? ` (${run.error.code}: ${run.error.message})` : ''}`;
+  if (accepted === 0) return 'no test was accepted';
+  if (!commit) return 'no commit was made';
+  return 'unknown';
+}
