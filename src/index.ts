@@ -1,10 +1,20 @@
 /**
- * Probot entry (`npm start` = `probot run ./dist/index.js`): wiring only (DESIGN.md, habit 1).
- * The app function is `createApp(deps)` from src/github/app.ts; this file only supplies the deps.
+ * The GitHub App's entry: wiring only (DESIGN.md, habit 1).
+ *  - `node dist/index.js` checks the environment (naming what is missing), then runs the Probot server;
+ *  - `probot run ./dist/index.js` (npm start) loads the default export, which checks the same.
+ * The app function is `createApp(deps)` (src/github/app.ts); the runtime is `createRuntime` (src/wiring/).
  */
+import { pathToFileURL } from 'node:url';
 import type { ApplicationFunction, Probot } from 'probot';
-import { TfError } from './errors.js';
-import { createApp, type AppDeps } from './github/app.js';
+import { createApp, getInstallationToken, type AppDeps } from './github/app.js';
+import type { InstallationAuth, Octokit } from './github/octokit.js';
+import { llmForModelWith } from './github/run-options.js';
+import { checkServerEnv, renderServerEnvProblems, serveApp } from './github/serve.js';
+import type { Logger } from './logger.js';
+import type { Publisher } from './pipeline/types.js';
+import { renderMarkdown } from './report/render-markdown.js';
+import { createRuntime, type Runtime, type RuntimeOptions } from './wiring/create-runtime.js';
+import { createLocalPublisher } from './wiring/local-publisher.js';
 
 export { createApp };
 export type { AppDeps };
@@ -17,14 +27,104 @@ export function createEntry(factory: AppDepsFactory): ApplicationFunction {
   return createApp(factory);
 }
 
-/**
- * The run service and its worker (src/runs/ + src/pipeline/) are wired here by the lead; until then
- * `npm start` says so plainly instead of accepting webhooks it cannot act on.
- */
-const unwired: AppDepsFactory = () => {
-  throw new TfError('INTERNAL', 'the GitHub App has no run service wired in', {
-    hint: 'build the deps in src/index.ts: createRunService({ store, executor: runPipeline(…) }) and renderMarkdown; pass the publisher from onReady to the pipeline ports',
-  });
-};
+export interface TfactoryAppOptions {
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  log?: Logger;
+  /** Our App id; default APP_ID from env. */
+  appId?: number;
+  /** Where repositories are cloned from and pushed to (default `https://github.com`). */
+  gitBaseUrl?: string;
+  /** Temporary checkouts of the publisher. */
+  workRoot?: string;
+  progressIntervalMs?: number;
+  /** Start the worker once the app is loaded (default true). */
+  startWorker?: boolean;
+  /** Tests and benchmarks may swap stages. */
+  stages?: RuntimeOptions['stages'];
+  /** Receives the runtime once built (shutdown, tests). */
+  onRuntime?: (runtime: Runtime) => void;
+}
 
-export default createEntry(unwired);
+/**
+ * The real wiring: env → runtime (SQLite store, git, Docker sandbox, model, pipeline, run service);
+ * GitHub runs publish through the app's publisher, which exists only once the app is loaded, so it is
+ * bound late (`onReady`) and the worker starts then. Clones use installation tokens from the app's auth.
+ */
+export function createTfactoryApp(opts: TfactoryAppOptions): ApplicationFunction {
+  return createEntry((app) => {
+    const auth: InstallationAuth = (installationId) => app.auth(installationId) as Promise<Octokit>;
+    let bindPublisher: (publisher: Publisher) => void = () => undefined;
+    const githubPublisher = new Promise<Publisher>((resolve) => {
+      bindPublisher = resolve;
+    });
+    const runtime = createRuntime({
+      env: opts.env,
+      cwd: opts.cwd,
+      ...(opts.log ? { log: opts.log } : {}),
+      githubToken: (installationId) => getInstallationToken(auth, installationId),
+      publisherFor: (run) => (run.request.source.kind === 'github' ? githubPublisher : createLocalPublisher()),
+      ...(opts.gitBaseUrl ? { gitBaseUrl: opts.gitBaseUrl } : {}),
+      ...(opts.stages ? { stages: opts.stages } : {}),
+    });
+    opts.onRuntime?.(runtime);
+    const appId = opts.appId ?? runtime.env.github.appId;
+    return {
+      runService: runtime.service,
+      renderMarkdown,
+      llmForModel: llmForModelWith(runtime.env.llm.provider),
+      ...(appId !== undefined ? { appId } : {}),
+      ...(opts.gitBaseUrl ? { gitBaseUrl: opts.gitBaseUrl } : {}),
+      ...(opts.workRoot ? { workRoot: opts.workRoot } : {}),
+      ...(opts.progressIntervalMs !== undefined ? { progressIntervalMs: opts.progressIntervalMs } : {}),
+      onReady: (github) => {
+        bindPublisher(github.publisher);
+        if (opts.startWorker === false) return;
+        runtime.service.start().catch((err: unknown) => runtime.log.error({ err }, 'the worker did not start'));
+      },
+    };
+  });
+}
+
+/** SIGTERM / SIGINT: stop taking runs, interrupt those in flight (queued again on restart), close the store. */
+export function closeOnSignals(runtime: Runtime, exit: (code: number) => void = (code) => process.exit(code)): void {
+  let closing = false;
+  const shutdown = (signal: string): void => {
+    if (closing) return;
+    closing = true;
+    runtime.log.info({ signal }, 'shutting down');
+    runtime.close().then(
+      () => exit(0),
+      (err: unknown) => {
+        runtime.log.error({ err }, 'shutdown failed');
+        exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  process.once('SIGINT', () => shutdown('SIGINT'));
+}
+
+/** The app as the server runs it: env from the process; a missing variable stops it with a clear message. */
+function productionApp(): ApplicationFunction {
+  const cwd = process.cwd();
+  const app = createTfactoryApp({ env: process.env, cwd, onRuntime: (runtime) => closeOnSignals(runtime) });
+  return async (probot, options) => {
+    const issues = checkServerEnv(process.env, cwd);
+    if (issues.length > 0) {
+      process.stderr.write(renderServerEnvProblems(issues));
+      process.exit(1);
+    }
+    await app(probot, options);
+  };
+}
+
+const app = productionApp();
+export default app;
+
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  void serveApp(app, process.env, process.cwd(), {
+    stderr: (text) => process.stderr.write(text),
+    exit: (code) => process.exit(code),
+  });
+}

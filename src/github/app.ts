@@ -10,6 +10,7 @@ import { handleCheckRunRerequested } from './on-check-run.js';
 import { handleIssueComment } from './on-issue-comment.js';
 import { handlePullRequestLabeled, handlePullRequestSynchronize } from './on-pull-request.js';
 import { createGithubPublisher, type RenderMarkdown } from './publisher.js';
+import type { LlmForModel } from './run-options.js';
 import type { Schedule } from './throttle.js';
 
 export interface AppDeps {
@@ -18,6 +19,8 @@ export interface AppDeps {
   renderMarkdown: RenderMarkdown;
   /** Our GitHub App id (env APP_ID): a rerequested check run of another app is ignored. */
   appId?: number;
+  /** How a repo config's `model` becomes a run's `llm` option (see run-options.ts). */
+  llmForModel?: LlmForModel;
   /** Default `https://github.com`; tests use a `file://` folder of bare repositories. */
   gitBaseUrl?: string;
   author?: GitAuthor;
@@ -73,7 +76,13 @@ export function createApp(deps: AppDeps | ((app: Probot) => AppDeps | Promise<Ap
       ...(d.author ? { author: d.author } : {}),
       ...(d.workRoot ? { workRoot: d.workRoot } : {}),
     });
-    const handlerDeps: HandlerDeps = { runService: d.runService, tracker, log, ...(d.appId !== undefined ? { appId: d.appId } : {}) };
+    const handlerDeps: HandlerDeps = {
+      runService: d.runService,
+      tracker,
+      log,
+      ...(d.appId !== undefined ? { appId: d.appId } : {}),
+      ...(d.llmForModel ? { llmForModel: d.llmForModel } : {}),
+    };
 
     app.on('pull_request.labeled', (context) => handlePullRequestLabeled(handlerDeps, context));
     app.on('pull_request.synchronize', (context) => handlePullRequestSynchronize(handlerDeps, context));

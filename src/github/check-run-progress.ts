@@ -4,6 +4,7 @@ import { buildEndedOutput } from './check-output.js';
 import { completeCheckRun, updateCheckRunProgress } from './check-run.js';
 import type { CheckRunTracker } from './check-run-tracker.js';
 import type { InstallationAuth } from './octokit.js';
+import { renderFailureComment, upsertReportComment } from './pr-comment.js';
 import { createKeyedThrottle, type Schedule } from './throttle.js';
 
 export interface CheckRunProgressDeps {
@@ -73,6 +74,9 @@ export function createCheckRunProgress(deps: CheckRunProgressDeps): CheckRunProg
         const conclusion = run.status === 'failed' ? 'failure' : 'cancelled';
         await completeCheckRun(octokit, ref, { conclusion, output: buildEndedOutput(run), annotations: [] });
         deps.tracker.forget(run.id);
+        // A failure the PR author can fix (no spec, an invalid one) is said where they look: the PR comment.
+        const failure = run.status === 'failed' ? renderFailureComment(run) : undefined;
+        if (failure) await upsertReportComment(octokit, { owner: src.owner, repo: src.repo, issueNumber: src.pullNumber }, failure);
       } catch (err) {
         deps.log.warn({ runId: run.id, err }, 'check run completion failed');
       }

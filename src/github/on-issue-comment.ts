@@ -1,10 +1,11 @@
 import type { Context } from 'probot';
-import { defaultRepoConfig } from '../config/repo-config.js';
+import { defaultRepoConfig, type RepoConfig } from '../config/repo-config.js';
 import { createCompletedCheckRun } from './check-run.js';
 import { parseCommand, renderHelp, type Command } from './commands.js';
 import { isBotSender, type HandlerDeps } from './handler-deps.js';
 import { checkTriggerPermission, renderRefusal } from './permissions.js';
 import { loadRepoConfig, renderConfigErrors } from './repo-config-loader.js';
+import { runOptionsFromConfig } from './run-options.js';
 import { idempotencyKeyFor, isRunOfPull, sourceFromPull, startRun } from './run-source.js';
 import { renderRunStatus, sortNewestFirst } from './run-status.js';
 
@@ -43,14 +44,14 @@ export async function handleIssueComment(deps: HandlerDeps, context: CommentCont
     return;
   }
 
-  await dispatch(deps, context, command, { owner, repo, pullNumber, label: settings.label, reply });
+  await dispatch(deps, context, command, { owner, repo, pullNumber, config: config.config, reply });
 }
 
 interface Target {
   owner: string;
   repo: string;
   pullNumber: number;
-  label: string;
+  config: RepoConfig;
   reply: (body: string) => Promise<void>;
 }
 
@@ -58,9 +59,9 @@ async function dispatch(deps: HandlerDeps, context: CommentContext, command: Com
   const { payload } = context;
   switch (command.kind) {
     case 'help':
-      return t.reply(renderHelp(t.label));
+      return t.reply(renderHelp(t.config.label));
     case 'unknown':
-      return t.reply(renderHelp(t.label, command.problem));
+      return t.reply(renderHelp(t.config.label, command.problem));
     case 'status': {
       const runs = (await deps.runService.list({ limit: 200 })).filter((r) => isRunOfPull(r, t.owner, t.repo, t.pullNumber));
       return t.reply(renderRunStatus(sortNewestFirst(runs)[0]));
@@ -78,7 +79,7 @@ async function dispatch(deps: HandlerDeps, context: CommentContext, command: Com
       const { run, created } = await startRun(deps, context.octokit, {
         source: sourceFromPull(t.owner, t.repo, installationId, pr),
         trigger: { kind: 'comment', actor: payload.sender.login, deliveryId: context.id },
-        options: command.specId !== undefined ? { specId: command.specId } : {},
+        options: { ...runOptionsFromConfig(t.config, deps.llmForModel), ...(command.specId !== undefined ? { specId: command.specId } : {}) },
         idempotencyKey: idempotencyKeyFor(context.id, 'issue_comment', 'created'),
       });
       if (created) {

@@ -1,3 +1,4 @@
+import type { Run } from '../runs/types.js';
 import type { Octokit, RepoRef } from './octokit.js';
 import type { PublishOutcome } from './publish.js';
 import { GITHUB_TEXT_LIMIT, fenceFor, truncateMarkdown } from './truncate-markdown.js';
@@ -73,5 +74,27 @@ function renderPatch(patch: string): string {
     patch.trimEnd(),
     fence,
     '</details>',
+  ].join('\n');
+}
+
+/** Failures the PR author can fix, answered in the PR comment (others only fail the check run). */
+const AUTHOR_FIXABLE = new Set(['SPEC_NOT_FOUND', 'SPEC_AMBIGUOUS', 'SPEC_INVALID']);
+
+/** The comment of a run that failed for a reason the author can fix, or undefined. */
+export function renderFailureComment(run: Run): string | undefined {
+  if (!run.error || !AUTHOR_FIXABLE.has(run.error.code)) return undefined;
+  const fence = fenceFor(run.error.message);
+  return [
+    REPORT_MARKER,
+    '## TFactory could not start on this pull request',
+    '',
+    `Run \`${run.id}\` stopped: \`${run.error.code}\`.`,
+    '',
+    `${fence}text`,
+    run.error.message,
+    fence,
+    '',
+    'Add a spec under `.aifactory/specs/<id>/spec.md` (or an "## Acceptance Criteria" section to the PR description), or name one with `/tfactory run --spec <id>`, then run again.',
+    '',
   ].join('\n');
 }

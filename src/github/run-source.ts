@@ -7,6 +7,8 @@ import type { GithubSource } from './publish.js';
 /** The parts of a pull request (webhook payload or REST answer) a run needs. */
 export interface PullLike {
   number: number;
+  title?: string;
+  body?: string | null;
   head: { ref: string; sha: string; repo: { full_name: string } | null };
   base: { ref: string };
 }
@@ -22,6 +24,9 @@ export function sourceFromPull(owner: string, repo: string, installationId: numb
     headRef: pr.head.ref,
     baseRef: pr.base.ref,
     headSha: pr.head.sha,
+    // Spec selection reads `Spec:` trailers from the description.
+    ...(pr.title ? { prTitle: pr.title } : {}),
+    ...(pr.body ? { prBody: pr.body } : {}),
   };
 }
 

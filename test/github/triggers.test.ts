@@ -65,6 +65,25 @@ describe('pull_request.labeled', () => {
     expect(body(`${PR_PATH}/check-runs`)).toMatchObject({ name: 'TFactory', head_sha: payload.pull_request.head.sha, status: 'queued', external_id: run.id });
   });
 
+  it('carries the repo config into the run options: stability, mutation, test cap, flagged commits, model', async () => {
+    const { probot, runs } = await createTestApp({ llmForModel: (model) => `anthropic:${model}` });
+    const scope = github();
+    mockInstallationToken(scope);
+    mockRepoConfig(scope, OWNER, REPO, 'stabilityRuns: 5\nmutation: false\nmaxTests: 7\ncommitFlagged: true\nmodel: claude-test-1\n');
+    mockPermission(scope, OWNER, REPO, 'Codertocat', 'write');
+    scope.post(`${PR_PATH}/check-runs`).reply(201, { id: 78 });
+
+    await deliver(probot, 'pull_request', labeledPayload(), 'label-config');
+
+    expect(runs.runs).toHaveLength(1);
+    expect(runs.runs[0]!.request.options).toEqual({
+      evaluation: { stabilityRuns: 5, mutation: false },
+      maxTests: 7,
+      commitFlagged: true,
+      llm: 'anthropic:claude-test-1',
+    });
+  });
+
   it('makes one run and one check run when the same delivery arrives twice', async () => {
     const { probot, runs } = await createTestApp();
     const scope = github();
@@ -165,7 +184,9 @@ describe('issue_comment.created', () => {
     await deliver(probot, 'issue_comment', commentPayload('Thanks!\n\n/TFactory run --spec "042 discounts"\n'), 'c1');
 
     expect(runs.runs).toHaveLength(1);
-    expect(runs.runs[0]!.request).toMatchObject({ options: { specId: '042 discounts' }, trigger: { kind: 'comment', actor: 'Codertocat' } });
+    // No config file: the defaults (3 stability runs, mutation on, 20 tests) and no model override.
+    expect(runs.runs[0]!.request).toMatchObject({ trigger: { kind: 'comment', actor: 'Codertocat' } });
+    expect(runs.runs[0]!.request.options).toEqual({ specId: '042 discounts', evaluation: { stabilityRuns: 3, mutation: true }, maxTests: 20, commitFlagged: false });
     expect(runs.runs[0]!.request.source).toMatchObject({ pullNumber: 1, headSha: pr.head.sha });
   });
 

@@ -24,18 +24,20 @@ export interface IngestDeps {
   detectLanguages: DetectLanguages;
   /** Installation token for cloning a PR's repository; reaches git through its environment only. */
   githubToken?: (installationId: number) => Promise<string>;
+  /** Where GitHub repositories are cloned from: default `https://github.com`; tests use a `file://` folder of `<owner>/<repo>.git`. */
+  gitBaseUrl?: string;
   /** Removes a re-attached workspace (its original `dispose` did not survive the crash); default `rm -rf`. */
   removeDir?: (dir: string) => Promise<void>;
 }
 
 /** Where the checkout comes from: the local repo, or the PR's base repository (head via `refs/pull/<n>/head`). */
-export async function toWorkspaceSource(run: Run, deps: Pick<IngestDeps, 'githubToken'>): Promise<WorkspaceSource> {
+export async function toWorkspaceSource(run: Run, deps: Pick<IngestDeps, 'githubToken' | 'gitBaseUrl'>): Promise<WorkspaceSource> {
   const source = run.request.source;
   if (source.kind === 'local') return { kind: 'local', repoPath: source.repoPath, baseRef: source.baseRef, headRef: source.headRef };
   const token = deps.githubToken ? await deps.githubToken(source.installationId) : undefined;
   return {
     kind: 'remote',
-    cloneUrl: `https://github.com/${source.owner}/${source.repo}.git`,
+    cloneUrl: `${(deps.gitBaseUrl ?? 'https://github.com').replace(/\/+$/, '')}/${source.owner}/${source.repo}.git`,
     baseRef: source.baseRef,
     // The head commit of a fork's PR is reachable in the base repository under refs/pull/<n>/head.
     headRef: source.headSha,

@@ -1,0 +1,60 @@
+import { run, type ApplicationFunction } from 'probot';
+import { loadEnv, requireGitHubAppEnv, requireLlmEnv, type Env } from '../config/env.js';
+import { isTfError } from '../errors.js';
+
+/**
+ * What the server lacks before it may start, one line per variable (names only, never values):
+ * APP_ID, PRIVATE_KEY or PRIVATE_KEY_PATH, WEBHOOK_SECRET, and what the model provider needs.
+ * Empty when the server can start.
+ */
+export function checkServerEnv(env: NodeJS.ProcessEnv, cwd: string): string[] {
+  let parsed: Env;
+  try {
+    parsed = loadEnv(env, cwd);
+  } catch (err) {
+    return issuesOf(err);
+  }
+  return [...collect(() => requireGitHubAppEnv(parsed)), ...collect(() => requireLlmEnv(parsed))];
+}
+
+function collect(check: () => unknown): string[] {
+  try {
+    check();
+    return [];
+  } catch (err) {
+    return issuesOf(err);
+  }
+}
+
+function issuesOf(err: unknown): string[] {
+  if (isTfError(err, 'CONFIG_INVALID') && Array.isArray(err.details.issues)) return err.details.issues.map(String);
+  throw err;
+}
+
+export function renderServerEnvProblems(issues: string[]): string {
+  return [
+    'tfactory: the GitHub App cannot start; set these environment variables (see README, "Deploying the GitHub App"):',
+    ...issues.map((i) => `  - ${i}`),
+    '',
+  ].join('\n');
+}
+
+export interface ServeDeps {
+  stderr: (text: string) => void;
+  exit: (code: number) => never;
+  /** Probot's `run` (tests replace it). */
+  runProbot?: (app: ApplicationFunction, opts: { env: NodeJS.ProcessEnv }) => Promise<unknown>;
+}
+
+/**
+ * `node dist/index.js`: checks the environment first (Probot itself would fall into its interactive
+ * setup mode and wait forever without APP_ID / PRIVATE_KEY), then runs the Probot server.
+ */
+export async function serveApp(app: ApplicationFunction, env: NodeJS.ProcessEnv, cwd: string, deps: ServeDeps): Promise<void> {
+  const issues = checkServerEnv(env, cwd);
+  if (issues.length > 0) {
+    deps.stderr(renderServerEnvProblems(issues));
+    deps.exit(1);
+  }
+  await (deps.runProbot ?? ((fn, opts) => run(fn, opts)))(app, { env });
+}
