@@ -3,18 +3,12 @@ import type { WorkspaceSource } from '../../../git/types.js';
 import type { LanguageProfile } from '../../../languages/types.js';
 import type { Run } from '../../../runs/types.js';
 import type { SpecSelection } from '../../../spec/types.js';
+import type { SelectSpecInput } from '../../../spec/select-spec.js';
 import type { IngestResult, StageContext } from '../../types.js';
 import type { IngestStage, PreparedIngest } from '../types.js';
 
-export interface SelectSpecInput {
-  dir: string;
-  commitSha?: string;
-  explicitId?: string;
-  prBody?: string;
-  prNumber?: number;
-  headBranch?: string;
-  changedPaths?: string[];
-}
+/** The spec selector's input is src/spec's own type: one definition. */
+export type { SelectSpecInput };
 
 export type SelectSpec = (input: SelectSpecInput) => Promise<SpecSelection>;
 export type DetectLanguages = (dir: string, changedPaths: string[]) => Promise<LanguageProfile[]>;
