@@ -4,6 +4,7 @@
 #   2. npm run build
 #   3. a reachable Docker engine (provisioned on Debian/Ubuntu as root when none answers)
 #   4. the runner images (tfactory images build: reused when their tag exists)
+#   (and, on Debian as root, Debian's python3 test packages for the Python engine's host tests)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -62,6 +63,12 @@ if ! docker image inspect debian:bookworm-slim >/dev/null 2>&1 \
   && ! command -v debootstrap >/dev/null 2>&1 && is_debian && [ "$(id -u)" = 0 ]; then
   log "installing debootstrap (fallback base image)"
   apt_install debootstrap
+fi
+
+# The Python engine's fast host tests use Debian's python3 with the same packages as the runner image.
+if is_debian && [ "$(id -u)" = 0 ] && ! /usr/bin/python3 -c 'import pytest, coverage, pytest_timeout, hypothesis, freezegun' >/dev/null 2>&1; then
+  log "installing Debian's python3 test packages (for the Python engine's host tests)"
+  apt_install python3 python3-pytest python3-coverage python3-pytest-timeout python3-hypothesis python3-freezegun
 fi
 
 # 4. Runner images ---------------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,6 +9,26 @@ import { pythonRuntimeDir } from '../../../src/languages/python/runtime-path.js'
 
 export const FIXTURE = join(import.meta.dirname, '../../../fixtures/eval/python-pricing');
 export const PYTHON = '/usr/bin/python3';
+
+/**
+ * The engine's host tests need Debian's python3 with pytest and coverage (scripts/setup.sh installs
+ * them on Debian as root). Missing locally: skip, loudly. Missing in CI (CI=true): a failure.
+ */
+export function requireHostPython(): boolean {
+  let ok: boolean;
+  try {
+    execFileSync(PYTHON, ['-c', 'import pytest, coverage'], { stdio: 'pipe', timeout: 20_000 });
+    ok = true;
+  } catch {
+    ok = false;
+  }
+  if (!ok) {
+    const why = `${PYTHON} with pytest and coverage is missing (Debian: apt-get install python3-pytest python3-coverage python3-pytest-timeout python3-hypothesis python3-freezegun, or run scripts/setup.sh)`;
+    if (process.env.CI === 'true') throw new Error(`CI=true: ${why}`);
+    console.warn(`\n*** SKIPPING Python engine host tests: ${why} ***\n`);
+  }
+  return ok;
+}
 export const SOURCE = 'src/shop/pricing.py';
 
 /** A fresh copy of head/ and base/ in a temp dir, with the candidate files written into both trees. */

@@ -1,14 +1,14 @@
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RuntimeMutant, RuntimeResult, RuntimeTest } from '../../../src/languages/types.js';
-import { lineOf, PYTHON, runEngine } from './runtime-helpers.js';
+import { lineOf, requireHostPython, runEngine } from './runtime-helpers.js';
 
 const FIXTURE = join(import.meta.dirname, '../../../fixtures/eval/python-shapes/head');
 const SOURCE = 'src/geo/shapes.py';
 
-describe.skipIf(!existsSync(PYTHON))('python runtime: swapping __code__ on awkward function shapes', () => {
+describe.skipIf(!requireHostPython())('python runtime: swapping __code__ on awkward function shapes', () => {
   const dir = mkdtempSync(join(tmpdir(), 'tf-pyrt-shapes-'));
   const head = join(dir, 'head');
   cpSync(FIXTURE, head, { recursive: true });

@@ -1,11 +1,10 @@
-import { existsSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RuntimeResult, RuntimeTest } from '../../../src/languages/types.js';
-import { lineOf, PYTHON, runEngine, SOURCE, stageFixture } from './runtime-helpers.js';
+import { lineOf, requireHostPython, runEngine, SOURCE, stageFixture } from './runtime-helpers.js';
 
-const hasPython = existsSync(PYTHON);
-if (!hasPython) console.warn(`\n*** SKIPPING Python runtime tests: ${PYTHON} is missing ***\n`);
+const hasPython = requireHostPython();
 
 describe.skipIf(!hasPython)('python evaluation runtime (host /usr/bin/python3)', () => {
   const staged = stageFixture();
