@@ -1,5 +1,5 @@
-import { parseArgs } from 'node:util';
-import { describeError, TfError } from '../errors.js';
+import { TfError } from '../errors.js';
+import { parseCommandArgs, type CommandOptions } from './args.js';
 import type { RunOptions } from '../runs/types.js';
 
 /** Options `run` and `evaluate` share: where the change is, the model, the evaluation, the report. */
@@ -9,15 +9,9 @@ export const SHARED_RUN_OPTIONS = {
   format: { type: 'string' }, out: { type: 'string' }, help: { type: 'boolean', short: 'h' },
 } as const;
 
-type ExtraOptions = Parameters<typeof parseArgs>[0] extends infer C ? C extends { options?: infer O } ? NonNullable<O> : never : never;
-
-/** parseArgs over the shared options plus a command's own; a parse error is a USAGE error. */
-export function parseRunArgs<E extends ExtraOptions>(argv: string[], extra: E, command: string) {
-  try {
-    return parseArgs({ args: argv, strict: true, options: { ...SHARED_RUN_OPTIONS, ...extra } }).values;
-  } catch (err) {
-    throw new TfError('USAGE', describeError(err), { hint: `see \`tfactory ${command} --help\`` });
-  }
+/** The shared options plus a command's own; a parse error is a USAGE error. */
+export function parseRunArgs<const E extends CommandOptions>(argv: string[], extra: E, command: string) {
+  return parseCommandArgs(argv, { ...SHARED_RUN_OPTIONS, ...extra }, `see \`tfactory ${command} --help\``).values;
 }
 
 export function wholeNumber(name: string, value: unknown, min: number, max: number): number | undefined {

@@ -1,12 +1,11 @@
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
-import { describeError, TfError } from '../../errors.js';
 import { buildRepoFromTrees, type BuiltRepo } from '../../git/build-repo.js';
 import { runGit } from '../../git/run-git.js';
 import type { Report } from '../../report/types.js';
 import type { Run, RunRequest } from '../../runs/types.js';
 import { PACKAGE_ROOT } from '../../version.js';
 import type { CliIo } from '../io.js';
+import { parseCommandArgs } from '../args.js';
 import { runLocally } from '../run-local.js';
 import type { RuntimeOptions } from '../../wiring/create-runtime.js';
 import { parseFormat } from '../run-options.js';
@@ -57,15 +56,9 @@ export interface DemoOutcome {
 }
 
 function parse(argv: string[]) {
-  try {
-    return parseArgs({
-      args: argv,
-      strict: true,
-      options: { keep: { type: 'boolean' }, llm: { type: 'string' }, format: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
-    }).values;
-  } catch (err) {
-    throw new TfError('USAGE', describeError(err), { hint: 'see `tfactory demo --help`' });
-  }
+  return parseCommandArgs(argv, {
+    keep: { type: 'boolean' }, llm: { type: 'string' }, format: { type: 'string' }, help: { type: 'boolean', short: 'h' },
+  }, 'see `tfactory demo --help`').values;
 }
 
 /** The commit the run added on top of the head of the demo change, if any. */

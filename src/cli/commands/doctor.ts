@@ -1,8 +1,8 @@
-import { parseArgs } from 'node:util';
-import { describeError, isTfError, TfError } from '../../errors.js';
+import { describeError, isTfError } from '../../errors.js';
 import { createDockerClient, createDockerImageEngine, ENGINE_HINT, pingEngine } from '../../sandbox/docker/index.js';
 import { listRunnerImages, type RunnerImageStatus } from '../../sandbox/images/index.js';
 import type { CliIo } from '../io.js';
+import { parseCommandArgs } from '../args.js';
 
 export const CREDENTIAL_VARS = ['ANTHROPIC_API_KEY', 'OPENAI_API_KEY', 'OPENAI_BASE_URL'] as const;
 
@@ -91,12 +91,7 @@ Exits non-zero when something required is missing.
 `;
 
 export async function run(argv: string[], io: CliIo): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({ args: argv, options: { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } }, strict: true }));
-  } catch (err) {
-    throw new TfError('USAGE', describeError(err), { hint: 'tfactory doctor [--json]' });
-  }
+  const { values } = parseCommandArgs(argv, { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } }, 'tfactory doctor [--json]');
   if (values.help) {
     io.stdout(HELP);
     return 0;

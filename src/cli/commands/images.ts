@@ -1,13 +1,13 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
-import { describeError, TfError } from '../../errors.js';
+import { TfError } from '../../errors.js';
 import { createDockerClient, createDockerImageEngine, createDockerSandbox } from '../../sandbox/docker/index.js';
 import {
   buildRunnerImages, describeBaseChoice, isRunnerName, listRunnerImages, requireRunnerImage, RUNNER_NAMES, type RunnerName,
 } from '../../sandbox/images/index.js';
 import type { CliIo } from '../io.js';
+import { parseCommandArgs } from '../args.js';
 
 const HELP = `Usage: tfactory images <build|list|smoke> [options]
 
@@ -20,21 +20,9 @@ const HELP = `Usage: tfactory images <build|list|smoke> [options]
 `;
 
 function parse(argv: string[]) {
-  try {
-    return parseArgs({
-      args: argv,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        base: { type: 'string' },
-        only: { type: 'string' },
-        force: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (err) {
-    throw new TfError('USAGE', describeError(err), { hint: 'tfactory images <build|list|smoke> [--base <image>]' });
-  }
+  return parseCommandArgs(argv, {
+    base: { type: 'string' }, only: { type: 'string' }, force: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+  }, 'tfactory images <build|list|smoke> [--base <image>]', { positionals: true });
 }
 
 async function buildCommand(values: { base?: string; only?: string; force?: boolean }, io: CliIo): Promise<number> {

@@ -1,12 +1,12 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
-import { describeError, TfError } from '../../errors.js';
+import { TfError } from '../../errors.js';
 import { createGitPort, type LocalGitPort } from '../../git/index.js';
 import { selectSpec } from '../../spec/index.js';
 import type { SpecSelection, SpecSnapshot } from '../../spec/types.js';
 import type { CliIo } from '../io.js';
+import { parseCommandArgs } from '../args.js';
 
 const HELP = `Usage: tfactory spec show [--repo <dir>] [--ref <ref>] [--base <ref>] [--spec <id>] [--json]
 
@@ -31,23 +31,10 @@ const REASONS: Record<SpecSelection['reason'], string> = {
 const KINDS: Record<SpecSnapshot['kind'], string> = { aifactory: 'AIFactory', 'agent-os': 'Agent OS', 'pr-body': 'PR description' };
 
 function parse(argv: string[]) {
-  try {
-    return parseArgs({
-      args: argv,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        repo: { type: 'string' },
-        ref: { type: 'string' },
-        base: { type: 'string' },
-        spec: { type: 'string' },
-        json: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (err) {
-    throw new TfError('USAGE', describeError(err), { hint: 'tfactory spec show [--repo <dir>] [--ref <ref>] [--spec <id>] [--json]' });
-  }
+  return parseCommandArgs(argv, {
+    repo: { type: 'string' }, ref: { type: 'string' }, base: { type: 'string' }, spec: { type: 'string' },
+    json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+  }, 'tfactory spec show [--repo <dir>] [--ref <ref>] [--spec <id>] [--json]', { positionals: true });
 }
 
 /** The human-readable rendering of a selection. */
