@@ -80,7 +80,7 @@ export function createTfactoryApp(opts: TfactoryAppOptions): ApplicationFunction
       onReady: (github) => {
         bindPublisher(github.publisher);
         if (opts.startWorker === false) return;
-        runtime.service.start().catch((err: unknown) => runtime.log.error({ err }, 'the worker did not start'));
+        runtime.start().catch((err: unknown) => runtime.log.error({ err }, 'the worker did not start'));
       },
     };
   });

@@ -151,7 +151,9 @@ export async function evaluateCandidates(
           signals.lint = findings;
           const infraErrors = infra ? [infra] : rt ? [] : [`the engine reported no result for this test${result?.errors.length ? ` (${result.errors.join('; ').slice(0, 300)})` : ''}`];
           if (options.judge && ctx.ports.llm && infraErrors.length === 0 && signals.passes?.ok) {
-            const acs = candidate.acIds.map((a) => acsById.get(a)).filter((a): a is AcceptanceCriterion => a !== undefined);
+            const cited = candidate.acIds.map((a) => acsById.get(a)).filter((a): a is AcceptanceCriterion => a !== undefined);
+            // A provided test that cites no AC is judged against the whole spec, not against nothing.
+            const acs = cited.length > 0 ? cited : ingest.spec.spec.acs;
             try {
               const j = await judgeRelevance(ctx.ports.llm, { testId: id, testSource: st?.source ?? candidate.content, acs, changedCode: changedExcerpt(ingest, candidate) }, { signal: ctx.signal });
               signals.judge = j.judge;
