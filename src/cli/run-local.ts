@@ -1,5 +1,5 @@
 import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { TfError } from '../errors.js';
 import { renderMarkdown } from '../report/render-markdown.js';
 import type { Run, RunRequest } from '../runs/types.js';
@@ -73,8 +73,4 @@ async function waitForEnd(service: ReturnType<typeof createRuntime>['service'], 
     });
   });
   return service.get(id);
-}
-
-export function defaultReportPath(dir: string, runId: string, ext: string): string {
-  return join(dir, '.tfactory', 'reports', `${runId}.${ext}`);
 }

@@ -63,5 +63,3 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
   return code;
 }
 
-/** Kept for callers that took it from here. */
-export { parseFormat } from '../run-options.js';
