@@ -1,5 +1,5 @@
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { loadEnv, type Env } from '../config/env.js';
 import { createLogger, type Logger } from '../logger.js';
 import { createGitPort, type LocalGitPort } from '../git/index.js';
@@ -55,6 +55,11 @@ export function llmConfigFor(options: RunOptions, env: Env): LlmConfig {
   return { provider: l.provider, ...(l.model ? { model: l.model } : {}), ...(l.provider === 'openai' && env.openai.baseUrl ? { baseUrl: env.openai.baseUrl } : {}) };
 }
 
+/** Where a local run without --commit leaves its accepted tests: beside the run database. */
+function localPublisherOptions(env: Env): { outRoot?: string } {
+  return env.dbPath === ':memory:' ? {} : { outRoot: join(dirname(env.dbPath), 'accepted-tests') };
+}
+
 function userCacheDb(env: NodeJS.ProcessEnv): string {
   return join(env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'tfactory', 'runs.db');
 }
@@ -79,7 +84,7 @@ export function createRuntime(opts: RuntimeOptions): Runtime {
       const useModel = !(run.request.options.noLlm === true);
       let llm: LlmPort | undefined;
       if (useModel) llm = await createLlm(llmConfigFor(run.request.options, env), rawEnv, { log: log.child({ runId: run.id }) });
-      const publisher = opts.publisherFor ? await opts.publisherFor(run) : createLocalPublisher();
+      const publisher = opts.publisherFor ? await opts.publisherFor(run) : createLocalPublisher(localPublisherOptions(env));
       return { git, sandbox, publisher, ...(llm ? { llm } : {}) };
     },
   });

@@ -1,3 +1,5 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve, sep } from 'node:path';
 import { commitFiles } from '../git/commit-push.js';
 import type { Publisher } from '../pipeline/types.js';
 
@@ -9,10 +11,10 @@ export function commitMessage(count: number, specId: string | undefined, runId: 
 
 /**
  * Publishing for local runs: with `--commit`, the accepted test files are written into the
- * repository and committed on its current branch; otherwise the repository is left untouched
- * (the CLI writes the files beside the report).
+ * repository and committed on its current branch; otherwise the repository is left untouched and
+ * the files are written under `outRoot/<run id>/` (same relative paths), and the note says where.
  */
-export function createLocalPublisher(): Publisher {
+export function createLocalPublisher(opts: { outRoot?: string } = {}): Publisher {
   return {
     stageChanged: async () => {},
     async publish(run, report, files) {
@@ -20,7 +22,16 @@ export function createLocalPublisher(): Publisher {
       if (source.kind !== 'local') return { notes: ['local publisher: not a local run, nothing done'] };
       if (files.length === 0) return { notes: ['No test was accepted, so nothing was committed.'] };
       if (!run.request.options.commit) {
-        return { notes: [`${files.length} accepted test file${files.length === 1 ? '' : 's'} not committed (run with --commit to commit them on the current branch).`] };
+        const plural = files.length === 1 ? '' : 's';
+        if (!opts.outRoot) return { notes: [`${files.length} accepted test file${plural} not committed (run with --commit to commit them on the current branch).`] };
+        const dir = join(opts.outRoot, run.id);
+        for (const f of files) {
+          const target = resolve(dir, f.path);
+          if (!target.startsWith(dir + sep)) continue;
+          await mkdir(dirname(target), { recursive: true });
+          await writeFile(target, f.content);
+        }
+        return { notes: [`${files.length} accepted test file${plural} written to ${dir} (the repository is untouched; run with --commit to commit them on the current branch).`] };
       }
       const sha = await commitFiles(source.repoPath, files.map((f) => ({ path: f.path, content: f.content })), commitMessage(files.length, report.spec?.id, run.id), TFACTORY_AUTHOR);
       return { commitSha: sha, notes: [`Committed ${files.length} test file${files.length === 1 ? '' : 's'} as ${sha.slice(0, 12)}.`] };
