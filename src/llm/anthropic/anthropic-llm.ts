@@ -1,28 +1,19 @@
 import Anthropic from '@anthropic-ai/sdk';
-import type { Logger } from '../../logger.js';
 import { completeWithOneRepair, buildRepairText, type Turn } from '../one-repair.js';
 import type { LlmPort, LlmRequest, LlmResponse } from '../port.js';
 import { priceUsage } from '../pricing.js';
-import { DEFAULT_RETRY_POLICY, httpFailure, realSleep, withRetries, type AttemptFailure, type RetryPolicy, type Sleep } from '../retry.js';
+import { DEFAULT_RETRY_POLICY, httpFailure, realSleep, withRetries, type AttemptFailure, type RetryPolicy } from '../retry.js';
 import { parseJsonOutput, validateOutput } from '../structured-output.js';
+import type { AdapterOptions } from '../adapter-options.js';
 import { buildMessagesParams, buildRepairParams, toolName } from './build-request.js';
 
 export const DEFAULT_ANTHROPIC_MODEL = 'claude-sonnet-4-5';
 
-export interface AnthropicLlmOptions {
+export interface AnthropicLlmOptions extends AdapterOptions {
   /** Read from the environment by the caller; never logged. */
   apiKey: string;
   model?: string;
   baseUrl?: string;
-  /** Per-request timeout (each attempt). */
-  timeoutMs?: number;
-  maxTokens?: number;
-  temperature?: number;
-  retry?: Partial<RetryPolicy>;
-  /** Text of prompts/repair.md (with `{{error}}`). */
-  repairPrompt: string;
-  sleep?: Sleep;
-  log?: Logger;
 }
 
 /** The Anthropic adapter: forced-tool structured output, prompt caching, own bounded retries, usage and cost. */

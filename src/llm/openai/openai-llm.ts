@@ -1,31 +1,24 @@
 import OpenAI from 'openai';
-import type { Logger } from '../../logger.js';
 import type { JsonMode } from '../json-mode.js';
 import { completeWithOneRepair, buildRepairText, type Turn } from '../one-repair.js';
 import type { LlmPort, LlmRequest, LlmResponse } from '../port.js';
 import { priceUsage } from '../pricing.js';
-import { DEFAULT_RETRY_POLICY, httpFailure, realSleep, withRetries, type AttemptFailure, type RetryPolicy, type Sleep } from '../retry.js';
+import { DEFAULT_RETRY_POLICY, httpFailure, realSleep, withRetries, type AttemptFailure, type RetryPolicy } from '../retry.js';
 import { parseJsonOutput, toJsonSchema } from '../structured-output.js';
+import type { AdapterOptions } from '../adapter-options.js';
 
 type ChatParams = OpenAI.Chat.Completions.ChatCompletionCreateParamsNonStreaming;
 type ChatMessage = OpenAI.Chat.Completions.ChatCompletionMessageParam;
 
 export type { JsonMode };
 
-export interface OpenAiLlmOptions {
+export interface OpenAiLlmOptions extends AdapterOptions {
   model: string;
   /** e.g. http://localhost:11434/v1 (Ollama) or http://localhost:8000/v1 (vLLM). */
   baseUrl?: string;
   /** Local servers usually need none; read from the environment by the caller, never logged. */
   apiKey?: string;
   jsonMode?: JsonMode;
-  timeoutMs?: number;
-  maxTokens?: number;
-  temperature?: number;
-  retry?: Partial<RetryPolicy>;
-  repairPrompt: string;
-  sleep?: Sleep;
-  log?: Logger;
 }
 
 /** The OpenAI-compatible adapter, for local models behind an OpenAI-style chat completions API. */
