@@ -6,6 +6,7 @@ import { createDockerClient, createDockerImageEngine, createDockerSandbox } from
 import {
   buildRunnerImages, describeBaseChoice, isRunnerName, listRunnerImages, requireRunnerImage, RUNNER_NAMES, type RunnerName,
 } from '../../sandbox/images/index.js';
+import { parseJUnitXml } from '../../sandbox/results/index.js';
 import type { CliIo } from '../io.js';
 import { parseCommandArgs } from '../args.js';
 
@@ -82,12 +83,16 @@ async function smokeCommand(io: CliIo): Promise<number> {
     });
     io.stdout(py.stdout.split('\n').map((l) => `  | ${l}`).join('\n') + '\n');
     io.stdout(`  exit ${py.exitCode} (${py.endReason}) in ${py.durationMs} ms; scratch files: ${py.files.map((f) => f.path).join(', ') || 'none'}\n`);
+    // The runner's own JUnit report, read back from the scratch folder: both sample tests must have passed.
+    const junit = py.files.find((f) => f.path === 'junit.xml');
+    const totals = junit ? parseJUnitXml(junit.content.toString('utf8')).totals : undefined;
+    io.stdout(totals ? `  JUnit report: ${totals.passed}/${totals.tests} passed, ${totals.failed} failed, ${totals.errors} errors\n` : '  JUnit report: missing\n');
     const nd = await sandbox.run({ image: node, workspace: ws, labels: { 'tfactory.purpose': 'smoke' } }, {
       cmd: ['node', '-e', 'console.log(`node ${process.version}, uid ${process.getuid()}`)'],
       timeoutMs: 30_000,
     });
     io.stdout(`Node runner ${node}: ${nd.stdout.trim()} (exit ${nd.exitCode})\n`);
-    const ok = py.exitCode === 0 && py.files.some((f) => f.path === 'junit.xml') && nd.exitCode === 0;
+    const ok = py.exitCode === 0 && totals !== undefined && totals.tests === 2 && totals.passed === 2 && nd.exitCode === 0;
     io.stdout(ok ? 'Smoke run passed.\n' : 'Smoke run FAILED.\n');
     return ok ? 0 : 1;
   } finally {
