@@ -21,13 +21,41 @@ const DROPPED_ENV = new Set(['EDITOR', 'VISUAL', 'PAGER', 'PREFIX', 'SSH_ASKPASS
  * The process environment without any ambient GIT_* variable (a hook's GIT_DIR must not leak in)
  * nor the program-launching ones simple-git refuses.
  */
-function buildBaseEnv(extra: GitEnv): Record<string, string> {
+export function buildBaseEnv(extra: GitEnv): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env)) {
     const key = k.toUpperCase();
     if (v !== undefined && !key.startsWith('GIT_') && !DROPPED_ENV.has(key)) env[k] = v;
   }
-  return { ...env, GIT_TERMINAL_PROMPT: '0', ...extra };
+  return { ...env, GIT_TERMINAL_PROMPT: '0', ...withProtectedConfig(extra) };
+}
+
+/**
+ * Configuration every git process gets at command scope, above anything a repository's own
+ * `.git/config` says: a repository never makes TFactory run its commands (hooks, fsmonitor, an
+ * external diff or pager, credential helpers), and submodules are never fetched.
+ */
+export const PROTECTED_GIT_CONFIG: ReadonlyArray<readonly [string, string]> = [
+  ['core.hooksPath', '/dev/null'],
+  ['core.fsmonitor', 'false'],
+  ['core.pager', 'cat'],
+  ['diff.external', ''],
+  ['credential.helper', ''],
+  ['submodule.recurse', 'false'],
+  ['fetch.recurseSubmodules', 'false'],
+  ['protocol.ext.allow', 'never'],
+];
+
+/** The caller's GIT_CONFIG_* entries (e.g. the auth header) followed by the protected ones. */
+function withProtectedConfig(extra: GitEnv): GitEnv {
+  const count = Number(extra.GIT_CONFIG_COUNT ?? '0');
+  const out: GitEnv = { ...extra };
+  PROTECTED_GIT_CONFIG.forEach(([key, value], i) => {
+    out[`GIT_CONFIG_KEY_${count + i}`] = key;
+    out[`GIT_CONFIG_VALUE_${count + i}`] = value;
+  });
+  out.GIT_CONFIG_COUNT = String(count + PROTECTED_GIT_CONFIG.length);
+  return out;
 }
 
 function createGit(dir: string, opts: RunGitOptions): SimpleGit {
@@ -38,7 +66,16 @@ function createGit(dir: string, opts: RunGitOptions): SimpleGit {
     baseDir: dir,
     maxConcurrentProcesses: 2,
     allowEnvironment,
-    ...(usesEnvConfig ? { unsafe: { allowUnsafeConfigEnvCount: true } } : {}),
+    // simple-git refuses these keys unless told: they are set here only to the safe values above.
+    unsafe: {
+      allowUnsafeConfigEnvCount: usesEnvConfig,
+      allowUnsafeHooksPath: true,
+      allowUnsafeFsMonitor: true,
+      allowUnsafePager: true,
+      allowUnsafeDiffExternal: true,
+      allowUnsafeCredentialHelper: true,
+      allowUnsafeProtocolOverride: true,
+    },
   }).env(env);
 }
 

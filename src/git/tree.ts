@@ -1,6 +1,7 @@
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { mkdir, symlink, writeFile } from 'node:fs/promises';
+import { dirname, resolve, sep } from 'node:path';
+import { TfError } from '../errors.js';
+import { parseLsTree, readObjects } from './cat-file.js';
 import { resolveCommit, runGit, tryGit } from './run-git.js';
 
 /** Read one file at a ref; undefined if the ref has no such file. */
@@ -12,19 +13,24 @@ export async function readFileAt(dir: string, ref: string, path: string): Promis
 }
 
 /**
- * Write the tree of `ref` into `destDir` through a throw-away index, so the repository's own
- * index and working tree are untouched (export-ignore attributes do not apply, unlike git archive).
+ * Write the tree of `ref` into `destDir` with plumbing only (`ls-tree` and one `cat-file --batch`):
+ * the repository's index and working tree are untouched, and no filter, hook or other command the
+ * repository configures runs (a checkout would run smudge filters). Symlinks are written as symlinks
+ * (verbatim), executables keep their bit, submodules are left out (never fetched).
  */
 export async function exportTree(dir: string, ref: string, destDir: string): Promise<void> {
   const sha = await resolveCommit(dir, ref);
   const dest = resolve(destDir);
   await mkdir(dest, { recursive: true });
-  const scratch = await mkdtemp(join(tmpdir(), 'tfactory-index-'));
-  try {
-    const env = { GIT_INDEX_FILE: join(scratch, 'index') };
-    await runGit(dir, ['read-tree', sha], { env });
-    await runGit(dir, ['checkout-index', '--all', '--force', `--prefix=${dest}/`], { env });
-  } finally {
-    await rm(scratch, { recursive: true, force: true });
+  const entries = parseLsTree(await runGit(dir, ['ls-tree', '-r', '-z', '--full-tree', sha])).filter((e) => e.type === 'blob');
+  const blobs = await readObjects(dir, entries.map((e) => e.sha));
+  for (const e of entries) {
+    const target = resolve(dest, e.path);
+    if (!target.startsWith(dest + sep)) continue; // git never stores such a path; refuse it anyway
+    const content = blobs.get(e.sha);
+    if (content === undefined) throw new TfError('GIT_FAILED', `object ${e.sha} of ${e.path} is missing`, { details: { dir, ref } });
+    await mkdir(dirname(target), { recursive: true });
+    if (e.mode === '120000') await symlink(content.toString('utf8'), target);
+    else await writeFile(target, content, { mode: e.mode === '100755' ? 0o755 : 0o644 });
   }
 }

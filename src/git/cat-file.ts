@@ -1,0 +1,59 @@
+import { spawn } from 'node:child_process';
+import { TfError } from '../errors.js';
+import { buildBaseEnv } from './run-git.js';
+
+/**
+ * Reads many objects with ONE `git cat-file --batch` process: raw bytes, no filter, no textconv,
+ * nothing the repository configures runs. Missing objects are absent from the map.
+ */
+export async function readObjects(dir: string, shas: string[]): Promise<Map<string, Buffer>> {
+  const out = new Map<string, Buffer>();
+  const wanted = [...new Set(shas)];
+  if (wanted.length === 0) return out;
+  const child = spawn('git', ['cat-file', '--batch'], { cwd: dir, env: buildBaseEnv({}), stdio: ['pipe', 'pipe', 'pipe'] });
+  const chunks: Buffer[] = [];
+  let stderr = '';
+  child.stdout.on('data', (c: Buffer) => chunks.push(c));
+  child.stderr.on('data', (c: Buffer) => { stderr += c.toString('utf8').slice(0, 2000); });
+  const done = new Promise<number | null>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', resolve);
+  });
+  child.stdin.end(`${wanted.join('\n')}\n`);
+  const code = await done;
+  if (code !== 0) throw new TfError('GIT_FAILED', `git cat-file --batch failed: ${stderr.split('\n')[0] ?? ''}`, { details: { dir, stderr } });
+  const data = Buffer.concat(chunks);
+  let pos = 0;
+  while (pos < data.length) {
+    const nl = data.indexOf(0x0a, pos);
+    if (nl < 0) break;
+    const header = data.subarray(pos, nl).toString('utf8');
+    pos = nl + 1;
+    const [sha, type, size] = header.split(' ');
+    if (type === 'missing' || sha === undefined || size === undefined) continue;
+    const length = Number(size);
+    out.set(sha, data.subarray(pos, pos + length));
+    pos += length + 1; // the object, then a newline
+  }
+  return out;
+}
+
+export interface TreeEntry {
+  mode: string;
+  type: 'blob' | 'tree' | 'commit';
+  sha: string;
+  path: string;
+}
+
+/** Every entry of a commit's tree, recursively (`git ls-tree -r -z`): names of any bytes survive. */
+export function parseLsTree(output: string): TreeEntry[] {
+  const entries: TreeEntry[] = [];
+  for (const record of output.split('\0')) {
+    if (!record) continue;
+    const tab = record.indexOf('\t');
+    const [mode, type, sha] = record.slice(0, tab).split(' ');
+    if (!mode || !sha || (type !== 'blob' && type !== 'tree' && type !== 'commit')) continue;
+    entries.push({ mode, type, sha, path: record.slice(tab + 1) });
+  }
+  return entries;
+}
