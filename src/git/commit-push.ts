@@ -1,7 +1,8 @@
-import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname, isAbsolute, join, normalize, sep } from 'node:path';
+import { mkdir } from 'node:fs/promises';
+import { isAbsolute, join, normalize, sep } from 'node:path';
 import { TfError, isTfError } from '../errors.js';
 import { assertCleanUrl, buildAuthEnv, listSecretForms } from './auth-env.js';
+import { writeContained } from '../files/contained.js';
 import { runGit, type RunGitOptions } from './run-git.js';
 
 /**
@@ -71,9 +72,13 @@ function safePath(dir: string, path: string): string {
 export async function commitFiles(dir: string, files: FileToCommit[], message: string, author: GitAuthor): Promise<string> {
   if (files.length === 0) throw new TfError('GIT_FAILED', 'nothing to commit');
   for (const file of files) {
-    const target = safePath(dir, file.path);
-    await mkdir(dirname(target), { recursive: true });
-    await writeFile(target, file.content);
+    safePath(dir, file.path);
+    try {
+      await writeContained(dir, file.path, file.content);
+    } catch (err) {
+      if (!isTfError(err, 'UNSAFE_PATH')) throw err;
+      throw new TfError('GIT_FAILED', `refusing to write ${file.path}: ${err.message}`, { details: { path: file.path }, cause: err });
+    }
   }
   await runGit(dir, ['add', '--', ...files.map((f) => normalize(f.path))]);
   await runGit(dir, [...identity(author), 'commit', '-q', '--no-verify', '-m', message]);

@@ -1,7 +1,7 @@
-import { chmod, cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { chmod, cp, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve, sep } from 'node:path';
-import { TfError } from '../../../errors.js';
+import { join, sep } from 'node:path';
+import { writeContained } from '../../../files/contained.js';
 import type { GitPort } from '../../../git/types.js';
 import type { CandidateFile } from '../../types.js';
 
@@ -17,20 +17,9 @@ export interface EvalTrees {
   dispose(): Promise<void>;
 }
 
-function safeJoin(root: string, relPath: string): string {
-  const target = resolve(root, relPath);
-  if (target !== root && !target.startsWith(root + sep)) {
-    throw new TfError('USAGE', `candidate path escapes the repository: ${relPath}`);
-  }
-  return target;
-}
-
+/** Candidates go where they belong in the tree, never through a link the PR committed (UNSAFE_PATH). */
 async function writeCandidates(dir: string, candidates: CandidateFile[]): Promise<void> {
-  for (const c of candidates) {
-    const target = safeJoin(dir, c.path);
-    await mkdir(dirname(target), { recursive: true });
-    await writeFile(target, c.content);
-  }
+  for (const c of candidates) await writeContained(dir, c.path, c.content);
 }
 
 export async function prepareEvalTrees(input: {
