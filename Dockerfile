@@ -55,6 +55,12 @@ COPY src/languages/typescript/runtime ./src/languages/typescript/runtime
 COPY src/languages/typescript/guard ./src/languages/typescript/guard
 COPY docker/entrypoint.sh /usr/local/bin/tfactory-entrypoint
 RUN find dist src prompts runner-images package-lock.json -type f | sort | xargs sha256sum | sha256sum | cut -c1-16 > .build-id
+# The App never runs as root: its own user, whose files are read-only app code plus TFACTORY_HOME.
+# It reaches the Docker socket through the socket's group (`docker run --group-add <gid>`, see README).
+RUN groupadd --system --gid 10010 tfactory \
+ && useradd --system --uid 10010 --gid 10010 --home-dir /var/lib/tfactory --no-create-home --shell /usr/sbin/nologin tfactory \
+ && mkdir -p /var/lib/tfactory && chown tfactory:tfactory /var/lib/tfactory
+USER 10010:10010
 EXPOSE 3000
 ENTRYPOINT ["/usr/local/bin/tfactory-entrypoint"]
 # `node dist/index.js` checks APP_ID / PRIVATE_KEY / WEBHOOK_SECRET first, then runs the Probot server.

@@ -7,6 +7,23 @@
 # The app itself is copied there once per image build, so its runtime files are host paths too.
 set -eu
 home="${TFACTORY_HOME:-/var/lib/tfactory}"
+if [ "$(id -u)" = 0 ]; then
+  echo "tfactory: refusing to run as root; run the image as its own user (the default) and give it the Docker socket's group with --group-add" >&2
+  exit 1
+fi
+if [ ! -w "$home" ]; then
+  echo "tfactory: TFACTORY_HOME ($home) is not writable by uid $(id -u); chown it to 10010 on the host (it is mounted at the same path inside and out)" >&2
+  exit 1
+fi
+sock="${DOCKER_HOST:-unix:///var/run/docker.sock}"
+case "$sock" in
+  unix://*)
+    path="${sock#unix://}"
+    if [ -S "$path" ] && ! [ -r "$path" -a -w "$path" ]; then
+      echo "tfactory: the Docker socket $path is not accessible to uid $(id -u); add its group: docker run --group-add \$(stat -c %g $path) …" >&2
+    fi
+    ;;
+esac
 build="$(cat /app/.build-id)"
 app="$home/app/$build"
 mkdir -p "$home/tmp" "$home/workspaces" "$home/app"

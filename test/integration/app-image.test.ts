@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chownSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -16,15 +16,24 @@ const IMAGE = 'tfactory/app:test';
 const hasDocker = requireDocker();
 // TFACTORY_HOME: mounted at the same path inside and out (the sandbox's bind mounts are host paths).
 const home = mkdtempSync(join(tmpdir(), 'tfactory-app-home-'));
+// The image runs as uid 10010 (never root): it owns TFACTORY_HOME and joins the socket's group.
+chownSync(home, 10010, 10010);
+const socketGid = (() => {
+  try {
+    return String(statSync('/var/run/docker.sock').gid);
+  } catch {
+    return undefined;
+  }
+})();
 afterAll(() => rmSync(home, { recursive: true, force: true }));
 
 /** Runs a command in the image (host socket, a same-path TFACTORY_HOME volume); stdout, stderr, exit code. */
-function inImage(args: string[]): { stdout: string; stderr: string; status: number | null } {
+function inImage(args: string[], extra: string[] = []): { stdout: string; stderr: string; status: number | null } {
   const name = `tfactory-app-image-test-${process.pid}-${Date.now()}`;
   try {
     const r = spawnSync(
       'docker',
-      ['run', '--rm', '--name', name, '--label', 'tfactory.test=app-image', '-v', '/var/run/docker.sock:/var/run/docker.sock', '-e', `TFACTORY_HOME=${home}`, '-v', `${home}:${home}`, IMAGE, ...args],
+      ['run', '--rm', '--name', name, '--label', 'tfactory.test=app-image', ...(socketGid ? ['--group-add', socketGid] : []), ...extra, '-v', '/var/run/docker.sock:/var/run/docker.sock', '-e', `TFACTORY_HOME=${home}`, '-v', `${home}:${home}`, IMAGE, ...args],
       { encoding: 'utf8', timeout: 120_000 },
     );
     return { stdout: r.stdout, stderr: r.stderr, status: r.status };
@@ -49,6 +58,14 @@ describe.skipIf(!hasDocker)('the app image', () => {
     expect(doctor.engine?.reachable, d.stdout + d.stderr).toBe(true);
     expect(doctor.images?.allCurrent, d.stdout).toBe(true);
   }, 1_500_000);
+
+  it('runs as its own non-root user and refuses to run as root', () => {
+    const id = inImage(['id', '-u']);
+    expect(id.stdout.trim(), id.stderr).toBe('10010');
+    const root = inImage(['id', '-u'], ['--user', '0']);
+    expect(root.status).toBe(1);
+    expect(root.stderr).toContain('refusing to run as root');
+  }, 180_000);
 
   it('refuses to start the server without the GitHub App settings, naming them', () => {
     const r = inImage(['node', 'dist/index.js']);
