@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { loadEnv } from '../../src/config/env.js';
 import { parseRepoConfig, type RepoConfig } from '../../src/config/repo-config.js';
 import {
-  DEFAULT_MAX_TESTS, DEFAULT_SETTINGS_ENV, MAX_TESTS_LIMIT, parseRunSettings, resolveRunSettings, type RunSettings,
+  DEFAULT_MAX_TESTS, DEFAULT_SETTINGS_ENV, MAX_TESTS_LIMIT, parseRunSettings, resolveRunSettings, type RunFlags, type RunSettings,
 } from '../../src/config/run-settings.js';
 import { upgradeStoredRequest } from '../../src/runs/legacy-request.js';
 import type { RunRequest } from '../../src/runs/types.js';
@@ -47,7 +47,7 @@ describe('resolveRunSettings', () => {
   });
 
   it('says on one line what is wrong with invalid input', () => {
-    const attempt = (flags: Parameters<typeof resolveRunSettings>[0]['flags']) => () => resolveRunSettings({ flags, env: DEFAULT_SETTINGS_ENV });
+    const attempt = (flags: RunFlags) => () => resolveRunSettings({ flags, env: DEFAULT_SETTINGS_ENV });
     expect(attempt({ maxTests: 101 })).toThrow(expect.objectContaining({ code: 'CONFIG_INVALID', message: expect.stringMatching(/^invalid run settings: maxTests: .*100/) }));
     expect(attempt({ maxTests: 0, stabilityRuns: 11 })).toThrow(/^invalid run settings: (?=.*maxTests: Too small)(?=.*stabilityRuns: Too big)[^\n]+$/);
     expect(attempt({ llm: 'gemini' })).toThrow(expect.objectContaining({ code: 'USAGE' }));
