@@ -8,7 +8,6 @@ import { pathToFileURL } from 'node:url';
 import type { ApplicationFunction, Probot } from 'probot';
 import { createApp, getInstallationToken, type AppDeps } from './github/app.js';
 import type { InstallationAuth, Octokit } from './github/octokit.js';
-import { llmForModelWith } from './github/run-options.js';
 import { checkServerEnv, renderServerEnvProblems, serveApp } from './github/serve.js';
 import type { Logger } from './logger.js';
 import type { Publisher } from './pipeline/types.js';
@@ -72,7 +71,7 @@ export function createTfactoryApp(opts: TfactoryAppOptions): ApplicationFunction
     return {
       runService: runtime.service,
       renderMarkdown,
-      llmForModel: llmForModelWith(runtime.env.llm.provider),
+      settingsEnv: runtime.env,
       ...(appId !== undefined ? { appId } : {}),
       ...(opts.gitBaseUrl ? { gitBaseUrl: opts.gitBaseUrl } : {}),
       ...(opts.workRoot ? { workRoot: opts.workRoot } : {}),

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { buildRepoFromTrees } from '../git/build-repo.js';
 import { PACKAGE_ROOT } from '../version.js';
 import { createRuntime } from '../wiring/create-runtime.js';
+import { resolveRunSettings } from '../config/run-settings.js';
 import type { EvaluateResult } from '../pipeline/types.js';
 
 const FIXTURES = join(PACKAGE_ROOT, 'fixtures', 'repos');
@@ -39,7 +40,8 @@ async function benchOne(name: string, dbDir: string): Promise<Row> {
       const { run } = await runtime.service.submit({
         source: { kind: 'local', repoPath: repo.dir, baseRef: repo.base, headRef: repo.head },
         trigger: { kind: 'cli' },
-        options: { dryRun: true, noLlm: true, provided },
+        options: { dryRun: true, provided },
+        settings: resolveRunSettings({ flags: { noLlm: true }, env: runtime.env }),
         idempotencyKey: `bench:${name}:${Date.now()}`,
       });
       await runtime.service.idle();

@@ -8,6 +8,7 @@ import { generateTests, type GuardRunner } from '../pipeline/stages/generate/gen
 import { createReplanner, planTests } from '../pipeline/stages/plan/plan-tests.js';
 import type { IngestResult, Ports, StageContext } from '../pipeline/types.js';
 import type { Run } from '../runs/types.js';
+import { DEFAULT_SETTINGS_ENV, resolveRunSettings } from '../config/run-settings.js';
 import { PACKAGE_ROOT } from '../version.js';
 
 /** `npm run bench:llm`: plan + generate on fixtures/llm/pricing-repo with the replay adapter; prints calls, input tokens and the cacheable share. */
@@ -70,7 +71,8 @@ export function formatBench(figures: { calls: CallFigure[]; candidates: number; 
 function benchContext(llm: LlmPort): StageContext {
   const unused = (name: string): unknown => new Proxy({}, { get: () => () => Promise.reject(new Error(`${name} is not used by the LLM bench`)) });
   const ports = { git: unused('git'), sandbox: unused('sandbox'), publisher: unused('publisher'), llm } as Ports;
-  return { run: { id: 'bench-llm' } as Run, log: silentLogger(), signal: new AbortController().signal, ports, progress: () => undefined };
+  const settings = resolveRunSettings({ env: DEFAULT_SETTINGS_ENV });
+  return { run: { id: 'bench-llm', request: { settings } } as Run, log: silentLogger(), signal: new AbortController().signal, ports, progress: () => undefined };
 }
 
 async function main(argv: string[]): Promise<void> {

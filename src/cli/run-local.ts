@@ -24,7 +24,8 @@ export async function runLocally(io: CliIo, request: RunRequest, output: LocalRu
   const runtime = createRuntime({ env, cwd: io.cwd, defaultDb: 'user-cache', logToStderr: true, ...runtimeOpts });
   try {
     // A model that cannot be built (no API key, a missing transcript) is said now, before any work.
-    if (request.options.noLlm !== true) await createLlm(llmConfigFor(request.options, runtime.env), runtime.rawEnv);
+    const llm = llmConfigFor(request.settings);
+    if (llm) await createLlm(llm, runtime.rawEnv);
     await runtime.start();
     const { run: created } = await runtime.service.submit(request);
     const progress = createProgressDisplay(io, created.id);

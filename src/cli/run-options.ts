@@ -1,6 +1,8 @@
 import { TfError } from '../errors.js';
 import { parseCommandArgs, type CommandOptions } from './args.js';
-import type { RunOptions } from '../runs/types.js';
+import { loadEnv } from '../config/env.js';
+import { resolveRunSettings, STABILITY_RUNS, type RunFlags, type RunSettings } from '../config/run-settings.js';
+import type { CliIo } from './io.js';
 
 /** Options `run` and `evaluate` share: where the change is, the model, the evaluation, the report. */
 export const SHARED_RUN_OPTIONS = {
@@ -27,12 +29,17 @@ export function parseFormat(value: unknown): 'md' | 'json' {
   throw new TfError('USAGE', `--format must be md or json, not '${String(value)}'`);
 }
 
-/** The run options the shared flags set. */
-export function sharedRunOptions(o: { spec?: unknown; llm?: unknown; stability?: unknown; 'no-mutation'?: unknown }): RunOptions {
-  const stability = wholeNumber('stability', o.stability, 1, 10);
+/** The run flags the shared options set (checked here, resolved with the rest in resolveRunSettings). */
+export function sharedRunFlags(o: { llm?: unknown; stability?: unknown; 'no-mutation'?: unknown }): RunFlags {
+  const stability = wholeNumber('stability', o.stability, STABILITY_RUNS.min, STABILITY_RUNS.max);
   return {
     ...(typeof o.llm === 'string' ? { llm: o.llm } : {}),
-    ...(typeof o.spec === 'string' ? { specId: o.spec } : {}),
-    evaluation: { ...(stability !== undefined ? { stabilityRuns: stability } : {}), ...(o['no-mutation'] === true ? { mutation: false } : {}) },
+    ...(stability !== undefined ? { stabilityRuns: stability } : {}),
+    ...(o['no-mutation'] === true ? { mutation: false } : {}),
   };
+}
+
+/** The settings of a local run: the flags over the environment's defaults (config/run-settings.ts). */
+export function localRunSettings(io: CliIo, flags: RunFlags): RunSettings {
+  return resolveRunSettings({ flags, env: loadEnv(io.env, io.cwd), cwd: io.cwd });
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_MAX_TESTS, MAX_TESTS_LIMIT, RUN_LANGUAGES, STABILITY_RUNS, TestPathSchema } from './run-settings.js';
 
 /** Where a repository keeps its TFactory settings (read from the default branch). */
 export const REPO_CONFIG_FILE = 'tfactory.yml';
@@ -25,22 +26,23 @@ export const RepoConfigSchema = z
   .strictObject({
     label: z.string().trim().min(1).max(50).default('tfactory').describe('The PR label that starts a run.'),
     languages: z
-      .array(z.enum(['python', 'typescript', 'javascript']))
+      .array(z.enum(RUN_LANGUAGES))
       .min(1)
       .optional()
-      .describe('Languages to write tests for; detected from the diff when absent.'),
+      .describe('Languages a run works on: changed code of other languages is left alone. All detected languages when absent.'),
     testPaths: z
-      .array(z.string().min(1))
+      .array(TestPathSchema)
+      .min(1)
       .optional()
-      .describe('Repo-relative folders where tests live; detected when absent.'),
-    stabilityRuns: z.number().int().min(1).max(10).default(3).describe('How many times each test is run to prove it is stable.'),
+      .describe('Repo-relative folders where tests live and new tests are placed; a project uses the first one inside it. Detected when absent.'),
+    stabilityRuns: z.number().int().min(STABILITY_RUNS.min).max(STABILITY_RUNS.max).default(STABILITY_RUNS.default).describe('How many times each test is run to prove it is stable.'),
     mutation: z.boolean().default(true).describe('Run the mutation probe on the changed code.'),
     qualityGate: QualityGateSchema.default({ minAccepted: 0, failOnRejected: false, requireAllAcsVerified: false }),
     onPush: z
       .enum(['rerun', 'ignore'])
       .default('ignore')
       .describe('What a push to a labelled PR does: run again, or nothing.'),
-    maxTests: z.number().int().min(1).max(100).default(20).describe('Upper bound on the tests written in one run.'),
+    maxTests: z.number().int().min(1).max(MAX_TESTS_LIMIT).default(DEFAULT_MAX_TESTS).describe('Upper bound on the tests planned and written in one run.'),
     commitFlagged: z.boolean().default(false).describe('Also commit tests that were flagged for review.'),
     model: z.string().min(1).optional().describe('Model id to use instead of the server default.'),
     allowedAssociations: z
@@ -52,7 +54,6 @@ export const RepoConfigSchema = z
 
 export type RepoConfig = z.output<typeof RepoConfigSchema>;
 export type RepoConfigInput = z.input<typeof RepoConfigSchema>;
-export type QualityGateConfig = RepoConfig['qualityGate'];
 
 export type RepoConfigResult = { ok: true; config: RepoConfig } | { ok: false; errors: string[] };
 

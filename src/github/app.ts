@@ -10,7 +10,7 @@ import { handleCheckRunRerequested } from './on-check-run.js';
 import { handleIssueComment } from './on-issue-comment.js';
 import { handlePullRequestLabeled, handlePullRequestSynchronize } from './on-pull-request.js';
 import { createGithubPublisher, type RenderMarkdown } from './publisher.js';
-import type { LlmForModel } from './run-options.js';
+import type { SettingsEnv } from '../config/run-settings.js';
 import type { Schedule } from './throttle.js';
 
 export interface AppDeps {
@@ -19,8 +19,8 @@ export interface AppDeps {
   renderMarkdown: RenderMarkdown;
   /** Our GitHub App id (env APP_ID): a rerequested check run of another app is ignored. */
   appId?: number;
-  /** How a repo config's `model` becomes a run's `llm` option (see run-options.ts). */
-  llmForModel?: LlmForModel;
+  /** The server's model settings, under a repo config's (see config/run-settings.ts); default Anthropic. */
+  settingsEnv?: SettingsEnv;
   /** Default `https://github.com`; tests use a `file://` folder of bare repositories. */
   gitBaseUrl?: string;
   author?: GitAuthor;
@@ -81,7 +81,7 @@ export function createApp(deps: AppDeps | ((app: Probot) => AppDeps | Promise<Ap
       tracker,
       log,
       ...(d.appId !== undefined ? { appId: d.appId } : {}),
-      ...(d.llmForModel ? { llmForModel: d.llmForModel } : {}),
+      ...(d.settingsEnv ? { settingsEnv: d.settingsEnv } : {}),
     };
 
     app.on('pull_request.labeled', (context) => handlePullRequestLabeled(handlerDeps, context));

@@ -1,7 +1,7 @@
 import type { Logger } from '../logger.js';
 import type { RunService } from '../runs/types.js';
 import type { CheckRunTracker } from './check-run-tracker.js';
-import type { LlmForModel } from './run-options.js';
+import type { SettingsEnv } from '../config/run-settings.js';
 
 /** What the webhook handlers share: the run service and the check run tracker, nothing global. */
 export interface HandlerDeps {
@@ -10,8 +10,8 @@ export interface HandlerDeps {
   log: Logger;
   /** Our GitHub App id: a rerequested check run of another app is not ours. */
   appId?: number;
-  /** How a repo config's `model` becomes the run's `llm` option (absent: the model setting is ignored). */
-  llmForModel?: LlmForModel;
+  /** The server's model settings (TFACTORY_LLM, TFACTORY_MODEL, OPENAI_BASE_URL); default Anthropic. */
+  settingsEnv?: SettingsEnv;
 }
 
 /** Bots never trigger anything (this includes the app's own pushes and comments). */

@@ -1,10 +1,9 @@
 import type { Context } from 'probot';
-import { CHECK_RUN_NAME, createCompletedCheckRun } from './check-run.js';
+import { CHECK_RUN_NAME } from './check-run.js';
 import { isBotSender, type HandlerDeps } from './handler-deps.js';
-import { loadRepoConfig, renderConfigErrors } from './repo-config-loader.js';
 import { announceRun } from './run-source.js';
 
-/** "Re-run" on our check run starts the same run again (same source and options). */
+/** "Re-run" on our check run starts the same run again (same source, options and settings). */
 export async function handleCheckRunRerequested(deps: HandlerDeps, context: Context<'check_run.rerequested'>): Promise<void> {
   const { payload } = context;
   const checkRun = payload.check_run;
@@ -19,11 +18,7 @@ export async function handleCheckRunRerequested(deps: HandlerDeps, context: Cont
   }
   const owner = payload.repository.owner.login;
   const repo = payload.repository.name;
-  const config = await loadRepoConfig((file) => context.config(file));
-  if (!config.ok) {
-    await createCompletedCheckRun(context.octokit, { owner, repo, headSha: checkRun.head_sha }, 'failure', renderConfigErrors(config.errors));
-    return;
-  }
+  // The run repeats with the settings it was started with: the repo config is read once, at trigger.
   const run = await deps.runService.rerun(runId, { kind: 'rerequest', actor: payload.sender.login, deliveryId: context.id });
   await announceRun(deps, context.octokit, run);
   deps.log.info({ runId: run.id, previous: runId, owner, repo }, 'run requested again from the check run');

@@ -5,7 +5,7 @@ import { parseCommand, renderHelp, type Command } from './commands.js';
 import { isBotSender, type HandlerDeps } from './handler-deps.js';
 import { checkTriggerPermission, renderRefusal } from './permissions.js';
 import { loadRepoConfig, renderConfigErrors } from './repo-config-loader.js';
-import { runOptionsFromConfig } from './run-options.js';
+import { triggerSettings } from './trigger-settings.js';
 import { idempotencyKeyFor, isRunOfPull, sourceFromPull, startRun } from './run-source.js';
 import { renderRunStatus, sortNewestFirst } from './run-status.js';
 
@@ -79,7 +79,8 @@ async function dispatch(deps: HandlerDeps, context: CommentContext, command: Com
       const { run, created } = await startRun(deps, context.octokit, {
         source: sourceFromPull(t.owner, t.repo, installationId, pr),
         trigger: { kind: 'comment', actor: payload.sender.login, deliveryId: context.id },
-        options: { ...runOptionsFromConfig(t.config, deps.llmForModel), ...(command.specId !== undefined ? { specId: command.specId } : {}) },
+        options: command.specId !== undefined ? { specId: command.specId } : {},
+        settings: triggerSettings(t.config, deps.settingsEnv),
         idempotencyKey: idempotencyKeyFor(context.id, 'issue_comment', 'created'),
       });
       if (created) {

@@ -5,7 +5,7 @@ import { isBotSender, type HandlerDeps } from './handler-deps.js';
 import { checkTriggerPermission, renderRefusal } from './permissions.js';
 import { hasRunTrailer } from './publish.js';
 import { loadRepoConfig, renderConfigErrors } from './repo-config-loader.js';
-import { runOptionsFromConfig } from './run-options.js';
+import { triggerSettings } from './trigger-settings.js';
 import { idempotencyKeyFor, sourceFromPull, startRun } from './run-source.js';
 
 /** `pull_request.labeled` with the configured label starts a run. */
@@ -36,7 +36,8 @@ export async function handlePullRequestLabeled(deps: HandlerDeps, context: Conte
   const { run, created } = await startRun(deps, context.octokit, {
     source: sourceFromPull(owner, repo, payload.installation.id, pr),
     trigger: { kind: 'label', actor: payload.sender.login, deliveryId: context.id },
-    options: runOptionsFromConfig(config.config, deps.llmForModel),
+    options: {},
+    settings: triggerSettings(config.config, deps.settingsEnv),
     idempotencyKey: idempotencyKeyFor(context.id, 'pull_request', 'labeled'),
   });
   deps.log.info({ runId: run.id, created, owner, repo, pull: pr.number }, 'run requested by label');
@@ -68,7 +69,8 @@ export async function handlePullRequestSynchronize(deps: HandlerDeps, context: C
   const { run, created } = await startRun(deps, context.octokit, {
     source: sourceFromPull(owner, repo, payload.installation.id, pr),
     trigger: { kind: 'synchronize', actor: payload.sender.login, deliveryId: context.id },
-    options: runOptionsFromConfig(config.config, deps.llmForModel),
+    options: {},
+    settings: triggerSettings(config.config, deps.settingsEnv),
     idempotencyKey: idempotencyKeyFor(context.id, 'pull_request', 'synchronize'),
   });
   deps.log.info({ runId: run.id, created, owner, repo, pull: pr.number }, 'run requested by push');

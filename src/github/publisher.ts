@@ -1,8 +1,8 @@
-import { defaultRepoConfig, type RepoConfig } from '../config/repo-config.js';
 import { TfError, isTfError } from '../errors.js';
-import type { FileToCommit, GitAuthor } from '../git/commit-push.js';
+import type { GitAuthor } from '../git/commit-push.js';
 import type { Logger } from '../logger.js';
-import type { CandidateFile, Publisher } from '../pipeline/types.js';
+import type { Publisher } from '../pipeline/types.js';
+import { selectCommittable } from '../pipeline/stages/publish/committable.js';
 import type { Report } from '../report/types.js';
 import type { Run } from '../runs/types.js';
 import { buildAnnotations } from './annotations.js';
@@ -14,7 +14,6 @@ import type { InstallationAuth } from './octokit.js';
 import { composeReportComment, upsertReportComment } from './pr-comment.js';
 import { publishTests, type GithubSource, type PublishOutcome } from './publish.js';
 import { evaluateQualityGate } from './quality-gate.js';
-import { loadRepoConfig, readConfigWith } from './repo-config-loader.js';
 
 export type RenderMarkdown = (report: Report) => string;
 
@@ -34,21 +33,6 @@ export interface GithubPublisherDeps {
 
 export const DEFAULT_AUTHOR: GitAuthor = { name: 'tfactory[bot]', email: 'tfactory[bot]@users.noreply.github.com' };
 
-/** Which of the given files to commit, and how many tests they hold. */
-export function selectFilesToCommit(report: Report, candidates: CandidateFile[], commitFlagged: boolean): { files: FileToCommit[]; testCount: number } {
-  const wanted = (v: string): boolean => v === 'accept' || (commitFlagged && v === 'flag');
-  const files: FileToCommit[] = [];
-  let testCount = 0;
-  for (const c of candidates) {
-    const tests = report.tests.filter((t) => t.file === c.path);
-    const kept = tests.filter((t) => wanted(t.verdict)).length;
-    if (tests.length > 0 && kept === 0) continue;
-    files.push({ path: c.path, content: c.content });
-    testCount += tests.length > 0 ? kept : 1;
-  }
-  return { files, testCount };
-}
-
 function githubSource(run: Run): GithubSource {
   const src = run.request.source;
   if (src.kind !== 'github') throw new TfError('INTERNAL', `run ${run.id} is not a GitHub run`);
@@ -67,12 +51,10 @@ export function createGithubPublisher(deps: GithubPublisherDeps): Publisher {
       const log = deps.log.child({ runId: run.id });
       const octokit = await deps.auth(src.installationId);
       const notes: string[] = [];
-      const loaded = await loadRepoConfig(readConfigWith(octokit, src));
-      let config: RepoConfig = defaultRepoConfig();
-      if (loaded.ok) config = loaded.config;
-      else notes.push(`The repo config became invalid during the run; defaults were used (${loaded.errors.join('; ')}).`);
-
-      const { files, testCount } = selectFilesToCommit(report, accepted, config.commitFlagged);
+      // The settings the run was triggered with (the repo config is read once, at trigger).
+      const { settings } = run.request;
+      const selection = selectCommittable(report, accepted, settings);
+      const files = selection.files.map((f) => ({ path: f.path, content: f.content }));
       let outcome: PublishOutcome;
       try {
         outcome = await publishTests({
@@ -81,7 +63,7 @@ export function createGithubPublisher(deps: GithubPublisherDeps): Publisher {
           source: src,
           runId: run.id,
           files,
-          testCount,
+          testCount: selection.testCount,
           specId: report.spec?.id,
           gitBaseUrl: deps.gitBaseUrl ?? 'https://github.com',
           author: deps.author ?? DEFAULT_AUTHOR,
@@ -103,7 +85,7 @@ export function createGithubPublisher(deps: GithubPublisherDeps): Publisher {
       );
 
       await deps.progress.settle(run.id);
-      const gate = evaluateQualityGate(report, config.qualityGate);
+      const gate = evaluateQualityGate(report, settings.qualityGate);
       const ref =
         (await deps.tracker.resolve(octokit, run)) ??
         (await createQueuedCheckRun(octokit, { owner: src.owner, repo: src.repo, headSha: src.headSha, runId: run.id }));

@@ -1,4 +1,4 @@
-import type { QualityGateConfig } from '../config/repo-config.js';
+import type { QualityGateSettings } from '../config/run-settings.js';
 import type { Report } from '../report/types.js';
 
 export type CheckConclusion = 'success' | 'neutral' | 'failure' | 'action_required';
@@ -14,7 +14,7 @@ export interface GateResult {
  * unverified criteria under `requireAllAcsVerified` ask a person to act; anything a person should
  * look at without it being a failure (flagged tests, no accepted test, errors) is neutral.
  */
-export function evaluateQualityGate(report: Report, gate: QualityGateConfig): GateResult {
+export function evaluateQualityGate(report: Report, gate: QualityGateSettings): GateResult {
   const s = report.summary;
   const failures: string[] = [];
   if (s.accepted < gate.minAccepted) failures.push(`${s.accepted} accepted test(s), the gate asks for at least ${gate.minAccepted}`);

@@ -1,5 +1,4 @@
 import { REPO_CONFIG_FILE, REPO_CONFIG_PATH, parseRepoConfig, type RepoConfigResult } from '../config/repo-config.js';
-import type { Octokit, RepoRef } from './octokit.js';
 
 /** Something that reads `.github/<file>` as parsed YAML, or null when there is none (Probot's `context.config`). */
 export type ConfigReader = (fileName: string) => Promise<unknown>;
@@ -15,14 +14,6 @@ export async function loadRepoConfig(read: ConfigReader): Promise<RepoConfigResu
     return { ok: false, errors: [`${REPO_CONFIG_PATH}: ${err instanceof Error ? err.message : String(err)}`] };
   }
   return parseRepoConfig(raw);
-}
-
-/** The same outside a webhook (worker, publisher), through the Octokit config plugin Probot installs. */
-export function readConfigWith(octokit: Octokit, target: RepoRef): ConfigReader {
-  return async (fileName) => {
-    const { config, files } = await octokit.config.get({ owner: target.owner, repo: target.repo, path: `.github/${fileName}` });
-    return files.some((f) => f.config !== null) ? config : null;
-  };
 }
 
 /** Check run text for an invalid config. */

@@ -20,7 +20,7 @@ export function runPipeline(deps: PipelineDeps): RunExecutor {
     const { stages } = deps;
     const options = run.request.options;
     const provided = options.provided ?? [];
-    const evaluateOnly = provided.length > 0 || options.noLlm === true;
+    const evaluateOnly = provided.length > 0 || run.request.settings.model.provider === 'none';
     const step = createStepper(run, exec, await deps.ports(run, exec.signal));
 
     // 1. ingest: workspace, diff, spec, languages (a resumed run re-attaches its workspace)

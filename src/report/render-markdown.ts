@@ -1,3 +1,4 @@
+import type { RunSettings } from '../config/run-settings.js';
 import type { Report, ReportTest, Verdict } from './types.js';
 
 const ICON: Record<Verdict, string> = { accept: '✅', flag: '⚠️', reject: '❌', error: '💥' };
@@ -33,6 +34,22 @@ function testSection(title: string, tests: ReportTest[], open: boolean): string[
 }
 
 /** report.md: summary table, AC ledger, then accepted / flagged / rejected sections with reasons. */
+function describeSettings(st: RunSettings): string {
+  const e = st.evaluation;
+  const model = st.model.provider === 'none' ? 'no model' : st.model.provider === 'replay' ? 'replayed model' : `${st.model.provider}/${st.model.id ?? '?'}`;
+  return [
+    `max ${st.maxTests} tests`,
+    `${e.stabilityRuns} stability runs`,
+    `mutation ${e.mutation ? `on (≤ ${e.maxMutants} mutants)` : 'off'}`,
+    `fail-to-pass ${e.failToPass ? 'on' : 'off'}`,
+    `judge ${e.judge ? 'on' : 'off'}`,
+    model,
+    ...(st.languages ? [`languages ${st.languages.join(', ')}`] : []),
+    ...(st.testPaths ? [`tests in ${st.testPaths.join(', ')}`] : []),
+    ...(st.commitFlagged ? ['flagged tests committed'] : []),
+  ].join(' · ');
+}
+
 export function renderMarkdown(report: Report): string {
   const s = report.summary;
   const out: string[] = [];
@@ -74,6 +91,7 @@ export function renderMarkdown(report: Report): string {
     `- Run \`${report.run.id}\` on \`${report.run.headSha.slice(0, 12)}\` (base \`${report.run.baseSha.slice(0, 12)}\`), TFactory ${report.run.tfactoryVersion}`,
     ...(report.spec ? [`- Spec: \`${report.spec.path}\` (${report.spec.kind}, sha256 ${report.spec.contentHash.slice(0, 12)})`] : []),
     `- Model: ${u.provider}/${u.model} · ${u.calls} calls · ${u.inputTokens} in / ${u.outputTokens} out tokens · cache ${u.cacheReadTokens} read / ${u.cacheWriteTokens} written · $${u.costUsd.toFixed(4)}`,
+    `- Settings: ${describeSettings(report.settings)}`,
     ...(Object.keys(report.run.prompts).length > 0 ? [`- Prompts: ${Object.entries(report.run.prompts).map(([k, v]) => `${k}@${v}`).join(', ')}`] : []),
     ...(timing ? [`- Timings: ${timing}`] : []),
     '',

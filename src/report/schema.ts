@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { RunSettingsSchema } from '../config/run-settings.js';
 import { REPORT_SCHEMA_VERSION, type Report } from './types.js';
 
 /** The published schema of report.json (schema/report.schema.json is generated from it). */
@@ -30,6 +31,7 @@ export const reportSchema = z.object({
     startedAt: z.string(), finishedAt: z.string(), tfactoryVersion: z.string(),
     prompts: z.record(z.string(), z.string()), dryRun: z.boolean(),
   }),
+  settings: RunSettingsSchema,
   spec: z.object({ id: z.string(), kind: z.string(), path: z.string(), contentHash: z.string(), commitSha: z.string().optional() }).nullable(),
   summary: z.object({
     total: z.number().int(), accepted: z.number().int(), flagged: z.number().int(), rejected: z.number().int(),

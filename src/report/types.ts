@@ -1,4 +1,5 @@
 import type { LlmUsage } from '../llm/port.js';
+import type { RunSettings } from '../config/run-settings.js';
 
 export const REPORT_SCHEMA_VERSION = 1;
 
@@ -88,6 +89,8 @@ export interface Report {
     prompts: Record<string, string>;
     dryRun: boolean;
   };
+  /** The settings the run used (resolved once, at submission). */
+  settings: RunSettings;
   spec: { id: string; kind: string; path: string; contentHash: string; commitSha?: string } | null;
   summary: { total: number; accepted: number; flagged: number; rejected: number; errors: number; stuck: number; acsVerified: number; acsTotal: number };
   tests: ReportTest[];

@@ -1,5 +1,6 @@
 import type { LlmUsage } from '../llm/port.js';
 import type { Report } from '../report/types.js';
+import type { RunSettings } from '../config/run-settings.js';
 
 export const STAGES = ['ingest', 'plan', 'generate', 'evaluate', 'triage', 'publish'] as const;
 export type StageName = (typeof STAGES)[number];
@@ -27,40 +28,26 @@ export type RunSource =
 
 export type TriggerKind = 'label' | 'comment' | 'rerequest' | 'synchronize' | 'mcp' | 'cli' | 'rerun';
 
+/** What one request asks for, beside its settings: which spec, whether to publish, what to grade. */
 export interface RunOptions {
   specId?: string;
   dryRun?: boolean;
-  noLlm?: boolean;
   /** Local runs: commit the accepted tests on the current branch. */
   commit?: boolean;
-  /** `anthropic`, `openai`, or `replay:<file>`. */
-  llm?: string;
   /**
    * Evaluate-only runs: test files to grade instead of generating (plan and generate are skipped).
    * `path` is repo-relative; `content` is given when the file is not in the checkout at head;
    * `external` files come from outside the repository and go into the project's test folder.
    */
   provided?: Array<{ path: string; content?: string; external?: boolean }>;
-  /** Evaluation settings (repo config or CLI flags); defaults apply where absent. */
-  evaluation?: {
-    stabilityRuns?: number;
-    mutation?: boolean;
-    maxMutants?: number;
-    perTestTimeoutMs?: number;
-    failToPass?: boolean;
-    /** The LLM relevance judge (off with --no-llm). */
-    judge?: boolean;
-  };
-  /** Cap on the number of tests planned / committed. */
-  maxTests?: number;
-  /** Also commit flagged tests (repo config `commitFlagged`). */
-  commitFlagged?: boolean;
 }
 
 export interface RunRequest {
   source: RunSource;
   trigger: { kind: TriggerKind; actor?: string; deliveryId?: string };
   options: RunOptions;
+  /** How the run works (model, evaluation, caps, gate): resolved once at submission, see config/run-settings.ts. */
+  settings: RunSettings;
   /** The same trigger delivered twice has the same key and makes one run. */
   idempotencyKey: string;
 }
@@ -112,7 +99,7 @@ export interface RunService {
   get(id: string): Promise<Run | undefined>;
   list(filter?: { subjectKey?: string; status?: RunStatus[]; limit?: number }): Promise<Run[]>;
   cancel(id: string, reason: string): Promise<Run | undefined>;
-  /** A new run with the same source and options. */
+  /** A new run with the same source, options and settings. */
   rerun(id: string, trigger: RunRequest['trigger']): Promise<Run>;
   subscribe(listener: (event: RunEvent) => void): () => void;
 }

@@ -4,12 +4,13 @@ import { loadEnv, type Env } from '../config/env.js';
 import { createLogger, type Logger } from '../logger.js';
 import { createGitPort, type LocalGitPort } from '../git/index.js';
 import { createDockerSandbox, type DockerSandbox } from '../sandbox/index.js';
-import { createLlm, parseLlmOption, type LlmConfig } from '../llm/create-llm.js';
+import { createLlm, type LlmConfig } from '../llm/create-llm.js';
+import type { RunSettings } from '../config/run-settings.js';
 import type { LlmPort } from '../llm/port.js';
 import { openRunStore } from '../runs/open-run-store.js';
 import { createRunService, type RunServiceHandle } from '../runs/run-service.js';
 import type { RunStore } from '../runs/store.js';
-import type { Run, RunOptions } from '../runs/types.js';
+import type { Run } from '../runs/types.js';
 import { runPipeline } from '../pipeline/run-pipeline.js';
 import type { Publisher } from '../pipeline/types.js';
 import type { Stages } from '../pipeline/stages/types.js';
@@ -47,12 +48,20 @@ export interface Runtime {
   close(): Promise<void>;
 }
 
-/** The model of a run: its `--llm` option, else TFACTORY_LLM / TFACTORY_MODEL. */
-export function llmConfigFor(options: RunOptions, env: Env): LlmConfig {
-  if (options.llm) return parseLlmOption(options.llm);
-  const l = env.llm;
-  if (l.provider === 'replay') return { provider: 'replay', transcript: l.file, ...(l.model ? { model: l.model } : {}) };
-  return { provider: l.provider, ...(l.model ? { model: l.model } : {}), ...(l.provider === 'openai' && env.openai.baseUrl ? { baseUrl: env.openai.baseUrl } : {}) };
+/** The model of a run, from its settings; undefined for a run without a model (`--no-llm`). */
+export function llmConfigFor(settings: RunSettings): LlmConfig | undefined {
+  const m = settings.model;
+  const timeoutMs = settings.timeouts.modelRequestMs;
+  switch (m.provider) {
+    case 'none':
+      return undefined;
+    case 'replay':
+      return { provider: 'replay', transcript: m.transcript };
+    case 'anthropic':
+      return { provider: 'anthropic', model: m.id, timeoutMs };
+    case 'openai':
+      return { provider: 'openai', ...(m.id !== undefined ? { model: m.id } : {}), baseUrl: m.baseUrl, timeoutMs };
+  }
 }
 
 /** Where a local run without --commit leaves its accepted tests: beside the run database. */
@@ -77,13 +86,13 @@ export function createRuntime(opts: RuntimeOptions): Runtime {
     ...(opts.gitBaseUrl ? { gitBaseUrl: opts.gitBaseUrl } : {}),
   });
   const stages = opts.stages ? opts.stages(defaults) : defaults;
-  const store = openRunStore({ dbPath: env.dbPath });
+  const store = openRunStore({ dbPath: env.dbPath, settingsEnv: env });
   const executor = runPipeline({
     stages,
     ports: async (run) => {
-      const useModel = !(run.request.options.noLlm === true);
+      const config = llmConfigFor(run.request.settings);
       let llm: LlmPort | undefined;
-      if (useModel) llm = await createLlm(llmConfigFor(run.request.options, env), rawEnv, { log: log.child({ runId: run.id }) });
+      if (config) llm = await createLlm(config, rawEnv, { log: log.child({ runId: run.id }) });
       const publisher = opts.publisherFor ? await opts.publisherFor(run) : createLocalPublisher(localPublisherOptions(env));
       return { git, sandbox, publisher, ...(llm ? { llm } : {}) };
     },

@@ -61,7 +61,7 @@ export function createStages(deps: StageDeps): Stages {
       ],
     };
   };
-  const maxSubtasks = (run: Run): { maxSubtasks?: number } => (run.request.options.maxTests ? { maxSubtasks: Math.min(30, run.request.options.maxTests) } : {});
+  const maxSubtasks = (run: Run): { maxSubtasks: number } => ({ maxSubtasks: run.request.settings.maxTests });
   return {
     ingest: createIngestStage({
       selectSpec,

@@ -30,7 +30,7 @@ describe('tfactory run / evaluate: usage errors', () => {
     [['evaluate', '--base', 'HEAD', '--tests', 'x.py', '--format', 'xml'], '--format must be md or json'],
     [['evaluate', '--base', 'HEAD', '--tests', 'x.py', '--stability', '0'], '--stability must be a whole number from 1 to 10'],
     [['run', '--head', 'HEAD'], '--base is required'],
-    [['run', '--base', 'HEAD', '--max-tests', '99'], '--max-tests must be a whole number from 1 to 30'],
+    [['run', '--base', 'HEAD', '--max-tests', '101'], '--max-tests must be a whole number from 1 to 100'],
     [['run', '--base', 'HEAD', '--bogus'], "Unknown option '--bogus'"],
   ])('%j → %s (exit 2)', async (argv, message) => {
     const io = captureIo(repo.dir);

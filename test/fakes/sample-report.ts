@@ -2,6 +2,7 @@ import type { ReportTest, TestSignals } from '../../src/report/types.js';
 import type { AcceptanceCriterion } from '../../src/spec/types.js';
 import { triage } from '../../src/pipeline/stages/triage/triage.js';
 import { ZERO_USAGE } from '../../src/llm/port.js';
+import { testSettings } from './settings.js';
 
 export function signals(over: Partial<TestSignals> = {}): TestSignals {
   return {
@@ -55,7 +56,7 @@ export function sampleReport() {
   const sources = Object.fromEntries(tests.map((t, i) => [t.id, `def ${t.name}():\n    assert compute(${i}) == ${i * 10}\n`]));
   return triage({
     runId: 'run_01HX', source: 'acme/shop#42', baseSha: 'a'.repeat(40), headSha: 'b'.repeat(40),
-    startedAt: '2026-11-24T10:00:00.000Z', dryRun: false,
+    startedAt: '2026-11-24T10:00:00.000Z', dryRun: false, settings: testSettings(),
     spec: { kind: 'aifactory', id: 'discounts', title: 'Discounts', path: '.aifactory/specs/discounts/spec.md', contentHash: 'c'.repeat(64), acs: SAMPLE_ACS },
     acs: SAMPLE_ACS, tests, sources, languages: {}, stuck: [{ subtaskId: 'S4', target: 'src/pricing.py::parse_code', acIds: ['AC#3'], reasons: ['hallucinated import pricing.normalize_code (twice)'] }],
     usage: { ...ZERO_USAGE, calls: 5, inputTokens: 12000, outputTokens: 3000, cacheReadTokens: 8000, cacheWriteTokens: 2000, costUsd: 0.0912, provider: 'anthropic', model: 'claude-sonnet-4-5' },

@@ -1,6 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { Schedule } from '../../src/github/throttle.js';
 import { createTestApp, github, mockInstallationToken, sentRequests, useGithubMocks } from './harness.js';
+import { testSettings } from '../fakes/settings.js';
 
 useGithubMocks();
 
@@ -37,6 +38,7 @@ describe('check run progress', () => {
       source: { kind: 'github', owner: 'Codertocat', repo: 'Hello-World', pullNumber: 2, installationId: 1, headRepoFullName: 'Codertocat/Hello-World', headRef: 'changes', baseRef: 'master', headSha: HEAD },
       trigger: { kind: 'label' },
       options: {},
+      settings: testSettings(),
       idempotencyKey: 'p1',
     });
     const scope = github();

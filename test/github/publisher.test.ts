@@ -2,9 +2,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { CandidateFile } from '../../src/pipeline/types.js';
 import type { Run } from '../../src/runs/types.js';
 import { createRemote, filesContaining, git, type RemoteFixture } from './git-fixture.js';
-import { createTestApp, github, INSTALLATION_TOKEN, mockInstallationToken, mockRepoConfig, sentRequests, useGithubMocks, type TestApp } from './harness.js';
+import { createTestApp, github, INSTALLATION_TOKEN, mockInstallationToken, sentRequests, useGithubMocks, type TestApp } from './harness.js';
 import { makeReport } from './report-fixture.js';
 import type nock from 'nock';
+import { testSettings } from '../fakes/settings.js';
 
 useGithubMocks();
 
@@ -16,11 +17,12 @@ function candidate(path: string, content: string): CandidateFile {
   return { path, content, language: 'python', framework: 'pytest', origin: 'generated', acIds: ['AC#1'], findings: [] };
 }
 
-async function submitRun(app: TestApp, headSha: string): Promise<Run> {
+async function submitRun(app: TestApp, headSha: string, settings = testSettings()): Promise<Run> {
   const { run } = await app.runs.submit({
     source: { kind: 'github', owner: OWNER, repo: REPO, pullNumber: 2, installationId: 1, headRepoFullName: `${OWNER}/${REPO}`, headRef: 'changes', baseRef: 'master', headSha },
     trigger: { kind: 'label', actor: 'Codertocat' },
     options: {},
+    settings,
     idempotencyKey: `k-${headSha}`,
   });
   return run;
@@ -64,7 +66,6 @@ describe('GitHub publisher', () => {
     const report = makeReport({ accepted: 2, flagged: 100, rejected: 20 }, run.id);
     const scope = github();
     mockInstallationToken(scope);
-    mockRepoConfig(scope, OWNER, REPO, null);
     scope.get(`${BASE}/pulls/2`).reply(200, pull(fx.headSha));
     scope.get(`${BASE}/issues/2/comments`).query(true).reply(200, []);
     scope.post(`${BASE}/issues/2/comments`).reply(201, { id: 900, html_url: 'https://github.com/c/1#issuecomment-900' });
@@ -101,11 +102,11 @@ describe('GitHub publisher', () => {
   it('updates the one report comment in place on the next run', async () => {
     fx = createRemote(OWNER, REPO, 2);
     const app = await createTestApp({ gitBaseUrl: fx.baseUrl, workRoot: fx.workRoot });
-    const run = await submitRun(app, fx.headSha);
+    // The quality gate comes from the run's settings (the repo config was read at trigger, not again here).
+    const run = await submitRun(app, fx.headSha, testSettings({ qualityGate: { minAccepted: 0, failOnRejected: false, requireAllAcsVerified: true } }));
     const report = makeReport({ accepted: 1, unverifiedAcs: 2 }, run.id);
     const scope = github();
     mockInstallationToken(scope);
-    mockRepoConfig(scope, OWNER, REPO, 'qualityGate:\n  requireAllAcsVerified: true\n');
     scope.get(`${BASE}/pulls/2`).reply(200, pull(fx.headSha));
     scope
       .get(`${BASE}/issues/2/comments`)
@@ -134,7 +135,6 @@ describe('GitHub publisher', () => {
     const before = git(fx.bare, 'for-each-ref');
     const scope = github();
     mockInstallationToken(scope);
-    mockRepoConfig(scope, OWNER, REPO, null);
     scope.get(`${BASE}/pulls/2`).reply(200, pull(fx.headSha, { headRepo: 'contributor/Hello-World', maintainerCanModify: false }));
     scope.get(`${BASE}/issues/2/comments`).query(true).reply(200, []);
     scope.post(`${BASE}/issues/2/comments`).reply(201, { id: 901, html_url: 'https://github.com/c/1#issuecomment-901' });
@@ -159,7 +159,6 @@ describe('GitHub publisher', () => {
     const master = git(fx.bare, 'rev-parse', 'master');
     const scope = github();
     mockInstallationToken(scope);
-    mockRepoConfig(scope, OWNER, REPO, null);
     scope.get(`${BASE}/pulls/2`).reply(200, pull(fx.headSha, { headRef: 'master' }));
     scope.get(`${BASE}/issues/2/comments`).query(true).reply(200, []);
     scope.post(`${BASE}/issues/2/comments`).reply(201, { id: 902, html_url: 'https://github.com/c/1#issuecomment-902' });

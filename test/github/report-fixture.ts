@@ -1,4 +1,5 @@
 import { REPORT_SCHEMA_VERSION, type Report, type ReportTest, type Verdict } from '../../src/report/types.js';
+import { testSettings } from '../fakes/settings.js';
 
 function makeTest(i: number, verdict: Verdict, file: string): ReportTest {
   return {
@@ -34,6 +35,7 @@ export function makeReport(counts: { accepted?: number; flagged?: number; reject
   return {
     schemaVersion: REPORT_SCHEMA_VERSION,
     run: { id: runId, source: 'Codertocat/Hello-World#2', baseSha: 'b'.repeat(40), headSha: 'h'.repeat(40), startedAt: '2025-01-01T00:00:00Z', finishedAt: '2025-01-01T00:05:00Z', tfactoryVersion: '0.1.0', prompts: {}, dryRun: false },
+    settings: testSettings(),
     spec: { id: '042-discounts', kind: 'aifactory', path: 'specs/042/spec.md', contentHash: 'c' },
     summary: {
       total: tests.length,

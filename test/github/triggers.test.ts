@@ -12,6 +12,7 @@ import {
   sentRequests,
   useGithubMocks,
 } from './harness.js';
+import { testSettings } from '../fakes/settings.js';
 
 useGithubMocks();
 
@@ -65,22 +66,27 @@ describe('pull_request.labeled', () => {
     expect(body(`${PR_PATH}/check-runs`)).toMatchObject({ name: 'TFactory', head_sha: payload.pull_request.head.sha, status: 'queued', external_id: run.id });
   });
 
-  it('carries the repo config into the run options: stability, mutation, test cap, flagged commits, model', async () => {
-    const { probot, runs } = await createTestApp({ llmForModel: (model) => `anthropic:${model}` });
+  it('resolves the repo config into the run settings: stability, mutation, test cap, flagged commits, model, languages, test paths', async () => {
+    const { probot, runs } = await createTestApp({ settingsEnv: { llm: { provider: 'anthropic', model: 'claude-server-default' }, openai: {} } });
     const scope = github();
     mockInstallationToken(scope);
-    mockRepoConfig(scope, OWNER, REPO, 'stabilityRuns: 5\nmutation: false\nmaxTests: 7\ncommitFlagged: true\nmodel: claude-test-1\n');
+    mockRepoConfig(scope, OWNER, REPO, 'stabilityRuns: 5\nmutation: false\nmaxTests: 7\ncommitFlagged: true\nmodel: claude-test-1\nlanguages: [python]\ntestPaths: [tests/unit]\nqualityGate:\n  minAccepted: 2\n');
     mockPermission(scope, OWNER, REPO, 'Codertocat', 'write');
     scope.post(`${PR_PATH}/check-runs`).reply(201, { id: 78 });
 
     await deliver(probot, 'pull_request', labeledPayload(), 'label-config');
 
     expect(runs.runs).toHaveLength(1);
-    expect(runs.runs[0]!.request.options).toEqual({
-      evaluation: { stabilityRuns: 5, mutation: false },
+    expect(runs.runs[0]!.request.options).toEqual({});
+    expect(runs.runs[0]!.request.settings).toEqual({
+      evaluation: { stabilityRuns: 5, mutation: false, maxMutants: 60, perTestTimeoutMs: 20_000, failToPass: true, judge: true, seed: 1234 },
       maxTests: 7,
       commitFlagged: true,
-      llm: 'anthropic:claude-test-1',
+      qualityGate: { minAccepted: 2, failOnRejected: false, requireAllAcsVerified: false },
+      model: { provider: 'anthropic', id: 'claude-test-1' },
+      timeouts: { modelRequestMs: 180_000 },
+      languages: ['python'],
+      testPaths: ['tests/unit'],
     });
   });
 
@@ -184,9 +190,11 @@ describe('issue_comment.created', () => {
     await deliver(probot, 'issue_comment', commentPayload('Thanks!\n\n/TFactory run --spec "042 discounts"\n'), 'c1');
 
     expect(runs.runs).toHaveLength(1);
-    // No config file: the defaults (3 stability runs, mutation on, 20 tests) and no model override.
+    // No config file: the defaults (3 stability runs, mutation on, 30 tests, the server's model).
     expect(runs.runs[0]!.request).toMatchObject({ trigger: { kind: 'comment', actor: 'Codertocat' } });
-    expect(runs.runs[0]!.request.options).toEqual({ specId: '042 discounts', evaluation: { stabilityRuns: 3, mutation: true }, maxTests: 20, commitFlagged: false });
+    expect(runs.runs[0]!.request.options).toEqual({ specId: '042 discounts' });
+    expect(runs.runs[0]!.request.settings).toEqual(testSettings());
+    expect(runs.runs[0]!.request.settings).toMatchObject({ maxTests: 30, evaluation: { stabilityRuns: 3, mutation: true }, commitFlagged: false });
     expect(runs.runs[0]!.request.source).toMatchObject({ pullNumber: 1, headSha: pr.head.sha });
   });
 
@@ -232,8 +240,8 @@ describe('issue_comment.created', () => {
   it('/tfactory status and /tfactory cancel act on the runs of this PR only', async () => {
     const { probot, runs } = await createTestApp();
     const source = { kind: 'github' as const, owner: OWNER, repo: REPO, installationId: 1, headRepoFullName: `${OWNER}/${REPO}`, headRef: 'changes', baseRef: 'master', headSha: 'a'.repeat(40) };
-    const { run: mine } = await runs.submit({ source: { ...source, pullNumber: 1 }, trigger: { kind: 'label' }, options: {}, idempotencyKey: 'k1' });
-    const { run: other } = await runs.submit({ source: { ...source, pullNumber: 9 }, trigger: { kind: 'label' }, options: {}, idempotencyKey: 'k2' });
+    const { run: mine } = await runs.submit({ source: { ...source, pullNumber: 1 }, trigger: { kind: 'label' }, options: {}, settings: testSettings(), idempotencyKey: 'k1' });
+    const { run: other } = await runs.submit({ source: { ...source, pullNumber: 9 }, trigger: { kind: 'label' }, options: {}, settings: testSettings(), idempotencyKey: 'k2' });
     runs.enterStage(mine, 'evaluate');
     const scope = github();
     mockInstallationToken(scope);
@@ -258,13 +266,14 @@ describe('check_run.rerequested', () => {
   it('runs our check run again, with a new queued check run', async () => {
     const { probot, runs } = await createTestApp();
     const source = { kind: 'github' as const, owner: 'github', repo: 'hello-world', pullNumber: 4, installationId: 1, headRepoFullName: 'github/hello-world', headRef: 'f', baseRef: 'main', headSha: 'd6fde92930d4715a2b49857d24b940956b26d2d3' };
-    const { run: first } = await runs.submit({ source, trigger: { kind: 'label' }, options: { specId: 'x' }, idempotencyKey: 'first' });
+    const settings = testSettings({ maxTests: 12 });
+    const { run: first } = await runs.submit({ source, trigger: { kind: 'label' }, options: { specId: 'x' }, settings, idempotencyKey: 'first' });
     const payload = examplePayload('check_run', 'rerequested');
     payload.check_run.name = 'TFactory';
     payload.check_run.external_id = first.id;
     const scope = github();
     mockInstallationToken(scope);
-    mockRepoConfig(scope, 'github', 'hello-world', null);
+    // No repo config read: the run repeats with the settings it was started with.
     scope.post('/repos/github/hello-world/check-runs').reply(201, { id: 8 });
 
     await deliver(probot, 'check_run', payload);
@@ -272,6 +281,7 @@ describe('check_run.rerequested', () => {
     expect(runs.runs).toHaveLength(2);
     const again = runs.runs[1]!;
     expect(again.request).toMatchObject({ options: { specId: 'x' }, trigger: { kind: 'rerequest', actor: 'octocat' } });
+    expect(again.request.settings).toEqual(settings);
     expect(body('/repos/github/hello-world/check-runs')).toMatchObject({ head_sha: source.headSha, external_id: again.id, status: 'queued' });
   });
 

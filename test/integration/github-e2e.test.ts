@@ -159,9 +159,8 @@ describe.skipIf(!hasDocker)('GitHub App end to end', () => {
       mockRepoConfig(scope, OWNER, REPO, REPO_CONFIG);
       mockPermission(scope, OWNER, REPO, 'maintainer', 'write');
       scope.post(`${API_REPO}/check-runs`).reply(201, { id: CHECK_RUN });
-      // The run: one progress update, then the publisher (config, PR, comment, conclusion).
+      // The run: one progress update, then the publisher (PR, comment, conclusion); the repo config is read once, at trigger.
       scope.patch(`${API_REPO}/check-runs/${CHECK_RUN}`).times(2).reply(200, { id: CHECK_RUN });
-      mockRepoConfig(scope, OWNER, REPO, REPO_CONFIG);
       scope.get(`${API_REPO}/pulls/${PULL}`).reply(200, pullResponse(fx.headSha, fx.baseSha));
       scope.get(`${API_REPO}/issues/${PULL}/comments`).query(true).reply(200, []);
       scope.post(`${API_REPO}/issues/${PULL}/comments`).reply(201, { id: 901, html_url: `https://github.com/${OWNER}/${REPO}/pull/${PULL}#issuecomment-901` });
@@ -173,8 +172,9 @@ describe.skipIf(!hasDocker)('GitHub App end to end', () => {
 
       const [queued] = await rt.service.list();
       expect(queued?.status).toBe('queued');
-      // The repo config reached the run's options at trigger time.
-      expect(queued?.request.options).toEqual({ evaluation: { stabilityRuns: 2, mutation: true }, maxTests: 6, commitFlagged: false });
+      // The repo config reached the run's settings at trigger time.
+      expect(queued?.request.options).toEqual({});
+      expect(queued?.request.settings).toMatchObject({ evaluation: { stabilityRuns: 2, mutation: true }, maxTests: 6, commitFlagged: false, model: { provider: 'replay' } });
       expect(bodiesOf('POST', `${API_REPO}/check-runs`)).toEqual([
         expect.objectContaining({ name: 'TFactory', head_sha: fx.headSha, status: 'queued', external_id: queued?.id }),
       ]);

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createBudget, withBudget } from '../../src/llm/budget.js';
-import { createLlm, parseLlmOption } from '../../src/llm/create-llm.js';
+import { createLlm } from '../../src/llm/create-llm.js';
+import { parseLlmOption } from '../../src/llm/llm-option.js';
 import { priceUsage } from '../../src/llm/pricing.js';
 import { loadPrompt, parsePrompt } from '../../src/llm/prompts.js';
 import { z } from 'zod';
@@ -23,7 +24,7 @@ describe('parseLlmOption', () => {
 describe('createLlm', () => {
   it('needs the API key from the named env variable, and never puts it in the error', async () => {
     await expect(createLlm({ provider: 'anthropic' }, {})).rejects.toMatchObject({ code: 'CONFIG_INVALID', message: 'no Anthropic API key in ANTHROPIC_API_KEY' });
-    const llm = await createLlm({ provider: 'anthropic', apiKeyEnv: 'MY_KEY' }, { MY_KEY: 'sk-secret-123', TFACTORY_LLM_MODEL: 'claude-haiku-4-5' });
+    const llm = await createLlm({ provider: 'anthropic', model: 'claude-haiku-4-5', apiKeyEnv: 'MY_KEY' }, { MY_KEY: 'sk-secret-123', TFACTORY_MODEL: 'ignored-here' });
     expect(llm.provider).toBe('anthropic');
     expect(llm.model).toBe('claude-haiku-4-5');
     expect(JSON.stringify(llm)).not.toContain('sk-secret-123');

@@ -5,6 +5,8 @@ import { silentLogger } from '../../src/logger.js';
 import type { IngestResult, Ports, StageContext } from '../../src/pipeline/types.js';
 import type { Run, StageName } from '../../src/runs/types.js';
 import { PACKAGE_ROOT } from '../../src/version.js';
+import type { RunSettings } from '../../src/config/run-settings.js';
+import { testSettings } from '../fakes/settings.js';
 
 export const PRICING_REPO = join(PACKAGE_ROOT, 'fixtures', 'llm', 'pricing-repo');
 
@@ -16,11 +18,11 @@ export function loadPricingIngest(workspaceDir: string = PRICING_REPO): IngestRe
 }
 
 /** A StageContext whose only usable port is the model; progress calls are recorded. */
-export function makeStageContext(llm: LlmPort | undefined): StageContext & { progressCalls: Array<[StageName, number, number]> } {
+export function makeStageContext(llm: LlmPort | undefined, settings: RunSettings = testSettings()): StageContext & { progressCalls: Array<[StageName, number, number]> } {
   const unused = (name: string) =>
     new Proxy({}, { get: (_t, prop) => (prop === 'then' ? undefined : () => Promise.reject(new Error(`${name}.${String(prop)} is not used by this stage`))) });
   const ports = { git: unused('git'), sandbox: unused('sandbox'), publisher: unused('publisher'), ...(llm ? { llm } : {}) } as unknown as Ports;
   const progressCalls: Array<[StageName, number, number]> = [];
-  const run = { id: 'run-test', status: 'running', stages: [] } as unknown as Run;
+  const run = { id: 'run-test', status: 'running', stages: [], request: { settings } } as unknown as Run;
   return { run, log: silentLogger(), signal: new AbortController().signal, ports, progress: (s, d, t) => void progressCalls.push([s, d, t]), progressCalls };
 }

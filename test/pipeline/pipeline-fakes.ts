@@ -6,6 +6,7 @@ import { REPORT_SCHEMA_VERSION, type Report } from '../../src/report/types.js';
 import type { SandboxPort } from '../../src/sandbox/port.js';
 import type { SpecSelection } from '../../src/spec/types.js';
 import type { Run, StageName } from '../../src/runs/types.js';
+import { testSettings } from '../fakes/settings.js';
 
 export const SPEC: SpecSelection = {
   spec: { kind: 'pr-body', id: 'pr-7', title: 'Discounts', path: 'PR #7 description', contentHash: 'h', acs: [{ id: 'AC#1', text: 'discount applies', syntax: 'bullet', source: { path: 'PR', line: 1 } }] },
@@ -34,6 +35,7 @@ export function fakeReport(runId: string, timings: Record<string, number>): Repo
   return {
     schemaVersion: REPORT_SCHEMA_VERSION,
     run: { id: runId, source: 'acme/shop#7', baseSha: 'b', headSha: 'h', startedAt: 's', finishedAt: 'f', tfactoryVersion: '0', prompts: {}, dryRun: false },
+    settings: testSettings(),
     spec: null,
     summary: { total: 1, accepted: 1, flagged: 0, rejected: 0, errors: 0, stuck: 0, acsVerified: 1, acsTotal: 1 },
     tests: [],

@@ -9,12 +9,13 @@ import { sampleReport } from '../fakes/sample-report.js';
 import type { Run } from '../../src/runs/types.js';
 import { ZERO_USAGE } from '../../src/llm/port.js';
 import type { CandidateFile } from '../../src/pipeline/types.js';
+import { testSettings } from '../fakes/settings.js';
 
 function localRun(repoPath: string, commit: boolean): Run {
   return {
     id: 'run-1', subjectKey: `local:${repoPath}`, status: 'running', stages: [], usage: ZERO_USAGE, resumes: 0,
     createdAt: '2026-11-24T00:00:00Z', updatedAt: '2026-11-24T00:00:00Z',
-    request: { source: { kind: 'local', repoPath, baseRef: 'HEAD', headRef: 'HEAD' }, trigger: { kind: 'cli' }, options: { commit }, idempotencyKey: 'k' },
+    request: { source: { kind: 'local', repoPath, baseRef: 'HEAD', headRef: 'HEAD' }, trigger: { kind: 'cli' }, options: { commit }, settings: testSettings(), idempotencyKey: 'k' },
   };
 }
 

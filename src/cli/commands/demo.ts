@@ -8,7 +8,7 @@ import type { CliIo } from '../io.js';
 import { parseCommandArgs } from '../args.js';
 import { runLocally } from '../run-local.js';
 import type { RuntimeOptions } from '../../wiring/create-runtime.js';
-import { parseFormat } from '../run-options.js';
+import { localRunSettings, parseFormat } from '../run-options.js';
 
 /** The demo's pull request: base/ on `main`, head/ on `feature` (a small Python shop with a spec). */
 export const DEMO_REPO_SOURCE = join(PACKAGE_ROOT, 'fixtures', 'repos', 'demo-shop');
@@ -130,7 +130,8 @@ export async function runDemo(io: CliIo, opts: DemoOptions, runtime: Partial<Run
     const request: RunRequest = {
       source: { kind: 'local', repoPath: repo.dir, baseRef: repo.base, headRef: repo.head },
       trigger: { kind: 'cli' },
-      options: { commit: true, llm },
+      options: { commit: true },
+      settings: localRunSettings(io, { llm }),
       idempotencyKey: `cli:demo:${Date.now()}:${Math.random().toString(36).slice(2)}`,
     };
     // The report is printed below, with the commit; runLocally's own stdout is captured for that.

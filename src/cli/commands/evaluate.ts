@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename, isAbsolute, relative, resolve, sep } from 'node:path';
 import { TfError } from '../../errors.js';
-import { parseFormat, parseRunArgs, sharedRunOptions } from '../run-options.js';
+import { localRunSettings, parseFormat, parseRunArgs, sharedRunFlags } from '../run-options.js';
 import type { RunRequest } from '../../runs/types.js';
 import type { CliIo } from '../io.js';
 import { runLocally } from '../run-local.js';
@@ -51,12 +51,13 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
   const format = parseFormat(o.format);
   const repo = await checkLocalRepo(resolve(io.cwd, o.repo ?? '.'));
   await checkRefs(repo, [o.base, o.head ?? 'HEAD']);
-  const shared = sharedRunOptions(o);
+  const settings = localRunSettings(io, { ...sharedRunFlags(o), ...(o['no-llm'] ? { noLlm: true } : {}) });
   const provided = await Promise.all(o.tests.map((t) => providedTest(repo, io.cwd, t)));
   const request: RunRequest = {
     source: { kind: 'local', repoPath: repo, baseRef: o.base, headRef: o.head ?? 'HEAD' },
     trigger: { kind: 'cli' },
-    options: { ...shared, dryRun: true, provided, ...(o['no-llm'] ? { noLlm: true } : {}) },
+    options: { ...(o.spec ? { specId: o.spec } : {}), dryRun: true, provided },
+    settings,
     idempotencyKey: `cli:evaluate:${Date.now()}:${Math.random().toString(36).slice(2)}`,
   };
   const { code } = await runLocally(io, request, { format, ...(o.out ? { out: o.out } : {}) });

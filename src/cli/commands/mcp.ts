@@ -19,7 +19,7 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
   }
   const runtime = createRuntime({ env: io.env, cwd: io.cwd, defaultDb: 'user-cache', logToStderr: true });
   await runtime.start();
-  const server = createMcpServer({ runs: runtime.service, log: runtime.log, renderMarkdown, checkLocalRepo });
+  const server = createMcpServer({ runs: runtime.service, log: runtime.log, renderMarkdown, checkLocalRepo, settingsEnv: runtime.env });
   runtime.log.info('mcp server ready on stdio');
   await serveStdio(server);
   await runtime.close();

@@ -4,7 +4,8 @@ import type { RunRequest } from '../../runs/types.js';
 import type { CliIo } from '../io.js';
 import { runLocally } from '../run-local.js';
 import { checkLocalRepo, checkRefs } from '../local-repo.js';
-import { parseFormat, parseRunArgs, sharedRunOptions, wholeNumber } from '../run-options.js';
+import { localRunSettings, parseFormat, parseRunArgs, sharedRunFlags, wholeNumber } from '../run-options.js';
+import { DEFAULT_MAX_TESTS, MAX_TESTS_LIMIT, type RunSettings } from '../../config/run-settings.js';
 
 const HELP = `Usage: tfactory run --repo <dir> --base <ref> --head <ref> [options]
 
@@ -17,15 +18,26 @@ const HELP = `Usage: tfactory run --repo <dir> --base <ref> --head <ref> [option
   --spec <id>         the spec to use (default: chosen as the README explains)
   --llm <provider>    anthropic | openai | replay:<file> (default: TFACTORY_LLM or anthropic)
   --commit            commit the accepted tests on the repository's current branch
-  --max-tests <n>     at most n planned tests (default 30)
+  --max-tests <n>     at most n planned tests (1 to ${MAX_TESTS_LIMIT}, default ${DEFAULT_MAX_TESTS})
   --stability <n>     identical runs per test to detect flakiness (default 3)
   --no-mutation       skip the mutation probe (weaker verdicts)
   --format <md|json>  report format (default md)
   --out <file>        write the report there instead of printing it
 `;
 
+/** `tfactory run`'s arguments (a parse error is a USAGE error). */
+export function parseRunCommandArgs(argv: string[]) {
+  return parseRunArgs(argv, { commit: { type: 'boolean' }, 'max-tests': { type: 'string' } }, 'run');
+}
+
+/** The settings a `tfactory run` resolves from its flags and the environment, once, before it submits. */
+export function runCommandSettings(o: ReturnType<typeof parseRunCommandArgs>, io: CliIo): RunSettings {
+  const maxTests = wholeNumber('max-tests', o['max-tests'], 1, MAX_TESTS_LIMIT);
+  return localRunSettings(io, { ...sharedRunFlags(o), ...(maxTests !== undefined ? { maxTests } : {}) });
+}
+
 export async function run(argv: string[], io: CliIo): Promise<number> {
-  const o = parseRunArgs(argv, { commit: { type: 'boolean' }, 'max-tests': { type: 'string' } }, 'run');
+  const o = parseRunCommandArgs(argv);
   if (o.help) {
     io.stdout(HELP);
     return 0;
@@ -34,11 +46,11 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
   const format = parseFormat(o.format);
   const repo = await checkLocalRepo(resolve(io.cwd, o.repo ?? '.'));
   await checkRefs(repo, [o.base, o.head ?? 'HEAD']);
-  const maxTests = wholeNumber('max-tests', o['max-tests'], 1, 30);
   const request: RunRequest = {
     source: { kind: 'local', repoPath: repo, baseRef: o.base, headRef: o.head ?? 'HEAD' },
     trigger: { kind: 'cli' },
-    options: { ...sharedRunOptions(o), ...(o.commit ? { commit: true } : {}), ...(maxTests !== undefined ? { maxTests } : {}) },
+    options: { ...(o.spec ? { specId: o.spec } : {}), ...(o.commit ? { commit: true } : {}) },
+    settings: runCommandSettings(o, io),
     idempotencyKey: `cli:run:${Date.now()}:${Math.random().toString(36).slice(2)}`,
   };
   const { code } = await runLocally(io, request, { format, ...(o.out ? { out: o.out } : {}) });

@@ -5,9 +5,9 @@ import { priceUsage } from '../pricing.js';
 import { DEFAULT_RETRY_POLICY, httpFailure, realSleep, withRetries, type AttemptFailure, type RetryPolicy } from '../retry.js';
 import { parseJsonOutput, validateOutput } from '../structured-output.js';
 import type { AdapterOptions } from '../adapter-options.js';
+import { DEFAULT_ANTHROPIC_MODEL } from '../llm-option.js';
 import { buildMessagesParams, buildRepairParams, toolName } from './build-request.js';
 
-export const DEFAULT_ANTHROPIC_MODEL = 'claude-sonnet-4-5';
 
 export interface AnthropicLlmOptions extends AdapterOptions {
   /** Read from the environment by the caller; never logged. */

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { DEFAULT_SETTINGS_ENV, resolveRunSettings } from '../../config/run-settings.js';
 import { guarded, jsonResult, summariseRun, toolError, type McpDeps } from './shared.js';
 
 const inputSchema = {
@@ -43,8 +44,8 @@ export function registerCreateRun(server: McpServer, deps: McpDeps): void {
       options: {
         ...(args.spec ? { specId: args.spec } : {}),
         ...(args.dryRun !== undefined ? { dryRun: args.dryRun } : {}),
-        ...(args.llm ? { llm: args.llm } : {}),
       },
+      settings: resolveRunSettings({ flags: args.llm ? { llm: args.llm } : {}, env: deps.settingsEnv ?? DEFAULT_SETTINGS_ENV }),
       idempotencyKey: `mcp:${randomUUID()}`,
     });
     return jsonResult(summariseRun(run));

@@ -2,6 +2,7 @@ import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { describeError } from '../../errors.js';
 import type { Run, RunService, RunSource } from '../../runs/types.js';
 import type { Logger } from '../../logger.js';
+import type { SettingsEnv } from '../../config/run-settings.js';
 
 export interface McpDeps {
   runs: RunService;
@@ -12,6 +13,8 @@ export interface McpDeps {
   renderMarkdown: (report: NonNullable<Run['report']>) => string;
   /** Checks that a local path is a git repository, throwing a TfError that says what is wrong. */
   checkLocalRepo: (path: string) => Promise<string>;
+  /** The server's model settings (TFACTORY_LLM, TFACTORY_MODEL, OPENAI_BASE_URL); default Anthropic. */
+  settingsEnv?: SettingsEnv;
 }
 
 export function jsonResult(value: unknown): CallToolResult {

@@ -1,6 +1,8 @@
 import type { Run, RunRequest, RunStatus, StageName, StageRecord, StageStatus } from '../types.js';
 import type { LlmUsage } from '../../llm/port.js';
 import type { Report } from '../../report/types.js';
+import type { SettingsEnv } from '../../config/run-settings.js';
+import { upgradeStoredRequest } from '../legacy-request.js';
 
 export interface RunRow {
   seq: number;
@@ -52,15 +54,18 @@ export function toStageRecord(row: StageRow): StageRecord {
   };
 }
 
-export function toRun(row: RunRow, stages: StageRow[]): Run {
+export function toRun(row: RunRow, stages: StageRow[], settingsEnv?: SettingsEnv): Run {
+  const request = upgradeStoredRequest(parseJson<RunRequest>(row.request), settingsEnv);
+  // Reports stored before they carried their settings show the run's.
+  const report = row.report !== null ? parseJson<Report>(row.report) : undefined;
   return {
     id: row.id,
-    request: parseJson<RunRequest>(row.request),
+    request,
     subjectKey: row.subject_key,
     status: row.status as RunStatus,
     stages: [...stages].sort((a, b) => a.position - b.position).map(toStageRecord),
     usage: parseJson<LlmUsage>(row.usage),
-    ...(row.report !== null ? { report: parseJson<Report>(row.report) } : {}),
+    ...(report ? { report: { ...report, settings: report.settings ?? request.settings } } : {}),
     ...(row.error !== null ? { error: parseJson<{ code: string; message: string }>(row.error) } : {}),
     resumes: row.resumes,
     createdAt: row.created_at,

@@ -5,6 +5,7 @@ import { addUsage, ZERO_USAGE, type LlmUsage } from '../../llm/port.js';
 import { STAGES, type Run, type RunStatus } from '../types.js';
 import type { NewRun, RunFilter, RunPatch, RunStore, StageOutputs, StageUpdate } from '../store.js';
 import { migrate } from './migrations.js';
+import type { SettingsEnv } from '../../config/run-settings.js';
 import { toRun, type RunRow, type StageRow } from './rows.js';
 
 export interface SqliteStoreOptions {
@@ -12,6 +13,8 @@ export interface SqliteStoreOptions {
   path: string;
   /** How long a write waits for another process's lock. */
   busyTimeoutMs?: number;
+  /** The server's model, for runs stored before their settings were (see runs/legacy-request.ts). */
+  settingsEnv?: SettingsEnv;
 }
 
 const PATCH_COLUMNS: Record<keyof RunPatch, string> = {
@@ -60,7 +63,7 @@ export function openSqliteRunStore(opts: SqliteStoreOptions): RunStore & { reado
 
   const read = (id: string): Run | undefined => {
     const row = selectRun.get(id);
-    return row ? toRun(row, selectStages.all(id)) : undefined;
+    return row ? toRun(row, selectStages.all(id), opts.settingsEnv) : undefined;
   };
   const touch = (id: string, at: string): void => {
     db.prepare('UPDATE runs SET updated_at = ? WHERE id = ?').run(at, id);
@@ -78,7 +81,7 @@ export function openSqliteRunStore(opts: SqliteStoreOptions): RunStore & { reado
     if (res.changes === 0) {
       const existing = selectByKey.get(input.request.idempotencyKey);
       if (!existing) throw new Error(`run with idempotency key vanished: ${input.request.idempotencyKey}`);
-      return { run: toRun(existing, selectStages.all(existing.id)), created: false };
+      return { run: toRun(existing, selectStages.all(existing.id), opts.settingsEnv), created: false };
     }
     STAGES.forEach((name, i) => insertStage.run(input.id, i, name));
     return { run: read(input.id) as Run, created: true };
@@ -150,7 +153,7 @@ export function openSqliteRunStore(opts: SqliteStoreOptions): RunStore & { reado
       }
       const sql = `SELECT * FROM runs ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq DESC LIMIT ?`;
       const rows = db.prepare<unknown[], RunRow>(sql).all(...args, filter.limit ?? 100);
-      return rows.map((r) => toRun(r, selectStages.all(r.id)));
+      return rows.map((r) => toRun(r, selectStages.all(r.id), opts.settingsEnv));
     },
     async update(id, patch, opts = {}) {
       return update.immediate(id, patch, opts.ifStatus, opts.at ?? nowIso());

@@ -1,4 +1,5 @@
 import type { AcceptanceCriterion } from '../../../spec/types.js';
+import type { EvaluationSettings } from '../../../config/run-settings.js';
 import type { LanguageProfile, RuntimeResult } from '../../../languages/types.js';
 import type { LintFinding } from '../../../report/types.js';
 import { describeError } from '../../../errors.js';
@@ -20,19 +21,8 @@ export interface StaticCheckOutcome {
 }
 export type StaticChecker = (candidate: CandidateFile, acs: AcceptanceCriterion[], ctx: { image: string; workspace: string; sandbox: SandboxPort }) => Promise<StaticCheckOutcome>;
 
-export interface EvaluateOptions {
-  stabilityRuns: number;
-  seed: number;
-  perTestTimeoutMs: number;
-  mutation: boolean;
-  maxMutants: number;
-  failToPass: boolean;
-  judge: boolean;
-}
-
-export const DEFAULT_EVALUATE_OPTIONS: EvaluateOptions = {
-  stabilityRuns: 3, seed: 1234, perTestTimeoutMs: 20_000, mutation: true, maxMutants: 60, failToPass: true, judge: true,
-};
+/** What the evaluation does: the run's resolved `settings.evaluation` (config/run-settings.ts). */
+export type EvaluateOptions = EvaluationSettings;
 
 export interface EvaluateDeps {
   staticChecks: StaticChecker;

@@ -6,6 +6,7 @@ import type { SpecSelection } from '../../../spec/types.js';
 import type { SelectSpecInput } from '../../../spec/select-spec.js';
 import type { IngestResult, StageContext } from '../../types.js';
 import type { IngestStage, PreparedIngest } from '../types.js';
+import { scopeProfiles } from './scope-profiles.js';
 
 /** The spec selector's input is src/spec's own type: one definition. */
 export type { SelectSpecInput };
@@ -76,7 +77,7 @@ export function createIngestStage(deps: IngestDeps): IngestStage {
         const spec = await deps.selectSpec(specInput(run, workspace.dir, workspace.headSha, changedPaths));
         ctx.progress('ingest', 3, total);
         signal.throwIfAborted();
-        const profiles = await deps.detectLanguages(workspace.dir, testablePaths(diff));
+        const profiles = scopeProfiles(await deps.detectLanguages(workspace.dir, testablePaths(diff)), run.request.settings);
         ctx.progress('ingest', 4, total);
         ctx.log.info(
           { files: diff.files.length, symbols: diff.symbols.length, spec: spec.spec.id, reason: spec.reason, languages: profiles.map((p) => p.language) },

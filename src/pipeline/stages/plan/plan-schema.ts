@@ -1,6 +1,5 @@
 import { z } from 'zod';
-
-export const MAX_SUBTASKS = 30;
+import { MAX_TESTS_LIMIT } from '../../../config/run-settings.js';
 
 /** One subtask as the model proposes it; ids, language and framework are ours to fill. */
 export const plannedSubtaskSchema = z.object({
@@ -13,7 +12,7 @@ export const plannedSubtaskSchema = z.object({
 });
 
 export const planOutputSchema = z.object({
-  subtasks: z.array(plannedSubtaskSchema).max(MAX_SUBTASKS),
+  subtasks: z.array(plannedSubtaskSchema).max(MAX_TESTS_LIMIT),
 });
 
 export type PlannedSubtask = z.infer<typeof plannedSubtaskSchema>;

@@ -5,7 +5,7 @@ import { loadPrompt, type Prompt } from '../../../llm/prompts.js';
 import type { IngestResult, StageContext, Subtask, TestPlan } from '../../types.js';
 import { renderDiffBlock, renderExistingTestsBlock, renderSpecBlock } from './context-blocks.js';
 import { buildPlanPrompt, type Refusal } from './plan-prompt.js';
-import { MAX_SUBTASKS, planOutputSchema } from './plan-schema.js';
+import { planOutputSchema } from './plan-schema.js';
 import { checkSubtask, workspaceReader, type CheckedSubtask } from './validate-plan.js';
 
 export interface PlanOptions {
@@ -13,6 +13,7 @@ export interface PlanOptions {
   replanFor?: Array<{ subtask: Subtask; reason: string }>;
   /** Requests before giving up on invalid subtasks (default 3). */
   maxAttempts?: number;
+  /** Cap on the subtasks kept; default the run's `settings.maxTests`. */
   maxSubtasks?: number;
   /** Shared run budget; calls past it throw LLM_BUDGET_EXCEEDED. */
   budget?: LlmBudget;
@@ -29,7 +30,7 @@ export async function planTests(ctx: StageContext, ingest: IngestResult, opts: P
   const llm = requireLlm(ctx.ports.llm, opts.budget);
   const prompt = opts.prompt ?? loadPrompt('planner');
   const maxAttempts = Math.max(1, opts.maxAttempts ?? 3);
-  const maxSubtasks = Math.min(opts.maxSubtasks ?? MAX_SUBTASKS, MAX_SUBTASKS);
+  const maxSubtasks = opts.maxSubtasks ?? ctx.run.request.settings.maxTests;
   const replanIds = new Set((opts.replanFor ?? []).map((r) => r.subtask.id));
   const sharedContext = [renderSpecBlock(ingest), renderDiffBlock(ingest), renderExistingTestsBlock(ingest)];
   const readFile = workspaceReader(ingest);

@@ -35,6 +35,7 @@ export function createTriageStage(): TriageStage {
       headSha: ingest.headSha,
       startedAt: input.startedAt,
       dryRun: ctx.run.request.options.dryRun === true,
+      settings: ctx.run.request.settings,
       spec: ingest.spec.spec,
       acs: ingest.spec.spec.acs,
       tests: evaluated.tests,

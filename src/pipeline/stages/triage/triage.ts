@@ -2,6 +2,7 @@ import { REPORT_SCHEMA_VERSION, type Report, type ReportTest, type StuckSubtask 
 import { buildAcLedger } from '../../../report/ac-ledger.js';
 import type { AcceptanceCriterion, SpecSnapshot } from '../../../spec/types.js';
 import type { LlmUsage } from '../../../llm/port.js';
+import type { RunSettings } from '../../../config/run-settings.js';
 import { TFACTORY_VERSION } from '../../../version.js';
 import { dedupTests } from './dedup.js';
 import { rankTests } from './rank.js';
@@ -13,6 +14,7 @@ export interface TriageInput {
   headSha: string;
   startedAt: string;
   dryRun: boolean;
+  settings: RunSettings;
   spec: SpecSnapshot | null;
   acs: AcceptanceCriterion[];
   tests: ReportTest[];
@@ -57,6 +59,7 @@ export function triage(input: TriageInput): Report {
       prompts: input.prompts,
       dryRun: input.dryRun,
     },
+    settings: input.settings,
     spec: input.spec
       ? { id: input.spec.id, kind: input.spec.kind, path: input.spec.path, contentHash: input.spec.contentHash, ...(input.spec.commitSha ? { commitSha: input.spec.commitSha } : {}) }
       : null,

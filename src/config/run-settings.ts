@@ -1,0 +1,182 @@
+import { isAbsolute, resolve } from 'node:path';
+import { z } from 'zod';
+import { TfError } from '../errors.js';
+import { DEFAULT_ANTHROPIC_MODEL, DEFAULT_OPENAI_BASE_URL, parseLlmOption } from '../llm/llm-option.js';
+import type { Env } from './env.js';
+import type { RepoConfig } from './repo-config.js';
+
+/** The one default and the one cap of a run's planned tests (repo config, CLI flag, planner). */
+export const DEFAULT_MAX_TESTS = 30;
+export const MAX_TESTS_LIMIT = 100;
+/** Identical runs per test (repo config `stabilityRuns`, CLI `--stability`). */
+export const STABILITY_RUNS = { min: 1, max: 10, default: 3 } as const;
+export const RUN_LANGUAGES = ['python', 'typescript', 'javascript'] as const;
+
+/** A repo-relative folder: no absolute path, no `..` (a test is never written outside the checkout). */
+export const TestPathSchema = z
+  .string()
+  .trim()
+  .min(1)
+  .refine((p) => !/^([a-zA-Z]:)?[\\/]/.test(p) && !p.split(/[\\/]/).includes('..'), 'must be a folder inside the repository (relative, without "..")');
+
+export const EvaluationSettingsSchema = z.strictObject({
+  stabilityRuns: z.number().int().min(STABILITY_RUNS.min).max(STABILITY_RUNS.max),
+  mutation: z.boolean(),
+  maxMutants: z.number().int().min(0).max(1000),
+  perTestTimeoutMs: z.number().int().min(1000).max(600_000),
+  failToPass: z.boolean(),
+  /** The LLM relevance judge (off without a model). */
+  judge: z.boolean(),
+  seed: z.number().int(),
+});
+
+/** The model of a run, without secrets (API keys stay in the environment). `none`: no model (`--no-llm`). */
+export const ModelSettingsSchema = z.discriminatedUnion('provider', [
+  z.strictObject({ provider: z.literal('none') }),
+  z.strictObject({ provider: z.literal('anthropic'), id: z.string().min(1) }),
+  /** The id may be missing: the run then fails when it builds the model, saying so. */
+  z.strictObject({ provider: z.literal('openai'), id: z.string().min(1).optional(), baseUrl: z.url() }),
+  z.strictObject({ provider: z.literal('replay'), transcript: z.string().min(1) }),
+]);
+
+export const QualityGateSettingsSchema = z.strictObject({
+  minAccepted: z.number().int().min(0),
+  failOnRejected: z.boolean(),
+  requireAllAcsVerified: z.boolean(),
+});
+
+/** Everything a run reads about how to work: resolved once at submission, stored with the run. */
+export const RunSettingsSchema = z.strictObject({
+  evaluation: EvaluationSettingsSchema,
+  /** Cap on the subtasks the planner keeps (one test each). */
+  maxTests: z.number().int().min(1).max(MAX_TESTS_LIMIT),
+  /** Also commit tests that were flagged for review. */
+  commitFlagged: z.boolean(),
+  qualityGate: QualityGateSettingsSchema,
+  model: ModelSettingsSchema,
+  timeouts: z.strictObject({ modelRequestMs: z.number().int().min(1000).max(3_600_000) }),
+  /** Language profiles the run works on; absent: every detected one. */
+  languages: z.array(z.enum(RUN_LANGUAGES)).min(1).optional(),
+  /** Repo-relative folders where tests live and new ones are placed; absent: detected. */
+  testPaths: z.array(TestPathSchema).min(1).optional(),
+});
+
+export type RunSettings = z.output<typeof RunSettingsSchema>;
+export type EvaluationSettings = RunSettings['evaluation'];
+export type ModelSettings = RunSettings['model'];
+export type QualityGateSettings = RunSettings['qualityGate'];
+
+/** What a caller (CLI flags, MCP tool input) may ask for; checked, then laid over the repo config. */
+export const RunFlagsSchema = z.strictObject({
+  /** `anthropic[:<model>]`, `openai[:<model>]` or `replay:<file>`. */
+  llm: z.string().trim().min(1).optional(),
+  /** No model: no planning or generation, no judge. */
+  noLlm: z.boolean().optional(),
+  stabilityRuns: z.number().int().optional(),
+  mutation: z.boolean().optional(),
+  maxTests: z.number().int().optional(),
+});
+export type RunFlags = z.input<typeof RunFlagsSchema>;
+
+/** The part of the environment (config/env.ts) that settles run settings: the server's model. */
+export type SettingsEnv = { llm: Env['llm']; openai: { baseUrl?: string } };
+
+/** The environment of a server with nothing set: Anthropic with its default model. */
+export const DEFAULT_SETTINGS_ENV: SettingsEnv = { llm: { provider: 'anthropic' }, openai: {} };
+
+export const DEFAULT_EVALUATION: EvaluationSettings = {
+  stabilityRuns: STABILITY_RUNS.default, mutation: true, maxMutants: 60, perTestTimeoutMs: 20_000, failToPass: true, judge: true, seed: 1234,
+};
+
+const MODEL_REQUEST_TIMEOUT_MS = { anthropic: 180_000, openai: 300_000 } as const;
+
+export interface ResolveRunSettingsInput {
+  /** The repository's `.github/tfactory.yml`, already validated (read once, at trigger). */
+  repoConfig?: RepoConfig;
+  flags?: RunFlags;
+  env: SettingsEnv;
+  /** A relative replay transcript resolves against this folder (default: the process's). */
+  cwd?: string;
+}
+
+/**
+ * The one place where the repo config, the caller's flags and the environment become a run's
+ * settings: env (the server's model) < repo config < flags. The result is complete and valid; an
+ * invalid input is a CONFIG_INVALID error on one line naming the setting.
+ */
+export function resolveRunSettings(input: ResolveRunSettingsInput): RunSettings {
+  const flags = checkFlags(input.flags ?? {});
+  const rc = input.repoConfig;
+  const model = resolveModel(rc, flags, input.env, input.cwd ?? process.cwd());
+  const candidate = {
+    evaluation: {
+      ...DEFAULT_EVALUATION,
+      ...(rc ? { stabilityRuns: rc.stabilityRuns, mutation: rc.mutation } : {}),
+      ...(flags.stabilityRuns !== undefined ? { stabilityRuns: flags.stabilityRuns } : {}),
+      ...(flags.mutation !== undefined ? { mutation: flags.mutation } : {}),
+      judge: model.provider !== 'none',
+    },
+    maxTests: flags.maxTests ?? rc?.maxTests ?? DEFAULT_MAX_TESTS,
+    commitFlagged: rc?.commitFlagged ?? false,
+    qualityGate: rc?.qualityGate ?? { minAccepted: 0, failOnRejected: false, requireAllAcsVerified: false },
+    model,
+    timeouts: { modelRequestMs: model.provider === 'openai' ? MODEL_REQUEST_TIMEOUT_MS.openai : MODEL_REQUEST_TIMEOUT_MS.anthropic },
+    ...(rc?.languages ? { languages: rc.languages } : {}),
+    ...(rc?.testPaths ? { testPaths: rc.testPaths.map(normaliseTestPath) } : {}),
+  };
+  return parseRunSettings(candidate);
+}
+
+/** Validates stored or built settings; an issue is a one-line CONFIG_INVALID error. */
+export function parseRunSettings(value: unknown): RunSettings {
+  const parsed = RunSettingsSchema.safeParse(value);
+  if (!parsed.success) throw invalid(parsed.error.issues);
+  return parsed.data;
+}
+
+function checkFlags(flags: RunFlags): z.output<typeof RunFlagsSchema> {
+  const parsed = RunFlagsSchema.safeParse(flags);
+  if (!parsed.success) throw invalid(parsed.error.issues);
+  return parsed.data;
+}
+
+function invalid(issues: z.core.$ZodIssue[]): TfError {
+  const text = issues.map((i) => `${i.path.length > 0 ? i.path.map(String).join('.') : '(root)'}: ${i.message}`).join('; ');
+  return new TfError('CONFIG_INVALID', `invalid run settings: ${text}`, {
+    details: { issues: issues.map((i) => ({ path: i.path.map(String), message: i.message })) },
+    hint: `maxTests is 1 to ${MAX_TESTS_LIMIT}, stabilityRuns ${STABILITY_RUNS.min} to ${STABILITY_RUNS.max}`,
+  });
+}
+
+/**
+ * The server's model (TFACTORY_LLM, TFACTORY_MODEL, OPENAI_BASE_URL); a repo config's `model` names
+ * another model id of that provider (a replay server keeps its transcript); `--llm` replaces both;
+ * `--no-llm` means no model.
+ */
+function resolveModel(rc: RepoConfig | undefined, flags: z.output<typeof RunFlagsSchema>, env: SettingsEnv, cwd: string): ModelSettings {
+  if (flags.noLlm === true) return { provider: 'none' };
+  const abs = (p: string): string => (isAbsolute(p) ? p : resolve(cwd, p));
+  let provider: 'anthropic' | 'openai' | 'replay' = env.llm.provider;
+  let id = env.llm.model;
+  let transcript = env.llm.provider === 'replay' ? env.llm.file : undefined;
+  if (rc?.model !== undefined && provider !== 'replay') id = rc.model;
+  if (flags.llm !== undefined) {
+    const chosen = parseLlmOption(flags.llm);
+    provider = chosen.provider;
+    if (chosen.model !== undefined) id = chosen.model;
+    if (chosen.transcript !== undefined) transcript = chosen.transcript;
+  }
+  switch (provider) {
+    case 'anthropic':
+      return { provider, id: id ?? DEFAULT_ANTHROPIC_MODEL };
+    case 'openai':
+      return { provider, ...(id !== undefined ? { id } : {}), baseUrl: env.openai.baseUrl ?? DEFAULT_OPENAI_BASE_URL };
+    case 'replay':
+      return { provider, transcript: transcript !== undefined ? abs(transcript) : '' };
+  }
+}
+
+function normaliseTestPath(p: string): string {
+  const trimmed = p.trim().replace(/\\/g, '/').replace(/^\.\/+/, '').replace(/\/+$/, '');
+  return trimmed === '' ? '.' : trimmed;
+}
