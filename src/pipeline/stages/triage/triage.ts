@@ -2,6 +2,8 @@ import { REPORT_SCHEMA_VERSION, type Report, type ReportTest, type StuckSubtask 
 import { buildAcLedger } from '../../../report/ac-ledger.js';
 import type { AcceptanceCriterion, SpecSnapshot } from '../../../spec/types.js';
 import type { LlmUsage } from '../../../llm/port.js';
+import { fallbackLanguage } from '../../../languages/registry.js';
+import type { Language } from '../../../languages/types.js';
 import { TFACTORY_VERSION } from '../../../version.js';
 import { dedupTests } from './dedup.js';
 import { rankTests } from './rank.js';
@@ -18,7 +20,7 @@ export interface TriageInput {
   tests: ReportTest[];
   /** Test id → its function source, for dedup. */
   sources: Record<string, string>;
-  languages: Record<string, 'python' | 'typescript' | 'javascript'>;
+  languages: Record<string, Language>;
   stuck: StuckSubtask[];
   usage: LlmUsage & { provider: string; model: string };
   prompts: Record<string, string>;
@@ -32,7 +34,7 @@ export function triage(input: TriageInput): Report {
   const items = input.tests.map((test) => ({
     test,
     source: input.sources[test.id] ?? '',
-    language: input.languages[test.id] ?? 'python',
+    language: input.languages[test.id] ?? fallbackLanguage(),
   }));
   const { kept, duplicates } = dedupTests(items.filter((i) => i.source.length > 0));
   const withoutSource = items.filter((i) => i.source.length === 0).map((i) => i.test);
