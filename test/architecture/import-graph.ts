@@ -6,8 +6,8 @@ import ts from 'typescript';
 export interface ModuleNode {
   path: string;
   imports: string[];
-  /** String literals of the file with their 1-based line (comments and template literals excluded). */
-  strings: Array<{ text: string; line: number }>;
+  /** String literals, template literal parts and regular expression literals of the file (module specifiers excluded), with their 1-based line. */
+  literals: Array<{ kind: 'string' | 'regex'; text: string; line: number }>;
 }
 
 function listTsFiles(dir: string): string[] {
@@ -36,7 +36,8 @@ export function readImportGraph(repoRoot: string, srcDir = 'src'): ModuleNode[] 
     const text = readFileSync(join(repoRoot, path), 'utf8');
     const sf = ts.createSourceFile(path, text, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
     const imports = new Set<string>();
-    const strings: ModuleNode['strings'] = [];
+    const literals: ModuleNode['literals'] = [];
+    const lineOf = (node: ts.Node): number => sf.getLineAndCharacterOfPosition(node.getStart(sf)).line + 1;
     const add = (spec: ts.Expression | undefined): void => {
       if (spec && ts.isStringLiteralLike(spec)) {
         const target = resolveSpecifier(path, spec.text, known);
@@ -47,14 +48,17 @@ export function readImportGraph(repoRoot: string, srcDir = 'src'): ModuleNode[] 
       if (ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) add(node.moduleSpecifier);
       else if (ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.ImportKeyword) add(node.arguments[0]);
       else if (ts.isImportTypeNode(node) && ts.isLiteralTypeNode(node.argument)) add(node.argument.literal as ts.Expression);
-      if (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node)) {
-        const inImport = ts.isImportDeclaration(node.parent) || ts.isExportDeclaration(node.parent) || ts.isExternalModuleReference(node.parent);
-        if (!inImport) strings.push({ text: node.text, line: sf.getLineAndCharacterOfPosition(node.getStart(sf)).line + 1 });
+      if (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node) || ts.isTemplateHead(node) || ts.isTemplateMiddle(node) || ts.isTemplateTail(node)) {
+        const p = node.parent;
+        const specifier = ts.isImportDeclaration(p) || ts.isExportDeclaration(p) || ts.isExternalModuleReference(p) || (ts.isLiteralTypeNode(p) && ts.isImportTypeNode(p.parent)) || (ts.isCallExpression(p) && p.expression.kind === ts.SyntaxKind.ImportKeyword);
+        if (!specifier) literals.push({ kind: 'string', text: node.text, line: lineOf(node) });
+      } else if (ts.isRegularExpressionLiteral(node)) {
+        literals.push({ kind: 'regex', text: node.text, line: lineOf(node) });
       }
       ts.forEachChild(node, visit);
     };
     visit(sf);
-    return { path, imports: [...imports].sort(), strings };
+    return { path, imports: [...imports].sort(), literals };
   });
 }
 
