@@ -18,7 +18,7 @@ export const pythonPlugin: LanguagePlugin = {
   languageNames: { python: 'Python' },
   extensions: { '.py': 'python' },
   frameworks: ['pytest', 'unittest'],
-  vendorDirs: ['__pycache__'],
+  vendorDirs: ['__pycache__', '.pytest_cache'],
   packageIndexNames: ['__init__'],
   servesLanguage: (profile, file) => profile === file,
   detectProfiles: detectPythonProfiles,
