@@ -9,6 +9,7 @@ import { mkdtemp, readdir, readFile, rm, symlink, appendFile } from 'node:fs/pro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildRepoFromTrees } from '../git/build-repo.js';
+import { vendorDirNames } from '../languages/registry.js';
 import { PACKAGE_ROOT } from '../version.js';
 import { createRuntime } from '../wiring/create-runtime.js';
 import { resolveRunSettings } from '../config/run-settings.js';
@@ -23,7 +24,7 @@ interface Row {
 
 async function benchOne(name: string, dbDir: string): Promise<Row> {
   const source = join(FIXTURES, name);
-  const repo = await buildRepoFromTrees(source, name);
+  const repo = await buildRepoFromTrees(source, name, vendorDirNames());
   try {
     if (existsSync(join(source, 'head', 'package.json'))) {
       // The TS fixture brings no node_modules: lend it TFactory's own (vitest 4), as a local checkout would have its own.

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DEFAULT_MAX_TESTS, MAX_TESTS_LIMIT, RUN_LANGUAGES, STABILITY_RUNS, TestPathSchema } from './run-settings.js';
+import { DEFAULT_MAX_TESTS, MAX_TESTS_LIMIT, RUN_LANGUAGES, STABILITY_RUNS, TestPathSchema } from './settings-limits.js';
 
 /** Where a repository keeps its TFactory settings (read from the default branch). */
 export const REPO_CONFIG_FILE = 'tfactory.yml';

@@ -4,20 +4,9 @@ import { TfError } from '../errors.js';
 import { DEFAULT_ANTHROPIC_MODEL, DEFAULT_OPENAI_BASE_URL, parseLlmOption } from '../llm/llm-option.js';
 import type { Env } from './env.js';
 import type { RepoConfig } from './repo-config.js';
+import { DEFAULT_MAX_TESTS, MAX_TESTS_LIMIT, RUN_LANGUAGES, STABILITY_RUNS, TestPathSchema } from './settings-limits.js';
 
-/** The one default and the one cap of a run's planned tests (repo config, CLI flag, planner). */
-export const DEFAULT_MAX_TESTS = 30;
-export const MAX_TESTS_LIMIT = 100;
-/** Identical runs per test (repo config `stabilityRuns`, CLI `--stability`). */
-export const STABILITY_RUNS = { min: 1, max: 10, default: 3 } as const;
-export const RUN_LANGUAGES = ['python', 'typescript', 'javascript'] as const;
-
-/** A repo-relative folder: no absolute path, no `..` (a test is never written outside the checkout). */
-export const TestPathSchema = z
-  .string()
-  .trim()
-  .min(1)
-  .refine((p) => !/^([a-zA-Z]:)?[\\/]/.test(p) && !p.split(/[\\/]/).includes('..'), 'must be a folder inside the repository (relative, without "..")');
+export { DEFAULT_MAX_TESTS, MAX_TESTS_LIMIT, RUN_LANGUAGES, STABILITY_RUNS, TestPathSchema };
 
 export const EvaluationSettingsSchema = z.strictObject({
   stabilityRuns: z.number().int().min(STABILITY_RUNS.min).max(STABILITY_RUNS.max),

@@ -7,6 +7,8 @@ import { runGit } from './run-git.js';
  * A real git repository built from two trees: `base/` committed on `main`, then the full `head/`
  * tree (files absent from it are deleted) committed on `feature` on top. Identity and dates are
  * fixed, so the SHAs are the same on every machine. Used by the demo and the benchmarks.
+ * `skipDirs` names folders never copied (caches and installed dependencies; the callers take
+ * them from the language registry, git knows no language).
  */
 export interface BuiltRepo {
   dir: string;
@@ -30,13 +32,12 @@ async function requireDir(path: string): Promise<void> {
   if (!s?.isDirectory()) throw new Error(`fixture folder missing: ${path}`);
 }
 
-const SKIP = new Set(['.git', '.pytest_cache', '__pycache__', 'node_modules']);
-
-async function copyTree(from: string, to: string): Promise<void> {
-  await cp(from, to, { recursive: true, filter: (src) => !src.split(/[\\/]/).some((part) => SKIP.has(part)) });
+async function copyTree(from: string, to: string, skip: ReadonlySet<string>): Promise<void> {
+  await cp(from, to, { recursive: true, filter: (src) => !src.split(/[\\/]/).some((part) => skip.has(part)) });
 }
 
-export async function buildRepoFromTrees(source: string, name: string, tmpRoot: string = tmpdir()): Promise<BuiltRepo> {
+export async function buildRepoFromTrees(source: string, name: string, skipDirs: Iterable<string> = [], tmpRoot: string = tmpdir()): Promise<BuiltRepo> {
+  const skip = new Set(['.git', ...skipDirs]);
   await requireDir(join(source, 'base'));
   await requireDir(join(source, 'head'));
   const dir = await mkdtemp(join(tmpRoot, `tfactory-${name}-`));
@@ -47,13 +48,13 @@ export async function buildRepoFromTrees(source: string, name: string, tmpRoot: 
     const baseDate = '2024-01-01T12:00:00Z';
     const headDate = '2024-01-02T12:00:00Z';
     await git(baseDate, 'init', '--quiet', '--initial-branch=main');
-    await copyTree(join(source, 'base'), dir);
+    await copyTree(join(source, 'base'), dir, skip);
     await git(baseDate, 'add', '-A');
     await git(baseDate, 'commit', '--quiet', '-m', `${name}: base`);
     const baseSha = await git(baseDate, 'rev-parse', 'HEAD');
     await git(headDate, 'checkout', '--quiet', '-b', 'feature');
     for (const entry of await readdir(dir)) if (entry !== '.git') await rm(join(dir, entry), { recursive: true, force: true });
-    await copyTree(join(source, 'head'), dir);
+    await copyTree(join(source, 'head'), dir, skip);
     await git(headDate, 'add', '-A');
     await git(headDate, 'commit', '--quiet', '--allow-empty', '-m', `${name}: head`);
     const headSha = await git(headDate, 'rev-parse', 'HEAD');

@@ -32,12 +32,17 @@ export interface ChangedSymbol {
   signature: string;
 }
 
-export interface DiffSummary {
+/** What git says about `base...head`: files and line ranges only (git knows no language). */
+export interface GitDiff {
   baseSha: string;
   headSha: string;
   /** `git merge-base base head`: the diff is `base...head`. */
   mergeBaseSha: string;
   files: ChangedFile[];
+}
+
+/** The diff as the stages read it: git's files plus the changed symbols the language plug-ins found (ingest). */
+export interface DiffSummary extends GitDiff {
   symbols: ChangedSymbol[];
 }
 
@@ -59,7 +64,7 @@ export type WorkspaceSource =
 export interface GitPort {
   prepareWorkspace(source: WorkspaceSource, runId: string): Promise<Workspace>;
   /** `base...head` inside a workspace (or any checkout). */
-  diff(dir: string, baseRef: string, headRef: string): Promise<DiffSummary>;
+  diff(dir: string, baseRef: string, headRef: string): Promise<GitDiff>;
   /** Materialise the tree of `ref` into `destDir` (e.g. the base code, for fail-to-pass). */
   exportTree(dir: string, ref: string, destDir: string): Promise<void>;
   /** Read one file at a ref; undefined if it does not exist there. */

@@ -1,4 +1,6 @@
-export type Language = 'python' | 'typescript' | 'javascript';
+/** Every language value a plug-in owns (one plug-in may own several: TypeScript owns JavaScript). */
+export const LANGUAGES = ['python', 'typescript', 'javascript'] as const;
+export type Language = (typeof LANGUAGES)[number];
 export type TestFramework = 'pytest' | 'unittest' | 'vitest' | 'jest';
 export type PackageManager = 'npm' | 'pnpm' | 'yarn' | 'pip' | 'none';
 

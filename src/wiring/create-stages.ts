@@ -1,10 +1,9 @@
 import type { Logger } from '../logger.js';
 import type { LocalGitPort } from '../git/index.js';
 import type { DockerSandbox } from '../sandbox/index.js';
-import { requireRunnerImage, type RunnerName } from '../sandbox/index.js';
+import { requireRunnerImage } from '../sandbox/index.js';
 import type { Language } from '../languages/types.js';
-import { profileForPath } from '../languages/profile-for.js';
-import { detectLanguages } from '../languages/detect.js';
+import { detectLanguages, profileForPath, runnerFor } from '../languages/registry.js';
 import { runStaticChecks, createGuardRunner } from '../languages/static-checks.js';
 import { selectSpec } from '../spec/index.js';
 import { createBudget, type BudgetLimits } from '../llm/budget.js';
@@ -32,10 +31,6 @@ export interface StageDeps {
   gitBaseUrl?: string;
   /** The model budget of one run. */
   budgetLimits?: BudgetLimits;
-}
-
-export function runnerFor(language: Language): RunnerName {
-  return language === 'python' ? 'python' : 'node';
 }
 
 /** The real stage implementations, wired to the real ports (the composition root of the pipeline). */

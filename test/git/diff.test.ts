@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGitPort } from '../../src/git/create-git-port.js';
 import type { DiffSummary } from '../../src/git/types.js';
+import { listChangedSymbols } from '../../src/languages/changed-symbols.js';
 import { makeRepo, type TestRepo } from './make-repo.js';
 
 const PY_BASE = `def apply_discount(price: float, pct: int) -> float:
@@ -76,7 +77,8 @@ export const shippingCost = (weight: number): number => 5 + weight;
 
 const RENAMED_BASE = ['def a():', '    return 1', '', '', 'def b():', '    return 2', '', '', 'def c():', '    return 3', ''].join('\n');
 
-describe('GitPort.diff on a real repository', () => {
+// git gives files and line ranges; the changed symbols come from the language plug-ins (as ingest does).
+describe('GitPort.diff on a real repository, with the plug-ins\' changed symbols', () => {
   let repo: TestRepo;
   let summary: DiffSummary;
   let baseAtBranch: string;
@@ -93,7 +95,9 @@ describe('GitPort.diff on a real repository', () => {
     repo.git('checkout', '--quiet', 'main');
     repo.write({ 'README.md': 'hello again\n' });
     repo.commit('main moves on');
-    summary = await createGitPort().diff(repo.dir, 'main', 'feature');
+    const port = createGitPort();
+    const diff = await port.diff(repo.dir, 'main', 'feature');
+    summary = { ...diff, symbols: await listChangedSymbols(diff, (sha, path) => port.readFileAt(repo.dir, sha, path)) };
   });
   afterAll(() => repo.cleanup());
 

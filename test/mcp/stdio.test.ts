@@ -7,6 +7,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { DEMO_REPO_SOURCE, DEMO_TRANSCRIPT } from '../../src/cli/commands/demo.js';
 import { buildRepoFromTrees, type BuiltRepo } from '../../src/git/build-repo.js';
+import { vendorDirNames } from '../../src/languages/registry.js';
 import type { Report } from '../../src/report/types.js';
 import { requireDocker } from '../helpers/docker.js';
 
@@ -36,7 +37,7 @@ describe.skipIf(!hasDocker)('tfactory mcp over a real stdio child process', () =
       throw new Error('dist/cli/main.js is missing: run `npm run build` first (`npm run all` builds before testing)');
     }
     scratch = await mkdtemp(join(tmpdir(), 'tfactory-mcp-stdio-'));
-    repo = await buildRepoFromTrees(DEMO_REPO_SOURCE, 'demo-shop-mcp');
+    repo = await buildRepoFromTrees(DEMO_REPO_SOURCE, 'demo-shop-mcp', vendorDirNames());
     const env: Record<string, string> = {};
     for (const [k, v] of Object.entries(process.env)) if (v !== undefined && k !== 'TFACTORY_LLM') env[k] = v;
     transport = new StdioClientTransport({

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { buildRepoFromTrees, type BuiltRepo } from '../../git/build-repo.js';
+import { vendorDirNames } from '../../languages/registry.js';
 import { runGit } from '../../git/run-git.js';
 import type { Report } from '../../report/types.js';
 import type { Run, RunRequest } from '../../runs/types.js';
@@ -119,7 +120,7 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
 export async function runDemo(io: CliIo, opts: DemoOptions, runtime: Partial<RuntimeOptions> = {}): Promise<{ code: number; outcome: DemoOutcome }> {
   const llm = opts.llm ?? `replay:${DEMO_TRANSCRIPT}`;
   const recorded = opts.llm === undefined;
-  const repo = await buildRepoFromTrees(DEMO_REPO_SOURCE, 'demo-shop');
+  const repo = await buildRepoFromTrees(DEMO_REPO_SOURCE, 'demo-shop', vendorDirNames());
   let kept = false;
   try {
     await runGit(repo.dir, ['checkout', '-q', repo.head]);

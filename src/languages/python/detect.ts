@@ -1,5 +1,5 @@
 import { posix } from 'node:path';
-import type { ProjectFs } from '../detect.js';
+import type { ProjectFs } from '../project-fs.js';
 import type { LanguageProfile, TestFramework } from '../types.js';
 
 const ROOT_MARKERS = ['pyproject.toml', 'setup.py', 'setup.cfg', 'pytest.ini', 'tox.ini'];

@@ -1,8 +1,10 @@
 /**
- * A small Python source scanner (pure TypeScript): splits a file into logical lines (brackets and
- * backslash continuations joined), drops comments, and replaces every string literal by a
- * placeholder `__sN__` whose text is kept in `strings[N]`. The lint, assertion and tautology checks
- * work on these masked lines, so a `time.sleep` inside a string or comment is never a finding.
+ * The Python source scanner (pure TypeScript), the one tokenizer of the Python plug-in: splits a
+ * file into logical lines (brackets and backslash continuations joined), drops comments, and
+ * replaces every string literal by a placeholder `__sN__` whose text is kept in `strings[N]` (and
+ * its source spelling in `literals[N]`). The changed-symbol reader and the lint, assertion and
+ * tautology checks work on these masked lines, so a `def` or a `time.sleep` inside a string or
+ * comment is never seen.
  */
 
 export interface PyLine {
@@ -20,6 +22,8 @@ export interface PySource {
   lines: PyLine[];
   /** Contents of the masked string literals (without prefix and quotes). */
   strings: string[];
+  /** The same literals as written in the source (prefix, quotes and escapes kept). */
+  literals: string[];
 }
 
 const STRING_PLACEHOLDER = /__s(\d+)__/g;
@@ -30,6 +34,11 @@ export function stringOf(src: PySource, token: string): string | undefined {
   return m ? src.strings[Number(m[1])] : undefined;
 }
 
+/** `code` with every placeholder put back as the source spelled it (for signatures). */
+export function restoreLiterals(src: PySource, code: string): string {
+  return code.replace(STRING_PLACEHOLDER, (_, n: string) => src.literals[Number(n)] ?? '');
+}
+
 /** `code` with every placeholder replaced by a quoted literal (for messages and comparisons). */
 export function unmask(src: PySource, code: string): string {
   return code.replace(STRING_PLACEHOLDER, (_, n: string) => JSON.stringify(src.strings[Number(n)] ?? ''));
@@ -37,6 +46,7 @@ export function unmask(src: PySource, code: string): string {
 
 export function scanPython(text: string): PySource {
   const strings: string[] = [];
+  const literals: string[] = [];
   const lines: PyLine[] = [];
   let code = '';
   let depth = 0;
@@ -60,7 +70,7 @@ export function scanPython(text: string): PySource {
       let width = 0;
       let j = i;
       while (j < text.length && (text[j] === ' ' || text[j] === '\t' || text[j] === '\f')) {
-        width = text[j] === '\t' ? width + 8 - (width % 8) : width + 1;
+        width = text[j] === '\t' ? width + 8 - (width % 8) : text[j] === '\f' ? 0 : width + 1;
         j++;
       }
       indent = width;
@@ -73,10 +83,10 @@ export function scanPython(text: string): PySource {
       while (i < text.length && text[i] !== '\n') i++;
       continue;
     }
-    if (c === '\\' && text[i + 1] === '\n') {
+    if (c === '\\' && (text[i + 1] === '\n' || (text[i + 1] === '\r' && text[i + 2] === '\n'))) {
       code += ' ';
       line++;
-      i += 2;
+      i += text[i + 1] === '\r' ? 3 : 2;
       continue;
     }
     if (c === '\n') {
@@ -120,9 +130,11 @@ export function scanPython(text: string): PySource {
         content += text[j];
         j++;
       }
+      const end = text.startsWith(quote, j) ? j + quote.length : j;
       strings.push(content);
+      literals.push(text.slice(i - prefix.length, end));
       code += `__s${strings.length - 1}__`;
-      i = text.startsWith(quote, j) ? j + quote.length : j;
+      i = end;
       continue;
     }
     if (c === '(' || c === '[' || c === '{') depth++;
@@ -131,7 +143,7 @@ export function scanPython(text: string): PySource {
     i++;
   }
   endLogical();
-  return { lines, strings };
+  return { lines, strings, literals };
 }
 
 /** Split `code` at top-level occurrences of `sep` (outside brackets). */

@@ -1,5 +1,5 @@
 import { unmask, type PyLine, type PySource } from './discover-tokens.js';
-import { qualify, readImports, type PyImports } from './discover-imports.js';
+import { qualify, readImports, type PyImports } from './imports.js';
 import type { PyFileModel, PyTestUnit } from './discover.js';
 
 /** One logical line as the rules see it. */

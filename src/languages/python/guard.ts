@@ -3,8 +3,8 @@ import { dirname, join, posix, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { SANDBOX_PATHS } from '../../sandbox/port.js';
-import type { GuardDeps, GuardOutcome } from '../static-checks.js';
-import { guardItemSchema } from './guard-schema.js';
+import { guardItemSchema, parseGuardOutput, type GuardOutcome } from '../guard-output.js';
+import type { GuardDeps } from '../static-check-types.js';
 
 /**
  * Runs guard/resolve_imports.py with `python3` in the python runner image: Python's own `ast`
@@ -57,17 +57,4 @@ export async function runPythonGuard(testPath: string, content: string, deps: Gu
     deps.signal,
   );
   return parseGuardOutput(result, outputSchema);
-}
-
-export function parseGuardOutput<T>(result: { exitCode: number | null; stdout: string; stderr: string; endReason: string }, schema: z.ZodType<T>): GuardOutcome<T> {
-  const line = result.stdout.split('\n').reverse().find((l) => l.trim().startsWith('{'));
-  if (result.exitCode !== 0 || line === undefined) {
-    return { ok: false, error: `guard did not finish (${result.endReason}, exit ${String(result.exitCode)}): ${result.stderr.slice(-500)}` };
-  }
-  try {
-    const parsed = schema.safeParse(JSON.parse(line));
-    return parsed.success ? { ok: true, value: parsed.data } : { ok: false, error: `guard output is invalid: ${parsed.error.message}` };
-  } catch (err) {
-    return { ok: false, error: `guard output is not JSON: ${err instanceof Error ? err.message : String(err)}` };
-  }
 }

@@ -1,5 +1,5 @@
 import { posix } from 'node:path';
-import type { ProjectFs } from '../detect.js';
+import type { ProjectFs } from '../project-fs.js';
 import type { Language, LanguageProfile, PackageManager, TestFramework } from '../types.js';
 
 const LOCKFILES: Array<[string, PackageManager]> = [['pnpm-lock.yaml', 'pnpm'], ['yarn.lock', 'yarn'], ['package-lock.json', 'npm'], ['npm-shrinkwrap.json', 'npm']];

@@ -59,12 +59,13 @@ function callbackOf(call: ts.CallExpression): ts.FunctionLikeDeclaration | undef
 }
 
 export function scriptKindOf(path: string): ts.ScriptKind {
-  if (/\.tsx$/.test(path)) return ts.ScriptKind.TSX;
-  if (/\.jsx$/.test(path)) return ts.ScriptKind.JSX;
-  if (/\.[cm]?js$/.test(path)) return ts.ScriptKind.JS;
+  if (/\.tsx$/i.test(path)) return ts.ScriptKind.TSX;
+  if (/\.jsx$/i.test(path)) return ts.ScriptKind.JSX;
+  if (/\.[cm]?js$/i.test(path)) return ts.ScriptKind.JS;
   return ts.ScriptKind.TS;
 }
 
+/** The one TS/JS parse of the plug-in (symbols, discovery and checks all read this tree). */
 export function parseTsSource(path: string, content: string): ts.SourceFile {
   return ts.createSourceFile(path, content, ts.ScriptTarget.Latest, true, scriptKindOf(path));
 }

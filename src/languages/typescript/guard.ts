@@ -4,9 +4,8 @@ import { dirname, join, posix, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { SANDBOX_PATHS } from '../../sandbox/port.js';
-import { guardItemSchema } from '../python/guard-schema.js';
-import { parseGuardOutput } from '../python/guard.js';
-import type { GuardDeps, GuardOutcome } from '../static-checks.js';
+import { guardItemSchema, parseGuardOutput, type GuardOutcome } from '../guard-output.js';
+import type { GuardDeps } from '../static-check-types.js';
 
 /**
  * Runs guard/check_imports.mjs with `node` in the node runner image. TFactory's own `typescript`

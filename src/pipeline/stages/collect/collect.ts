@@ -1,18 +1,9 @@
 import { readFile } from 'node:fs/promises';
-import { basename, extname, join } from 'node:path';
+import { basename, join } from 'node:path';
 import { TfError } from '../../../errors.js';
-import type { Language } from '../../../languages/types.js';
-import { profileForPath } from '../../../languages/profile-for.js';
+import { describeLanguages, languageOfPath, pluginFor, profileForPath } from '../../../languages/registry.js';
 import type { CandidateFile } from '../../types.js';
 import type { CollectStage } from '../types.js';
-
-function languageOf(path: string): Language | undefined {
-  const ext = extname(path);
-  if (ext === '.py') return 'python';
-  if (['.ts', '.tsx', '.mts', '.cts'].includes(ext)) return 'typescript';
-  if (['.js', '.jsx', '.mjs', '.cjs'].includes(ext)) return 'javascript';
-  return undefined;
-}
 
 
 /** ACs a provided test file cites by id (`AC#2`, `AC-2`, `ac_2` in names, comments or docstrings). */
@@ -32,11 +23,11 @@ export function createCollectStage(): CollectStage {
   return async (_ctx, ingest, provided) => {
     const candidates: CandidateFile[] = [];
     for (const p of provided) {
-      const language = languageOf(p.path);
-      if (!language) throw new TfError('USAGE', `${p.path}: not a Python, TypeScript or JavaScript test file`);
+      const language = languageOfPath(p.path);
+      if (!language) throw new TfError('USAGE', `${p.path}: not a ${describeLanguages()} test file`);
       const profile = profileForPath(ingest.profiles, language, p.path);
       if (!profile) {
-        throw new TfError('USAGE', `${p.path}: the change touches no ${language === 'python' ? 'Python' : 'TypeScript/JavaScript'} code, so there is nothing for this test to prove`, {
+        throw new TfError('USAGE', `${p.path}: the change touches no ${pluginFor(language).displayName} code, so there is nothing for this test to prove`, {
           details: { languages: ingest.profiles.map((x) => x.language) },
         });
       }

@@ -3,16 +3,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TfError } from '../../../errors.js';
 import type { LanguageProfile, RuntimeInput, RuntimeResult } from '../../../languages/types.js';
+import type { PreparedEngineDeps } from '../../../languages/port.js';
+import { pluginForProfile } from '../../../languages/registry.js';
 import { parseRuntimeResult } from '../../../languages/runtime-result.js';
-import { PYTHON_RUNTIME_MOUNT, pythonEngineCommand, pythonRuntimeDir } from '../../../languages/python/runtime-path.js';
-import { tsRuntimeDir } from '../../../languages/typescript/runtime-path.js';
 import type { ExecResult, ExtraMount, SandboxPort } from '../../../sandbox/port.js';
 import { SANDBOX_PATHS } from '../../../sandbox/port.js';
-import { PACKAGE_ROOT } from '../../../version.js';
 
 const INPUT_DIR = `${SANDBOX_PATHS.tools}/input`;
-const TS_RUNTIME_DIR = `${SANDBOX_PATHS.tools}/ts-runtime`;
 export const BASE_MOUNT = '/base';
+
+export type { PreparedEngineDeps };
 
 export interface EngineRunInput {
   sandbox: SandboxPort;
@@ -28,11 +28,6 @@ export interface EngineRunInput {
   signal?: AbortSignal;
 }
 
-export interface PreparedEngineDeps {
-  mounts: ExtraMount[];
-  env: Record<string, string>;
-}
-
 export interface EngineRunOutput {
   result: RuntimeResult;
   exec: ExecResult;
@@ -41,20 +36,11 @@ export interface EngineRunOutput {
 const RESULT_PATH = `${SANDBOX_PATHS.scratch}/result.json`;
 
 function engineCommand(profile: LanguageProfile): string[] {
-  if (profile.language === 'python') return pythonEngineCommand(`${INPUT_DIR}/input.json`, RESULT_PATH);
-  return ['node', `${TS_RUNTIME_DIR}/evaluate.mjs`, '--input', `${INPUT_DIR}/input.json`, '--output', RESULT_PATH, '--workspace', SANDBOX_PATHS.workspace, '--deps', SANDBOX_PATHS.deps];
+  return pluginForProfile(profile).grader.command({ input: `${INPUT_DIR}/input.json`, result: RESULT_PATH });
 }
 
 function engineMounts(profile: LanguageProfile, inputDir: string, baseDir?: string, deps?: PreparedEngineDeps): ExtraMount[] {
-  const mounts: ExtraMount[] = [
-    profile.language === 'python'
-      ? { hostPath: pythonRuntimeDir(), containerPath: PYTHON_RUNTIME_MOUNT, readOnly: true }
-      : { hostPath: tsRuntimeDir(), containerPath: TS_RUNTIME_DIR, readOnly: true },
-    { hostPath: inputDir, containerPath: INPUT_DIR, readOnly: true },
-  ];
-  if (profile.language !== 'python') {
-    mounts.push({ hostPath: join(PACKAGE_ROOT, 'node_modules', 'typescript'), containerPath: `${SANDBOX_PATHS.tools}/node_modules/typescript`, readOnly: true });
-  }
+  const mounts: ExtraMount[] = [...pluginForProfile(profile).grader.mounts(), { hostPath: inputDir, containerPath: INPUT_DIR, readOnly: true }];
   if (baseDir) mounts.push({ hostPath: baseDir, containerPath: BASE_MOUNT, readOnly: true });
   if (deps) mounts.push(...deps.mounts);
   return mounts;
@@ -80,7 +66,7 @@ export async function runEngine(opts: EngineRunInput): Promise<EngineRunOutput> 
       },
       {
         cmd: engineCommand(opts.profile),
-        env: { ...(opts.deps?.env ?? {}), PYTHONDONTWRITEBYTECODE: '1', PYTHONHASHSEED: String(opts.input.seed), CI: 'true', NODE_OPTIONS: '--max-old-space-size=768' },
+        env: { ...(opts.deps?.env ?? {}), ...pluginForProfile(opts.profile).grader.env(opts.input.seed), CI: 'true' },
         timeoutMs: opts.timeoutMs,
       },
       opts.signal,

@@ -1,24 +1,18 @@
 import type { ChangedFile, DiffSummary } from '../../../git/types.js';
+import { pluginForProfile, sameFamily } from '../../../languages/registry.js';
 import type { LanguageProfile } from '../../../languages/types.js';
 import type { CandidateFile } from '../../types.js';
-
-const PY_TEST = /(^|\/)(test_[^/]*\.py|[^/]*_test\.py|conftest\.py)$/;
-const JS_TEST = /\.(test|spec)\.[cm]?[jt]sx?$/;
-const PY_SRC = /\.py$/;
-const JS_SRC = /\.[cm]?[jt]sx?$/;
 
 function inRoot(path: string, root: string): boolean {
   return root === '' || root === '.' || path === root || path.startsWith(`${root.replace(/\/$/, '')}/`);
 }
 
 export function isTestPath(path: string, profile: LanguageProfile): boolean {
-  if (profile.language === 'python') return PY_TEST.test(path) || /(^|\/)tests?\//.test(path);
-  return JS_TEST.test(path) || /(^|\/)__tests__\//.test(path);
+  return pluginForProfile(profile).isTestPath(path);
 }
 
 function isSourcePath(path: string, profile: LanguageProfile): boolean {
-  const lang = profile.language === 'python' ? PY_SRC : JS_SRC;
-  return lang.test(path) && !path.endsWith('.d.ts') && !isTestPath(path, profile) && !/(^|\/)(node_modules|dist|build)\//.test(path);
+  return pluginForProfile(profile).isSourcePath(path);
 }
 
 /** Changed source lines (head side) of a profile's code under test: test files and candidates excluded. */
@@ -33,8 +27,7 @@ export function changedRangesFor(diff: DiffSummary, profile: LanguageProfile, ca
   return out;
 }
 
-/** The candidates a profile grades (by language and project root). */
+/** The candidates a profile grades (by language plug-in and project root). */
 export function candidatesFor(profile: LanguageProfile, candidates: CandidateFile[]): CandidateFile[] {
-  const py = profile.language === 'python';
-  return candidates.filter((c) => (py ? c.language === 'python' : c.language !== 'python') && inRoot(c.path, profile.root));
+  return candidates.filter((c) => sameFamily(c.language, profile.language) && inRoot(c.path, profile.root));
 }

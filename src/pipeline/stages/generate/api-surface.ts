@@ -2,7 +2,7 @@ import type { IngestResult } from '../../types.js';
 import { fence } from '../plan/context-blocks.js';
 import { findProfileForFile, isTestPath, readWorkspaceFile } from '../plan/workspace-files.js';
 import { resolveProjectImports } from './imports.js';
-import { extractSignatures } from './signatures.js';
+import { pluginForProfile } from '../../../languages/registry.js';
 
 export const SURFACE_LIMITS = { wholeFileLines: 250, windowMargin: 3, importedModules: 12, signaturesPerModule: 60 };
 
@@ -29,7 +29,7 @@ export function buildApiSurface(ingest: IngestResult): string {
           .filter((s) => s.file === file.path && s.change !== 'deleted')
           .map((s) => ({ start: Math.max(1, s.range.start - SURFACE_LIMITS.windowMargin), end: Math.min(lines.length, s.range.end + SURFACE_LIMITS.windowMargin) })),
       );
-      out.push('Signatures of the module:', fence(file.path), ...extractSignatures(content, profile.language), '```');
+      out.push('Signatures of the module:', fence(file.path), ...pluginForProfile(profile).extractSignatures(content), '```');
       for (const w of windows) out.push(`Changed code, lines ${w.start}-${w.end}:`, fence(file.path), ...lines.slice(w.start - 1, w.end), '```');
     }
     resolveProjectImports(ingest.workspaceDir, file.path, content, profile).forEach((p) => imported.add(p));
@@ -39,7 +39,7 @@ export function buildApiSurface(ingest: IngestResult): string {
     const profile = findProfileForFile(ingest.profiles, path);
     const content = readWorkspaceFile(ingest.workspaceDir, path);
     if (!profile || content === undefined) continue;
-    const sigs = extractSignatures(content, profile.language).slice(0, SURFACE_LIMITS.signaturesPerModule);
+    const sigs = pluginForProfile(profile).extractSignatures(content).slice(0, SURFACE_LIMITS.signaturesPerModule);
     if (sigs.length) out.push('', `## ${path} (imported by the changed code; signatures only)`, fence(path), ...sigs, '```');
   }
   return out.join('\n');

@@ -1,5 +1,6 @@
 import { rm, stat } from 'node:fs/promises';
-import type { WorkspaceSource } from '../../../git/types.js';
+import type { DiffSummary, WorkspaceSource } from '../../../git/types.js';
+import { listChangedSymbols } from '../../../languages/changed-symbols.js';
 import type { LanguageProfile } from '../../../languages/types.js';
 import type { Run } from '../../../runs/types.js';
 import type { SpecSelection } from '../../../spec/types.js';
@@ -70,7 +71,10 @@ export function createIngestStage(deps: IngestDeps): IngestStage {
       try {
         ctx.progress('ingest', 1, total);
         signal.throwIfAborted();
-        const diff = await ports.git.diff(workspace.dir, workspace.baseSha, workspace.headSha);
+        const files = await ports.git.diff(workspace.dir, workspace.baseSha, workspace.headSha);
+        // git gives files and line ranges; the language plug-ins find the changed symbols in them.
+        const symbols = await listChangedSymbols(files, (sha, path) => ports.git.readFileAt(workspace.dir, sha, path));
+        const diff: DiffSummary = { ...files, symbols };
         ctx.progress('ingest', 2, total);
         signal.throwIfAborted();
         const changedPaths = diff.files.map((f) => f.path);

@@ -1,3 +1,4 @@
+import { languageOfPath } from '../../../languages/registry.js';
 import type { IngestResult } from '../../types.js';
 import { isTestPath, listTestFiles, listTestNames, moduleStem, readWorkspaceFile } from './workspace-files.js';
 
@@ -56,8 +57,7 @@ export function renderExistingTestsBlock(ingest: IngestResult): string {
   return lines.join('\n');
 }
 
+/** Opening code fence for a file, tagged with its language (a Language value is its fence tag). */
 export function fence(path: string): string {
-  const ext = path.slice(path.lastIndexOf('.') + 1);
-  const lang = ext === 'py' ? 'python' : ['ts', 'tsx', 'mts', 'cts'].includes(ext) ? 'typescript' : ['js', 'mjs', 'cjs', 'jsx'].includes(ext) ? 'javascript' : '';
-  return '```' + lang;
+  return '```' + (languageOfPath(path) ?? '');
 }

@@ -1,5 +1,6 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { basename, extname, join, relative, sep } from 'node:path';
+import { basename, join, relative, sep } from 'node:path';
+import { languageOfPath, listTestNames as listTestNamesOfAll, looksLikeTestPath, packageIndexNames, pluginFor, vendorDirNames } from '../../../languages/registry.js';
 import type { LanguageProfile } from '../../../languages/types.js';
 
 /** Reads a repo-relative file of the checkout; undefined when missing or unreadable. */
@@ -15,17 +16,14 @@ export function workspaceFileExists(workspaceDir: string, path: string): boolean
   return existsSync(join(workspaceDir, path));
 }
 
-const EXT_LANGUAGE: Record<string, LanguageProfile['language']> = {
-  '.py': 'python', '.ts': 'typescript', '.tsx': 'typescript', '.mts': 'typescript', '.cts': 'typescript',
-  '.js': 'javascript', '.jsx': 'javascript', '.mjs': 'javascript', '.cjs': 'javascript',
-};
-
 /** The language profile that covers a changed file: the one listing it, else one of its language whose root holds it. */
 export function findProfileForFile(profiles: LanguageProfile[], path: string): LanguageProfile | undefined {
   const listed = profiles.find((p) => p.files.includes(path));
   if (listed) return listed;
-  const language = EXT_LANGUAGE[extname(path)];
-  const candidates = profiles.filter((p) => p.language === language || (language === 'javascript' && p.language === 'typescript'));
+  const language = languageOfPath(path);
+  if (!language) return undefined;
+  const plugin = pluginFor(language);
+  const candidates = profiles.filter((p) => plugin.servesLanguage(p.language, language));
   return candidates
     .filter((p) => isUnder(path, p.root))
     .sort((a, b) => normRoot(b.root).length - normRoot(a.root).length)[0];
@@ -40,16 +38,16 @@ export function isUnder(path: string, dir: string): boolean {
   return d === '' || path === d || path.startsWith(`${d}/`);
 }
 
-/** Whether a repo-relative path looks like a test file. */
+/** Whether a repo-relative path looks like a test file (of any language, by name or folder). */
 export function isTestPath(path: string): boolean {
-  const name = basename(path);
-  return /^test_.*\.py$|_test\.py$|\.(test|spec)\.[cm]?[jt]sx?$/.test(name) || /(^|\/)(tests?|__tests__)\//.test(path);
+  return looksLikeTestPath(path);
 }
 
-/** Repo-relative test files under `dir` (bounded walk; node_modules and hidden folders skipped). */
+/** Repo-relative test files under `dir` (bounded walk; vendored and hidden folders skipped). */
 export function listTestFiles(workspaceDir: string, dir: string, limit = 300): string[] {
   const out: string[] = [];
   const root = join(workspaceDir, normRoot(dir));
+  const skipped = vendorDirNames();
   const walk = (abs: string, depth: number): void => {
     if (out.length >= limit || depth > 6) return;
     let names: string[];
@@ -59,7 +57,7 @@ export function listTestFiles(workspaceDir: string, dir: string, limit = 300): s
       return;
     }
     for (const name of names) {
-      if (name.startsWith('.') || name === 'node_modules' || name === '__pycache__') continue;
+      if (name.startsWith('.') || skipped.has(name)) continue;
       const child = join(abs, name);
       let isDir: boolean;
       try {
@@ -69,7 +67,7 @@ export function listTestFiles(workspaceDir: string, dir: string, limit = 300): s
       }
       const rel = relative(workspaceDir, child).split(sep).join('/');
       if (isDir) walk(child, depth + 1);
-      else if (isTestPath(rel) && EXT_LANGUAGE[extname(name)]) out.push(rel);
+      else if (isTestPath(rel) && languageOfPath(name)) out.push(rel);
       if (out.length >= limit) return;
     }
   };
@@ -77,16 +75,13 @@ export function listTestFiles(workspaceDir: string, dir: string, limit = 300): s
   return out;
 }
 
-/** Module stem of a source file: `src/shop/pricing.py` → `pricing`, `src/cart.ts` → `cart`. */
+/** Module stem of a source file: `src/shop/pricing.py` → `pricing`, `src/cart.ts` → `cart` (a package index names its folder). */
 export function moduleStem(path: string): string {
   const name = basename(path).replace(/\.[^.]+$/, '');
-  return name === '__init__' || name === 'index' ? basename(path.slice(0, path.lastIndexOf('/'))) || name : name;
+  return packageIndexNames().has(name) ? basename(path.slice(0, path.lastIndexOf('/'))) || name : name;
 }
 
-/** Names of the test functions in a test file (pytest `def test_…`, vitest/jest `it(…)` / `test(…)`). */
+/** Names of the test functions in a test file, by every language plug-in's conventions. */
 export function listTestNames(content: string): string[] {
-  const names: string[] = [];
-  for (const m of content.matchAll(/^\s*(?:async\s+)?def\s+(test\w*)\s*\(/gm)) names.push(m[1] as string);
-  for (const m of content.matchAll(/\b(?:it|test)\s*\(\s*(['"`])(.*?)\1/g)) names.push(m[2] as string);
-  return names;
+  return listTestNamesOfAll(content);
 }

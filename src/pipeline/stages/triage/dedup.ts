@@ -1,21 +1,17 @@
+import { pluginFor } from '../../../languages/registry.js';
+import type { Language } from '../../../languages/types.js';
 import type { ReportTest } from '../../../report/types.js';
 
-/** Strip comments and fold whitespace, so that two copies of a test differing only in those compare equal. */
-export function normaliseSource(source: string, language: 'python' | 'typescript' | 'javascript'): string {
-  let s = source;
-  if (language === 'python') {
-    s = s.replace(/^\s*#.*$/gm, '').replace(/\s+#[^'"\n]*$/gm, '');
-  } else {
-    s = s.replace(/\/\*[\s\S]*?\*\//g, '').replace(/(^|[^:])\/\/.*$/gm, '$1');
-  }
-  return s.replace(/\s+/g, ' ').trim();
+/** Strip comments (the language plug-in's way) and fold whitespace, so that two copies of a test differing only in those compare equal. */
+export function normaliseSource(source: string, language: Language): string {
+  return pluginFor(language).stripComments(source).replace(/\s+/g, ' ').trim();
 }
 
 export interface DedupInput {
   test: ReportTest;
   /** The test function's source text. */
   source: string;
-  language: 'python' | 'typescript' | 'javascript';
+  language: Language;
 }
 
 /**

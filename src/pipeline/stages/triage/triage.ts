@@ -3,6 +3,8 @@ import { buildAcLedger } from '../../../report/ac-ledger.js';
 import type { AcceptanceCriterion, SpecSnapshot } from '../../../spec/types.js';
 import type { LlmUsage } from '../../../llm/port.js';
 import type { RunSettings } from '../../../config/run-settings.js';
+import { fallbackLanguage } from '../../../languages/registry.js';
+import type { Language } from '../../../languages/types.js';
 import { TFACTORY_VERSION } from '../../../version.js';
 import { dedupTests } from './dedup.js';
 import { rankTests } from './rank.js';
@@ -20,7 +22,7 @@ export interface TriageInput {
   tests: ReportTest[];
   /** Test id → its function source, for dedup. */
   sources: Record<string, string>;
-  languages: Record<string, 'python' | 'typescript' | 'javascript'>;
+  languages: Record<string, Language>;
   stuck: StuckSubtask[];
   usage: LlmUsage & { provider: string; model: string };
   prompts: Record<string, string>;
@@ -34,7 +36,7 @@ export function triage(input: TriageInput): Report {
   const items = input.tests.map((test) => ({
     test,
     source: input.sources[test.id] ?? '',
-    language: input.languages[test.id] ?? 'python',
+    language: input.languages[test.id] ?? fallbackLanguage(),
   }));
   const { kept, duplicates } = dedupTests(items.filter((i) => i.source.length > 0));
   const withoutSource = items.filter((i) => i.source.length === 0).map((i) => i.test);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { extractTypeScriptSymbols } from '../../../src/git/symbols/typescript-symbols.js';
+import { extractTypeScriptSymbols } from '../../../src/languages/typescript/symbols.js';
 
 const SOURCE = `import { x } from './x.js';
 

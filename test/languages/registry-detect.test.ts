@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { detectLanguages } from '../../src/languages/detect.js';
+import { detectLanguages } from '../../src/languages/registry.js';
 
 const dirs: string[] = [];
 afterEach(() => {

@@ -1,12 +1,6 @@
 import ts from 'typescript';
-import { collapseSignature, type SymbolDef } from './symbol-def.js';
-
-function scriptKindFor(path: string): ts.ScriptKind {
-  if (/\.tsx$/i.test(path)) return ts.ScriptKind.TSX;
-  if (/\.jsx$/i.test(path)) return ts.ScriptKind.JSX;
-  if (/\.[cm]?js$/i.test(path)) return ts.ScriptKind.JS;
-  return ts.ScriptKind.TS;
-}
+import { collapseSignature, type SymbolDef } from '../symbol-def.js';
+import { parseTsSource } from './discover.js';
 
 type FunctionLike = ts.ArrowFunction | ts.FunctionExpression;
 
@@ -106,7 +100,7 @@ class Collector {
 
 /** Top-level functions, const-assigned function expressions, classes and their methods (TS compiler API). */
 export function extractTypeScriptSymbols(source: string, path: string): SymbolDef[] {
-  const sf = ts.createSourceFile(path, source, ts.ScriptTarget.Latest, true, scriptKindFor(path));
+  const sf = parseTsSource(path, source);
   const collector = new Collector(sf);
   for (const statement of sf.statements) collector.visit(statement);
   return collector.defs;

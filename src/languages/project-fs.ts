@@ -1,10 +1,7 @@
 import { lstat, readdir, readFile } from 'node:fs/promises';
 import { join, posix } from 'node:path';
-import { detectPythonProfiles } from './python/detect.js';
-import type { LanguageProfile } from './types.js';
-import { detectTypeScriptProfiles } from './typescript/detect.js';
 
-/** Read-only, repo-relative view of a checkout for the detectors (symlinks are not followed). */
+/** Read-only, repo-relative view of a checkout for the plug-ins' detectors (symlinks are not followed). */
 export interface ProjectFs {
   isFile(rel: string): Promise<boolean>;
   isDir(rel: string): Promise<boolean>;
@@ -18,6 +15,7 @@ export interface ProjectFs {
 
 const SKIP_DIRS = new Set(['node_modules', '.git', 'dist', 'build', 'coverage', '.venv', 'venv', '__pycache__', '.tox', '.mypy_cache', '.pytest_cache', 'site-packages']);
 
+/** A ProjectFs over the checkout at `dir`. */
 export function createProjectFs(dir: string): ProjectFs {
   const stat = (rel: string) => lstat(join(dir, rel)).catch(() => undefined);
   return {
@@ -57,14 +55,4 @@ export function createProjectFs(dir: string): ProjectFs {
       }
     },
   };
-}
-
-/**
- * One profile per (language, project root) among the changed files: Python (pytest / unittest)
- * and TypeScript / JavaScript (vitest / jest). A PR touching Python and TS gets two profiles.
- */
-export async function detectLanguages(dir: string, changedPaths: string[]): Promise<LanguageProfile[]> {
-  const fs = createProjectFs(dir);
-  const paths = [...new Set(changedPaths.map((p) => p.replace(/^\.\//, '')))];
-  return [...(await detectPythonProfiles(fs, paths)), ...(await detectTypeScriptProfiles(fs, paths))];
 }

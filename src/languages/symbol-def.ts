@@ -1,4 +1,4 @@
-import type { LineRange, SymbolKind } from '../types.js';
+import type { LineRange, SymbolKind } from '../git/types.js';
 
 /** A function, method or class found in one version of a file. */
 export interface SymbolDef {

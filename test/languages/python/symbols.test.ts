@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { extractPythonSymbols } from '../../../src/git/symbols/python-symbols.js';
+import { extractPythonSymbols } from '../../../src/languages/python/symbols.js';
 
 const SOURCE = `"""Module docstring.
 

@@ -1,18 +1,9 @@
-import type { ChangedFile, ChangedSymbol, LineRange } from '../types.js';
-import { extractPythonSymbols } from './python-symbols.js';
+import type { ChangedFile, ChangedSymbol, GitDiff, LineRange } from '../git/types.js';
+import { extractSymbols, readsSymbolsOf } from './registry.js';
 import type { SymbolDef } from './symbol-def.js';
-import { extractTypeScriptSymbols } from './typescript-symbols.js';
 
-/** Symbols of a file in a language we read, or undefined for any other file. */
-export function extractSymbols(path: string, text: string): SymbolDef[] | undefined {
-  if (/\.pyi?$/i.test(path)) return extractPythonSymbols(text);
-  if (/\.(ts|tsx|mts|cts|js|jsx|mjs|cjs)$/i.test(path) && !/\.d\.[cm]?ts$/i.test(path)) return extractTypeScriptSymbols(text, path);
-  return undefined;
-}
-
-export function isSymbolSource(path: string): boolean {
-  return extractSymbols(path, '') !== undefined;
-}
+/** Files larger than this are not parsed for symbols (generated bundles, vendored code). */
+const MAX_SYMBOL_SOURCE_CHARS = 2_000_000;
 
 /** Key each definition by name, numbering repeats (`f`, `f#2`) so redefinitions pair up in order. */
 function keyDefs(defs: SymbolDef[]): Map<string, SymbolDef> {
@@ -73,4 +64,23 @@ export function findChangedSymbols(file: ChangedFile, baseText: string | undefin
     if (!head.has(key)) out.push(toChanged(file.path, b, 'deleted'));
   }
   return out;
+}
+
+/** Reads one file at a commit; undefined when it is not there. */
+export type ReadFileAt = (sha: string, path: string) => Promise<string | undefined>;
+
+/** The changed functions, methods and classes of a diff (`base...head`), in any language a plug-in reads. */
+export async function listChangedSymbols(diff: GitDiff, readAt: ReadFileAt): Promise<ChangedSymbol[]> {
+  const read = async (sha: string, path: string): Promise<string | undefined> => {
+    const text = await readAt(sha, path);
+    return text !== undefined && text.length <= MAX_SYMBOL_SOURCE_CHARS ? text : undefined;
+  };
+  const symbols: ChangedSymbol[] = [];
+  for (const file of diff.files) {
+    if (file.binary || !readsSymbolsOf(file.path)) continue;
+    const headText = file.change === 'deleted' ? undefined : await read(diff.headSha, file.path);
+    const baseText = file.change === 'added' ? undefined : await read(diff.mergeBaseSha, file.oldPath ?? file.path);
+    symbols.push(...findChangedSymbols(file, baseText, headText));
+  }
+  return symbols;
 }

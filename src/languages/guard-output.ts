@@ -1,0 +1,28 @@
+import { z } from 'zod';
+
+/** One finding of a hallucination guard (Python or TS/JS): a module, imported name or attribute. */
+export const guardItemSchema = z.object({
+  name: z.string(),
+  line: z.number().int(),
+  kind: z.enum(['module', 'name', 'attribute']),
+  reason: z.string().optional(),
+});
+
+export type GuardItem = z.infer<typeof guardItemSchema>;
+
+/** What a guard run gives back: its parsed output, or why there is none (infrastructure). */
+export type GuardOutcome<T> = { ok: true; value: T } | { ok: false; error: string };
+
+/** The last JSON line a guard script printed, validated by `schema`. */
+export function parseGuardOutput<T>(result: { exitCode: number | null; stdout: string; stderr: string; endReason: string }, schema: z.ZodType<T>): GuardOutcome<T> {
+  const line = result.stdout.split('\n').reverse().find((l) => l.trim().startsWith('{'));
+  if (result.exitCode !== 0 || line === undefined) {
+    return { ok: false, error: `guard did not finish (${result.endReason}, exit ${String(result.exitCode)}): ${result.stderr.slice(-500)}` };
+  }
+  try {
+    const parsed = schema.safeParse(JSON.parse(line));
+    return parsed.success ? { ok: true, value: parsed.data } : { ok: false, error: `guard output is invalid: ${parsed.error.message}` };
+  } catch (err) {
+    return { ok: false, error: `guard output is not JSON: ${err instanceof Error ? err.message : String(err)}` };
+  }
+}

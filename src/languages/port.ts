@@ -1,0 +1,113 @@
+import type { Logger } from '../logger.js';
+import type { AcceptanceCriterion } from '../spec/types.js';
+import type { ExtraMount, SandboxPort } from '../sandbox/port.js';
+import type { RunnerName } from '../sandbox/images/runner-tag.js';
+import type { CandidateFile } from './candidate.js';
+import type { ProjectFs } from './project-fs.js';
+import type { GuardDeps, StaticAnalysis } from './static-check-types.js';
+import type { SymbolDef } from './symbol-def.js';
+import type { Language, LanguageProfile, TestFramework } from './types.js';
+
+/**
+ * The one port a language implements (DESIGN.md, habit 12). The pipeline, the wiring and git never
+ * name a language: they ask the registry (registry.ts) for the plug-in of a profile, a candidate or
+ * a path, and call it. Adding a language is a folder under src/languages/ and one registry line.
+ */
+export interface LanguagePlugin {
+  /** Stable id of the plug-in (its folder name). */
+  readonly id: string;
+  /** How people call it in messages: `Python`, `TypeScript/JavaScript`. */
+  readonly displayName: string;
+  /** The `Language` values this plug-in owns, the first being its main one. */
+  readonly languages: readonly Language[];
+  /** Name of each owned language in messages (`TypeScript`, `JavaScript`). */
+  readonly languageNames: Readonly<Partial<Record<Language, string>>>;
+  /** File extensions it reads (with the dot, lower case) and the language of each. */
+  readonly extensions: Readonly<Record<string, Language>>;
+  /** The test frameworks it detects, each with its runner adapter inside the in-sandbox grader. */
+  readonly frameworks: readonly TestFramework[];
+  /** Folders of installed or generated files that are never project code (`node_modules`, `__pycache__`). */
+  readonly vendorDirs: readonly string[];
+
+  /** Whether a profile of language `profile` can own a file of language `file` (a TS project owns .js files). */
+  servesLanguage(profile: Language, file: Language): boolean;
+
+  // --- ingest -----------------------------------------------------------------------------------
+  /** One profile per project root among the changed paths this plug-in reads. */
+  detectProfiles(fs: ProjectFs, changedPaths: string[]): Promise<LanguageProfile[]>;
+  /** Functions, methods and classes of one version of a file; undefined when this plug-in does not read the path. */
+  extractSymbols(path: string, text: string): SymbolDef[] | undefined;
+
+  // --- plan / generate (prompt content) -------------------------------------------------------
+  /** Signatures of a module's top-level definitions, without bodies (for prompts). */
+  extractSignatures(content: string): string[];
+  /** Repo-relative project files a source file imports (`exists` tells which files the checkout has). */
+  resolveProjectImports(file: string, content: string, profile: LanguageProfile, exists: (path: string) => boolean): string[];
+  /** Names of the test functions in a test file, by this language's conventions. */
+  listTestNames(content: string): string[];
+  /** Whether a file name (no folder) is a test file by this language's naming conventions. */
+  isTestFileName(name: string): boolean;
+  /** Whether a repo-relative path sits in a folder this language keeps tests in. */
+  isInTestDir(path: string): boolean;
+  /** File stems that stand for their folder (`__init__`, `index`): the module is the folder. */
+  readonly packageIndexNames: readonly string[];
+  /** The module part of the n-th generated test's name (`pricing_tfactory_1`, `pricing.tfactory-1`). */
+  tagModule(module: string, n: number): string;
+  /** The test file name for a tagged module when the profile's pattern says nothing usable. */
+  defaultTestFileName(profile: LanguageProfile, tagged: string): string;
+  /** How a generated test imports the code under test, told to the model. */
+  describeImport(profile: LanguageProfile, sourceFile: string, testPath: string): string;
+
+  // --- evaluate ---------------------------------------------------------------------------------
+  /** Test files of a project (grading: they are never code under test). */
+  isTestPath(path: string): boolean;
+  /** Source files whose changed lines the grader measures (tests, declarations, vendored code excluded). */
+  isSourcePath(path: string): boolean;
+  /** Static checks of one candidate file (lint, assertions, tautology, criterion numbers, guard when given). */
+  analyse(candidate: CandidateFile, acs: AcceptanceCriterion[], guard: GuardDeps | undefined): Promise<StaticAnalysis>;
+  /** The in-sandbox grader. */
+  readonly grader: Grader;
+
+  // --- triage -----------------------------------------------------------------------------------
+  /** Test source without comments, for dedup (whitespace is folded by the caller). */
+  stripComments(source: string): string;
+}
+
+/** Container paths the grader's command reads its input from and writes its result to. */
+export interface GraderPaths {
+  input: string;
+  result: string;
+}
+
+/** Installed dependencies of a project: their mounts (under SANDBOX_PATHS.deps) and environment. */
+export interface PreparedEngineDeps {
+  mounts: ExtraMount[];
+  env: Record<string, string>;
+}
+
+export interface DependencyRequest {
+  profile: LanguageProfile;
+  /** Host path of the head checkout the grader runs in. */
+  headDir: string;
+  /** The repository folder of a local run, whose installed dependencies may be reused. */
+  localRepoPath?: string;
+  sandbox: Pick<SandboxPort, 'prepare'>;
+  /** The runner image for the prepare step. */
+  image: () => Promise<string>;
+  log: Logger;
+  signal: AbortSignal;
+}
+
+/** The in-sandbox evaluation engine of a language: one container runs every candidate of a project. */
+export interface Grader {
+  /** Runner image (one folder under runner-images/). */
+  readonly runner: RunnerName;
+  /** argv of the engine inside the runner image. */
+  command(paths: GraderPaths): string[];
+  /** Read-only mounts of TFactory's own runtime files the engine needs. */
+  mounts(): ExtraMount[];
+  /** The engine process's own environment (the prepared deps' environment comes first). */
+  env(seed: number): Record<string, string>;
+  /** Install (or reuse) the project's dependencies; undefined when there is nothing to install. */
+  prepareDependencies(req: DependencyRequest): Promise<PreparedEngineDeps | undefined>;
+}

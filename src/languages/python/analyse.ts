@@ -1,0 +1,49 @@
+import type { LintFinding } from '../../report/types.js';
+import type { AcceptanceCriterion } from '../../spec/types.js';
+import type { CandidateFile } from '../candidate.js';
+import { checkCriterionNumbers } from '../criterion-check.js';
+import type { AnalysedTest, GuardDeps, StaticAnalysis } from '../static-check-types.js';
+import { checkPythonAssertions, pythonAssertedText } from './assertions.js';
+import { applyDiscoveredTests, discoverPythonFile } from './discover.js';
+import { viewTests } from './discover-view.js';
+import { runPythonGuard } from './guard.js';
+import { lintPythonTest } from './lint.js';
+import { checkPythonTautology } from './tautology.js';
+
+/**
+ * The Python static checks of one candidate: discovery (Python's own `ast` through the guard when
+ * a sandbox is given, else the scanner), flake lint, value assertions, tautology, criterion numbers.
+ */
+export async function analysePythonCandidate(candidate: CandidateFile, acs: AcceptanceCriterion[], guardDeps: GuardDeps | undefined): Promise<StaticAnalysis> {
+  let model = discoverPythonFile(candidate.content);
+  const fileFindings: LintFinding[] = [];
+  let guard: StaticAnalysis['guard'] = null;
+  let guardError: string | undefined;
+  let discovery: StaticAnalysis['discovery'] = 'python-scanner';
+  if (guardDeps) {
+    const out = await runPythonGuard(candidate.path, candidate.content, guardDeps);
+    if (out.ok) {
+      discovery = 'python-ast';
+      if (out.value.syntaxError) {
+        fileFindings.push({ rule: 'syntax-error', severity: 'high', message: out.value.syntaxError.message, line: out.value.syntaxError.line });
+      } else {
+        model = applyDiscoveredTests(model, out.value.tests);
+      }
+      guard = { hallucinated: out.value.hallucinated, unknown: out.value.unknown };
+    } else {
+      guardError = out.error;
+    }
+  }
+  const units = viewTests(model).map((view): AnalysedTest => ({
+    name: view.unit.name,
+    line: view.unit.line,
+    endLine: view.unit.endLine,
+    findings: [
+      ...lintPythonTest(view),
+      ...checkPythonAssertions(view),
+      ...checkPythonTautology(view),
+      ...checkCriterionNumbers(pythonAssertedText(view), acs, view.unit.line),
+    ],
+  }));
+  return { discovery, units, fileFindings, guard, ...(guardError === undefined ? {} : { guardError }) };
+}

@@ -1,0 +1,39 @@
+import type { LanguagePlugin } from '../port.js';
+import { analysePythonCandidate } from './analyse.js';
+import { detectPythonProfiles } from './detect.js';
+import { pythonGrader } from './grader.js';
+import { resolvePythonImports } from './imports.js';
+import {
+  defaultPythonTestFileName, describePythonImport, isInPythonTestDir, isPythonSourcePath, isPythonTestFileName, isPythonTestPath,
+  listPythonTestNames, stripPythonComments, tagPythonModule,
+} from './naming.js';
+import { pythonSignatures } from './signatures.js';
+import { extractPythonSymbols } from './symbols.js';
+
+/** Python: pytest and unittest projects, graded by tfactory_engine.py in the python runner. */
+export const pythonPlugin: LanguagePlugin = {
+  id: 'python',
+  displayName: 'Python',
+  languages: ['python'],
+  languageNames: { python: 'Python' },
+  extensions: { '.py': 'python' },
+  frameworks: ['pytest', 'unittest'],
+  vendorDirs: ['__pycache__', '.pytest_cache'],
+  packageIndexNames: ['__init__'],
+  servesLanguage: (profile, file) => profile === file,
+  detectProfiles: detectPythonProfiles,
+  extractSymbols: (path, text) => (/\.pyi?$/i.test(path) ? extractPythonSymbols(text) : undefined),
+  extractSignatures: pythonSignatures,
+  resolveProjectImports: resolvePythonImports,
+  listTestNames: listPythonTestNames,
+  isTestFileName: isPythonTestFileName,
+  isInTestDir: isInPythonTestDir,
+  tagModule: tagPythonModule,
+  defaultTestFileName: (_profile, tagged) => defaultPythonTestFileName(tagged),
+  describeImport: (profile, sourceFile) => describePythonImport(profile, sourceFile),
+  isTestPath: isPythonTestPath,
+  isSourcePath: isPythonSourcePath,
+  analyse: analysePythonCandidate,
+  grader: pythonGrader,
+  stripComments: stripPythonComments,
+};

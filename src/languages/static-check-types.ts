@@ -1,0 +1,71 @@
+import type { LintFinding } from '../report/types.js';
+import type { SandboxPort } from '../sandbox/port.js';
+import type { RunnerName } from '../sandbox/images/runner-tag.js';
+import type { GuardItem } from './guard-output.js';
+
+/** What a plug-in's hallucination guard needs to run in the sandbox. */
+export interface GuardDeps {
+  sandbox: SandboxPort;
+  /** Runner image (python or node) for the candidate's language. */
+  image: string;
+  /** Host path of the checkout, mounted read-only at /workspace. */
+  workspace: string;
+  /** Repo-relative project root inside the checkout ('' for the root). */
+  projectRoot?: string;
+  /** Extra environment for the guard process (e.g. PYTHONPATH of prepared deps). Never secrets. */
+  env?: Record<string, string>;
+  timeoutMs?: number;
+  /** Per-module import timeout of the Python guard. */
+  importTimeoutMs?: number;
+  signal?: AbortSignal;
+}
+
+export interface StaticCheckDeps extends Omit<GuardDeps, 'sandbox'> {
+  /** Without a sandbox the hallucination guard is skipped and discovery is the TS scanner's. */
+  sandbox?: SandboxPort;
+  /** Per-runner images, for a guard that sees both languages; `image` is used where absent. */
+  images?: Partial<Record<RunnerName, string>>;
+}
+
+export interface TestStaticResult {
+  /** `<file>::<name>` */
+  id: string;
+  name: string;
+  line: number;
+  endLine: number;
+  findings: LintFinding[];
+  decision: 'keep' | 'reject';
+}
+
+/** Who found the test functions: Python's ast (in the sandbox), the Python scanner, or the TS compiler. */
+export type DiscoveryKind = 'python-ast' | 'python-scanner' | 'typescript-ast';
+
+export interface StaticCheckResult {
+  file: string;
+  discovery: DiscoveryKind;
+  tests: TestStaticResult[];
+  /** Findings about the whole file (syntax, no tests, hallucinated imports outside any test). */
+  fileFindings: LintFinding[];
+  guard: { hallucinated: GuardItem[]; unknown: GuardItem[] } | null;
+  /** Why the guard could not give an answer (infrastructure), when it could not. */
+  guardError?: string;
+  decision: 'keep' | 'reject';
+  reasons: string[];
+}
+
+/** One test function as a plug-in's static analysis sees it. */
+export interface AnalysedTest {
+  name: string;
+  line: number;
+  endLine: number;
+  findings: LintFinding[];
+}
+
+/** What a plug-in's static analysis of one candidate file gives back. */
+export interface StaticAnalysis {
+  discovery: DiscoveryKind;
+  units: AnalysedTest[];
+  fileFindings: LintFinding[];
+  guard: StaticCheckResult['guard'];
+  guardError?: string;
+}

@@ -1,0 +1,37 @@
+import type { LintFinding } from '../../report/types.js';
+import type { AcceptanceCriterion } from '../../spec/types.js';
+import type { CandidateFile } from '../candidate.js';
+import { checkCriterionNumbers } from '../criterion-check.js';
+import type { AnalysedTest, GuardDeps, StaticAnalysis } from '../static-check-types.js';
+import { checkTsAssertions, tsAssertedText } from './assertions.js';
+import { discoverTsFile, syntaxErrorsOf } from './discover.js';
+import { runTsGuard } from './guard.js';
+import { lintTsTest } from './lint.js';
+import { checkTsTautology } from './tautology.js';
+
+/** The TS/JS static checks of one candidate: syntax, discovery (TS compiler), lint, assertions, tautology, criterion numbers. */
+export async function analyseTsCandidate(candidate: CandidateFile, acs: AcceptanceCriterion[], guardDeps: GuardDeps | undefined): Promise<StaticAnalysis> {
+  const model = discoverTsFile(candidate.path, candidate.content);
+  const fileFindings: LintFinding[] = syntaxErrorsOf(candidate.path, candidate.content)
+    .slice(0, 3)
+    .map((e) => ({ rule: 'syntax-error', severity: 'high', message: e.message, line: e.line }));
+  let guard: StaticAnalysis['guard'] = null;
+  let guardError: string | undefined;
+  if (guardDeps) {
+    const out = await runTsGuard(candidate.path, candidate.content, guardDeps);
+    if (out.ok) guard = out.value;
+    else guardError = out.error;
+  }
+  const units = model.tests.map((unit): AnalysedTest => ({
+    name: unit.name,
+    line: unit.line,
+    endLine: unit.endLine,
+    findings: [
+      ...lintTsTest(model, unit),
+      ...checkTsAssertions(model, unit),
+      ...checkTsTautology(model, unit),
+      ...checkCriterionNumbers(tsAssertedText(model, unit), acs, unit.line),
+    ],
+  }));
+  return { discovery: 'typescript-ast', units, fileFindings, guard, ...(guardError === undefined ? {} : { guardError }) };
+}

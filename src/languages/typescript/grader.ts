@@ -1,0 +1,46 @@
+import { existsSync, realpathSync } from 'node:fs';
+import { join } from 'node:path';
+import { TfError } from '../../errors.js';
+import { SANDBOX_PATHS } from '../../sandbox/port.js';
+import { PACKAGE_ROOT } from '../../version.js';
+import type { Grader } from '../port.js';
+import { installFromLockfile, projectRootOf } from '../prepare-deps.js';
+import { tsRuntimeDir } from './runtime-path.js';
+
+/** Where the engine's folder and TFactory's own `typescript` package are mounted. */
+const TS_RUNTIME_DIR = `${SANDBOX_PATHS.tools}/ts-runtime`;
+const TS_PACKAGE_DIR = `${SANDBOX_PATHS.tools}/node_modules/typescript`;
+
+/**
+ * The TS/JS grader: evaluate.mjs in the node runner image, with one runner adapter per framework
+ * (runtime/runners/vitest.mjs, jest.mjs, picked by runners/select.mjs from the project's own install).
+ * Dependencies: a local run reuses the checkout's node_modules (read-only), as a developer's
+ * checkout already has them; otherwise npm installs from the lockfile; a project with neither
+ * cannot start its test runner, which is an infrastructure error, not a verdict on the tests.
+ */
+export const tsGrader: Grader = {
+  runner: 'node',
+  command: (paths) => ['node', `${TS_RUNTIME_DIR}/evaluate.mjs`, '--input', paths.input, '--output', paths.result, '--workspace', SANDBOX_PATHS.workspace, '--deps', SANDBOX_PATHS.deps],
+  mounts: () => [
+    { hostPath: tsRuntimeDir(), containerPath: TS_RUNTIME_DIR, readOnly: true },
+    { hostPath: join(PACKAGE_ROOT, 'node_modules', 'typescript'), containerPath: TS_PACKAGE_DIR, readOnly: true },
+  ],
+  env: () => ({ NODE_OPTIONS: '--max-old-space-size=768' }),
+  prepareDependencies: async (req) => {
+    const root = projectRootOf(req);
+    if (req.localRepoPath !== undefined) {
+      const local = join(req.localRepoPath, root, 'node_modules');
+      if (existsSync(local)) {
+        req.log.info({ path: local }, 'reusing the local node_modules');
+        const container = `${SANDBOX_PATHS.deps}/node_modules`;
+        return { mounts: [{ hostPath: realpathSync(local), containerPath: container, readOnly: true }], env: { NODE_PATH: container } };
+      }
+    }
+    if (!req.profile.lockfile) {
+      throw new TfError('PREPARE_FAILED', `the ${root || 'root'} project has no lockfile to install its dependencies from (npm ci needs package-lock.json), so its test runner cannot start`, {
+        hint: 'commit a lockfile, or run tfactory locally in a checkout where node_modules is installed',
+      });
+    }
+    return installFromLockfile(req, 'npm', req.profile.lockfile);
+  },
+};
