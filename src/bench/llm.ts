@@ -45,7 +45,7 @@ export async function runLlmBench(llm: LlmPort): Promise<{ calls: CallFigure[]; 
   const ctx = benchContext(measured);
   const ingest = loadBenchIngest();
   const plan = await planTests(ctx, ingest);
-  const keepAll: GuardRunner = async () => ({ decision: 'keep', findings: [], reasons: [] });
+  const keepAll: GuardRunner = async () => ({ decision: 'keep', reasons: [], checks: { tests: [], fileFindings: [] } });
   const result = await generateTests(ctx, ingest, plan, { guard: keepAll, replan: createReplanner(ctx, ingest) });
   return { calls, candidates: result.candidates.length, stuck: result.stuck.length };
 }

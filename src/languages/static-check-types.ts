@@ -69,3 +69,12 @@ export interface StaticAnalysis {
   guard: StaticCheckResult['guard'];
   guardError?: string;
 }
+
+/**
+ * What the later stages keep of a candidate's static checks: per test function its findings, line
+ * and source (for the judge and dedup), and the file's own findings. Computed once per candidate.
+ */
+export interface StaticCheckOutcome {
+  tests: Array<{ id: string; name: string; findings: LintFinding[]; source: string; line?: number }>;
+  fileFindings: LintFinding[];
+}

@@ -4,7 +4,7 @@ import type { AcceptanceCriterion } from '../spec/types.js';
 import type { CandidateFile } from './candidate.js';
 import type { GuardItem } from './guard-output.js';
 import { pluginFor } from './registry.js';
-import type { GuardDeps, StaticCheckDeps, StaticCheckResult, TestStaticResult } from './static-check-types.js';
+import type { GuardDeps, StaticCheckDeps, StaticCheckOutcome, StaticCheckResult, TestStaticResult } from './static-check-types.js';
 
 /**
  * The static checks every candidate test file goes through, shared by the generator's guard and
@@ -14,7 +14,7 @@ import type { GuardDeps, StaticCheckDeps, StaticCheckResult, TestStaticResult } 
  * Decision: reject when any finding is high (a test's or the file's) or anything is hallucinated.
  */
 
-export type { GuardDeps, GuardItem, StaticCheckDeps, StaticCheckResult, TestStaticResult };
+export type { GuardDeps, GuardItem, StaticCheckDeps, StaticCheckOutcome, StaticCheckResult, TestStaticResult };
 export type { GuardOutcome } from './guard-output.js';
 
 function guardFindings(items: GuardItem[]): LintFinding[] {
@@ -74,8 +74,9 @@ export async function runStaticChecks(candidate: CandidateFile, acs: AcceptanceC
 
 export interface GuardVerdict {
   decision: 'keep' | 'reject';
-  findings: LintFinding[];
   reasons: string[];
+  /** What the evaluate stage reads instead of checking the file again. */
+  checks: StaticCheckOutcome;
 }
 
 /** All findings of a result as one list; a test's findings carry its name in the message. */
@@ -83,11 +84,24 @@ export function flattenFindings(result: StaticCheckResult): LintFinding[] {
   return [...result.fileFindings, ...result.tests.flatMap((t) => t.findings.map((f) => ({ ...f, message: `${t.name}: ${f.message}` })))];
 }
 
-/** The generator's guard: reject on any high finding or hallucination, else keep with the findings. */
+/** The part of a static-check result that later stages read: findings, lines and each test's source. */
+export function toCheckOutcome(result: StaticCheckResult, content: string): StaticCheckOutcome {
+  const lines = content.split('\n');
+  return {
+    tests: result.tests.map((t) => ({ id: t.id, name: t.name, findings: t.findings, line: t.line, source: lines.slice(t.line - 1, t.endLine).join('\n') })),
+    fileFindings: [
+      ...result.fileFindings,
+      ...(result.guardError ? [{ rule: 'guard-unavailable', severity: 'low' as const, message: `hallucination guard could not run: ${result.guardError}` }] : []),
+    ],
+  };
+}
+
+/** The generator's guard: reject on any high finding or hallucination, else keep with the checks' outcome. */
 export function createGuardRunner(deps: StaticCheckDeps): (candidate: CandidateFile, acs: AcceptanceCriterion[]) => Promise<GuardVerdict> {
   return async (candidate, acs) => {
     const result = await runStaticChecks(candidate, acs, deps);
     const reasons = result.guardError ? [...result.reasons, `hallucination guard unavailable: ${result.guardError}`] : result.reasons;
-    return { decision: result.decision, findings: flattenFindings(result), reasons };
+    const fallback = reasons.length > 0 || result.decision === 'keep' ? [] : [flattenFindings(result).map((f) => f.message).join('; ') || 'rejected by the guards'];
+    return { decision: result.decision, reasons: [...reasons, ...fallback], checks: toCheckOutcome(result, candidate.content) };
   };
 }

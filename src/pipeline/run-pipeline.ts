@@ -1,4 +1,5 @@
 import { isTfError } from '../errors.js';
+import { createBudget, withBudget, type BudgetLimits } from '../llm/budget.js';
 import { addUsage, type LlmPort, type LlmRequest, type LlmUsage } from '../llm/port.js';
 import type { ExecutorContext, RunExecutor } from '../runs/executor.js';
 import type { Run, StageName } from '../runs/types.js';
@@ -9,7 +10,11 @@ export interface PipelineDeps {
   stages: Stages;
   /** The ports of one run (the model and the publisher depend on its options and installation). */
   ports(run: Run, signal: AbortSignal): Promise<Ports>;
+  /** The model budget of one run (default: 200 calls, $10), over every stage that calls the model. */
+  budget?: BudgetLimits;
 }
+
+export const DEFAULT_RUN_BUDGET: BudgetLimits = { maxCalls: 200, maxCostUsd: 10 };
 
 /**
  * The pipeline, as the run service's executor (DESIGN.md, habit 2). Each stage's output is kept
@@ -21,7 +26,7 @@ export function runPipeline(deps: PipelineDeps): RunExecutor {
     const options = run.request.options;
     const provided = options.provided ?? [];
     const evaluateOnly = provided.length > 0 || run.request.settings.model.provider === 'none';
-    const step = createStepper(run, exec, await deps.ports(run, exec.signal));
+    const step = createStepper(run, exec, await deps.ports(run, exec.signal), deps.budget ?? DEFAULT_RUN_BUDGET);
 
     // 1. ingest: workspace, diff, spec, languages (a resumed run re-attaches its workspace)
     const prepared = await ingestOrReattach(stages, step, exec);
@@ -71,7 +76,7 @@ async function ingestOrReattach(stages: Stages, step: Stepper, exec: ExecutorCon
 type Stepper = ReturnType<typeof createStepper>;
 
 /** Runs one stage at a time: records its start, outcome, timing and output; reuses resumed outputs. */
-function createStepper(first: Run, exec: ExecutorContext, rawPorts: Ports) {
+function createStepper(first: Run, exec: ExecutorContext, rawPorts: Ports, budget: BudgetLimits) {
   let run = first;
   const timings: Record<string, number> = {};
   for (const s of first.stages) if (s.status === 'done' && s.durationMs !== undefined && s.name in exec.resumeFrom) timings[s.name] = s.durationMs;
@@ -79,7 +84,7 @@ function createStepper(first: Run, exec: ExecutorContext, rawPorts: Ports) {
   const stepper = {
     timings,
     usage: first.usage,
-    ports: meterModel(rawPorts, async (delta) => {
+    ports: meterModel(rawPorts, first.usage, budget, async (delta) => {
       stepper.usage = addUsage(stepper.usage, delta);
       await exec.reportUsage(delta);
     }),
@@ -129,18 +134,34 @@ function createStepper(first: Run, exec: ExecutorContext, rawPorts: Ports) {
   return stepper;
 }
 
-/** Every model call's usage reaches the run as it is spent; stages do not account for it. */
-function meterModel(ports: Ports, onUsage: (usage: LlmUsage) => Promise<void>): Ports {
+/**
+ * The one place where model usage is counted: every call's usage (a call whose output failed
+ * validation included) reaches the run as it is spent, and the run's budget is enforced on the same
+ * figures (a resumed run starts from what it already spent). Stages neither count nor budget.
+ */
+function meterModel(ports: Ports, spent: LlmUsage, limits: BudgetLimits, onUsage: (usage: LlmUsage) => Promise<void>): Ports {
   const llm = ports.llm;
   if (!llm) return ports;
   const metered: LlmPort = {
     provider: llm.provider,
     model: llm.model,
     async complete<T>(req: LlmRequest<T>, signal?: AbortSignal) {
-      const res = await llm.complete(req, signal);
-      await onUsage(res.usage);
-      return res;
+      try {
+        const res = await llm.complete(req, signal);
+        await onUsage(res.usage);
+        return res;
+      } catch (err) {
+        const usage = isTfError(err, 'LLM_INVALID_OUTPUT') ? err.details.usage : undefined;
+        if (isUsage(usage)) await onUsage(usage);
+        throw err;
+      }
     },
   };
-  return { ...ports, llm: metered };
+  const budget = createBudget(limits);
+  budget.charge(spent);
+  return { ...ports, llm: withBudget(metered, budget) };
+}
+
+function isUsage(value: unknown): value is LlmUsage {
+  return typeof value === 'object' && value !== null && typeof (value as LlmUsage).calls === 'number' && typeof (value as LlmUsage).costUsd === 'number';
 }

@@ -4,7 +4,7 @@ import type { SpecSelection } from '../spec/types.js';
 import type { LanguageProfile, Language, TestFramework } from '../languages/types.js';
 import type { CandidateFile } from '../languages/candidate.js';
 import type { SandboxPort } from '../sandbox/port.js';
-import type { LlmPort, LlmUsage } from '../llm/port.js';
+import type { LlmPort } from '../llm/port.js';
 import type { Report, ReportTest, StuckSubtask } from '../report/types.js';
 import type { Run, StageName } from '../runs/types.js';
 
@@ -56,8 +56,6 @@ export interface TestPlan {
   promptVersion: string;
   /** What a reader should know (subtasks dropped as invalid, attempts used). */
   notes?: string[];
-  /** Model usage of the planning requests. */
-  usage?: LlmUsage;
 }
 
 export interface GenerateResult {
@@ -66,8 +64,6 @@ export interface GenerateResult {
   /** Version of prompts/generator.md used. */
   promptVersion?: string;
   notes?: string[];
-  /** Model usage of the generation requests (replans included). */
-  usage?: LlmUsage;
 }
 
 export interface EvaluateResult {

@@ -4,9 +4,8 @@ import type { DockerSandbox } from '../sandbox/index.js';
 import { requireRunnerImage } from '../sandbox/index.js';
 import type { Language } from '../languages/types.js';
 import { detectLanguages, profileForPath, runnerFor } from '../languages/registry.js';
-import { runStaticChecks, createGuardRunner } from '../languages/static-checks.js';
+import { runStaticChecks, createGuardRunner, toCheckOutcome } from '../languages/static-checks.js';
 import { selectSpec } from '../spec/index.js';
-import { createBudget, type BudgetLimits } from '../llm/budget.js';
 import { createIngestStage } from '../pipeline/stages/ingest/ingest.js';
 import { planTests, createReplanner } from '../pipeline/stages/plan/plan-tests.js';
 import { generateTests } from '../pipeline/stages/generate/generate-tests.js';
@@ -16,7 +15,6 @@ import type { StaticChecker } from '../pipeline/stages/evaluate/evaluate.js';
 import { createTriageStage } from '../pipeline/stages/triage/triage-stage.js';
 import { createPublishStage } from '../pipeline/stages/publish/publish-stage.js';
 import type { Stages } from '../pipeline/stages/types.js';
-import type { LlmBudget } from '../llm/budget.js';
 import type { Run } from '../runs/types.js';
 import { createEngineDeps } from './engine-deps.js';
 import { reuseContainers } from '../sandbox/reuse-containers.js';
@@ -29,32 +27,14 @@ export interface StageDeps {
   githubToken?: (installationId: number) => Promise<string>;
   /** Where GitHub runs clone from (default `https://github.com`). */
   gitBaseUrl?: string;
-  /** The model budget of one run. */
-  budgetLimits?: BudgetLimits;
 }
 
 /** The real stage implementations, wired to the real ports (the composition root of the pipeline). */
 export function createStages(deps: StageDeps): Stages {
   const imageFor = (language: Language): Promise<string> => requireRunnerImage(runnerFor(language), { engine: deps.sandbox.images });
-  const budgets = new Map<string, LlmBudget>();
-  const budgetOf = (run: Run): LlmBudget => {
-    let b = budgets.get(run.id);
-    if (!b) {
-      b = createBudget(deps.budgetLimits ?? { maxCalls: 200, maxCostUsd: 10 });
-      budgets.set(run.id, b);
-    }
-    return b;
-  };
   const staticChecks: StaticChecker = async (candidate, acs, ctx) => {
     const result = await runStaticChecks(candidate, acs, { sandbox: ctx.sandbox, image: ctx.image, workspace: ctx.workspace });
-    const lines = candidate.content.split('\n');
-    return {
-      tests: result.tests.map((t) => ({ id: t.id, name: t.name, findings: t.findings, line: t.line, source: lines.slice(t.line - 1, t.endLine).join('\n') })),
-      fileFindings: [
-        ...result.fileFindings,
-        ...(result.guardError ? [{ rule: 'guard-unavailable', severity: 'low' as const, message: `hallucination guard could not run: ${result.guardError}` }] : []),
-      ],
-    };
+    return toCheckOutcome(result, candidate.content);
   };
   const maxSubtasks = (run: Run): { maxSubtasks: number } => ({ maxSubtasks: run.request.settings.maxTests });
   return {
@@ -64,14 +44,13 @@ export function createStages(deps: StageDeps): Stages {
       ...(deps.githubToken ? { githubToken: deps.githubToken } : {}),
       ...(deps.gitBaseUrl ? { gitBaseUrl: deps.gitBaseUrl } : {}),
     }),
-    plan: (ctx, ingest) => planTests(ctx, ingest, { budget: budgetOf(ctx.run), ...maxSubtasks(ctx.run) }),
+    plan: (ctx, ingest) => planTests(ctx, ingest, maxSubtasks(ctx.run)),
     generate: async (ctx, ingest, plan) => {
       // The guards of every generated test share one container per runner image.
       const sandbox = reuseContainers(deps.sandbox);
       try {
         return await generateTests(ctx, ingest, plan, {
-          budget: budgetOf(ctx.run),
-          replan: createReplanner(ctx, ingest, { budget: budgetOf(ctx.run) }),
+          replan: createReplanner(ctx, ingest),
           guard: async (candidate, acs) => {
             const guard = createGuardRunner({
               sandbox,
@@ -93,10 +72,7 @@ export function createStages(deps: StageDeps): Stages {
       imageFor: (profile) => imageFor(profile.language),
       depsFor: createEngineDeps({ sandbox: deps.sandbox, imageFor: (profile) => imageFor(profile.language) }),
     }),
-    triage: async (ctx, input) => {
-      budgets.delete(ctx.run.id);
-      return createTriageStage()(ctx, input);
-    },
+    triage: createTriageStage(),
     publish: createPublishStage(),
   };
 }

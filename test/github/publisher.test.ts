@@ -14,7 +14,7 @@ const REPO = 'Hello-World';
 const BASE = `/repos/${OWNER}/${REPO}`;
 
 function candidate(path: string, content: string): CandidateFile {
-  return { path, content, language: 'python', framework: 'pytest', origin: 'generated', acIds: ['AC#1'], findings: [] };
+  return { path, content, language: 'python', framework: 'pytest', origin: 'generated', acIds: ['AC#1'] };
 }
 
 async function submitRun(app: TestApp, headSha: string, settings = testSettings()): Promise<Run> {

@@ -29,7 +29,7 @@ export function emptyEvaluation(): EvaluateResult {
   return { tests: [], sources: {}, languages: {}, notes: [], stats: { containers: 0, executions: 0, necessaryMs: 0, mutants: 0, engineMs: 0 } };
 }
 
-const candidate: CandidateFile = { path: 'tests/test_x.py', content: 'def test_x(): pass\n', language: 'python', framework: 'pytest', origin: 'generated', acIds: ['AC#1'], findings: [] };
+const candidate: CandidateFile = { path: 'tests/test_x.py', content: 'def test_x(): pass\n', language: 'python', framework: 'pytest', origin: 'generated', acIds: ['AC#1'] };
 
 export function fakeReport(runId: string, timings: Record<string, number>): Report {
   return {

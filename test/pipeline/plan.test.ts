@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createBudget } from '../../src/llm/budget.js';
+import { createBudget, withBudget } from '../../src/llm/budget.js';
 import { createReplanner, planTests } from '../../src/pipeline/stages/plan/plan-tests.js';
 import { loadPrompt } from '../../src/llm/prompts.js';
 import { createScriptedLlm } from '../fakes/scripted-llm.js';
@@ -24,7 +24,7 @@ describe('planTests', () => {
       { id: 'S2', acIds: ['AC#3'], lane: 'unit', language: 'python', framework: 'pytest', target: 'shop/pricing.py::bulk_price', intent: bulk.intent, rationale: bulk.rationale },
     ]);
     expect(plan.promptVersion).toBe(loadPrompt('planner').version);
-    expect(plan.usage?.calls).toBe(1);
+    expect(llm.requests).toHaveLength(1);
     const req = llm.requests[0];
     expect(req?.purpose).toBe('plan');
     expect(req?.system).toBe(loadPrompt('planner').text);
@@ -80,7 +80,7 @@ describe('planTests', () => {
 
   it('throws LLM_BUDGET_EXCEEDED when the budget is already spent', async () => {
     const budget = createBudget({ maxCalls: 0 });
-    await expect(planTests(makeStageContext(createScriptedLlm([])), loadPricingIngest(), { budget })).rejects.toMatchObject({ code: 'LLM_BUDGET_EXCEEDED' });
+    await expect(planTests(makeStageContext(withBudget(createScriptedLlm([]), budget)), loadPricingIngest())).rejects.toMatchObject({ code: 'LLM_BUDGET_EXCEEDED' });
   });
 
   it('needs a model', async () => {

@@ -112,6 +112,43 @@ describe('run pipeline', () => {
     expect(fakes.seen.triage).toMatchObject({ usage: 1 });
   });
 
+  it('counts calls whose output failed validation and enforces one run budget across the stages', async () => {
+    const { z } = await import('zod');
+    const usage = { calls: 1, inputTokens: 10, outputTokens: 2, cacheWriteTokens: 0, cacheReadTokens: 0, costUsd: 0.1 };
+    const llm = createScriptedLlm([
+      () => {
+        throw new TfError('LLM_INVALID_OUTPUT', 'not the schema', { details: { usage } });
+      },
+      {},
+    ], { usage: () => usage });
+    const fakes = recordingStages();
+    const refused: string[] = [];
+    const ask = (ctx: Parameters<Stages['plan']>[0]) => ctx.ports.llm?.complete({ purpose: 'plan', system: 's', sharedContext: [], prompt: 'p', schema: z.object({}), schemaName: 'x' });
+    const stages: Stages = {
+      ...fakes.stages,
+      async plan(ctx, ingest) {
+        await ask(ctx)?.catch(() => undefined); // invalid output: still spent
+        await ask(ctx);
+        return fakes.stages.plan(ctx, ingest);
+      },
+      async generate(ctx, ingest, plan) {
+        await ask(ctx)?.catch((err: TfError) => void refused.push(err.code));
+        return fakes.stages.generate(ctx, ingest, plan);
+      },
+    };
+    const store = openSqliteRunStore({ path: ':memory:' });
+    const service = createRunService({ store, executor: runPipeline({ stages, ports: async () => fakePorts(llm), budget: { maxCalls: 2 } }), concurrency: 1, log: silentLogger() });
+    cleanups.push(() => store.close(), () => service.stop({ abort: true }));
+    const { run } = await service.submit(makeRequest());
+    await service.start();
+    await service.idle();
+    const done = await service.get(run.id);
+    expect(done?.status).toBe('succeeded');
+    expect(done?.usage).toMatchObject({ calls: 2, inputTokens: 20, costUsd: 0.2 });
+    expect(refused).toEqual(['LLM_BUDGET_EXCEEDED']);
+    expect(llm.requests).toHaveLength(2);
+  });
+
   it('a cancel during a stage aborts it through the signal and stops the pipeline', async () => {
     const fakes = recordingStages();
     const entered = createGate();

@@ -19,7 +19,7 @@ function localRun(repoPath: string, commit: boolean): Run {
   };
 }
 
-const file: CandidateFile = { path: 'tests/test_discount.py', content: 'def test_x():\n    assert 1 + 1 == 2\n', language: 'python', framework: 'pytest', origin: 'generated', acIds: ['AC#1'], findings: [] };
+const file: CandidateFile = { path: 'tests/test_discount.py', content: 'def test_x():\n    assert 1 + 1 == 2\n', language: 'python', framework: 'pytest', origin: 'generated', acIds: ['AC#1'] };
 
 describe('local publisher', () => {
   let repo: TestRepo | undefined;

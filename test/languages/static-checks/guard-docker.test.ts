@@ -15,7 +15,7 @@ const FIXTURES = join(import.meta.dirname, '..', '..', '..', 'fixtures', 'guards
 
 async function candidate(app: string, path: string, language: CandidateFile['language'], framework: CandidateFile['framework']): Promise<CandidateFile> {
   const content = await readFile(join(FIXTURES, app, path), 'utf8');
-  return { path, content, language, framework, origin: 'generated', acIds: [], findings: [] };
+  return { path, content, language, framework, origin: 'generated', acIds: [] };
 }
 
 describe.skipIf(!hasDocker)('hallucination guard in the real sandbox', () => {
@@ -78,7 +78,7 @@ describe.skipIf(!hasDocker)('hallucination guard in the real sandbox', () => {
   });
 
   it('python: a syntax error is reported by ast as a file finding', async () => {
-    const c: CandidateFile = { path: 'tests/test_broken.py', content: 'def test_x(:\n    assert 1\n', language: 'python', framework: 'pytest', origin: 'generated', acIds: [], findings: [] };
+    const c: CandidateFile = { path: 'tests/test_broken.py', content: 'def test_x(:\n    assert 1\n', language: 'python', framework: 'pytest', origin: 'generated', acIds: [] };
     const result = await runStaticChecks(c, [], { sandbox, image: pyImage, workspace: pyWorkspace });
     expect(result.fileFindings.map((f) => [f.rule, f.line])).toEqual([['syntax-error', 1]]);
     expect(result.decision).toBe('reject');

@@ -7,7 +7,7 @@ import type { AcceptanceCriterion } from '../../../src/spec/types.js';
 const ac = (id: string, text: string): AcceptanceCriterion => ({ id, text, syntax: 'tagged', source: { path: 'spec.md', line: 3 } });
 
 function file(path: string, content: string, language: CandidateFile['language'] = 'python'): CandidateFile {
-  return { path, content, language, framework: language === 'python' ? 'pytest' : 'vitest', origin: 'generated', acIds: ['AC#1'], findings: [] };
+  return { path, content, language, framework: language === 'python' ? 'pytest' : 'vitest', origin: 'generated', acIds: ['AC#1'] };
 }
 
 const PY = [
@@ -119,6 +119,14 @@ describe('runStaticChecks with a sandbox (wiring)', () => {
     expect(rejected.decision).toBe('reject');
     expect(rejected.reasons).toEqual(['test_x: random-unseeded: uses random numbers without a seed (random.seed(...) or random.Random(seed))']);
     const kept = await guard(file('tests/test_y.py', 'import time\ndef test_y():\n    time.sleep(1)\n    assert f() == 1\n'), []);
-    expect(kept).toEqual({ decision: 'keep', reasons: [], findings: [expect.objectContaining({ rule: 'sleep', severity: 'medium', message: expect.stringMatching(/^test_y: sleeps/), line: 3 })] });
+    // The outcome the evaluate stage reads instead of checking again: per test its findings, line and source.
+    expect(kept).toEqual({
+      decision: 'keep',
+      reasons: [],
+      checks: {
+        tests: [{ id: 'tests/test_y.py::test_y', name: 'test_y', line: 2, source: 'def test_y():\n    time.sleep(1)\n    assert f() == 1', findings: [expect.objectContaining({ rule: 'sleep', severity: 'medium', message: expect.stringMatching(/^sleeps/), line: 3 })] }],
+        fileFindings: [],
+      },
+    });
   });
 });

@@ -1,10 +1,13 @@
-import { readFile } from 'node:fs/promises';
-import { basename, join } from 'node:path';
-import { TfError } from '../../../errors.js';
+import { basename } from 'node:path';
+import { isTfError, TfError } from '../../../errors.js';
+import { readContained } from '../../../files/contained.js';
 import { describeLanguages, languageOfPath, pluginFor, profileForPath } from '../../../languages/registry.js';
 import type { CandidateFile } from '../../types.js';
 import type { CollectStage } from '../types.js';
 
+
+/** A provided test file larger than this is not a test file. */
+const MAX_TEST_FILE_BYTES = 2_000_000;
 
 /** ACs a provided test file cites by id (`AC#2`, `AC-2`, `ac_2` in names, comments or docstrings). */
 export function citedAcs(content: string, known: string[]): string[] {
@@ -36,12 +39,14 @@ export function createCollectStage(): CollectStage {
       let content = p.content;
       if (content === undefined) {
         try {
-          content = await readFile(join(ingest.workspaceDir, p.path), 'utf8');
+          content = await readContained(ingest.workspaceDir, p.path, MAX_TEST_FILE_BYTES);
         } catch (cause) {
-          throw new TfError('USAGE', `${p.path}: no such test file at head`, { cause });
+          if (isTfError(cause, 'UNSAFE_PATH')) throw new TfError('USAGE', `${p.path}: refused: ${cause.message}`, { cause });
+          throw cause;
         }
+        if (content === undefined) throw new TfError('USAGE', `${p.path}: no such test file at head (or not a regular file under ${MAX_TEST_FILE_BYTES / 1_000_000} MB)`);
       }
-      candidates.push({ path, content, language, framework: profile.framework, origin: 'provided', acIds: citedAcs(content, ingest.spec.spec.acs.map((a) => a.id)), findings: [] });
+      candidates.push({ path, content, language, framework: profile.framework, origin: 'provided', acIds: citedAcs(content, ingest.spec.spec.acs.map((a) => a.id)) });
     }
     return { candidates, stuck: [] };
   };

@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import type { LlmPort, LlmUsage } from '../../../llm/port.js';
-import { ZERO_USAGE, addUsage } from '../../../llm/port.js';
+import type { LlmPort } from '../../../llm/port.js';
 import { loadPrompt } from '../../../llm/prompts.js';
 import type { AcceptanceCriterion } from '../../../spec/types.js';
 import type { TestSignals } from '../../../report/types.js';
@@ -22,11 +21,10 @@ export interface JudgeInput {
  * The LLM relevance judge: asked `votes` times (best of 3 by default); the majority decides.
  * Shared context (the ACs and the changed code) goes first so that the three asks share a cache prefix.
  */
-export async function judgeRelevance(llm: LlmPort, input: JudgeInput, opts: { votes?: number; signal?: AbortSignal } = {}): Promise<{ judge: NonNullable<TestSignals['judge']>; usage: LlmUsage; promptVersion: string }> {
+export async function judgeRelevance(llm: LlmPort, input: JudgeInput, opts: { votes?: number; signal?: AbortSignal } = {}): Promise<{ judge: NonNullable<TestSignals['judge']>; promptVersion: string }> {
   const prompt = loadPrompt('judge');
   const of = opts.votes ?? 3;
   const acText = input.acs.length > 0 ? input.acs.map((a) => `- ${a.id}: ${a.text}`).join('\n') : '(the test cites no acceptance criterion)';
-  let usage = ZERO_USAGE;
   let yes = 0;
   let asked = 0;
   const rationales: string[] = [];
@@ -41,7 +39,6 @@ export async function judgeRelevance(llm: LlmPort, input: JudgeInput, opts: { vo
       maxTokens: 400,
       temperature: 1,
     }, opts.signal);
-    usage = addUsage(usage, res.usage);
     asked++;
     if (res.value.relevant) yes++;
     else rationales.push(res.value.rationale);
@@ -51,7 +48,6 @@ export async function judgeRelevance(llm: LlmPort, input: JudgeInput, opts: { vo
   const relevant = yes > of / 2;
   return {
     judge: { relevant, votes: yes, of: asked, ...(relevant || rationales.length === 0 ? {} : { rationale: rationales[0] ?? '' }) },
-    usage,
     promptVersion: prompt.version,
   };
 }

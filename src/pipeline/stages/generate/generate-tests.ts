@@ -1,9 +1,8 @@
 import { isTfError, TfError } from '../../../errors.js';
-import { withBudget, type LlmBudget } from '../../../llm/budget.js';
-import { addUsage, ZERO_USAGE, type LlmUsage } from '../../../llm/port.js';
 import { loadPrompt, type Prompt } from '../../../llm/prompts.js';
 import type { AcceptanceCriterion } from '../../../spec/types.js';
-import type { LintFinding, StuckSubtask } from '../../../report/types.js';
+import type { StaticCheckOutcome } from '../../../languages/static-check-types.js';
+import type { StuckSubtask } from '../../../report/types.js';
 import type { CandidateFile, GenerateResult, IngestResult, StageContext, Subtask, TestPlan } from '../../types.js';
 import { renderSpecBlock } from '../plan/context-blocks.js';
 import { findProfileForFile, workspaceFileExists } from '../plan/workspace-files.js';
@@ -12,16 +11,14 @@ import { buildGeneratePrompt, cleanTestContent, generatedTestSchema } from './ge
 import { chooseTestPath } from './test-file-name.js';
 
 /** The guards (static checks, hallucination guard), written elsewhere and injected. */
-export type GuardRunner = (candidate: CandidateFile, acs: AcceptanceCriterion[]) => Promise<{ decision: 'keep' | 'reject'; findings: LintFinding[]; reasons: string[] }>;
+export type GuardRunner = (candidate: CandidateFile, acs: AcceptanceCriterion[]) => Promise<{ decision: 'keep' | 'reject'; reasons: string[]; checks: StaticCheckOutcome }>;
 
 /** One replacement for a rejected subtask (same id), e.g. createReplanner from the plan stage. */
-export type ReplanFn = (subtask: Subtask, reason: string) => Promise<{ subtask?: Subtask; usage: LlmUsage }>;
+export type ReplanFn = (subtask: Subtask, reason: string) => Promise<{ subtask?: Subtask }>;
 
 export interface GenerateDeps {
   guard: GuardRunner;
   replan: ReplanFn;
-  /** Shared run budget (calls / tokens / cost); when spent, the remaining subtasks are stuck. */
-  budget?: LlmBudget;
   /** Replans per subtask before it is stuck (default 2: three attempts in all). */
   maxReplans?: number;
   prompt?: Prompt;
@@ -31,18 +28,18 @@ type Outcome = { kind: 'kept'; candidate: CandidateFile } | { kind: 'stuck'; stu
 
 /**
  * The generate stage: one test file per subtask, checked by the guards. A rejected file sends its
- * subtask back to the planner with the reasons; after `maxReplans` replans, or when the budget is
+ * subtask back to the planner with the reasons; after `maxReplans` replans, or when the run's model budget is
  * spent, the subtask is stuck: reported, never committed.
  */
 export async function generateTests(ctx: StageContext, ingest: IngestResult, plan: TestPlan, deps: GenerateDeps): Promise<GenerateResult> {
   if (!ctx.ports.llm) throw new TfError('CONFIG_INVALID', 'generating tests needs a model, and this run has none');
-  const llm = deps.budget ? withBudget(ctx.ports.llm, deps.budget) : ctx.ports.llm;
+  const llm = ctx.ports.llm;
   const prompt = deps.prompt ?? loadPrompt('generator');
   const maxReplans = deps.maxReplans ?? 2;
   const sharedContext = [renderSpecBlock(ingest), buildApiSurface(ingest)];
   const assigned = new Set<string>();
   const taken = (path: string): boolean => assigned.has(path) || workspaceFileExists(ingest.workspaceDir, path);
-  const state = { usage: ZERO_USAGE as LlmUsage, notes: [] as string[] };
+  const state = { notes: [] as string[] };
   const result: GenerateResult = { candidates: [], stuck: [], promptVersion: prompt.version };
 
   let done = 0;
@@ -53,7 +50,7 @@ export async function generateTests(ctx: StageContext, ingest: IngestResult, pla
     else result.stuck.push(outcome.stuck);
     ctx.progress('generate', ++done, plan.subtasks.length);
   }
-  return { ...result, usage: state.usage, ...(state.notes.length ? { notes: state.notes } : {}) };
+  return { ...result, ...(state.notes.length ? { notes: state.notes } : {}) };
 
   async function generateOne(original: Subtask): Promise<Outcome> {
     let subtask = original;
@@ -73,8 +70,6 @@ export async function generateTests(ctx: StageContext, ingest: IngestResult, pla
         pathFor = file;
         assigned.add(path);
       }
-      const budgetReason = deps.budget?.exhaustedReason();
-      if (budgetReason) return stuck(budgetReason);
       let content: string;
       try {
         const res = await llm.complete(
@@ -89,7 +84,6 @@ export async function generateTests(ctx: StageContext, ingest: IngestResult, pla
           },
           ctx.signal,
         );
-        state.usage = addUsage(state.usage, res.usage);
         res.notes?.forEach((n) => state.notes.includes(n) || state.notes.push(n));
         content = cleanTestContent(res.value.content);
       } catch (err) {
@@ -100,22 +94,21 @@ export async function generateTests(ctx: StageContext, ingest: IngestResult, pla
       }
       if (content) {
         const candidate: CandidateFile = {
-          path, content, language: profile.language, framework: profile.framework, origin: 'generated', subtaskId: original.id, acIds: subtask.acIds, findings: [],
+          path, content, language: profile.language, framework: profile.framework, origin: 'generated', subtaskId: original.id, acIds: subtask.acIds,
         };
         const acs = ingest.spec.spec.acs.filter((ac) => subtask.acIds.includes(ac.id));
         const verdict = await deps.guard(candidate, acs);
         if (verdict.decision === 'keep') {
           if (reasons.length) state.notes.push(`${original.id} (${subtask.acIds.join(', ') || 'no AC'}): earlier tests were rejected and the subtask replanned (${reasons.join('; ')}); attempt ${attempt + 1} was kept.`);
-          return { kind: 'kept', candidate: { ...candidate, findings: verdict.findings } };
+          return { kind: 'kept', candidate: { ...candidate, checks: verdict.checks } };
         }
-        const why = verdict.reasons.length ? verdict.reasons.join('; ') : verdict.findings.map((f) => f.message).join('; ') || 'rejected by the guards';
+        const why = verdict.reasons.join('; ') || 'rejected by the guards';
         reasons.push(`attempt ${attempt + 1}: ${why}`);
         ctx.log.info({ subtask: original.id, attempt: attempt + 1 }, 'generated test rejected by the guards');
       }
       if (attempt >= maxReplans) return stuck();
       try {
         const replanned = await deps.replan(subtask, reasons[reasons.length - 1] ?? 'rejected');
-        state.usage = addUsage(state.usage, replanned.usage);
         if (!replanned.subtask) return stuck('the planner found no replacement');
         subtask = { ...replanned.subtask, id: original.id };
       } catch (err) {

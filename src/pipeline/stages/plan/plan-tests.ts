@@ -1,6 +1,5 @@
 import { TfError, isTfError } from '../../../errors.js';
-import { withBudget, type LlmBudget } from '../../../llm/budget.js';
-import { addUsage, ZERO_USAGE, type LlmPort, type LlmUsage } from '../../../llm/port.js';
+import type { LlmPort } from '../../../llm/port.js';
 import { loadPrompt, type Prompt } from '../../../llm/prompts.js';
 import type { IngestResult, StageContext, Subtask, TestPlan } from '../../types.js';
 import { renderDiffBlock, renderExistingTestsBlock, renderSpecBlock } from './context-blocks.js';
@@ -15,8 +14,6 @@ export interface PlanOptions {
   maxAttempts?: number;
   /** Cap on the subtasks kept; default the run's `settings.maxTests`. */
   maxSubtasks?: number;
-  /** Shared run budget; calls past it throw LLM_BUDGET_EXCEEDED. */
-  budget?: LlmBudget;
   /** Tests can load prompts from elsewhere. */
   prompt?: Prompt;
 }
@@ -27,14 +24,13 @@ export interface PlanOptions {
  * with the reasons quoted, up to `maxAttempts`; what is still invalid then is dropped with a note.
  */
 export async function planTests(ctx: StageContext, ingest: IngestResult, opts: PlanOptions = {}): Promise<TestPlan> {
-  const llm = requireLlm(ctx.ports.llm, opts.budget);
+  const llm = requireLlm(ctx.ports.llm);
   const prompt = opts.prompt ?? loadPrompt('planner');
   const maxAttempts = Math.max(1, opts.maxAttempts ?? 3);
   const maxSubtasks = opts.maxSubtasks ?? ctx.run.request.settings.maxTests;
   const replanIds = new Set((opts.replanFor ?? []).map((r) => r.subtask.id));
   const sharedContext = [renderSpecBlock(ingest), renderDiffBlock(ingest), renderExistingTestsBlock(ingest)];
   const readFile = workspaceReader(ingest);
-  let usage: LlmUsage = ZERO_USAGE;
   let refusals: Refusal[] = [];
   let best: { valid: Subtask[]; invalid: Refusal[] } | undefined;
   const notes: string[] = [];
@@ -54,7 +50,6 @@ export async function planTests(ctx: StageContext, ingest: IngestResult, opts: P
         },
         ctx.signal,
       );
-      usage = addUsage(usage, res.usage);
       res.notes?.forEach((n) => notes.includes(n) || notes.push(n));
       output = res.value;
     } catch (err) {
@@ -86,7 +81,7 @@ export async function planTests(ctx: StageContext, ingest: IngestResult, opts: P
   for (const r of result.invalid) notes.push(`planned subtask for ${r.proposed.target} dropped: ${r.reasons.join('; ')}`);
   if (result.valid.length === 0) notes.push(opts.replanFor ? 'the planner proposed no valid replacement' : 'the planner proposed no valid subtask');
   ctx.progress('plan', 1, 1);
-  return { subtasks: result.valid.slice(0, maxSubtasks), promptVersion: prompt.version, ...(notes.length ? { notes } : {}), usage };
+  return { subtasks: result.valid.slice(0, maxSubtasks), promptVersion: prompt.version, ...(notes.length ? { notes } : {}) };
 }
 
 /**
@@ -94,18 +89,18 @@ export async function planTests(ctx: StageContext, ingest: IngestResult, opts: P
  * or undefined when the planner has none.
  */
 export function createReplanner(ctx: StageContext, ingest: IngestResult, opts: Omit<PlanOptions, 'replanFor'> = {}) {
-  return async (subtask: Subtask, reason: string): Promise<{ subtask?: Subtask; usage: LlmUsage }> => {
+  return async (subtask: Subtask, reason: string): Promise<{ subtask?: Subtask }> => {
     const plan = await planTests(ctx, ingest, { ...opts, replanFor: [{ subtask, reason }] });
     const replacement = plan.subtasks.find((s) => s.id === subtask.id);
-    return { ...(replacement ? { subtask: replacement } : {}), usage: plan.usage ?? ZERO_USAGE };
+    return replacement ? { subtask: replacement } : {};
   };
 }
 
 export type Replanner = ReturnType<typeof createReplanner>;
 
-function requireLlm(llm: LlmPort | undefined, budget: LlmBudget | undefined): LlmPort {
+function requireLlm(llm: LlmPort | undefined): LlmPort {
   if (!llm) throw new TfError('CONFIG_INVALID', 'planning tests needs a model, and this run has none', { hint: 'configure an LLM provider, or run evaluate with --no-llm on provided tests' });
-  return budget ? withBudget(llm, budget) : llm;
+  return llm;
 }
 
 function dedupe(subtasks: Subtask[]): Subtask[] {

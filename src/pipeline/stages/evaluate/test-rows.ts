@@ -1,0 +1,56 @@
+import type { StaticCheckOutcome } from '../../../languages/static-check-types.js';
+import type { RuntimeResult, RuntimeTest } from '../../../languages/types.js';
+import type { LintFinding, ReportTest, TestSignals } from '../../../report/types.js';
+import type { CandidateFile } from '../../types.js';
+import { staticNameFor } from './match-names.js';
+import { buildSignals } from './signals.js';
+
+/** One test function of a candidate, with everything its verdict depends on except the judge. */
+export interface TestRow {
+  id: string;
+  name: string;
+  /** What the grader measured, when it reported this test. */
+  measured?: RuntimeTest;
+  /** Its static view (findings, line, source), when static discovery found it. */
+  statics?: StaticCheckOutcome['tests'][number];
+  findings: LintFinding[];
+  signals: TestSignals;
+  /** Why it could not be graded (its project's grader failed, or reported nothing for it). */
+  infraErrors: string[];
+}
+
+const NO_SIGNALS: TestSignals = { passes: null, stability: null, coverage: null, mutation: null, failToPass: null, lint: [], judge: null };
+
+/**
+ * Matches what the runner ran with what static discovery found, by name (parametrised and
+ * templated names included): every test either side knows gets a row. A test the runner never
+ * reported gets an infrastructure reason, never a pass.
+ */
+export function buildTestRows(candidate: CandidateFile, outcome: StaticCheckOutcome, result: RuntimeResult | undefined, infra: string | undefined): TestRow[] {
+  const measured = result?.tests.filter((t) => t.file === candidate.path) ?? [];
+  const staticNames = outcome.tests.map((t) => t.name);
+  const matched = new Map(measured.map((t) => [t.name, staticNameFor(t.name, staticNames)]));
+  const seenStatic = new Set(matched.values());
+  const names = [...measured.map((t) => t.name), ...staticNames.filter((n) => !seenStatic.has(n))];
+  return names.map((name) => {
+    const rt = measured.find((t) => t.name === name);
+    const staticName = rt ? matched.get(name) : name;
+    const st = outcome.tests.find((t) => t.name === staticName);
+    const findings = [...outcome.fileFindings, ...(st?.findings ?? [])];
+    const signals = { ...(rt && result ? buildSignals(rt, result) : NO_SIGNALS), lint: findings };
+    const infraErrors = infra ? [infra] : rt ? [] : [`the engine reported no result for this test${result?.errors.length ? ` (${result.errors.join('; ').slice(0, 300)})` : ''}`];
+    return { id: `${candidate.path}::${name}`, name, ...(rt ? { measured: rt } : {}), ...(st ? { statics: st } : {}), findings, signals, infraErrors };
+  });
+}
+
+/** The report line of a file in which no test was found: rejected, or an error when it could not be graded at all. */
+export function fileRow(candidate: CandidateFile, outcome: StaticCheckOutcome, infra: string | undefined): ReportTest {
+  return {
+    id: `${candidate.path}::(file)`, file: candidate.path, name: '(file)', verdict: infra ? 'error' : 'reject',
+    reasons: [infra
+      ? { code: 'infrastructure', text: `It could not be graded: ${infra}`, severity: 'error' }
+      : { code: 'no-tests', text: 'The file contains no test function that the test runner would collect.', severity: 'reject' }],
+    signals: { ...NO_SIGNALS, lint: outcome.fileFindings },
+    acIds: candidate.acIds, ...(candidate.subtaskId ? { subtaskId: candidate.subtaskId } : {}), origin: candidate.origin,
+  };
+}

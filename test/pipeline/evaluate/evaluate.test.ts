@@ -1,0 +1,73 @@
+import { describe, expect, it, vi } from 'vitest';
+import type { StaticCheckOutcome } from '../../../src/languages/static-check-types.js';
+import { evaluateCandidates, type StaticChecker } from '../../../src/pipeline/stages/evaluate/evaluate.js';
+import { createScriptedLlm } from '../../fakes/scripted-llm.js';
+import { testSettings } from '../../fakes/settings.js';
+import { loadPricingIngest } from '../../llm/pricing-fixture.js';
+import { candidate, graderContext, graderResult, graderSandbox, measuredTest } from './grader-fixtures.js';
+
+const GEN = 'tests/test_pricing_tfactory_1.py';
+const PROVIDED = 'tests/test_notes.py';
+const genChecks: StaticCheckOutcome = {
+  tests: [
+    { id: `${GEN}::test_cap`, name: 'test_cap', findings: [], source: 'def test_cap():\n    assert apply_discount(100.0, 80) == 50.0', line: 3 },
+    { id: `${GEN}::test_wrong`, name: 'test_wrong', findings: [], source: 'def test_wrong():\n    assert apply_discount(100.0, 80) == 60.0', line: 6 },
+  ],
+  fileFindings: [],
+};
+const noTests: StaticCheckOutcome = { tests: [], fileFindings: [{ rule: 'no-tests', severity: 'high', message: 'no test function found in the file' }] };
+const options = { ...testSettings().evaluation, failToPass: false };
+
+function candidates() {
+  return [
+    candidate(GEN, 'def test_cap(): ...\ndef test_wrong(): ...\n', { checks: genChecks }),
+    candidate(PROVIDED, '# notes, no tests\n', { origin: 'provided', acIds: [] }),
+  ];
+}
+
+describe('evaluateCandidates on a fake sandbox', () => {
+  it('checks each candidate once, runs one grader, judges only passing tests, and decides every verdict', async () => {
+    const sandbox = graderSandbox(graderResult([measuredTest(GEN, 'test_cap', { kills: 2 }), measuredTest(GEN, 'test_wrong', { passes: false, kills: 0 })]));
+    const llm = createScriptedLlm(() => ({ relevant: true, rationale: 'checks the cap' }));
+    const staticChecks = vi.fn<StaticChecker>(async () => noTests);
+    const ctx = graderContext(sandbox, llm);
+    const out = await evaluateCandidates(ctx, loadPricingIngest(), candidates(), options, { staticChecks, imageFor: async () => 'runner:py' });
+
+    // Static checks: the generated file's outcome was reused; only the provided file was checked.
+    expect(staticChecks).toHaveBeenCalledTimes(1);
+    expect(staticChecks.mock.calls[0]?.[0].path).toBe(PROVIDED);
+    // One grader container for the one Python project.
+    expect(sandbox.calls).toHaveLength(1);
+    expect(out.tests.map((t) => [t.id, t.verdict])).toEqual([
+      [`${GEN}::test_cap`, 'accept'],
+      [`${GEN}::test_wrong`, 'reject'],
+      [`${PROVIDED}::(file)`, 'reject'],
+    ]);
+    expect(out.tests[1]?.reasons[0]?.code).toBe('fails-on-head');
+    expect(out.tests[0]).toMatchObject({ line: 3, subtaskId: 'S1', origin: 'generated', signals: { judge: { relevant: true } } });
+    // The judge saw only the passing test (two agreeing votes settle best of three).
+    expect(llm.requests).toHaveLength(2);
+    expect(llm.requests.every((r) => r.prompt.includes('test_cap'))).toBe(true);
+    expect(out.sources[`${GEN}::test_cap`]).toContain('== 50.0');
+    expect(out.languages[`${GEN}::test_cap`]).toBe('python');
+    expect(out.stats).toMatchObject({ executions: 8, necessaryMs: 10, mutants: 1 });
+    expect(ctx.progressCalls).toEqual([['evaluate', 1, 2], ['evaluate', 2, 2]]);
+  });
+
+  it('turns a grader without result into error verdicts for every test, and asks no judge', async () => {
+    const sandbox = graderSandbox(undefined, { exitCode: 1, stderr: 'Traceback' });
+    const llm = createScriptedLlm([]);
+    const out = await evaluateCandidates(graderContext(sandbox, llm), loadPricingIngest(), candidates(), options, { staticChecks: async () => noTests, imageFor: async () => 'runner:py' });
+    expect(out.tests.map((t) => t.verdict)).toEqual(['error', 'error', 'error']);
+    expect(out.tests[0]?.reasons[0]?.code).toBe('infrastructure');
+    expect(llm.requests).toHaveLength(0);
+  });
+
+  it('never asks the judge when the run turned it off', async () => {
+    const sandbox = graderSandbox(graderResult([measuredTest(GEN, 'test_cap')]));
+    const llm = createScriptedLlm([]);
+    const out = await evaluateCandidates(graderContext(sandbox, llm), loadPricingIngest(), candidates().slice(0, 1), { ...options, judge: false }, { staticChecks: async () => noTests, imageFor: async () => 'runner:py' });
+    expect(out.tests[0]?.signals.judge).toBeNull();
+    expect(llm.requests).toHaveLength(0);
+  });
+});

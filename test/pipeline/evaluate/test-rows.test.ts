@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import type { StaticCheckOutcome } from '../../../src/languages/static-check-types.js';
+import { buildTestRows, fileRow } from '../../../src/pipeline/stages/evaluate/test-rows.js';
+import { candidate, graderResult, measuredTest } from './grader-fixtures.js';
+
+const FILE = 'tests/test_pricing_tfactory_1.py';
+const lowFinding = { rule: 'style', severity: 'low' as const, message: 'two checks would be clearer' };
+const outcome: StaticCheckOutcome = {
+  tests: [
+    { id: `${FILE}::test_cap`, name: 'test_cap', findings: [lowFinding], source: 'def test_cap():\n    assert cap(80) == 50', line: 3 },
+    { id: `${FILE}::test_rates`, name: 'test_rates', findings: [], source: 'def test_rates(rate): ...', line: 8 },
+  ],
+  fileFindings: [{ rule: 'guard-unavailable', severity: 'low', message: 'hallucination guard could not run' }],
+};
+
+describe('buildTestRows', () => {
+  it('joins what the runner ran with what static discovery found, parametrised names included', () => {
+    const result = graderResult([measuredTest(FILE, 'test_cap', { kills: 3 }), measuredTest(FILE, 'test_rates[0.1]'), measuredTest('tests/other.py', 'test_x')]);
+    const rows = buildTestRows(candidate(FILE, ''), outcome, result, undefined);
+    expect(rows.map((r) => r.id)).toEqual([`${FILE}::test_cap`, `${FILE}::test_rates[0.1]`]);
+    const [cap, rates] = rows;
+    expect(cap?.statics?.line).toBe(3);
+    expect(cap?.findings).toEqual([...outcome.fileFindings, lowFinding]);
+    expect(cap?.signals.lint).toEqual(cap?.findings);
+    expect(cap?.signals.mutation).toMatchObject({ killed: 3, killedByAssertion: 3, survived: 0 });
+    expect(cap?.signals.failToPass).toBe('fail-to-pass');
+    expect(cap?.infraErrors).toEqual([]);
+    // The parametrised run maps onto the static `test_rates`.
+    expect(rates?.statics?.name).toBe('test_rates');
+  });
+
+  it('gives a statically found test the runner never reported an infrastructure reason, never a pass', () => {
+    const result = graderResult([measuredTest(FILE, 'test_cap')], ['collection of tests/test_pricing_tfactory_1.py timed out']);
+    const rows = buildTestRows(candidate(FILE, ''), outcome, result, undefined);
+    const rates = rows.find((r) => r.name === 'test_rates');
+    expect(rates?.measured).toBeUndefined();
+    expect(rates?.signals.passes).toBeNull();
+    expect(rates?.infraErrors[0]).toContain('the engine reported no result for this test (collection of tests/test_pricing_tfactory_1.py timed out)');
+  });
+
+  it('puts the grader failure on every test when the grader could not run', () => {
+    const rows = buildTestRows(candidate(FILE, ''), outcome, undefined, 'SANDBOX_FAILED: no result');
+    expect(rows.map((r) => r.infraErrors)).toEqual([['SANDBOX_FAILED: no result'], ['SANDBOX_FAILED: no result']]);
+  });
+});
+
+describe('fileRow', () => {
+  const empty: StaticCheckOutcome = { tests: [], fileFindings: [{ rule: 'no-tests', severity: 'high', message: 'no test function found in the file' }] };
+
+  it('rejects a file without tests, keeping its findings', () => {
+    const row = fileRow(candidate(FILE, 'x = 1'), empty, undefined);
+    expect(row).toMatchObject({ id: `${FILE}::(file)`, verdict: 'reject', reasons: [{ code: 'no-tests' }], subtaskId: 'S1', origin: 'generated' });
+    expect(row.signals.lint).toEqual(empty.fileFindings);
+  });
+
+  it('is an error, not a reject, when nothing could be graded', () => {
+    expect(fileRow(candidate(FILE, 'x = 1'), empty, 'engine down')).toMatchObject({ verdict: 'error', reasons: [{ code: 'infrastructure', text: 'It could not be graded: engine down' }] });
+  });
+});
