@@ -20,10 +20,11 @@ describe('checkTriggerPermission', () => {
 
   it.each([
     ['admin', 'admin'],
-    ['write', 'maintain'],
     ['write', 'write'],
+    ['write', null],
+    ['read', 'maintain'],
     ['read', 'write'],
-  ])('allows permission %s with role %s', async (permission, role) => {
+  ])('allows permission %s with role %s (either field may carry write access)', async (permission, role) => {
     github().get(PERMISSION).reply(200, permissionReply(permission, role));
     expect(await checkTriggerPermission(octokit(), target({ association: 'CONTRIBUTOR' }))).toEqual({ allowed: true, via: 'permission' });
   });
