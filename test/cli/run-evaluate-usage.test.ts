@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CliIo } from '../../src/cli/io.js';
 import { main, usage } from '../../src/cli/main.js';
-import { makeRepo, type TestRepo } from '../git/make-repo.js';
+import { makeRepo, type TestRepo } from '../fakes/repos.js';
 
 function captureIo(cwd: string, env: NodeJS.ProcessEnv = {}): CliIo & { out: () => string; err: () => string } {
   let out = '';

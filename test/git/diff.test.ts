@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGitPort } from '../../src/git/create-git-port.js';
 import type { DiffSummary } from '../../src/git/types.js';
 import { listChangedSymbols } from '../../src/languages/changed-symbols.js';
-import { makeRepo, type TestRepo } from './make-repo.js';
+import { makeRepo, type TestRepo } from '../fakes/repos.js';
 
 const PY_BASE = `def apply_discount(price: float, pct: int) -> float:
     return price * (1 - pct / 100)

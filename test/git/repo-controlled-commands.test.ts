@@ -7,7 +7,7 @@ import type { CliIo } from '../../src/cli/io.js';
 import { main } from '../../src/cli/main.js';
 import { createGitPort } from '../../src/git/index.js';
 import { PROTECTED_GIT_CONFIG, runGit } from '../../src/git/run-git.js';
-import { makeRepo, type TestRepo } from './make-repo.js';
+import { makeRepo, type TestRepo } from '../fakes/repos.js';
 
 /**
  * A repository whose own configuration names commands (hooks, fsmonitor, a smudge filter, an

@@ -9,7 +9,7 @@ import { buildAuthEnv } from '../../src/git/auth-env.js';
 import { createGitPort } from '../../src/git/create-git-port.js';
 import { isTfError } from '../../src/errors.js';
 import { startGitHttpServer, type GitHttpServer } from './git-http-server.js';
-import { makeRepo, type TestRepo } from './make-repo.js';
+import { makeRepo, type TestRepo } from '../fakes/repos.js';
 
 const TOKEN = 'ghs_testTOKEN1234567890abcdef';
 

@@ -2,7 +2,7 @@ import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { commitFiles, fetchAndRebase, fetchRef, formatPatch, pushBranch } from '../../src/git/commit-push.js';
-import { createRemote, filesContaining, git, type RemoteFixture } from './git-fixture.js';
+import { createRemote, filesContaining, git, type RemoteFixture } from '../fakes/repos.js';
 
 const TOKEN = 'ghs_SECRETTOKEN_never_on_disk_123';
 const BASIC = Buffer.from(`x-access-token:${TOKEN}`).toString('base64');

@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CandidateFile } from '../../src/pipeline/types.js';
 import type { Run } from '../../src/runs/types.js';
-import { createRemote, filesContaining, git, type RemoteFixture } from './git-fixture.js';
+import { createRemote, filesContaining, git, type RemoteFixture } from '../fakes/repos.js';
 import { createTestApp, github, INSTALLATION_TOKEN, mockInstallationToken, sentRequests, useGithubMocks, type TestApp } from './harness.js';
-import { makeReport } from './report-fixture.js';
+import { makeReport } from '../fakes/reports.js';
 import type nock from 'nock';
 import { testSettings } from '../fakes/settings.js';
 

@@ -4,7 +4,7 @@ import { hasRunTrailer, buildCommitMessage } from '../../src/github/publish.js';
 import { evaluateQualityGate } from '../../src/github/quality-gate.js';
 import { createKeyedThrottle } from '../../src/github/throttle.js';
 import { fenceFor, truncateMarkdown } from '../../src/github/truncate-markdown.js';
-import { makeReport } from './report-fixture.js';
+import { makeReport } from '../fakes/reports.js';
 
 const GATE = { minAccepted: 0, failOnRejected: false, requireAllAcsVerified: false };
 

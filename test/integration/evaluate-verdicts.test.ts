@@ -9,7 +9,7 @@ import type { CliIo } from '../../src/cli/io.js';
 import type { Report, Verdict } from '../../src/report/types.js';
 import type { SpecSelection } from '../../src/spec/types.js';
 import { requireDocker } from '../helpers/docker.js';
-import { createFixtureRepo, FIXTURE_REPOS, listCandidates, type FixtureRepo } from '../helpers/fixture-repo.js';
+import { createFixtureRepo, FIXTURE_REPOS, listCandidates, type FixtureRepo } from '../fakes/repos.js';
 
 /**
  * The fixture repositories prove the verdict rules end to end: `tfactory evaluate` grades every
@@ -135,7 +135,7 @@ describe.skipIf(!hasDocker)('tfactory evaluate on the fixture repositories', () 
 
       it('gives every candidate test the verdict expected.json states', { timeout: 30 * 60_000 }, async () => {
         const { verdicts, why } = await readExpected(name);
-        const candidates = await listCandidates(name);
+        const candidates = listCandidates(name);
         expect(candidates.map((c) => basename(c)).sort()).toEqual(Object.keys(verdicts).sort());
         const out = join(scratch, `${name}.report.json`);
         const env: NodeJS.ProcessEnv = {

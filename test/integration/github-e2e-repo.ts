@@ -1,13 +1,9 @@
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import type { RemoteOptions } from '../fakes/repos.js';
 
 /**
- * The GitHub end-to-end fixture: a tiny Python project whose PR changes `shipping_cost`, with a spec
- * of two tagged acceptance criteria. Built as real git repositories: a bare `<owner>/<repo>.git`
- * (the "GitHub" remote, reached through a file:// base URL) holding `main`, the PR branch `feature`
- * and `refs/pull/<n>/head`. Identity and dates are fixed, so the SHAs are the same on every machine.
+ * The GitHub end-to-end project: a tiny Python project whose PR changes `shipping_cost`, with a spec
+ * of two tagged acceptance criteria. `createRemote(owner, repo, pull, shopRemote())` (test/fakes/repos.ts)
+ * builds it as the "GitHub" remote: `main`, the PR branch `feature` and `refs/pull/<n>/head`.
  */
 
 export const SPEC_ID = '007-shipping-rates';
@@ -122,63 +118,7 @@ def test_zero_or_negative_weight_is_refused():
 `,
 };
 
-export interface GithubFixture {
-  root: string;
-  /** `file://<root>/remotes`: the git base URL (holds `<owner>/<repo>.git`). */
-  gitBaseUrl: string;
-  bare: string;
-  baseSha: string;
-  headSha: string;
-  workRoot: string;
-  cleanup(): void;
-}
-
-const DATE = '2024-03-01T12:00:00Z';
-
-export function git(cwd: string, ...args: string[]): string {
-  const inherited = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('GIT_')));
-  return execFileSync('git', ['-c', 'commit.gpgsign=false', '-c', 'core.autocrlf=false', ...args], {
-    cwd,
-    encoding: 'utf8',
-    env: {
-      ...inherited,
-      GIT_AUTHOR_NAME: 'Dev', GIT_AUTHOR_EMAIL: 'dev@example.com', GIT_COMMITTER_NAME: 'Dev', GIT_COMMITTER_EMAIL: 'dev@example.com',
-      GIT_AUTHOR_DATE: DATE, GIT_COMMITTER_DATE: DATE, GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null', GIT_TERMINAL_PROMPT: '0',
-    },
-  }).trim();
-}
-
-function writeTree(dir: string, files: Record<string, string>): void {
-  for (const [path, content] of Object.entries(files)) {
-    mkdirSync(dirname(join(dir, path)), { recursive: true });
-    writeFileSync(join(dir, path), content);
-  }
-}
-
-export function createGithubFixture(owner: string, repo: string, pullNumber: number, files: { base?: Record<string, string>; head?: Record<string, string> } = {}): GithubFixture {
-  const root = mkdtempSync(join(tmpdir(), 'tfactory-gh-e2e-'));
-  try {
-    const bare = join(root, 'remotes', owner, `${repo}.git`);
-    mkdirSync(bare, { recursive: true });
-    git(bare, 'init', '--bare', '-q', '-b', 'main');
-    const seed = join(root, 'seed');
-    mkdirSync(seed);
-    git(seed, 'init', '-q', '-b', 'main');
-    writeTree(seed, files.base ?? BASE_FILES);
-    git(seed, 'add', '-A');
-    git(seed, 'commit', '-q', '-m', 'shop: base');
-    const baseSha = git(seed, 'rev-parse', 'HEAD');
-    git(seed, 'checkout', '-q', '-b', 'feature');
-    writeTree(seed, files.head ?? HEAD_FILES);
-    git(seed, 'add', '-A');
-    git(seed, 'commit', '-q', '-m', 'shipping: price by weight, free from 50');
-    const headSha = git(seed, 'rev-parse', 'HEAD');
-    git(seed, 'push', '-q', bare, 'main', 'feature', `feature:refs/pull/${pullNumber}/head`);
-    const workRoot = join(root, 'work');
-    mkdirSync(workRoot);
-    return { root, gitBaseUrl: `file://${join(root, 'remotes')}`, bare, baseSha, headSha, workRoot, cleanup: () => rmSync(root, { recursive: true, force: true }) };
-  } catch (err) {
-    rmSync(root, { recursive: true, force: true });
-    throw err;
-  }
+/** The options of `createRemote` that build this project (`head` replaces the PR's files when given). */
+export function shopRemote(head: Record<string, string> = HEAD_FILES): RemoteOptions {
+  return { base: BASE_FILES, head, baseBranch: 'main', headBranch: 'feature', messages: { base: 'shop: base', head: 'shipping: price by weight, free from 50' } };
 }

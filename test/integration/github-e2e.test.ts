@@ -8,14 +8,14 @@ import { REPORT_MARKER } from '../../src/github/pr-comment.js';
 import { createLogger, silentLogger } from '../../src/logger.js';
 import type { Run } from '../../src/runs/types.js';
 import type { Runtime } from '../../src/wiring/create-runtime.js';
-import { filesContaining } from '../github/git-fixture.js';
+import { createRemote, filesContaining, git } from '../fakes/repos.js';
 import {
   examplePayload, github, INSTALLATION_TOKEN, mockInstallationToken, mockPermission, mockRepoConfig, sentRequests, useGithubMocks,
 } from '../github/harness.js';
 import { requireDocker } from '../helpers/docker.js';
 import { letDockerSocketBypassNock } from './github-e2e-docker-http.js';
 import { recordingStages, writeEmptyTranscript } from './github-e2e-model.js';
-import { BASE_FILES, createGithubFixture, git, GOOD_TESTS, HEAD_FILES, SPEC_ID } from './github-e2e-repo.js';
+import { GOOD_TESTS, HEAD_FILES, shopRemote, SPEC_ID } from './github-e2e-repo.js';
 
 /**
  * The GitHub App end to end: a signed `pull_request.labeled` webhook reaches a real Probot app built
@@ -110,7 +110,7 @@ const hasDocker = requireDocker();
 
 describe.skipIf(!hasDocker)('GitHub App end to end', () => {
   it('labelled PR → run → tests pushed to the PR branch, check run completed, report comment posted', async () => {
-    const fx = createGithubFixture(OWNER, REPO, PULL);
+    const fx = createRemote(OWNER, REPO, PULL, shopRemote());
     let runtime: Runtime | undefined;
     try {
       const transcript = RECORD ? join(fx.root, 'placeholder-transcript.json') : TRANSCRIPT;
@@ -138,7 +138,7 @@ describe.skipIf(!hasDocker)('GitHub App end to end', () => {
           // TFACTORY_E2E_LOG=debug shows the run's log on stderr.
           log: process.env.TFACTORY_E2E_LOG ? createLogger({ level: process.env.TFACTORY_E2E_LOG, stderr: true }) : silentLogger(),
           appId: APP_ID,
-          gitBaseUrl: fx.gitBaseUrl,
+          gitBaseUrl: fx.baseUrl,
           workRoot: fx.workRoot,
           // One progress update (the first stage); later ones wait for a trailing send the publisher drops.
           progressIntervalMs: 3_600_000,
@@ -236,7 +236,7 @@ describe.skipIf(!hasDocker)('GitHub App end to end', () => {
 describe('GitHub App: a PR without a spec', () => {
   it('fails the check run and says in the PR comment where it looked (through the real ingest)', async () => {
     const head = Object.fromEntries(Object.entries(HEAD_FILES).filter(([path]) => !path.startsWith('.aifactory/')));
-    const fx = createGithubFixture(OWNER, REPO, PULL, { base: BASE_FILES, head });
+    const fx = createRemote(OWNER, REPO, PULL, shopRemote(head));
     let runtime: Runtime | undefined;
     try {
       const placeholder = join(fx.root, 'transcript.json');
@@ -249,7 +249,7 @@ describe('GitHub App: a PR without a spec', () => {
       await probot.load(
         createTfactoryApp({
           env: { ...process.env, TFACTORY_DB: join(fx.root, 'runs.db'), TFACTORY_LLM: `replay:${placeholder}`, TFACTORY_WORKSPACE_ROOT: join(fx.root, 'workspaces'), LOG_LEVEL: 'silent' },
-          cwd: fx.root, log: silentLogger(), appId: APP_ID, gitBaseUrl: fx.gitBaseUrl, workRoot: fx.workRoot,
+          cwd: fx.root, log: silentLogger(), appId: APP_ID, gitBaseUrl: fx.baseUrl, workRoot: fx.workRoot,
           progressIntervalMs: 3_600_000, startWorker: false,
           onRuntime: (r) => {
             runtime = r;

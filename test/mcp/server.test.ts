@@ -7,7 +7,7 @@ import { openSqliteRunStore } from '../../src/runs/sqlite/sqlite-store.js';
 import { silentLogger } from '../../src/logger.js';
 import { renderMarkdown } from '../../src/report/render-markdown.js';
 import { TfError } from '../../src/errors.js';
-import { sampleReport } from '../fakes/sample-report.js';
+import { sampleReport } from '../fakes/reports.js';
 import type { RunExecutor } from '../../src/runs/executor.js';
 
 type ToolResult = { isError?: boolean; content: Array<{ type: string; text: string }>; structuredContent?: Record<string, unknown> };

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { renderMarkdown } from '../../src/report/render-markdown.js';
 import { validateReport, reportJsonSchema } from '../../src/report/schema.js';
-import { sampleReport } from '../fakes/sample-report.js';
+import { sampleReport } from '../fakes/reports.js';
 
 describe('report.md', () => {
   it('renders the golden file', async () => {

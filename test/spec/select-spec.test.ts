@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { isTfError, TfError } from '../../src/errors.js';
 import { createGitPort } from '../../src/git/create-git-port.js';
 import { selectSpec } from '../../src/spec/select-spec.js';
-import { makeRepo, type TestRepo } from '../git/make-repo.js';
+import { makeRepo, type TestRepo } from '../fakes/repos.js';
 
 const repos: TestRepo[] = [];
 afterEach(() => {

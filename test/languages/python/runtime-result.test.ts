@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseRuntimeResult } from '../../../src/languages/runtime-result.js';
 import { isTfError } from '../../../src/errors.js';
+import { thrownBy } from '../../helpers/thrown.js';
 
 const valid = {
   tests: [
@@ -22,22 +23,13 @@ const valid = {
   errors: [],
 };
 
-function caught(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (err) {
-    return err;
-  }
-  return undefined;
-}
-
 describe('parseRuntimeResult', () => {
   it('accepts a valid result', () => {
     expect(parseRuntimeResult(JSON.stringify(valid))).toEqual(valid);
   });
 
   it('rejects text that is not JSON with the text as evidence', () => {
-    const err = caught(() => parseRuntimeResult('Traceback (most recent call last):'));
+    const err = thrownBy(() => parseRuntimeResult('Traceback (most recent call last):'));
     expect(isTfError(err, 'RESULT_PARSE_FAILED')).toBe(true);
     if (isTfError(err)) expect(err.details['snippet']).toBe('Traceback (most recent call last):');
   });
@@ -45,7 +37,7 @@ describe('parseRuntimeResult', () => {
   it('rejects a result with a wrong outcome and names the path', () => {
     const bad = structuredClone(valid);
     (bad.tests[0]!.runs[0] as { outcome: string }).outcome = 'exploded';
-    const err = caught(() => parseRuntimeResult(JSON.stringify(bad)));
+    const err = thrownBy(() => parseRuntimeResult(JSON.stringify(bad)));
     expect(isTfError(err, 'RESULT_PARSE_FAILED')).toBe(true);
     if (isTfError(err)) expect(String(err.details['issues'])).toContain('tests.0.runs.0.outcome');
   });

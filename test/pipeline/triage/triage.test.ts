@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { dedupTests, normaliseSource } from '../../../src/pipeline/stages/triage/dedup.js';
 import { rankTests } from '../../../src/pipeline/stages/triage/rank.js';
-import { reportTest, sampleReport, signals } from '../../fakes/sample-report.js';
+import { reportTest, sampleReport, signals } from '../../fakes/reports.js';
 
 describe('triage', () => {
   it('dedups byte-identical tests and copies that differ only in whitespace, comments and name', () => {

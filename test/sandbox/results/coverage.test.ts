@@ -5,18 +5,10 @@ import { parseCoberturaXml } from '../../../src/sandbox/results/cobertura.js';
 import { parseLcov } from '../../../src/sandbox/results/lcov.js';
 import { toRepoRelative } from '../../../src/sandbox/results/paths.js';
 import { isTfError } from '../../../src/errors.js';
+import { thrownBy } from '../../helpers/thrown.js';
 
 const FIX = join(import.meta.dirname, '../../../fixtures/results');
 const read = (p: string): string => readFileSync(join(FIX, p), 'utf8');
-
-function catchError(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (err) {
-    return err;
-  }
-  return undefined;
-}
 
 describe('parseCoberturaXml', () => {
   it('reads coverage.py output, relative to the repo root', () => {
@@ -30,7 +22,7 @@ describe('parseCoberturaXml', () => {
   });
 
   it('throws RESULT_PARSE_FAILED on malformed XML and gives no files for empty input', () => {
-    const err = catchError(() => parseCoberturaXml('<coverage><packages><package></packages></coverage>'));
+    const err = thrownBy(() => parseCoberturaXml('<coverage><packages><package></packages></coverage>'));
     expect(isTfError(err, 'RESULT_PARSE_FAILED')).toBe(true);
     expect(parseCoberturaXml('')).toEqual({ files: [] });
   });
@@ -57,7 +49,7 @@ describe('parseLcov', () => {
   });
 
   it('throws RESULT_PARSE_FAILED with the line for a malformed record', () => {
-    const err = catchError(() => parseLcov('SF:a.ts\nDA:x,1\nend_of_record\n'));
+    const err = thrownBy(() => parseLcov('SF:a.ts\nDA:x,1\nend_of_record\n'));
     expect(isTfError(err, 'RESULT_PARSE_FAILED')).toBe(true);
     if (isTfError(err)) expect(err.details).toMatchObject({ line: 2, format: 'LCOV' });
     expect(parseLcov('')).toEqual({ files: [] });
