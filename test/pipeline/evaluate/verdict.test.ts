@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decideVerdict, type VerdictInput } from '../../../src/pipeline/stages/evaluate/verdict.js';
-import { signals } from '../../fakes/sample-report.js';
+import { signals } from '../../fakes/reports.js';
 import type { LintFinding } from '../../../src/report/types.js';
 
 function decide(over: Partial<VerdictInput>) {

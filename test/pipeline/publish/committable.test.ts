@@ -5,7 +5,7 @@ import type { Verdict } from '../../../src/report/types.js';
 import { makeReport, reportTest } from '../../fakes/reports.js';
 
 function candidate(path: string): CandidateFile {
-  return { path, content: 'def test_x():\n    assert True\n', language: 'python', framework: 'pytest', origin: 'generated', acIds: ['AC#1'], findings: [] };
+  return { path, content: 'def test_x():\n    assert True\n', language: 'python', framework: 'pytest', origin: 'generated', acIds: ['AC#1'] };
 }
 
 function reportOf(tests: Array<[file: string, verdict: Verdict]>) {
