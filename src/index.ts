@@ -2,7 +2,7 @@
  * The GitHub App's entry: wiring only (DESIGN.md, habit 1).
  *  - `node dist/index.js` checks the environment (naming what is missing), then runs the Probot server;
  *  - `probot run ./dist/index.js` (npm start) loads the default export, which checks the same.
- * The app function is `createApp(deps)` (src/github/app.ts); the runtime is `createRuntime` (src/wiring/).
+ * The app function is `createApp(deps)` (src/github/app.ts); the services is `createServices` (src/wiring/).
  */
 import { pathToFileURL } from 'node:url';
 import type { ApplicationFunction, Probot } from 'probot';
@@ -12,7 +12,7 @@ import { checkServerEnv, renderServerEnvProblems, serveApp } from './github/serv
 import type { Logger } from './logger.js';
 import type { Publisher } from './pipeline/types.js';
 import { renderMarkdown } from './report/render-markdown.js';
-import { createRuntime, type Runtime, type RuntimeOptions } from './wiring/create-runtime.js';
+import { createServices, type Services, type ServicesOptions } from './wiring/create-services.js';
 import { createLocalPublisher } from './wiring/local-publisher.js';
 
 export { createApp };
@@ -40,13 +40,13 @@ export interface TfactoryAppOptions {
   /** Start the worker once the app is loaded (default true). */
   startWorker?: boolean;
   /** Tests and benchmarks may swap stages. */
-  stages?: RuntimeOptions['stages'];
-  /** Receives the runtime once built (shutdown, tests). */
-  onRuntime?: (runtime: Runtime) => void;
+  stages?: ServicesOptions['stages'];
+  /** Receives the services once built (shutdown, tests). */
+  onServices?: (services: Services) => void;
 }
 
 /**
- * The real wiring: env → runtime (SQLite store, git, Docker sandbox, model, pipeline, run service);
+ * The real wiring: env → services (SQLite store, git, Docker sandbox, model, pipeline, run service);
  * GitHub runs publish through the app's publisher, which exists only once the app is loaded, so it is
  * bound late (`onReady`) and the worker starts then. Clones use installation tokens from the app's auth.
  */
@@ -57,7 +57,7 @@ export function createTfactoryApp(opts: TfactoryAppOptions): ApplicationFunction
     const githubPublisher = new Promise<Publisher>((resolve) => {
       bindPublisher = resolve;
     });
-    const runtime = createRuntime({
+    const services = createServices({
       env: opts.env,
       cwd: opts.cwd,
       ...(opts.log ? { log: opts.log } : {}),
@@ -66,12 +66,12 @@ export function createTfactoryApp(opts: TfactoryAppOptions): ApplicationFunction
       ...(opts.gitBaseUrl ? { gitBaseUrl: opts.gitBaseUrl } : {}),
       ...(opts.stages ? { stages: opts.stages } : {}),
     });
-    opts.onRuntime?.(runtime);
-    const appId = opts.appId ?? runtime.env.github.appId;
+    opts.onServices?.(services);
+    const appId = opts.appId ?? services.env.github.appId;
     return {
-      runService: runtime.service,
+      runService: services.service,
       renderMarkdown,
-      settingsEnv: runtime.env,
+      settingsEnv: services.env,
       ...(appId !== undefined ? { appId } : {}),
       ...(opts.gitBaseUrl ? { gitBaseUrl: opts.gitBaseUrl } : {}),
       ...(opts.workRoot ? { workRoot: opts.workRoot } : {}),
@@ -79,23 +79,23 @@ export function createTfactoryApp(opts: TfactoryAppOptions): ApplicationFunction
       onReady: (github) => {
         bindPublisher(github.publisher);
         if (opts.startWorker === false) return;
-        runtime.start().catch((err: unknown) => runtime.log.error({ err }, 'the worker did not start'));
+        services.start().catch((err: unknown) => services.log.error({ err }, 'the worker did not start'));
       },
     };
   });
 }
 
 /** SIGTERM / SIGINT: stop taking runs, interrupt those in flight (queued again on restart), close the store. */
-export function closeOnSignals(runtime: Runtime, exit: (code: number) => void = (code) => process.exit(code)): void {
+export function closeOnSignals(services: Services, exit: (code: number) => void = (code) => process.exit(code)): void {
   let closing = false;
   const shutdown = (signal: string): void => {
     if (closing) return;
     closing = true;
-    runtime.log.info({ signal }, 'shutting down');
-    runtime.close().then(
+    services.log.info({ signal }, 'shutting down');
+    services.close().then(
       () => exit(0),
       (err: unknown) => {
-        runtime.log.error({ err }, 'shutdown failed');
+        services.log.error({ err }, 'shutdown failed');
         exit(1);
       },
     );
@@ -107,7 +107,7 @@ export function closeOnSignals(runtime: Runtime, exit: (code: number) => void = 
 /** The app as the server runs it: env from the process; a missing variable stops it with a clear message. */
 function productionApp(): ApplicationFunction {
   const cwd = process.cwd();
-  const app = createTfactoryApp({ env: process.env, cwd, onRuntime: (runtime) => closeOnSignals(runtime) });
+  const app = createTfactoryApp({ env: process.env, cwd, onServices: (services) => closeOnSignals(services) });
   return async (probot, options) => {
     const issues = checkServerEnv(process.env, cwd);
     if (issues.length > 0) {

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { buildRepoFromTrees } from '../git/build-repo.js';
 import { vendorDirNames } from '../languages/registry.js';
 import { PACKAGE_ROOT } from '../version.js';
-import { createRuntime } from '../wiring/create-runtime.js';
+import { createServices } from '../wiring/create-services.js';
 import { resolveRunSettings } from '../config/run-settings.js';
 import type { EvaluateResult } from '../pipeline/types.js';
 
@@ -34,22 +34,22 @@ async function benchOne(name: string, dbDir: string): Promise<Row> {
     const candDir = join(source, 'candidates');
     const files = (await readdir(candDir)).sort();
     const provided = await Promise.all(files.map(async (f) => ({ path: f, content: await readFile(join(candDir, f), 'utf8'), external: true })));
-    const runtime = createRuntime({ env: { ...process.env, TFACTORY_DB: join(dbDir, `${name}.db`), LOG_LEVEL: 'silent' }, cwd: repo.dir });
+    const services = createServices({ env: { ...process.env, TFACTORY_DB: join(dbDir, `${name}.db`), LOG_LEVEL: 'silent' }, cwd: repo.dir });
     try {
-      await runtime.service.start();
+      await services.service.start();
       const t0 = Date.now();
-      const { run } = await runtime.service.submit({
+      const { run } = await services.service.submit({
         source: { kind: 'local', repoPath: repo.dir, baseRef: repo.base, headRef: repo.head },
         trigger: { kind: 'cli' },
         options: { dryRun: true, provided },
-        settings: resolveRunSettings({ flags: { noLlm: true }, env: runtime.env }),
+        settings: resolveRunSettings({ flags: { noLlm: true }, env: services.env }),
         idempotencyKey: `bench:${name}:${Date.now()}`,
       });
-      await runtime.service.idle();
+      await services.service.idle();
       const wallS = (Date.now() - t0) / 1000;
-      const done = await runtime.service.get(run.id);
+      const done = await services.service.get(run.id);
       if (!done?.report) throw new Error(`${name}: run ${done?.status}: ${done?.error?.message ?? 'no report'}`);
-      const outputs = await runtime.store.stageOutputs(run.id);
+      const outputs = await services.store.stageOutputs(run.id);
       const ev = outputs.evaluate as EvaluateResult;
       const evaluateS = (done.stages.find((s) => s.name === 'evaluate')?.durationMs ?? 0) / 1000;
       const s = done.report.summary;
@@ -59,7 +59,7 @@ async function benchOne(name: string, dbDir: string): Promise<Row> {
         wallS, evaluateS, necessaryS: ev.stats.necessaryMs / 1000, ratio: ev.stats.necessaryMs > 0 ? evaluateS / (ev.stats.necessaryMs / 1000) : NaN,
       };
     } finally {
-      await runtime.close();
+      await services.close();
     }
   } finally {
     await repo.cleanup();

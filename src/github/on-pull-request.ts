@@ -3,7 +3,7 @@ import { defaultRepoConfig } from '../config/repo-config.js';
 import { createCompletedCheckRun } from './check-run.js';
 import { isBotSender, type HandlerDeps } from './handler-deps.js';
 import { checkTriggerPermission, renderRefusal } from './permissions.js';
-import { hasRunTrailer } from './publish.js';
+import { hasRunTrailer } from './push-tests.js';
 import { loadRepoConfig, renderConfigErrors } from './repo-config-loader.js';
 import { triggerSettings } from './trigger-settings.js';
 import { idempotencyKeyFor, sourceFromPull, startRun } from './run-source.js';

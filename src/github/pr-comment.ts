@@ -1,6 +1,6 @@
 import type { Run } from '../runs/types.js';
 import type { Octokit, RepoRef } from './octokit.js';
-import type { PublishOutcome } from './publish.js';
+import type { PushOutcome } from './push-tests.js';
 import { GITHUB_TEXT_LIMIT, fenceFor, truncateMarkdown } from './truncate-markdown.js';
 
 /** Hidden marker that identifies the one report comment of a PR. */
@@ -35,13 +35,13 @@ export async function upsertReportComment(octokit: Octokit, target: RepoRef & { 
 }
 
 /** The comment: marker, the rendered report, then what happened to the tests. */
-export function composeReportComment(reportMarkdown: string, outcome: PublishOutcome, extraNotes: string[] = []): string {
+export function composeReportComment(reportMarkdown: string, outcome: PushOutcome, extraNotes: string[] = []): string {
   const parts = [REPORT_MARKER, reportMarkdown.trim(), '', '---', renderOutcome(outcome)];
   if (extraNotes.length > 0) parts.push('', ...extraNotes.map((n) => `- ${n}`));
   return `${parts.join('\n').trimEnd()}\n`;
 }
 
-export function renderOutcome(outcome: PublishOutcome): string {
+export function renderOutcome(outcome: PushOutcome): string {
   switch (outcome.kind) {
     case 'none':
       return 'No test was committed.';

@@ -12,7 +12,7 @@ import type { CheckRunProgress } from './check-run-progress.js';
 import type { CheckRunTracker } from './check-run-tracker.js';
 import type { InstallationAuth } from './octokit.js';
 import { composeReportComment, upsertReportComment } from './pr-comment.js';
-import { publishTests, type GithubSource, type PublishOutcome } from './publish.js';
+import { pushTests, type GithubSource, type PushOutcome } from './push-tests.js';
 import { evaluateQualityGate } from './quality-gate.js';
 
 export type RenderMarkdown = (report: Report) => string;
@@ -55,9 +55,9 @@ export function createGithubPublisher(deps: GithubPublisherDeps): Publisher {
       const { settings } = run.request;
       const selection = selectCommittable(report, accepted, settings);
       const files = selection.files.map((f) => ({ path: f.path, content: f.content }));
-      let outcome: PublishOutcome;
+      let outcome: PushOutcome;
       try {
-        outcome = await publishTests({
+        outcome = await pushTests({
           octokit,
           token: await deps.getToken(src.installationId),
           source: src,

@@ -2,7 +2,7 @@ import type { Run, RunRequest, RunService } from '../runs/types.js';
 import { createQueuedCheckRun } from './check-run.js';
 import type { CheckRunTracker } from './check-run-tracker.js';
 import type { Octokit } from './octokit.js';
-import type { GithubSource } from './publish.js';
+import type { GithubSource } from './push-tests.js';
 
 /** The parts of a pull request (webhook payload or REST answer) a run needs. */
 export interface PullLike {

@@ -1,5 +1,5 @@
 import type { LintFinding } from '../report/types.js';
-import type { AcceptanceCriterion } from '../spec/types.js';
+import type { AcceptanceCriterion } from '../criteria/types.js';
 
 /**
  * Criterion check: a number stated in an acceptance criterion ("10% discount", "at most three

@@ -1,5 +1,5 @@
 import type { Logger } from '../logger.js';
-import type { AcceptanceCriterion } from '../spec/types.js';
+import type { AcceptanceCriterion } from '../criteria/types.js';
 import type { ExtraMount, SandboxPort } from '../sandbox/port.js';
 import type { RunnerName } from '../sandbox/images/runner-tag.js';
 import type { CandidateFile } from './candidate.js';
@@ -79,8 +79,8 @@ export interface GraderPaths {
   result: string;
 }
 
-/** Installed dependencies of a project: their mounts (under SANDBOX_PATHS.deps) and environment. */
-export interface PreparedEngineDeps {
+/** Installed dependencies of a project: their mounts (under SANDBOX_PATHS.packages) and environment. */
+export interface PreparedPackages {
   mounts: ExtraMount[];
   env: Record<string, string>;
 }
@@ -98,16 +98,16 @@ export interface DependencyRequest {
   signal: AbortSignal;
 }
 
-/** The in-sandbox evaluation engine of a language: one container runs every candidate of a project. */
+/** The in-sandbox grader of a language: one container runs every candidate of a project. */
 export interface Grader {
   /** Runner image (one folder under runner-images/). */
   readonly runner: RunnerName;
-  /** argv of the engine inside the runner image. */
+  /** argv of the grader inside the runner image. */
   command(paths: GraderPaths): string[];
-  /** Read-only mounts of TFactory's own runtime files the engine needs. */
+  /** Read-only mounts of TFactory's own runtime files the grader needs. */
   mounts(): ExtraMount[];
-  /** The engine process's own environment (the prepared deps' environment comes first). */
+  /** The grader process's own environment (the prepared deps' environment comes first). */
   env(seed: number): Record<string, string>;
   /** Install (or reuse) the project's dependencies; undefined when there is nothing to install. */
-  prepareDependencies(req: DependencyRequest): Promise<PreparedEngineDeps | undefined>;
+  prepareDependencies(req: DependencyRequest): Promise<PreparedPackages | undefined>;
 }

@@ -1,6 +1,6 @@
 import type { LintFinding } from '../report/types.js';
 import type { SandboxPort } from '../sandbox/port.js';
-import type { AcceptanceCriterion } from '../spec/types.js';
+import type { AcceptanceCriterion } from '../criteria/types.js';
 import type { CandidateFile } from './candidate.js';
 import type { GuardItem } from './guard-output.js';
 import { pluginFor } from './registry.js';

@@ -24,12 +24,12 @@ export interface LanguageProfile {
 }
 
 /* ------------------------------------------------------------------------------------------------
- * Evaluation runtime contract: what a language's in-sandbox engine takes and gives back.
+ * Evaluation runtime contract: what a language's in-sandbox grader takes and gives back.
  * The evaluate stage writes candidate test files into the run's own copy of the checkout (on the
  * host, before it is mounted read-only), opens ONE sandbox session, and calls `evaluate` once.
  * ---------------------------------------------------------------------------------------------- */
 
-export interface RuntimeInput {
+export interface GraderInput {
   /** Repo-relative root of the project (where pytest / vitest runs). */
   projectRoot: string;
   /** Repo-relative candidate test files to grade; every test function in them is a candidate. */
@@ -47,17 +47,17 @@ export interface RuntimeInput {
   baseDir?: string;
 }
 
-export type RunOutcome = 'passed' | 'failed' | 'error' | 'timeout' | 'skipped';
+export type GradedOutcome = 'passed' | 'failed' | 'error' | 'timeout' | 'skipped';
 
-export interface RuntimeRun {
-  outcome: RunOutcome;
+export interface GradedRun {
+  outcome: GradedOutcome;
   /** assertion: a failed check on a value; error: any other exception; import/collection: never reached the test body. */
   failureKind?: 'assertion' | 'error' | 'import' | 'collection' | 'timeout';
   message?: string;
   durationMs: number;
 }
 
-export interface RuntimeMutant {
+export interface GraderMutant {
   id: string;
   file: string;
   line: number;
@@ -68,12 +68,12 @@ export interface RuntimeMutant {
   coveredBy: string[];
 }
 
-export interface RuntimeTest {
+export interface GradedTest {
   /** `<file>::<name>` where name includes a class prefix (`TestX::test_y`) when there is one. */
   id: string;
   file: string;
   name: string;
-  runs: RuntimeRun[];
+  runs: GradedRun[];
   /** Changed lines this test executes (function-body lines only), repo-relative path → lines. */
   coveredChanged: Record<string, number[]>;
   mutants: {
@@ -82,12 +82,12 @@ export interface RuntimeTest {
     notReached: string[];
   };
   /** Outcome against the base code, when baseDir was given. */
-  onBase?: RuntimeRun;
+  onBase?: GradedRun;
 }
 
-export interface RuntimeResult {
-  tests: RuntimeTest[];
-  mutants: RuntimeMutant[];
+export interface GraderResult {
+  tests: GradedTest[];
+  mutants: GraderMutant[];
   /** Changed lines the existing suite already executes. */
   suiteCoveredChanged: Record<string, number[]>;
   /** Changed lines that are executable function-body lines (the denominator for coverage). */
@@ -96,6 +96,6 @@ export interface RuntimeResult {
   executions: number;
   /** Sum of the wall time of the executions that were strictly necessary (one pass per test). */
   necessaryMs: number;
-  /** Infrastructure problems (collection of the whole file failed, engine crash): never accepted. */
+  /** Infrastructure problems (collection of the whole file failed, grader crash): never accepted. */
   errors: string[];
 }

@@ -1,6 +1,6 @@
 import type { Logger } from '../logger.js';
 import type { DiffSummary, GitPort } from '../git/types.js';
-import type { SpecSelection } from '../spec/types.js';
+import type { SpecSelection } from '../criteria/types.js';
 import type { LanguageProfile, Language, TestFramework } from '../languages/types.js';
 import type { CandidateFile } from '../languages/candidate.js';
 import type { SandboxPort } from '../sandbox/port.js';
@@ -73,7 +73,7 @@ export interface EvaluateResult {
   languages: Record<string, Language>;
   notes: string[];
   /** Figures for the benchmark and the report. */
-  stats: { containers: number; executions: number; necessaryMs: number; mutants: number; engineMs: number };
+  stats: { containers: number; executions: number; necessaryMs: number; mutants: number; graderMs: number };
 }
 
 export interface Publisher {

@@ -1,4 +1,4 @@
-import type { AcceptanceCriterion } from '../spec/types.js';
+import type { AcceptanceCriterion } from '../criteria/types.js';
 import type { ReportAc, ReportTest } from './types.js';
 
 /** Each AC is verified if an accepted test cites it, flagged if only flagged tests do, else unverified. */

@@ -10,7 +10,7 @@ export const SANDBOX_PATHS = {
   /** A scratch folder, read-write; files written here come back in the result. */
   scratch: '/scratch',
   /** Prepared dependencies (node_modules, python site-packages), read-only. */
-  deps: '/deps',
+  packages: '/deps',
   /** Extra read-only tools that TFactory brings (its own python helpers, typescript). */
   tools: '/opt/tfactory',
 } as const;
@@ -104,11 +104,11 @@ export interface PrepareSpec {
 }
 
 export interface PreparedDeps {
-  /** Host folder holding the installed dependencies, to mount at SANDBOX_PATHS.deps. */
+  /** Host folder holding the installed dependencies, to mount at SANDBOX_PATHS.packages. */
   hostPath: string;
   cacheKey: string;
   cached: boolean;
-  /** Variables a test exec needs to find the deps mounted at SANDBOX_PATHS.deps (NODE_PATH / PYTHONPATH). */
+  /** Variables a test exec needs to find the deps mounted at SANDBOX_PATHS.packages (NODE_PATH / PYTHONPATH). */
   env?: Record<string, string>;
 }
 

@@ -5,7 +5,7 @@ import { requireRunnerImage } from '../sandbox/index.js';
 import type { Language } from '../languages/types.js';
 import { detectLanguages, profileForPath, runnerFor } from '../languages/registry.js';
 import { runStaticChecks, createGuardRunner, toCheckOutcome } from '../languages/static-checks.js';
-import { selectSpec } from '../spec/index.js';
+import { selectSpec } from '../criteria/index.js';
 import { createIngestStage } from '../pipeline/stages/ingest/ingest.js';
 import { planTests, createReplanner } from '../pipeline/stages/plan/plan-tests.js';
 import { generateTests } from '../pipeline/stages/generate/generate-tests.js';
@@ -16,7 +16,7 @@ import { createTriageStage } from '../pipeline/stages/triage/triage-stage.js';
 import { createPublishStage } from '../pipeline/stages/publish/publish-stage.js';
 import type { Stages } from '../pipeline/stages/types.js';
 import type { Run } from '../runs/types.js';
-import { createEngineDeps } from './engine-deps.js';
+import { createPackagePreparer } from './project-packages.js';
 import { reuseContainers } from '../sandbox/reuse-containers.js';
 
 export interface StageDeps {
@@ -70,7 +70,7 @@ export function createStages(deps: StageDeps): Stages {
     evaluate: createEvaluateStage({
       staticChecks,
       imageFor: (profile) => imageFor(profile.language),
-      depsFor: createEngineDeps({ sandbox: deps.sandbox, imageFor: (profile) => imageFor(profile.language) }),
+      packagesFor: createPackagePreparer({ sandbox: deps.sandbox, imageFor: (profile) => imageFor(profile.language) }),
     }),
     triage: createTriageStage(),
     publish: createPublishStage(),

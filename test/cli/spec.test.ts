@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CliIo } from '../../src/cli/io.js';
 import { main } from '../../src/cli/main.js';
-import type { SpecSelection } from '../../src/spec/types.js';
+import type { SpecSelection } from '../../src/criteria/types.js';
 import { makeRepo, type TestRepo } from '../fakes/repos.js';
 
 function captureIo(cwd: string): CliIo & { out: () => string; err: () => string } {

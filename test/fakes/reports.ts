@@ -1,5 +1,5 @@
 import { REPORT_SCHEMA_VERSION, type Report, type ReportAc, type ReportTest, type TestSignals, type Verdict } from '../../src/report/types.js';
-import type { AcceptanceCriterion } from '../../src/spec/types.js';
+import type { AcceptanceCriterion } from '../../src/criteria/types.js';
 import { triage } from '../../src/pipeline/stages/triage/triage.js';
 import { ZERO_USAGE } from '../../src/llm/port.js';
 import { testSettings } from './settings.js';

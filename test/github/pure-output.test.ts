@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { batchAnnotations, buildAnnotations } from '../../src/github/annotations.js';
-import { hasRunTrailer, buildCommitMessage } from '../../src/github/publish.js';
+import { hasRunTrailer, buildCommitMessage } from '../../src/github/push-tests.js';
 import { evaluateQualityGate } from '../../src/github/quality-gate.js';
 import { createKeyedThrottle } from '../../src/github/throttle.js';
 import { fenceFor, truncateMarkdown } from '../../src/github/truncate-markdown.js';

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import type { CliIo } from '../../src/cli/io.js';
 import type { Report, Verdict } from '../../src/report/types.js';
-import type { SpecSelection } from '../../src/spec/types.js';
+import type { SpecSelection } from '../../src/criteria/types.js';
 import { requireDocker } from '../helpers/docker.js';
 import { createFixtureRepo, FIXTURE_REPOS, listCandidates, type FixtureRepo } from '../fakes/repos.js';
 
@@ -126,7 +126,7 @@ describe.skipIf(!hasDocker)('tfactory evaluate on the fixture repositories', () 
       let repo: FixtureRepo;
       beforeAll(async () => {
         repo = await createFixtureRepo(name);
-        // A local run reuses the checkout's node_modules (src/wiring/engine-deps.ts): lend it TFactory's own (vitest 4).
+        // A local run reuses the checkout's node_modules (src/wiring/project-packages.ts): lend it TFactory's own (vitest 4).
         if (existsSync(join(repo.dir, 'package.json'))) await symlink(join(REPO_ROOT, 'node_modules'), join(repo.dir, 'node_modules'), 'dir');
       });
       afterAll(async () => {

@@ -7,7 +7,7 @@ import { createTfactoryApp } from '../../src/index.js';
 import { REPORT_MARKER } from '../../src/github/pr-comment.js';
 import { createLogger, silentLogger } from '../../src/logger.js';
 import type { Run } from '../../src/runs/types.js';
-import type { Runtime } from '../../src/wiring/create-runtime.js';
+import type { Services } from '../../src/wiring/create-services.js';
 import { createRemote, filesContaining, git } from '../fakes/repos.js';
 import {
   examplePayload, github, INSTALLATION_TOKEN, mockInstallationToken, mockPermission, mockRepoConfig, sentRequests, useGithubMocks,
@@ -19,7 +19,7 @@ import { GOOD_TESTS, HEAD_FILES, shopRemote, SPEC_ID } from './github-e2e-repo.j
 
 /**
  * The GitHub App end to end: a signed `pull_request.labeled` webhook reaches a real Probot app built
- * by createTfactoryApp (createApp + createRuntime: SQLite file, real git, the Docker sandbox with the
+ * by createTfactoryApp (createApp + createServices: SQLite file, real git, the Docker sandbox with the
  * runner images, the replay model); the worker runs the whole pipeline; the tests land as a commit on
  * the PR branch of a local bare repository; the check run completes and the report comment is posted.
  * GitHub's HTTP API is nock (every request body checked against @octokit/openapi).
@@ -89,9 +89,9 @@ function bodiesOf(method: string, path: string): any[] {
   return sentRequests().filter((r) => r.method === method && r.path.split('?')[0] === path).map((r) => JSON.parse(r.body));
 }
 
-function waitForEnd(runtime: Runtime): Promise<Run> {
+function waitForEnd(services: Services): Promise<Run> {
   return new Promise((resolve) => {
-    const stop = runtime.service.subscribe((e) => {
+    const stop = services.service.subscribe((e) => {
       if (e.type === 'finished') {
         stop();
         resolve(e.run);
@@ -111,7 +111,7 @@ const hasDocker = requireDocker();
 describe.skipIf(!hasDocker)('GitHub App end to end', () => {
   it('labelled PR → run → tests pushed to the PR branch, check run completed, report comment posted', async () => {
     const fx = createRemote(OWNER, REPO, PULL, shopRemote());
-    let runtime: Runtime | undefined;
+    let services: Services | undefined;
     try {
       const transcript = RECORD ? join(fx.root, 'placeholder-transcript.json') : TRANSCRIPT;
       if (RECORD) writeEmptyTranscript(transcript);
@@ -144,14 +144,14 @@ describe.skipIf(!hasDocker)('GitHub App end to end', () => {
           progressIntervalMs: 3_600_000,
           // The worker starts after the delivery, so the queued check run exists before the first progress update.
           startWorker: false,
-          onRuntime: (r) => {
-            runtime = r;
+          onServices: (r) => {
+            services = r;
           },
           ...(RECORD ? { stages: recordingStages(TRANSCRIPT) } : {}),
         }),
       );
-      if (!runtime) throw new Error('the app did not build its runtime');
-      const rt: Runtime = runtime;
+      if (!services) throw new Error('the app did not build its services');
+      const rt: Services = services;
 
       const scope = github();
       // The trigger: token, repo config, the sender's permission, the queued check run.
@@ -227,7 +227,7 @@ describe.skipIf(!hasDocker)('GitHub App end to end', () => {
       // The installation token never reached a file (checkouts, database, the pushed repository).
       expect(filesContaining(fx.root, [INSTALLATION_TOKEN, Buffer.from(`x-access-token:${INSTALLATION_TOKEN}`).toString('base64')])).toEqual([]);
     } finally {
-      await runtime?.close();
+      await services?.close();
       fx.cleanup();
     }
   }, 300_000);
@@ -237,7 +237,7 @@ describe('GitHub App: a PR without a spec', () => {
   it('fails the check run and says in the PR comment where it looked (through the real ingest)', async () => {
     const head = Object.fromEntries(Object.entries(HEAD_FILES).filter(([path]) => !path.startsWith('.aifactory/')));
     const fx = createRemote(OWNER, REPO, PULL, shopRemote(head));
-    let runtime: Runtime | undefined;
+    let services: Services | undefined;
     try {
       const placeholder = join(fx.root, 'transcript.json');
       writeEmptyTranscript(placeholder);
@@ -251,13 +251,13 @@ describe('GitHub App: a PR without a spec', () => {
           env: { ...process.env, TFACTORY_DB: join(fx.root, 'runs.db'), TFACTORY_LLM: `replay:${placeholder}`, TFACTORY_WORKSPACE_ROOT: join(fx.root, 'workspaces'), LOG_LEVEL: 'silent' },
           cwd: fx.root, log: silentLogger(), appId: APP_ID, gitBaseUrl: fx.baseUrl, workRoot: fx.workRoot,
           progressIntervalMs: 3_600_000, startWorker: false,
-          onRuntime: (r) => {
-            runtime = r;
+          onServices: (r) => {
+            services = r;
           },
         }),
       );
-      if (!runtime) throw new Error('the app did not build its runtime');
-      const rt: Runtime = runtime;
+      if (!services) throw new Error('the app did not build its services');
+      const rt: Services = services;
       const scope = github();
       mockInstallationToken(scope, INSTALLATION);
       mockRepoConfig(scope, OWNER, REPO, null);
@@ -288,7 +288,7 @@ describe('GitHub App: a PR without a spec', () => {
       expect(comment.body).toContain('.aifactory/specs');
       expect(git(fx.bare, 'rev-parse', 'feature')).toBe(fx.headSha);
     } finally {
-      await runtime?.close();
+      await services?.close();
       fx.cleanup();
     }
   }, 60_000);

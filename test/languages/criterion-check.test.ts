@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checkCriterionNumbers, extractCriterionNumbers, numbersInCode } from '../../src/languages/criterion-check.js';
-import type { AcceptanceCriterion } from '../../src/spec/types.js';
+import type { AcceptanceCriterion } from '../../src/criteria/types.js';
 
 const ac = (id: string, text: string): AcceptanceCriterion => ({ id, text, syntax: 'bullet', source: { path: 'spec.md', line: 1 } });
 

@@ -4,7 +4,7 @@ import type { CandidateFile, EvaluateResult, IngestResult, Ports, Publisher } fr
 import type { Stages } from '../../src/pipeline/stages/types.js';
 import { REPORT_SCHEMA_VERSION, type Report } from '../../src/report/types.js';
 import type { SandboxPort } from '../../src/sandbox/port.js';
-import type { SpecSelection } from '../../src/spec/types.js';
+import type { SpecSelection } from '../../src/criteria/types.js';
 import type { Run, StageName } from '../../src/runs/types.js';
 import { testSettings } from '../fakes/settings.js';
 
@@ -26,7 +26,7 @@ export function ingestResult(dir = '/tmp/tf-ws-fake'): IngestResult {
 }
 
 export function emptyEvaluation(): EvaluateResult {
-  return { tests: [], sources: {}, languages: {}, notes: [], stats: { containers: 0, executions: 0, necessaryMs: 0, mutants: 0, engineMs: 0 } };
+  return { tests: [], sources: {}, languages: {}, notes: [], stats: { containers: 0, executions: 0, necessaryMs: 0, mutants: 0, graderMs: 0 } };
 }
 
 const candidate: CandidateFile = { path: 'tests/test_x.py', content: 'def test_x(): pass\n', language: 'python', framework: 'pytest', origin: 'generated', acIds: ['AC#1'] };

@@ -8,7 +8,7 @@ import { PACKAGE_ROOT } from '../../version.js';
 import type { CliIo } from '../io.js';
 import { parseCommandArgs } from '../args.js';
 import { runLocally } from '../run-local.js';
-import type { RuntimeOptions } from '../../wiring/create-runtime.js';
+import type { ServicesOptions } from '../../wiring/create-services.js';
 import { localRunSettings, parseFormat } from '../run-options.js';
 
 /** The demo's pull request: base/ on `main`, head/ on `feature` (a small Python shop with a spec). */
@@ -115,9 +115,9 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
 
 /**
  * Builds the demo repository, runs the whole pipeline on it with `commit`, prints the report, the
- * commit and where the repository is. `runtime` lets tests swap stages (e.g. to record the model).
+ * commit and where the repository is. `services` lets tests swap stages (e.g. to record the model).
  */
-export async function runDemo(io: CliIo, opts: DemoOptions, runtime: Partial<RuntimeOptions> = {}): Promise<{ code: number; outcome: DemoOutcome }> {
+export async function runDemo(io: CliIo, opts: DemoOptions, services: Partial<ServicesOptions> = {}): Promise<{ code: number; outcome: DemoOutcome }> {
   const llm = opts.llm ?? `replay:${DEMO_TRANSCRIPT}`;
   const recorded = opts.llm === undefined;
   const repo = await buildRepoFromTrees(DEMO_REPO_SOURCE, 'demo-shop', vendorDirNames());
@@ -137,7 +137,7 @@ export async function runDemo(io: CliIo, opts: DemoOptions, runtime: Partial<Run
     };
     // The report is printed below, with the commit; runLocally's own stdout is captured for that.
     const captured: string[] = [];
-    const { code, run: finished } = await runLocally({ ...io, stdout: (t) => captured.push(t) }, request, { format: 'md' }, runtime);
+    const { code, run: finished } = await runLocally({ ...io, stdout: (t) => captured.push(t) }, request, { format: 'md' }, services);
     const commit = await readDemoCommit(repo);
     const report = finished?.report ?? null;
     const accepted = report?.summary.accepted ?? 0;

@@ -2,7 +2,7 @@ import type { CliIo } from '../io.js';
 import { createMcpServer } from '../../mcp/server.js';
 import { serveStdio } from '../../mcp/stdio.js';
 import { renderMarkdown } from '../../report/render-markdown.js';
-import { createRuntime } from '../../wiring/create-runtime.js';
+import { createServices } from '../../wiring/create-services.js';
 import { checkLocalRepo } from '../local-repo.js';
 
 const HELP = `Usage: tfactory mcp
@@ -17,11 +17,11 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
     io.stdout(HELP);
     return 0;
   }
-  const runtime = createRuntime({ env: io.env, cwd: io.cwd, defaultDb: 'user-cache', logToStderr: true });
-  await runtime.start();
-  const server = createMcpServer({ runs: runtime.service, log: runtime.log, renderMarkdown, checkLocalRepo, settingsEnv: runtime.env });
-  runtime.log.info('mcp server ready on stdio');
+  const services = createServices({ env: io.env, cwd: io.cwd, defaultDb: 'user-cache', logToStderr: true });
+  await services.start();
+  const server = createMcpServer({ runs: services.service, log: services.log, renderMarkdown, checkLocalRepo, settingsEnv: services.env });
+  services.log.info('mcp server ready on stdio');
   await serveStdio(server);
-  await runtime.close();
+  await services.close();
   return 0;
 }

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { TfError } from '../../errors.js';
 import { createGitPort, type LocalGitPort } from '../../git/index.js';
-import { selectSpec } from '../../spec/index.js';
-import type { SpecSelection, SpecSnapshot } from '../../spec/types.js';
+import { selectSpec } from '../../criteria/index.js';
+import type { SpecSelection, SpecSnapshot } from '../../criteria/types.js';
 import type { CliIo } from '../io.js';
 import { parseCommandArgs } from '../args.js';
 

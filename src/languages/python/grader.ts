@@ -1,15 +1,15 @@
 import type { Grader } from '../port.js';
-import { installFromLockfile } from '../prepare-deps.js';
-import { PYTHON_RUNTIME_MOUNT, pythonEngineCommand, pythonRuntimeDir } from './runtime-path.js';
+import { installFromLockfile } from '../prepare-packages.js';
+import { PYTHON_RUNTIME_MOUNT, pythonGraderCommand, pythonRuntimeDir } from './runtime-path.js';
 
 /**
- * The Python grader: tfactory_engine.py in the python runner image runs pytest (unittest
+ * The Python grader: tfactory_grader.py in the python runner image runs pytest (unittest
  * TestCases are collected by pytest too) with per-test coverage, stability reruns and mutants.
  * Dependencies come from the lockfile through pip; a project without one runs on the image's.
  */
 export const pythonGrader: Grader = {
   runner: 'python',
-  command: (paths) => pythonEngineCommand(paths.input, paths.result),
+  command: (paths) => pythonGraderCommand(paths.input, paths.result),
   mounts: () => [{ hostPath: pythonRuntimeDir(), containerPath: PYTHON_RUNTIME_MOUNT, readOnly: true }],
   env: (seed) => ({ PYTHONDONTWRITEBYTECODE: '1', PYTHONHASHSEED: String(seed) }),
   prepareDependencies: async (req) => (req.profile.lockfile ? installFromLockfile(req, 'pip', req.profile.lockfile) : undefined),

@@ -10,7 +10,7 @@ import {
 import { pythonSignatures } from './signatures.js';
 import { extractPythonSymbols } from './symbols.js';
 
-/** Python: pytest and unittest projects, graded by tfactory_engine.py in the python runner. */
+/** Python: pytest and unittest projects, graded by tfactory_grader.py in the python runner. */
 export const pythonPlugin: LanguagePlugin = {
   id: 'python',
   displayName: 'Python',

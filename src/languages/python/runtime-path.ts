@@ -4,8 +4,8 @@ import { PACKAGE_ROOT } from '../../version.js';
 /** Container path where the Python runtime folder is mounted read-only. */
 export const PYTHON_RUNTIME_MOUNT = '/opt/tfactory/python';
 
-/** The engine's entry script, relative to the runtime folder. */
-export const PYTHON_ENGINE_SCRIPT = 'tfactory_engine.py';
+/** The grader's entry script, relative to the runtime folder. */
+export const PYTHON_GRADER_SCRIPT = 'tfactory_grader.py';
 
 /**
  * Host path of the Python evaluation runtime (plain .py files, shipped as-is). Resolved from the
@@ -15,7 +15,7 @@ export function pythonRuntimeDir(): string {
   return join(PACKAGE_ROOT, 'src', 'languages', 'python', 'runtime');
 }
 
-/** argv to run the engine inside the runner image, with the runtime mounted at PYTHON_RUNTIME_MOUNT. */
-export function pythonEngineCommand(inputPath: string, outputPath = '/scratch/result.json'): string[] {
-  return ['python3', `${PYTHON_RUNTIME_MOUNT}/${PYTHON_ENGINE_SCRIPT}`, inputPath, outputPath];
+/** argv to run the grader inside the runner image, with the runtime mounted at PYTHON_RUNTIME_MOUNT. */
+export function pythonGraderCommand(inputPath: string, outputPath = '/scratch/result.json'): string[] {
+  return ['python3', `${PYTHON_RUNTIME_MOUNT}/${PYTHON_GRADER_SCRIPT}`, inputPath, outputPath];
 }

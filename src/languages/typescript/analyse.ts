@@ -1,5 +1,5 @@
 import type { LintFinding } from '../../report/types.js';
-import type { AcceptanceCriterion } from '../../spec/types.js';
+import type { AcceptanceCriterion } from '../../criteria/types.js';
 import type { CandidateFile } from '../candidate.js';
 import { checkCriterionNumbers } from '../criterion-check.js';
 import type { AnalysedTest, GuardDeps, StaticAnalysis } from '../static-check-types.js';

@@ -4,10 +4,10 @@ import { TfError } from '../../errors.js';
 import { SANDBOX_PATHS } from '../../sandbox/port.js';
 import { PACKAGE_ROOT } from '../../version.js';
 import type { Grader } from '../port.js';
-import { installFromLockfile, projectRootOf } from '../prepare-deps.js';
+import { installFromLockfile, projectRootOf } from '../prepare-packages.js';
 import { tsRuntimeDir } from './runtime-path.js';
 
-/** Where the engine's folder and TFactory's own `typescript` package are mounted. */
+/** Where the grader's folder and TFactory's own `typescript` package are mounted. */
 const TS_RUNTIME_DIR = `${SANDBOX_PATHS.tools}/ts-runtime`;
 const TS_PACKAGE_DIR = `${SANDBOX_PATHS.tools}/node_modules/typescript`;
 
@@ -20,7 +20,7 @@ const TS_PACKAGE_DIR = `${SANDBOX_PATHS.tools}/node_modules/typescript`;
  */
 export const tsGrader: Grader = {
   runner: 'node',
-  command: (paths) => ['node', `${TS_RUNTIME_DIR}/evaluate.mjs`, '--input', paths.input, '--output', paths.result, '--workspace', SANDBOX_PATHS.workspace, '--deps', SANDBOX_PATHS.deps],
+  command: (paths) => ['node', `${TS_RUNTIME_DIR}/evaluate.mjs`, '--input', paths.input, '--output', paths.result, '--workspace', SANDBOX_PATHS.workspace, '--deps', SANDBOX_PATHS.packages],
   mounts: () => [
     { hostPath: tsRuntimeDir(), containerPath: TS_RUNTIME_DIR, readOnly: true },
     { hostPath: join(PACKAGE_ROOT, 'node_modules', 'typescript'), containerPath: TS_PACKAGE_DIR, readOnly: true },
@@ -32,7 +32,7 @@ export const tsGrader: Grader = {
       const local = join(req.localRepoPath, root, 'node_modules');
       if (existsSync(local)) {
         req.log.info({ path: local }, 'reusing the local node_modules');
-        const container = `${SANDBOX_PATHS.deps}/node_modules`;
+        const container = `${SANDBOX_PATHS.packages}/node_modules`;
         return { mounts: [{ hostPath: realpathSync(local), containerPath: container, readOnly: true }], env: { NODE_PATH: container } };
       }
     }

@@ -18,8 +18,8 @@ export function prepareCacheKey(kind: PrepareSpec['kind'], image: string, lockfi
 /** The variables a test container needs to see the prepared dependencies mounted at /deps. */
 export function depsEnv(kind: PrepareSpec['kind']): Record<string, string> {
   return kind === 'npm'
-    ? { NODE_PATH: `${SANDBOX_PATHS.deps}/node_modules` }
-    : { PYTHONPATH: `${SANDBOX_PATHS.deps}/python` };
+    ? { NODE_PATH: `${SANDBOX_PATHS.packages}/node_modules` }
+    : { PYTHONPATH: `${SANDBOX_PATHS.packages}/python` };
 }
 
 function installScript(spec: PrepareSpec): string[] {

@@ -3,9 +3,9 @@ import { chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requireDocker } from '../../helpers/docker.js';
-import type { RuntimeInput, RuntimeResult, RuntimeTest } from '../../../src/languages/types.js';
-import { parseRuntimeResult } from '../../../src/languages/runtime-result.js';
-import { pythonEngineCommand, pythonRuntimeDir, PYTHON_RUNTIME_MOUNT } from '../../../src/languages/python/runtime-path.js';
+import type { GraderInput, GraderResult, GradedTest } from '../../../src/languages/types.js';
+import { parseGraderResult } from '../../../src/languages/grader-result.js';
+import { pythonGraderCommand, pythonRuntimeDir, PYTHON_RUNTIME_MOUNT } from '../../../src/languages/python/runtime-path.js';
 import { lineOf, SOURCE, stageFixture } from './runtime-helpers.js';
 
 const hasDocker = requireDocker();
@@ -31,8 +31,8 @@ describe.skipIf(!hasDocker || image === undefined)('python evaluation runtime in
   const staged = stageFixture();
   const scratch = join(staged.dir, 'scratch');
   const name = `tf-pyrt-test-${process.pid}`;
-  let result: RuntimeResult;
-  const test = (n: string): RuntimeTest => {
+  let result: GraderResult;
+  const test = (n: string): GradedTest => {
     const found = result.tests.find((t) => t.name === n);
     if (!found) throw new Error(`no test ${n}`);
     return found;
@@ -43,7 +43,7 @@ describe.skipIf(!hasDocker || image === undefined)('python evaluation runtime in
     chmodSync(scratch, 0o777);
     writeFileSync(join(staged.head, 'tests', 'test_cand_network.py'), NETWORK_TEST);
     const src = join(staged.head, SOURCE);
-    const input: RuntimeInput = {
+    const input: GraderInput = {
       projectRoot: '.',
       candidateFiles: [...staged.candidates, 'tests/test_cand_network.py'],
       suiteFiles: ['tests/test_existing.py'],
@@ -62,9 +62,9 @@ describe.skipIf(!hasDocker || image === undefined)('python evaluation runtime in
       '--security-opt', 'no-new-privileges', '--user', '10001:10001', '--pids-limit', '256', '--memory', '512m',
       '-v', `${staged.head}:/workspace:ro`, '-v', `${staged.base}:/base:ro`,
       '-v', `${pythonRuntimeDir()}:${PYTHON_RUNTIME_MOUNT}:ro`, '-v', `${scratch}:/scratch`,
-      image ?? '', ...pythonEngineCommand('/scratch/input.json'),
+      image ?? '', ...pythonGraderCommand('/scratch/input.json'),
     ], { stdio: 'pipe', timeout: 280_000 });
-    result = parseRuntimeResult(readFileSync(join(scratch, 'result.json'), 'utf8'));
+    result = parseGraderResult(readFileSync(join(scratch, 'result.json'), 'utf8'));
   }, 300_000);
 
   afterAll(() => {

@@ -3,8 +3,8 @@ import { cpSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import type { RuntimeInput, RuntimeResult } from '../../../src/languages/types.js';
-import { parseRuntimeResult } from '../../../src/languages/runtime-result.js';
+import type { GraderInput, GraderResult } from '../../../src/languages/types.js';
+import { parseGraderResult } from '../../../src/languages/grader-result.js';
 import { pythonRuntimeDir } from '../../../src/languages/python/runtime-path.js';
 
 export const FIXTURE = join(import.meta.dirname, '../../../fixtures/eval/python-pricing');
@@ -55,11 +55,11 @@ export function lineOf(file: string, text: string): number {
 }
 
 /** Run the engine with the host's Python on `workspace`; returns the validated result. */
-export async function runEngine(dir: string, workspace: string, input: RuntimeInput): Promise<{ result: RuntimeResult; stderr: string }> {
+export async function runGrader(dir: string, workspace: string, input: GraderInput): Promise<{ result: GraderResult; stderr: string }> {
   const inputPath = join(dir, 'input.json');
   const outputPath = join(dir, 'result.json');
   writeFileSync(inputPath, JSON.stringify(input));
-  const engine = join(pythonRuntimeDir(), 'tfactory_engine.py');
+  const engine = join(pythonRuntimeDir(), 'tfactory_grader.py');
   const { stderr } = await promisify(execFile)(PYTHON, [engine, inputPath, outputPath, '--workspace', workspace], { timeout: 280_000 });
-  return { result: parseRuntimeResult(readFileSync(outputPath, 'utf8')), stderr };
+  return { result: parseGraderResult(readFileSync(outputPath, 'utf8')), stderr };
 }

@@ -2,8 +2,8 @@ import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RuntimeMutant, RuntimeResult, RuntimeTest } from '../../../src/languages/types.js';
-import { lineOf, requireHostPython, runEngine } from './runtime-helpers.js';
+import type { GraderMutant, GraderResult, GradedTest } from '../../../src/languages/types.js';
+import { lineOf, requireHostPython, runGrader } from './runtime-helpers.js';
 
 const FIXTURE = join(import.meta.dirname, '../../../fixtures/eval/python-shapes/head');
 const SOURCE = 'src/geo/shapes.py';
@@ -13,24 +13,24 @@ describe.skipIf(!requireHostPython())('python runtime: swapping __code__ on awkw
   const head = join(dir, 'head');
   cpSync(FIXTURE, head, { recursive: true });
   const line = (text: string): number => lineOf(join(head, SOURCE), text);
-  let result: RuntimeResult;
+  let result: GraderResult;
   let stderr = '';
 
-  const test = (name: string): RuntimeTest => {
+  const test = (name: string): GradedTest => {
     const found = result.tests.find((t) => t.name === name);
     if (!found) throw new Error(`no test ${name}`);
     return found;
   };
-  const mutant = (at: number, operator: string): RuntimeMutant => {
+  const mutant = (at: number, operator: string): GraderMutant => {
     const found = result.mutants.find((m) => m.line === at && m.operator === operator);
     if (!found) throw new Error(`no ${operator} mutant on line ${at}: ${result.mutants.map((m) => m.id).join(', ')}`);
     return found;
   };
-  const killedBy = (t: RuntimeTest, m: RuntimeMutant): string | undefined => t.mutants.killed.find((k) => k.mutant === m.id)?.by;
+  const killedBy = (t: GradedTest, m: GraderMutant): string | undefined => t.mutants.killed.find((k) => k.mutant === m.id)?.by;
 
   beforeAll(async () => {
     const lines = readFileSync(join(head, SOURCE), 'utf8').split('\n').length;
-    ({ result, stderr } = await runEngine(dir, head, {
+    ({ result, stderr } = await runGrader(dir, head, {
       projectRoot: '.',
       candidateFiles: ['tests/test_shapes.py'],
       suiteFiles: [],

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseRuntimeResult } from '../../../src/languages/runtime-result.js';
+import { parseGraderResult } from '../../../src/languages/grader-result.js';
 import { isTfError } from '../../../src/errors.js';
 import { thrownBy } from '../../helpers/thrown.js';
 
@@ -23,13 +23,13 @@ const valid = {
   errors: [],
 };
 
-describe('parseRuntimeResult', () => {
+describe('parseGraderResult', () => {
   it('accepts a valid result', () => {
-    expect(parseRuntimeResult(JSON.stringify(valid))).toEqual(valid);
+    expect(parseGraderResult(JSON.stringify(valid))).toEqual(valid);
   });
 
   it('rejects text that is not JSON with the text as evidence', () => {
-    const err = thrownBy(() => parseRuntimeResult('Traceback (most recent call last):'));
+    const err = thrownBy(() => parseGraderResult('Traceback (most recent call last):'));
     expect(isTfError(err, 'RESULT_PARSE_FAILED')).toBe(true);
     if (isTfError(err)) expect(err.details['snippet']).toBe('Traceback (most recent call last):');
   });
@@ -37,7 +37,7 @@ describe('parseRuntimeResult', () => {
   it('rejects a result with a wrong outcome and names the path', () => {
     const bad = structuredClone(valid);
     (bad.tests[0]!.runs[0] as { outcome: string }).outcome = 'exploded';
-    const err = thrownBy(() => parseRuntimeResult(JSON.stringify(bad)));
+    const err = thrownBy(() => parseGraderResult(JSON.stringify(bad)));
     expect(isTfError(err, 'RESULT_PARSE_FAILED')).toBe(true);
     if (isTfError(err)) expect(String(err.details['issues'])).toContain('tests.0.runs.0.outcome');
   });

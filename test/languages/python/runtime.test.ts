@@ -1,8 +1,8 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RuntimeResult, RuntimeTest } from '../../../src/languages/types.js';
-import { lineOf, requireHostPython, runEngine, SOURCE, stageFixture } from './runtime-helpers.js';
+import type { GraderResult, GradedTest } from '../../../src/languages/types.js';
+import { lineOf, requireHostPython, runGrader, SOURCE, stageFixture } from './runtime-helpers.js';
 
 const hasPython = requireHostPython();
 
@@ -10,10 +10,10 @@ describe.skipIf(!hasPython)('python evaluation runtime (host /usr/bin/python3)',
   const staged = stageFixture();
   const src = join(staged.head, SOURCE);
   const line = (text: string): number => lineOf(src, text);
-  let result: RuntimeResult;
+  let result: GraderResult;
   let mutantOperator: Map<string, string>;
 
-  const test = (name: string): RuntimeTest => {
+  const test = (name: string): GradedTest => {
     const found = result.tests.find((t) => t.name === name);
     if (!found) throw new Error(`no test ${name} in ${result.tests.map((t) => t.id).join(', ')}`);
     return found;
@@ -24,7 +24,7 @@ describe.skipIf(!hasPython)('python evaluation runtime (host /usr/bin/python3)',
       { start: line('if total >= 100:'), end: line('return total - 10') },
       { start: line('def checked_quantity(qty):'), end: line('return price * checked_quantity(qty)') },
     ];
-    ({ result } = await runEngine(staged.dir, staged.head, {
+    ({ result } = await runGrader(staged.dir, staged.head, {
       projectRoot: '.',
       candidateFiles: staged.candidates,
       suiteFiles: ['tests/test_existing.py'],

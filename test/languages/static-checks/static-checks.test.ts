@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createGuardRunner, runStaticChecks } from '../../../src/languages/static-checks.js';
 import type { CandidateFile } from '../../../src/pipeline/types.js';
 import type { ContainerSpec, ExecResult, ExecSpec, SandboxPort } from '../../../src/sandbox/port.js';
-import type { AcceptanceCriterion } from '../../../src/spec/types.js';
+import type { AcceptanceCriterion } from '../../../src/criteria/types.js';
 
 const ac = (id: string, text: string): AcceptanceCriterion => ({ id, text, syntax: 'tagged', source: { path: 'spec.md', line: 3 } });
 

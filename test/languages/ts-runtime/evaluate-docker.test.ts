@@ -3,11 +3,11 @@ import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { RuntimeResult } from '../../../src/languages/types.js';
+import type { GraderResult } from '../../../src/languages/types.js';
 import { tsRuntimeDir } from '../../../src/languages/typescript/runtime-path.js';
 import { PACKAGE_ROOT } from '../../../src/version.js';
 import { requireDocker } from '../../helpers/docker.js';
-import { baseInput, FIXTURE, testNamed } from './run-engine.js';
+import { baseInput, FIXTURE, testNamed } from './run-grader.js';
 
 const hasDocker = requireDocker();
 
@@ -16,7 +16,7 @@ function runnerImage(): string | undefined {
   return out.split('\n').find((l) => l.trim() !== '');
 }
 
-describe.skipIf(!hasDocker)('TS evaluation engine inside the node runner image', () => {
+describe.skipIf(!hasDocker)('TS grader inside the node runner image', () => {
   const scratch = mkdtempSync(join(tmpdir(), 'tf-ts-runtime-docker-'));
   afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
@@ -42,7 +42,7 @@ describe.skipIf(!hasDocker)('TS evaluation engine inside the node runner image',
       '-v', `${tsRuntimeDir()}:/opt/tfactory/ts-runtime:ro`, '-v', `${scratch}:/scratch`,
       image, 'node', '/opt/tfactory/ts-runtime/evaluate.mjs', '--input', '/scratch/input.json',
     ], { stdio: 'pipe', timeout: 600_000 });
-    const result = JSON.parse(readFileSync(join(scratch, 'result.json'), 'utf8')) as RuntimeResult;
+    const result = JSON.parse(readFileSync(join(scratch, 'result.json'), 'utf8')) as GraderResult;
     expect(result.errors).toEqual([]);
     expect(result.mutants).toHaveLength(6);
     const loyalty = testNamed(result, 'test/pricing.loyalty.test.ts::doubles points for members');

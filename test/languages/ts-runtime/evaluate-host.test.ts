@@ -1,10 +1,10 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { RuntimeResult } from '../../../src/languages/types.js';
-import { baseInput, FIXTURE, runEngineOnHost, testNamed } from './run-engine.js';
+import type { GraderResult } from '../../../src/languages/types.js';
+import { baseInput, FIXTURE, runEngineOnHost, testNamed } from './run-grader.js';
 
 // One real engine run over the pricing fixture (head vs base), shared by the assertions below.
-describe('TS evaluation engine on the host: mutation, coverage, fail-to-pass', () => {
-  let result: RuntimeResult;
+describe('TS grader on the host: mutation, coverage, fail-to-pass', () => {
+  let result: GraderResult;
 
   beforeAll(async () => {
     result = await runEngineOnHost(baseInput({

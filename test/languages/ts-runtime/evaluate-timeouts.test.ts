@@ -1,10 +1,10 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { RuntimeResult } from '../../../src/languages/types.js';
-import { baseInput, runEngineOnHost, testNamed } from './run-engine.js';
+import type { GraderResult } from '../../../src/languages/types.js';
+import { baseInput, runEngineOnHost, testNamed } from './run-grader.js';
 
-describe('TS evaluation engine on the host: hangs and flakiness', () => {
-  let hang: RuntimeResult;
-  let flaky: RuntimeResult;
+describe('TS grader on the host: hangs and flakiness', () => {
+  let hang: GraderResult;
+  let flaky: GraderResult;
 
   beforeAll(async () => {
     hang = await runEngineOnHost(baseInput({ candidateFiles: ['test/pricing.hang.test.ts', 'test/pricing.defined.test.ts'], perTestTimeoutMs: 1500 }));

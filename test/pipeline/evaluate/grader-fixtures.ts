@@ -1,12 +1,12 @@
 import type { LlmPort } from '../../../src/llm/port.js';
-import type { RuntimeResult, RuntimeTest } from '../../../src/languages/types.js';
+import type { GraderResult, GradedTest } from '../../../src/languages/types.js';
 import type { CandidateFile, StageContext } from '../../../src/pipeline/types.js';
 import { createFakeSandbox, type FakeSandbox } from '../../fakes/fake-sandbox.js';
 import { testSettings } from '../../fakes/settings.js';
 import { makeStageContext } from '../../llm/pricing-fixture.js';
 
 /** A test as a grader reports it: passes on head (3 runs), fails on base, kills `kills` mutants by assertion. */
-export function measuredTest(file: string, name: string, opts: { passes?: boolean; kills?: number; survived?: number; covered?: number[] } = {}): RuntimeTest {
+export function measuredTest(file: string, name: string, opts: { passes?: boolean; kills?: number; survived?: number; covered?: number[] } = {}): GradedTest {
   const passes = opts.passes ?? true;
   const run = passes ? { outcome: 'passed' as const, durationMs: 5 } : { outcome: 'failed' as const, failureKind: 'assertion' as const, message: 'assert 1 == 2', durationMs: 5 };
   const kills = opts.kills ?? 2;
@@ -23,7 +23,7 @@ export function measuredTest(file: string, name: string, opts: { passes?: boolea
   };
 }
 
-export function graderResult(tests: RuntimeTest[], errors: string[] = []): RuntimeResult {
+export function graderResult(tests: GradedTest[], errors: string[] = []): GraderResult {
   return {
     tests,
     mutants: [{ id: 'm1', file: 'shop/pricing.py', line: 9, operator: 'compare', description: '< → <=', coveredBy: tests.map((t) => t.id) }],
@@ -36,7 +36,7 @@ export function graderResult(tests: RuntimeTest[], errors: string[] = []): Runti
 }
 
 /** A fake sandbox whose grader command leaves `result` as result.json in the scratch folder. */
-export function graderSandbox(result: RuntimeResult | undefined, reply: { exitCode?: number; stderr?: string } = {}): FakeSandbox {
+export function graderSandbox(result: GraderResult | undefined, reply: { exitCode?: number; stderr?: string } = {}): FakeSandbox {
   return createFakeSandbox(() => ({
     exitCode: reply.exitCode ?? 0,
     stderr: reply.stderr ?? '',

@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { StaticCheckOutcome } from '../../../src/languages/static-check-types.js';
 import { staticOutcomesFor, type StaticChecker } from '../../../src/pipeline/stages/evaluate/static-outcomes.js';
-import type { AcceptanceCriterion } from '../../../src/spec/types.js';
+import type { AcceptanceCriterion } from '../../../src/criteria/types.js';
 import { createFakeSandbox } from '../../fakes/fake-sandbox.js';
 import { candidate } from './grader-fixtures.js';
 

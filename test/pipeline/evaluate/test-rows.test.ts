@@ -35,7 +35,7 @@ describe('buildTestRows', () => {
     const rates = rows.find((r) => r.name === 'test_rates');
     expect(rates?.measured).toBeUndefined();
     expect(rates?.signals.passes).toBeNull();
-    expect(rates?.infraErrors[0]).toContain('the engine reported no result for this test (collection of tests/test_pricing_tfactory_1.py timed out)');
+    expect(rates?.infraErrors[0]).toContain('the grader reported no result for this test (collection of tests/test_pricing_tfactory_1.py timed out)');
   });
 
   it('puts the grader failure on every test when the grader could not run', () => {

@@ -1,6 +1,6 @@
-"""One pytest session for the TFactory engine: ``python3 tfactory_worker.py <job.json>``.
+"""One pytest session for the TFactory grader: ``python3 tfactory_worker.py <job.json>``.
 
-Writes its findings to the job's ``output`` path. Started by tfactory_engine.py, never directly.
+Writes its findings to the job's ``output`` path. Started by tfactory_grader.py, never directly.
 """
 import json
 import os

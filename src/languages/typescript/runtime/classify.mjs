@@ -1,4 +1,4 @@
-// Turning one runner result into the contract's RuntimeRun, and a failed run into a kill kind.
+// Turning one runner result into the contract's GradedRun, and a failed run into a kill kind.
 const TIMEOUT = /\b(test timed out|exceeded timeout|timeout of \d+ ?ms|timed out in \d+ ?ms)/i;
 const IMPORT = /cannot find (module|package)|failed to (load|resolve|import)|does not provide an export|is not exported|SyntaxError|ERR_MODULE_NOT_FOUND|Transform failed/i;
 
@@ -6,7 +6,7 @@ export function isAssertionError(e) {
   return Boolean(e && (e.assertion || e.name === 'AssertionError' || e.name === 'JestAssertionError' || /^AssertionError/.test(e.name ?? '')));
 }
 
-/** A RuntimeRun for a result { state, errors, durationMs }. */
+/** A GradedRun for a result { state, errors, durationMs }. */
 export function toRun(result) {
   const durationMs = Math.max(0, Math.round(result.durationMs ?? 0));
   if (result.state === 'passed') return { outcome: 'passed', durationMs };
@@ -26,7 +26,7 @@ export function moduleErrorRun(errors) {
 }
 
 export function timeoutRun(durationMs, why) {
-  return { outcome: 'timeout', failureKind: 'timeout', message: `killed by the engine after ${durationMs} ms (${why})`, durationMs };
+  return { outcome: 'timeout', failureKind: 'timeout', message: `killed by the grader after ${durationMs} ms (${why})`, durationMs };
 }
 
 /** How a mutant was killed, from the test's failed run. */

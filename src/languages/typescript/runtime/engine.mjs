@@ -1,5 +1,5 @@
 // The evaluation itself, phase by phase: head run with per-test hits, suite coverage, stability
-// reruns, mutant runs and the base run. Everything returned matches RuntimeResult exactly.
+// reruns, mutant runs and the base run. Everything returned matches GraderResult exactly.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { discoverTestNames } from './discover.mjs';
@@ -23,7 +23,7 @@ function linesFromHits(hitList, probeLines) {
   return Object.fromEntries(Object.entries(out).map(([f, s]) => [f, [...s].sort((a, b) => a - b)]));
 }
 
-/** Evaluate `input` (a RuntimeInput). paths: { workspace, deps, work, base, io, support }. */
+/** Evaluate `input` (a GraderInput). paths: { workspace, deps, work, base, io, support }. */
 export async function evaluate(ts, input, paths) {
   const errors = [];
   let executions = 0;

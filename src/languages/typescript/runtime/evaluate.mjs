@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// TFactory's TS/JS evaluation engine, run inside the node runner image (or directly on a host):
-//   node evaluate.mjs --input <RuntimeInput.json|-> [--output /scratch/result.json]
+// TFactory's TS/JS grader, run inside the node runner image (or directly on a host):
+//   node evaluate.mjs --input <GraderInput.json|-> [--output /scratch/result.json]
 //        [--workspace /workspace] [--deps /deps] [--work /tmp/tf-eval] [--base-work /tmp/tf-base]
 //        [--io /tmp/tf-io] [--typescript <dir of the typescript package>]
 //
@@ -69,7 +69,7 @@ export async function main(argv) {
   } catch (e) {
     result = {
       tests: [], mutants: [], suiteCoveredChanged: {}, changedExecutable: {}, executions: 0, necessaryMs: 0,
-      errors: [`engine crashed: ${e?.stack ?? e}`],
+      errors: [`grader crashed: ${e?.stack ?? e}`],
     };
   }
   mkdirSync(dirname(resolve(output)), { recursive: true });
@@ -79,5 +79,5 @@ export async function main(argv) {
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const result = await main(process.argv.slice(2));
-  process.exitCode = result.errors.some((e) => e.startsWith('engine crashed')) ? 2 : 0;
+  process.exitCode = result.errors.some((e) => e.startsWith('grader crashed')) ? 2 : 0;
 }

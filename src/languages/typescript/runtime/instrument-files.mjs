@@ -14,7 +14,7 @@ function toLineSet(ranges) {
 }
 
 /**
- * input: the RuntimeInput; workRoot: the writable repo copy. Returns
+ * input: the GraderInput; workRoot: the writable repo copy. Returns
  * { changedExecutable, probeLines: Map 'file#k' → lines, mutants: [{ id, file, line, operator, description, probe }], errors }.
  */
 export function instrumentChangedFiles(ts, input, workRoot) {

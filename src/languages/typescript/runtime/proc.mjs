@@ -1,6 +1,6 @@
 // One runner invocation as a child process in its own process group, killed with SIGKILL from
 // outside (the whole group, workers included) on a hard deadline or when its event file stalls,
-// so a synchronous infinite loop in a test cannot hang the engine.
+// so a synchronous infinite loop in a test cannot hang the grader.
 import { spawn } from 'node:child_process';
 import { statSync } from 'node:fs';
 import { clearInterval, setInterval } from 'node:timers';

@@ -1,4 +1,4 @@
-// One logical "run these tests" on top of a runner: an invocation, then, if the engine had to kill
+// One logical "run these tests" on top of a runner: an invocation, then, if the grader had to kill
 // it (a hang), verdicts for what finished, 'timeout' for the test that was running, and reruns of
 // the rest (individually when the hanging test is unknown) until every requested test has one.
 import { moduleErrorRun, timeoutRun, toRun } from './classify.mjs';
@@ -40,7 +40,7 @@ export async function runResolved(runner, spec, limits) {
     const untouched = spec.files.filter((file) => !out.collected.some((c) => c.file === file)
       && !(spec.tests ?? []).some((t) => t.file === file) && !moduleErrors.some((m) => m.file === file));
     if (spec.files.length === 1 && untouched.length === 1) {
-      moduleErrors.push({ file: untouched[0], errors: [{ name: 'Error', message: `loading the test file did not finish (killed by the engine: ${out.killedBy})` }] });
+      moduleErrors.push({ file: untouched[0], errors: [{ name: 'Error', message: `loading the test file did not finish (killed by the grader: ${out.killedBy})` }] });
     } else if (untouched.length > 0) {
       // Files the killed run never reached: run them again, one by one if none was reached at all.
       const batches = untouched.length === spec.files.length ? untouched.map((f) => [f]) : [untouched];

@@ -5,7 +5,7 @@ import type { CandidateFile, EvaluateResult, IngestResult, StageContext } from '
 import { prepareEvalTrees } from './eval-tree.js';
 import { gradeProject } from './grade-project.js';
 import { judgeTest, worthJudging } from './judge-test.js';
-import type { PreparedEngineDeps } from './run-engine.js';
+import type { PreparedPackages } from './run-grader.js';
 import { candidatesFor, changedRangesFor } from './select.js';
 import { staticOutcomesFor, type StaticChecker } from './static-outcomes.js';
 import { buildTestRows, fileRow } from './test-rows.js';
@@ -26,11 +26,11 @@ export interface EvaluateDeps {
    * Dependencies of a profile's project (npm ci / pip in the prepare step, or a local run's own
    * node_modules), mounted read-only; undefined when the project needs none. Throws PREPARE_FAILED.
    */
-  depsFor?: (profile: LanguageProfile, headDir: string, ctx: StageContext) => Promise<PreparedEngineDeps | undefined>;
+  packagesFor?: (profile: LanguageProfile, headDir: string, ctx: StageContext) => Promise<PreparedPackages | undefined>;
 }
 
 function emptyResult(): EvaluateResult {
-  return { tests: [], sources: {}, languages: {}, notes: [], stats: { containers: 0, executions: 0, necessaryMs: 0, mutants: 0, engineMs: 0 } };
+  return { tests: [], sources: {}, languages: {}, notes: [], stats: { containers: 0, executions: 0, necessaryMs: 0, mutants: 0, graderMs: 0 } };
 }
 
 /**
@@ -65,13 +65,13 @@ export async function evaluateCandidates(
       const changedRanges = changedRangesFor(ingest.diff, profile, mine);
       const language = profile.language;
       if (Object.keys(changedRanges).length === 0) out.notes.push(`No changed ${language} source lines under ${profile.root || '.'}: coverage and mutation have nothing to measure.`);
-      const grade = await gradeProject({ ctx, sandbox, image, profile, trees, candidates: mine, changedRanges, options, ...(deps.depsFor ? { prepare: deps.depsFor } : {}) });
-      out.stats.engineMs += grade.ms;
+      const grade = await gradeProject({ ctx, sandbox, image, profile, trees, candidates: mine, changedRanges, options, ...(deps.packagesFor ? { prepare: deps.packagesFor } : {}) });
+      out.stats.graderMs += grade.ms;
       if (grade.result) {
         out.stats.executions += grade.result.executions;
         out.stats.necessaryMs += grade.result.necessaryMs;
         out.stats.mutants += grade.result.mutants.length;
-        for (const e of grade.result.errors) out.notes.push(`${language} engine: ${e}`);
+        for (const e of grade.result.errors) out.notes.push(`${language} grader: ${e}`);
       }
       for (const candidate of mine) {
         const outcome = outcomes.get(candidate.path) ?? { tests: [], fileFindings: [] };

@@ -1,15 +1,15 @@
 import { describeError } from '../../../errors.js';
 import type { EvaluationSettings } from '../../../config/run-settings.js';
-import type { LanguageProfile, RuntimeResult } from '../../../languages/types.js';
+import type { LanguageProfile, GraderResult } from '../../../languages/types.js';
 import type { SandboxPort } from '../../../sandbox/port.js';
 import type { CandidateFile, StageContext } from '../../types.js';
 import type { EvalTrees } from './eval-tree.js';
 import { graderTimeoutMs } from './grader-timeout.js';
-import { runEngine, type PreparedEngineDeps } from './run-engine.js';
+import { runGrader, type PreparedPackages } from './run-grader.js';
 
 export interface ProjectGrade {
   /** What the grader measured; absent when it could not run. */
-  result?: RuntimeResult;
+  result?: GraderResult;
   /** Why it could not run (dependencies, sandbox, no result): every test of the project is then an error. */
   infra?: string;
   ms: number;
@@ -29,13 +29,13 @@ export async function gradeProject(input: {
   candidates: CandidateFile[];
   changedRanges: Record<string, Array<{ start: number; end: number }>>;
   options: EvaluationSettings;
-  prepare?: (profile: LanguageProfile, headDir: string, ctx: StageContext) => Promise<PreparedEngineDeps | undefined>;
+  prepare?: (profile: LanguageProfile, headDir: string, ctx: StageContext) => Promise<PreparedPackages | undefined>;
 }): Promise<ProjectGrade> {
   const { ctx, options, profile, trees } = input;
   const t0 = Date.now();
   try {
     const prepared = input.prepare ? await input.prepare(profile, trees.headDir, ctx) : undefined;
-    const engine = await runEngine({
+    const graded = await runGrader({
       sandbox: input.sandbox, image: input.image, profile, headDir: trees.headDir,
       ...(trees.baseDir ? { baseDir: trees.baseDir } : {}),
       ...(prepared ? { deps: prepared } : {}),
@@ -48,11 +48,11 @@ export async function gradeProject(input: {
       runId: ctx.run.id,
       signal: ctx.signal,
     });
-    return { result: engine.result, ms: Date.now() - t0 };
+    return { result: graded.result, ms: Date.now() - t0 };
   } catch (err) {
     if (ctx.signal.aborted) throw err;
     const infra = describeError(err);
-    ctx.log.error({ err: infra, language: profile.language }, 'evaluation engine failed');
+    ctx.log.error({ err: infra, language: profile.language }, 'grader failed');
     return { infra, ms: Date.now() - t0 };
   }
 }

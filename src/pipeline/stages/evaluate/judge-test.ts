@@ -1,7 +1,7 @@
 import { describeError } from '../../../errors.js';
 import type { LlmPort } from '../../../llm/port.js';
 import type { TestSignals } from '../../../report/types.js';
-import type { AcceptanceCriterion } from '../../../spec/types.js';
+import type { AcceptanceCriterion } from '../../../criteria/types.js';
 import type { CandidateFile, IngestResult } from '../../types.js';
 import { judgeRelevance } from './judge.js';
 import type { TestRow } from './test-rows.js';

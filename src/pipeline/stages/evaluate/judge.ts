@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { LlmPort } from '../../../llm/port.js';
 import { loadPrompt } from '../../../llm/prompts.js';
-import type { AcceptanceCriterion } from '../../../spec/types.js';
+import type { AcceptanceCriterion } from '../../../criteria/types.js';
 import type { TestSignals } from '../../../report/types.js';
 
 const judgeOutput = z.object({

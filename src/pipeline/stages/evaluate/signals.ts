@@ -1,8 +1,8 @@
-import type { RuntimeResult, RuntimeTest, RuntimeRun } from '../../../languages/types.js';
+import type { GraderResult, GradedTest, GradedRun } from '../../../languages/types.js';
 import type { TestSignals, FailureKind } from '../../../report/types.js';
 
-/** Turns what the in-sandbox engine measured for one test into the report's signals. */
-export function buildSignals(test: RuntimeTest, result: RuntimeResult): TestSignals {
+/** Turns what the in-sandbox grader measured for one test into the report's signals. */
+export function buildSignals(test: GradedTest, result: GraderResult): TestSignals {
   return {
     passes: passesSignal(test.runs[0]),
     stability: stabilitySignal(test.runs),
@@ -14,14 +14,14 @@ export function buildSignals(test: RuntimeTest, result: RuntimeResult): TestSign
   };
 }
 
-function passesSignal(first: RuntimeRun | undefined): TestSignals['passes'] {
+function passesSignal(first: GradedRun | undefined): TestSignals['passes'] {
   if (!first) return null;
   if (first.outcome === 'passed') return { ok: true };
   const kind: FailureKind = first.outcome === 'timeout' ? 'timeout' : (first.failureKind ?? (first.outcome === 'failed' ? 'assertion' : 'error'));
   return { ok: false, failureKind: kind, ...(first.message ? { message: first.message } : {}) };
 }
 
-function stabilitySignal(runs: RuntimeRun[]): TestSignals['stability'] {
+function stabilitySignal(runs: GradedRun[]): TestSignals['stability'] {
   const counted = runs.filter((r) => r.outcome !== 'skipped');
   if (counted.length === 0) return null;
   const passed = counted.filter((r) => r.outcome === 'passed').length;
@@ -32,7 +32,7 @@ function countLines(m: Record<string, number[]>): number {
   return Object.values(m).reduce((n, lines) => n + lines.length, 0);
 }
 
-function coverageSignal(test: RuntimeTest, result: RuntimeResult): TestSignals['coverage'] {
+function coverageSignal(test: GradedTest, result: GraderResult): TestSignals['coverage'] {
   const changedTotal = countLines(result.changedExecutable);
   const covered = test.coveredChanged;
   let adds: boolean | null = null;
@@ -45,7 +45,7 @@ function coverageSignal(test: RuntimeTest, result: RuntimeResult): TestSignals['
   return { changedLinesCovered: covered, coveredCount: countLines(covered), changedTotal, addsOverSuite: adds };
 }
 
-function mutationSignal(test: RuntimeTest): TestSignals['mutation'] {
+function mutationSignal(test: GradedTest): TestSignals['mutation'] {
   const m = test.mutants;
   const killed = m.killed.length;
   const killedByAssertion = m.killed.filter((k) => k.by === 'assertion').length;
@@ -59,7 +59,7 @@ function mutationSignal(test: RuntimeTest): TestSignals['mutation'] {
   };
 }
 
-function failToPassSignal(test: RuntimeTest): TestSignals['failToPass'] {
+function failToPassSignal(test: GradedTest): TestSignals['failToPass'] {
   const head = test.runs[0];
   if (!test.onBase || !head) return 'not-run';
   const baseOk = test.onBase.outcome === 'passed';

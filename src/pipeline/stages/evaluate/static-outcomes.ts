@@ -1,6 +1,6 @@
 import type { StaticCheckOutcome } from '../../../languages/static-check-types.js';
 import type { SandboxPort } from '../../../sandbox/port.js';
-import type { AcceptanceCriterion } from '../../../spec/types.js';
+import type { AcceptanceCriterion } from '../../../criteria/types.js';
 import type { CandidateFile } from '../../types.js';
 
 export type StaticChecker = (candidate: CandidateFile, acs: AcceptanceCriterion[], ctx: { image: string; workspace: string; sandbox: SandboxPort }) => Promise<StaticCheckOutcome>;

@@ -1,5 +1,5 @@
 import type { StaticCheckOutcome } from '../../../languages/static-check-types.js';
-import type { RuntimeResult, RuntimeTest } from '../../../languages/types.js';
+import type { GraderResult, GradedTest } from '../../../languages/types.js';
 import type { LintFinding, ReportTest, TestSignals } from '../../../report/types.js';
 import type { CandidateFile } from '../../types.js';
 import { staticNameFor } from './match-names.js';
@@ -10,7 +10,7 @@ export interface TestRow {
   id: string;
   name: string;
   /** What the grader measured, when it reported this test. */
-  measured?: RuntimeTest;
+  measured?: GradedTest;
   /** Its static view (findings, line, source), when static discovery found it. */
   statics?: StaticCheckOutcome['tests'][number];
   findings: LintFinding[];
@@ -26,7 +26,7 @@ const NO_SIGNALS: TestSignals = { passes: null, stability: null, coverage: null,
  * templated names included): every test either side knows gets a row. A test the runner never
  * reported gets an infrastructure reason, never a pass.
  */
-export function buildTestRows(candidate: CandidateFile, outcome: StaticCheckOutcome, result: RuntimeResult | undefined, infra: string | undefined): TestRow[] {
+export function buildTestRows(candidate: CandidateFile, outcome: StaticCheckOutcome, result: GraderResult | undefined, infra: string | undefined): TestRow[] {
   const measured = result?.tests.filter((t) => t.file === candidate.path) ?? [];
   const staticNames = outcome.tests.map((t) => t.name);
   const matched = new Map(measured.map((t) => [t.name, staticNameFor(t.name, staticNames)]));
@@ -38,7 +38,7 @@ export function buildTestRows(candidate: CandidateFile, outcome: StaticCheckOutc
     const st = outcome.tests.find((t) => t.name === staticName);
     const findings = [...outcome.fileFindings, ...(st?.findings ?? [])];
     const signals = { ...(rt && result ? buildSignals(rt, result) : NO_SIGNALS), lint: findings };
-    const infraErrors = infra ? [infra] : rt ? [] : [`the engine reported no result for this test${result?.errors.length ? ` (${result.errors.join('; ').slice(0, 300)})` : ''}`];
+    const infraErrors = infra ? [infra] : rt ? [] : [`the grader reported no result for this test${result?.errors.length ? ` (${result.errors.join('; ').slice(0, 300)})` : ''}`];
     return { id: `${candidate.path}::${name}`, name, ...(rt ? { measured: rt } : {}), ...(st ? { statics: st } : {}), findings, signals, infraErrors };
   });
 }

@@ -15,7 +15,7 @@ export interface VerdictInput {
   signals: TestSignals;
   /** Findings of the static checks for this test function (lint, assertions, tautology, hallucination). */
   findings: LintFinding[];
-  /** Infrastructure problems that concern this test (its file could not be graded, engine crash…). */
+  /** Infrastructure problems that concern this test (its file could not be graded, grader crash…). */
   infraErrors: string[];
   /** Whether mutation testing was on for this run. */
   mutationEnabled: boolean;

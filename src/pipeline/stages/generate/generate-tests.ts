@@ -1,6 +1,6 @@
 import { isTfError, TfError } from '../../../errors.js';
 import { loadPrompt, type Prompt } from '../../../llm/prompts.js';
-import type { AcceptanceCriterion } from '../../../spec/types.js';
+import type { AcceptanceCriterion } from '../../../criteria/types.js';
 import type { StaticCheckOutcome } from '../../../languages/static-check-types.js';
 import type { StuckSubtask } from '../../../report/types.js';
 import type { CandidateFile, GenerateResult, IngestResult, StageContext, Subtask, TestPlan } from '../../types.js';

@@ -3,13 +3,13 @@ import type { DiffSummary, WorkspaceSource } from '../../../git/types.js';
 import { listChangedSymbols } from '../../../languages/changed-symbols.js';
 import type { LanguageProfile } from '../../../languages/types.js';
 import type { Run } from '../../../runs/types.js';
-import type { SpecSelection } from '../../../spec/types.js';
-import type { SelectSpecInput } from '../../../spec/select-spec.js';
+import type { SpecSelection } from '../../../criteria/types.js';
+import type { SelectSpecInput } from '../../../criteria/select-spec.js';
 import type { IngestResult, StageContext } from '../../types.js';
 import type { IngestStage, PreparedIngest } from '../types.js';
 import { scopeProfiles } from './scope-profiles.js';
 
-/** The spec selector's input is src/spec's own type: one definition. */
+/** The spec selector's input is src/criteria's own type: one definition. */
 export type { SelectSpecInput };
 
 export type SelectSpec = (input: SelectSpecInput) => Promise<SpecSelection>;

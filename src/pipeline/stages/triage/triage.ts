@@ -1,6 +1,6 @@
 import { REPORT_SCHEMA_VERSION, type Report, type ReportTest, type StuckSubtask } from '../../../report/types.js';
 import { buildAcLedger } from '../../../report/ac-ledger.js';
-import type { AcceptanceCriterion, SpecSnapshot } from '../../../spec/types.js';
+import type { AcceptanceCriterion, SpecSnapshot } from '../../../criteria/types.js';
 import type { LlmUsage } from '../../../llm/port.js';
 import type { RunSettings } from '../../../config/run-settings.js';
 import { fallbackLanguage } from '../../../languages/registry.js';

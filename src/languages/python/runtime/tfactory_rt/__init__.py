@@ -1,5 +1,5 @@
-"""TFactory's in-sandbox evaluation engine for Python (stdlib + pytest + coverage.py only).
+"""TFactory's in-sandbox grader for Python (stdlib + pytest + coverage.py only).
 
-Entry points live next to this package: ``tfactory_engine.py`` (the orchestrator, run once per
+Entry points live next to this package: ``tfactory_grader.py`` (the orchestrator, run once per
 evaluation) and ``tfactory_worker.py`` (one pytest session: collect once, then fork per batch).
 """

@@ -1,4 +1,4 @@
-"""Combine the workers' findings into the RuntimeResult JSON (src/languages/types.ts).
+"""Combine the workers' findings into the GraderResult JSON (src/languages/types.ts).
 
 Mutant attribution per test: ``killed`` (by 'assertion' when the test's own check failed, 'crash'
 when the mutated code raised something else, 'timeout' when it hung), ``survived`` (ran and still

@@ -1,4 +1,4 @@
-"""Turn pytest's setup/call/teardown reports for one test into one RuntimeRun-shaped dict."""
+"""Turn pytest's setup/call/teardown reports for one test into one GradedRun-shaped dict."""
 
 _MAX_MESSAGE = 500
 

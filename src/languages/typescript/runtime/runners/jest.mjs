@@ -1,4 +1,4 @@
-// Jest behind the engine's runner interface (UNTESTED here: jest is not installed on this host).
+// Jest behind the grader's runner interface (UNTESTED here: jest is not installed on this host).
 // Built from jest's documented CLI: --json --outputFile, --testNamePattern, --runTestsByPath, --ci,
 // --config <json>, --setupFilesAfterEnv via the generated config, --randomize --seed (jest >= 29.2).
 // Jest writes results only at the end, so a started-but-unfinished test is found from the hits file

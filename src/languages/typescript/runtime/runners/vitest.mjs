@@ -1,4 +1,4 @@
-// Vitest behind the engine's runner interface. A generated config (next to the project's) extends
+// Vitest behind the grader's runner interface. A generated config (next to the project's) extends
 // the project's own config with our setup file, our streaming reporter, the exact files to run,
 // no retries and no coverage; everything per invocation comes in through environment variables.
 import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';

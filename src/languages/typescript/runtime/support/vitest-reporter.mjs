@@ -1,4 +1,4 @@
-// Vitest reporter of the TFactory engine: streams collection, start and result of every test as
+// Vitest reporter of the TFactory grader: streams collection, start and result of every test as
 // JSON lines to $TF_EVENTS (synchronously, so a killed run keeps what finished).
 import { appendFileSync } from 'node:fs';
 

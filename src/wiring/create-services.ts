@@ -17,7 +17,7 @@ import type { Stages } from '../pipeline/stages/types.js';
 import { createStages } from './create-stages.js';
 import { createLocalPublisher } from './local-publisher.js';
 
-export interface RuntimeOptions {
+export interface ServicesOptions {
   env: NodeJS.ProcessEnv;
   cwd: string;
   log?: Logger;
@@ -34,7 +34,7 @@ export interface RuntimeOptions {
   stages?: (defaults: Stages) => Stages;
 }
 
-export interface Runtime {
+export interface Services {
   /** Removes sandbox leftovers of dead processes, recovers crashed runs, starts the worker. */
   start(): Promise<void>;
   env: Env;
@@ -74,7 +74,7 @@ function userCacheDb(env: NodeJS.ProcessEnv): string {
 }
 
 /** The composition root: env → ports → stages → pipeline → run service. Entry points only call this. */
-export function createRuntime(opts: RuntimeOptions): Runtime {
+export function createServices(opts: ServicesOptions): Services {
   const rawEnv = opts.defaultDb === 'user-cache' && !opts.env.TFACTORY_DB ? { ...opts.env, TFACTORY_DB: userCacheDb(opts.env) } : opts.env;
   const env = loadEnv(rawEnv, opts.cwd);
   const log = opts.log ?? createLogger({ level: env.logLevel, stderr: opts.logToStderr === true });

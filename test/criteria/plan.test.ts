@@ -2,9 +2,9 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadSpec } from '../../src/spec/load-spec.js';
-import { listSpecCandidates } from '../../src/spec/locate-specs.js';
-import { readContract, summarisePlan } from '../../src/spec/plan.js';
+import { loadSpec } from '../../src/criteria/load-spec.js';
+import { listSpecCandidates } from '../../src/criteria/locate-specs.js';
+import { readContract, summarisePlan } from '../../src/criteria/plan.js';
 
 describe('summarisePlan', () => {
   it('reads the loose {"version":1,"phases":[{"id":"AC#1"}]} shape and drops mistyped fields', () => {

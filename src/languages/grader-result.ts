@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { TfError } from '../errors.js';
-import type { RuntimeResult } from './types.js';
+import type { GraderResult } from './types.js';
 
 const lineMap = z.record(z.string(), z.array(z.number().int().nonnegative()));
 
@@ -34,8 +34,8 @@ const mutantSchema = z.object({
   coveredBy: z.array(z.string()),
 });
 
-/** The RuntimeResult an in-sandbox engine (Python or TypeScript) writes. */
-export const runtimeResultSchema = z.object({
+/** The GraderResult an in-sandbox grader (Python or TypeScript) writes. */
+export const graderResultSchema = z.object({
   tests: z.array(testSchema),
   mutants: z.array(mutantSchema),
   suiteCoveredChanged: lineMap,
@@ -45,7 +45,7 @@ export const runtimeResultSchema = z.object({
   errors: z.array(z.string()),
 });
 
-type Parsed = z.infer<typeof runtimeResultSchema>;
+type Parsed = z.infer<typeof graderResultSchema>;
 
 /** Drop keys whose value is undefined (zod's optional output allows them; our types do not). */
 function withoutUndefined<T>(value: T): T {
@@ -57,30 +57,30 @@ function withoutUndefined<T>(value: T): T {
 }
 
 /**
- * Parse and validate an engine's result JSON. Anything malformed throws TfError
+ * Parse and validate a grader's result JSON. Anything malformed throws TfError
  * RESULT_PARSE_FAILED with the validation issues and a snippet of the text as evidence.
  */
-export function parseRuntimeResult(json: string): RuntimeResult {
+export function parseGraderResult(json: string): GraderResult {
   let raw: unknown;
   try {
     raw = JSON.parse(json);
   } catch (err) {
-    throw new TfError('RESULT_PARSE_FAILED', 'evaluation engine result is not JSON', {
-      details: { format: 'RuntimeResult', snippet: json.slice(0, 400), reason: err instanceof Error ? err.message : String(err) },
+    throw new TfError('RESULT_PARSE_FAILED', 'grader result is not JSON', {
+      details: { format: 'GraderResult', snippet: json.slice(0, 400), reason: err instanceof Error ? err.message : String(err) },
       cause: err,
     });
   }
-  const parsed = runtimeResultSchema.safeParse(raw);
+  const parsed = graderResultSchema.safeParse(raw);
   if (!parsed.success) {
-    throw new TfError('RESULT_PARSE_FAILED', 'evaluation engine result failed validation', {
+    throw new TfError('RESULT_PARSE_FAILED', 'grader result failed validation', {
       details: {
-        format: 'RuntimeResult',
+        format: 'GraderResult',
         issues: parsed.error.issues.slice(0, 10).map((i) => `${i.path.join('.')}: ${i.message}`),
         snippet: json.slice(0, 400),
       },
     });
   }
   const result: Parsed = parsed.data;
-  const typed: RuntimeResult = withoutUndefined(result) as RuntimeResult;
+  const typed: GraderResult = withoutUndefined(result) as GraderResult;
   return typed;
 }

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { assignIds } from '../../src/spec/assign-ids.js';
-import { parseAcsFromMarkdown, SPEC_FILE_OPTIONS } from '../../src/spec/parse-acs.js';
+import { assignIds } from '../../src/criteria/assign-ids.js';
+import { parseAcsFromMarkdown, SPEC_FILE_OPTIONS } from '../../src/criteria/parse-acs.js';
 
 const FIXTURES = join(import.meta.dirname, '..', '..', 'fixtures', 'specs');
 

@@ -2,44 +2,44 @@ import { mkdtemp, rm, writeFile, chmod } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TfError } from '../../../errors.js';
-import type { LanguageProfile, RuntimeInput, RuntimeResult } from '../../../languages/types.js';
-import type { PreparedEngineDeps } from '../../../languages/port.js';
+import type { LanguageProfile, GraderInput, GraderResult } from '../../../languages/types.js';
+import type { PreparedPackages } from '../../../languages/port.js';
 import { pluginForProfile } from '../../../languages/registry.js';
-import { parseRuntimeResult } from '../../../languages/runtime-result.js';
+import { parseGraderResult } from '../../../languages/grader-result.js';
 import type { ExecResult, ExtraMount, SandboxPort } from '../../../sandbox/port.js';
 import { SANDBOX_PATHS } from '../../../sandbox/port.js';
 
 const INPUT_DIR = `${SANDBOX_PATHS.tools}/input`;
 export const BASE_MOUNT = '/base';
 
-export type { PreparedEngineDeps };
+export type { PreparedPackages };
 
-export interface EngineRunInput {
+export interface GraderRunInput {
   sandbox: SandboxPort;
   image: string;
   profile: LanguageProfile;
   headDir: string;
   baseDir?: string;
-  /** Prepared dependencies: their mounts (under SANDBOX_PATHS.deps) and environment (NODE_PATH, PYTHONPATH). */
-  deps?: PreparedEngineDeps;
-  input: Omit<RuntimeInput, 'baseDir'>;
+  /** Prepared dependencies: their mounts (under SANDBOX_PATHS.packages) and environment (NODE_PATH, PYTHONPATH). */
+  deps?: PreparedPackages;
+  input: Omit<GraderInput, 'baseDir'>;
   timeoutMs: number;
   runId: string;
   signal?: AbortSignal;
 }
 
-export interface EngineRunOutput {
-  result: RuntimeResult;
+export interface GraderRunOutput {
+  result: GraderResult;
   exec: ExecResult;
 }
 
 const RESULT_PATH = `${SANDBOX_PATHS.scratch}/result.json`;
 
-function engineCommand(profile: LanguageProfile): string[] {
+function graderCommand(profile: LanguageProfile): string[] {
   return pluginForProfile(profile).grader.command({ input: `${INPUT_DIR}/input.json`, result: RESULT_PATH });
 }
 
-function engineMounts(profile: LanguageProfile, inputDir: string, baseDir?: string, deps?: PreparedEngineDeps): ExtraMount[] {
+function graderMounts(profile: LanguageProfile, inputDir: string, baseDir?: string, deps?: PreparedPackages): ExtraMount[] {
   const mounts: ExtraMount[] = [...pluginForProfile(profile).grader.mounts(), { hostPath: inputDir, containerPath: INPUT_DIR, readOnly: true }];
   if (baseDir) mounts.push({ hostPath: baseDir, containerPath: BASE_MOUNT, readOnly: true });
   if (deps) mounts.push(...deps.mounts);
@@ -47,25 +47,25 @@ function engineMounts(profile: LanguageProfile, inputDir: string, baseDir?: stri
 }
 
 /**
- * Runs a language's evaluation engine once, in ONE sandbox container, over every candidate of that
+ * Runs a language's grader once, in ONE sandbox container, over every candidate of that
  * project: head runs, stability reruns, per-test coverage, mutants and the base run all happen inside.
  */
-export async function runEngine(opts: EngineRunInput): Promise<EngineRunOutput> {
+export async function runGrader(opts: GraderRunInput): Promise<GraderRunOutput> {
   const inputDir = await mkdtemp(join(tmpdir(), 'tfactory-input-'));
   try {
     await chmod(inputDir, 0o755);
-    const input: RuntimeInput = { ...opts.input, ...(opts.baseDir ? { baseDir: BASE_MOUNT } : {}) };
+    const input: GraderInput = { ...opts.input, ...(opts.baseDir ? { baseDir: BASE_MOUNT } : {}) };
     await writeFile(join(inputDir, 'input.json'), JSON.stringify(input));
     const exec = await opts.sandbox.run(
       {
         image: opts.image,
         workspace: opts.headDir,
-        mounts: engineMounts(opts.profile, inputDir, opts.baseDir, opts.deps),
+        mounts: graderMounts(opts.profile, inputDir, opts.baseDir, opts.deps),
         limits: { timeoutMs: opts.timeoutMs },
         labels: { 'tfactory.run': opts.runId, 'tfactory.purpose': 'evaluate' },
       },
       {
-        cmd: engineCommand(opts.profile),
+        cmd: graderCommand(opts.profile),
         env: { ...(opts.deps?.env ?? {}), ...pluginForProfile(opts.profile).grader.env(opts.input.seed), CI: 'true' },
         timeoutMs: opts.timeoutMs,
       },
@@ -73,11 +73,11 @@ export async function runEngine(opts: EngineRunInput): Promise<EngineRunOutput> 
     );
     const file = exec.files.find((f) => f.path === 'result.json');
     if (!file) {
-      throw new TfError('SANDBOX_FAILED', `the ${opts.profile.language} evaluation engine ended without a result (${exec.endReason}, exit ${exec.exitCode ?? 'none'})`, {
+      throw new TfError('SANDBOX_FAILED', `the ${opts.profile.language} grader ended without a result (${exec.endReason}, exit ${exec.exitCode ?? 'none'})`, {
         details: { exitCode: exec.exitCode, endReason: exec.endReason, stderr: exec.stderr.slice(-4000), stdout: exec.stdout.slice(-2000) },
       });
     }
-    return { result: parseRuntimeResult(file.content.toString('utf8')), exec };
+    return { result: parseGraderResult(file.content.toString('utf8')), exec };
   } finally {
     await rm(inputDir, { recursive: true, force: true });
   }

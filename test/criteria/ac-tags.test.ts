@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findTagIn, normaliseTag, splitTag } from '../../src/spec/ac-tags.js';
+import { findTagIn, normaliseTag, splitTag } from '../../src/criteria/ac-tags.js';
 
 describe('normaliseTag', () => {
   it.each([['AC#1', 'AC#1'], ['AC-2', 'AC#2'], ['AC 3', 'AC#3'], ['ac4', 'AC#4'], [' AC # 12b ', 'AC#12b']])('%j → %j', (raw, tag) => {

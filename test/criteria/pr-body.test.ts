@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { hashText } from '../../src/spec/load-spec.js';
-import { prLabel, readPrBodySpec, readSpecTrailer } from '../../src/spec/pr-body.js';
+import { hashText } from '../../src/criteria/load-spec.js';
+import { prLabel, readPrBodySpec, readSpecTrailer } from '../../src/criteria/pr-body.js';
 
 const BODY = 'Rounds prices.\n\n## Acceptance Criteria\n- Prices round to cents\n- Negative prices raise\n\n## Notes\n- [ ] update docs\n';
 

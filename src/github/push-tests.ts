@@ -16,7 +16,7 @@ import type { Octokit } from './octokit.js';
 
 export type GithubSource = Extract<RunSource, { kind: 'github' }>;
 
-export interface PublishTestsInput {
+export interface PushTestsInput {
   octokit: Octokit;
   /** Installation token: handed to git through its process environment only. */
   token: string;
@@ -33,7 +33,7 @@ export interface PublishTestsInput {
   workRoot?: string;
 }
 
-export type PublishOutcome =
+export type PushOutcome =
   | { kind: 'none' }
   | { kind: 'pushed'; commitSha: string; branch: string; rebased: boolean; headMoved: boolean }
   | { kind: 'patch'; patch: string; reason: string }
@@ -59,7 +59,7 @@ export function remoteUrlFor(gitBaseUrl: string, fullName: string): string {
  * Commits the tests to the PR's head branch. A fork the app cannot push to, the default branch, or
  * a push GitHub refuses (403) gets a patch instead; a branch that moved is rebased onto once.
  */
-export async function publishTests(input: PublishTestsInput): Promise<PublishOutcome> {
+export async function pushTests(input: PushTestsInput): Promise<PushOutcome> {
   if (input.files.length === 0) return { kind: 'none' };
   const { source } = input;
   const { data: pr } = await input.octokit.rest.pulls.get({ owner: source.owner, repo: source.repo, pull_number: source.pullNumber });

@@ -3,18 +3,18 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import type { RuntimeInput, RuntimeResult, RuntimeTest } from '../../../src/languages/types.js';
+import type { GraderInput, GraderResult, GradedTest } from '../../../src/languages/types.js';
 import { tsRuntimeEntry } from '../../../src/languages/typescript/runtime-path.js';
 import { PACKAGE_ROOT } from '../../../src/version.js';
 
 const run = promisify(execFile);
 
 export const FIXTURE = join(PACKAGE_ROOT, 'fixtures', 'eval', 'ts-pricing');
-export const CHANGED: RuntimeInput['changedRanges'] = {
+export const CHANGED: GraderInput['changedRanges'] = {
   'src/pricing.ts': [{ start: 7, end: 9 }, { start: 15, end: 15 }, { start: 20, end: 24 }],
 };
 
-export function baseInput(overrides: Partial<RuntimeInput>): RuntimeInput {
+export function baseInput(overrides: Partial<GraderInput>): GraderInput {
   return {
     projectRoot: '', candidateFiles: [], suiteFiles: [], changedRanges: CHANGED, stabilityRuns: 1, seed: 1,
     perTestTimeoutMs: 2000, mutation: false, maxMutants: 40, ...overrides,
@@ -22,7 +22,7 @@ export function baseInput(overrides: Partial<RuntimeInput>): RuntimeInput {
 }
 
 /** Run the engine on the host, as `node evaluate.mjs`, with the fixture's head as the workspace. */
-export async function runEngineOnHost(input: RuntimeInput): Promise<RuntimeResult> {
+export async function runEngineOnHost(input: GraderInput): Promise<GraderResult> {
   const dir = mkdtempSync(join(tmpdir(), 'tf-ts-runtime-'));
   try {
     mkdirSync(join(dir, 'deps'));
@@ -33,13 +33,13 @@ export async function runEngineOnHost(input: RuntimeInput): Promise<RuntimeResul
       '--workspace', join(FIXTURE, 'head'), '--deps', join(dir, 'deps'), '--work', join(dir, 'work'),
       '--base-work', join(dir, 'base'), '--io', join(dir, 'io'),
     ], { timeout: 600_000 });
-    return JSON.parse(readFileSync(join(dir, 'result.json'), 'utf8')) as RuntimeResult;
+    return JSON.parse(readFileSync(join(dir, 'result.json'), 'utf8')) as GraderResult;
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-export function testNamed(result: RuntimeResult, id: string): RuntimeTest {
+export function testNamed(result: GraderResult, id: string): GradedTest {
   const t = result.tests.find((x) => x.id === id);
   if (!t) throw new Error(`no test ${id} in ${result.tests.map((x) => x.id).join(', ')}`);
   return t;

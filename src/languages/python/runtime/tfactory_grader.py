@@ -1,8 +1,8 @@
-"""TFactory's Python evaluation engine (runs inside the python runner image).
+"""TFactory's Python grader (runs inside the python runner image).
 
-    python3 /opt/tfactory/python/tfactory_engine.py <input.json> [<result.json>] [--workspace DIR]
+    python3 /opt/tfactory/python/tfactory_grader.py <input.json> [<result.json>] [--workspace DIR]
 
-Reads a RuntimeInput (src/languages/types.ts) and writes a RuntimeResult, by default to
+Reads a GraderInput (src/languages/types.ts) and writes a GraderResult, by default to
 /scratch/result.json. The checkout is at --workspace (default /workspace, read-only). Work is done
 by worker processes (tfactory_worker.py): one head session (coverage per test, the suite's
 coverage, the mutation probe), one session per extra stability run (its own PYTHONHASHSEED and
@@ -29,7 +29,7 @@ WORKER = os.path.join(_HERE, "tfactory_worker.py")
 
 
 def _log(message):
-    sys.stderr.write("tfactory-engine: %s\n" % message)
+    sys.stderr.write("tfactory-grader: %s\n" % message)
 
 
 def _env(root, hash_seed, tmp):
@@ -158,7 +158,7 @@ def main(argv):
             inp = json.load(fh)
         result = evaluate(inp, os.path.realpath(workspace))
     except Exception:  # noqa: BLE001 - the result file is always written
-        result = _empty(["engine crashed: " + traceback.format_exc(limit=12)])
+        result = _empty(["grader crashed: " + traceback.format_exc(limit=12)])
     tmp_out = output + ".part"
     with open(tmp_out, "w", encoding="utf-8") as fh:
         json.dump(result, fh, indent=1)

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { isTfError, TfError } from '../../src/errors.js';
 import { createGitPort } from '../../src/git/create-git-port.js';
-import { selectSpec } from '../../src/spec/select-spec.js';
+import { selectSpec } from '../../src/criteria/select-spec.js';
 import { makeRepo, type TestRepo } from '../fakes/repos.js';
 
 const repos: TestRepo[] = [];
