@@ -48,11 +48,9 @@ COPY bin ./bin
 COPY dist ./dist
 COPY prompts ./prompts
 COPY runner-images ./runner-images
-# Runtime files loaded from PACKAGE_ROOT/src/… (mounted into the sandbox, not compiled).
-COPY src/languages/python/runtime ./src/languages/python/runtime
-COPY src/languages/python/guard ./src/languages/python/guard
-COPY src/languages/typescript/runtime ./src/languages/typescript/runtime
-COPY src/languages/typescript/guard ./src/languages/typescript/guard
+# Every language's in-sandbox files (graders' runtime/, guards) loaded from PACKAGE_ROOT/src/languages/…
+# (mounted into the sandbox, not compiled): the whole folder, so a new language needs no line here.
+COPY src/languages ./src/languages
 COPY docker/entrypoint.sh /usr/local/bin/tfactory-entrypoint
 RUN find dist src prompts runner-images package-lock.json -type f | sort | xargs sha256sum | sha256sum | cut -c1-16 > .build-id
 # The App never runs as root: its own user, whose files are read-only app code plus TFACTORY_HOME.
