@@ -43,7 +43,19 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
     const run = await entry.load();
     return await run(rest, io);
   } catch (err) {
-    io.stderr(`tfactory ${name}: ${describeError(err)}\n`);
+    io.stderr(formatCliError(name, err));
     return isTfError(err, 'USAGE') ? 2 : 1;
   }
+}
+
+/**
+ * How a command's failure reads: its code (see the README's error table), one line of message,
+ * and the fix on the next line. A usage error needs no code; an unexpected one says so.
+ */
+export function formatCliError(command: string, err: unknown): string {
+  if (!isTfError(err)) return `tfactory ${command}: INTERNAL: ${describeError(err).split('\n')[0] ?? ''}\n  fix: this is a bug in TFactory; run again with LOG_LEVEL=debug and report the output\n`;
+  const [first = '', ...rest] = err.message.split('\n');
+  const code = err.code === 'USAGE' ? '' : `${err.code}: `;
+  const more = rest.filter((l) => l.trim() !== '').map((l) => `  ${l.trim()}\n`).join('');
+  return `tfactory ${command}: ${code}${first}\n${more}${err.hint ? `  fix: ${err.hint}\n` : ''}`;
 }

@@ -4,12 +4,17 @@ import { TfError } from '../errors.js';
 import { renderMarkdown } from '../report/render-markdown.js';
 import type { Run, RunRequest } from '../runs/types.js';
 import { createServices, llmConfigFor, type ServicesOptions } from '../wiring/create-services.js';
-import { createLlm } from '../llm/create-llm.js';
+import { RUNNER_NAMES } from '../sandbox/images/index.js';
 import type { CliIo } from './io.js';
-import { createProgressDisplay } from './progress.js';
+import { preflight, runnersForChange } from './preflight.js';
+import { createProgressDisplay, type ProgressMode } from './progress.js';
 
 export interface LocalRunOutput {
   format: 'md' | 'json';
+  /** How the run is followed on stderr (default: live on a terminal, else a line per change). */
+  progress?: ProgressMode;
+  /** Logs at info level on stderr (default: errors only, unless LOG_LEVEL says otherwise). */
+  verbose?: boolean;
   /** Report file; default: print to stdout. */
   out?: string;
 }
@@ -20,17 +25,22 @@ export interface LocalRunOutput {
  */
 export async function runLocally(io: CliIo, request: RunRequest, output: LocalRunOutput, servicesOpts: Partial<ServicesOptions> = {}): Promise<{ code: number; run: Run | undefined }> {
   // The CLI's own lines are the progress display and the outcome; logs go to stderr, errors only unless LOG_LEVEL says otherwise.
-  const env: NodeJS.ProcessEnv = io.env.LOG_LEVEL ? io.env : ({ ...io.env, LOG_LEVEL: 'error' } as NodeJS.ProcessEnv);
+  const env: NodeJS.ProcessEnv = io.env.LOG_LEVEL ? io.env : ({ ...io.env, LOG_LEVEL: output.verbose ? 'info' : 'error' } as NodeJS.ProcessEnv);
+  // The expected failures (engine down, images missing, no model key) are said now: no run is recorded.
+  const llm = llmConfigFor(request.settings);
+  const source = request.source;
+  const runners = source.kind === 'local'
+    ? await runnersForChange(source.repoPath, source.baseRef, source.headRef, (request.options.provided ?? []).map((p) => p.path))
+    : [...RUNNER_NAMES];
+  await preflight({ env, runners, ...(llm ? { llm } : {}) });
   const services = createServices({ env, cwd: io.cwd, defaultDb: 'user-cache', logToStderr: true, ...servicesOpts });
   try {
-    // A model that cannot be built (no API key, a missing transcript) is said now, before any work.
-    const llm = llmConfigFor(request.settings);
-    if (llm) await createLlm(llm, services.rawEnv);
     await services.start();
     const { run: created } = await services.service.submit(request);
-    const progress = createProgressDisplay(io, created.id);
+    const mode = output.progress ?? (io.isTty ? 'live' : 'lines');
+    const progress = createProgressDisplay(io, created.id, mode);
     const unsubscribe = services.service.subscribe(progress.onEvent);
-    io.stderr(`tfactory: run ${created.id}\n`);
+    if (mode !== 'quiet') io.stderr(`tfactory: run ${created.id}\n`);
     const finished = await waitForEnd(services.service, created.id);
     unsubscribe();
     progress.done();

@@ -9,6 +9,7 @@ export const SHARED_RUN_OPTIONS = {
   repo: { type: 'string' }, base: { type: 'string' }, head: { type: 'string' }, spec: { type: 'string' },
   llm: { type: 'string' }, stability: { type: 'string' }, 'no-mutation': { type: 'boolean' },
   format: { type: 'string' }, out: { type: 'string' }, help: { type: 'boolean', short: 'h' },
+  'no-progress': { type: 'boolean' }, quiet: { type: 'boolean', short: 'q' }, verbose: { type: 'boolean' },
 } as const;
 
 /** The shared options plus a command's own; a parse error is a USAGE error. */

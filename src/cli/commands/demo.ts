@@ -8,6 +8,7 @@ import { PACKAGE_ROOT } from '../../version.js';
 import type { CliIo } from '../io.js';
 import { parseCommandArgs } from '../args.js';
 import { runLocally } from '../run-local.js';
+import { progressModeFor, type ProgressMode } from '../progress.js';
 import type { ServicesOptions } from '../../wiring/create-services.js';
 import { localRunSettings, parseFormat } from '../run-options.js';
 
@@ -33,6 +34,9 @@ const HELP = `Usage: tfactory demo [--keep] [--llm <provider>] [--format md|json
                       openai:<model> (OPENAI_BASE_URL, e.g. Ollama or vLLM), or replay:<file>
   --format <md|json>  md (default): the report, then the commit; json: one object
                       { succeeded, report, commit, repo, llm }
+  --no-progress       plain progress lines even on a terminal (the default when not a terminal)
+  -q, --quiet         no progress at all: only the report and errors
+  --verbose           plain progress lines and the run's logs (info level) on stderr
 
   Exit status 0 only when the run succeeded and at least one test was accepted and committed.
 `;
@@ -59,6 +63,7 @@ export interface DemoOutcome {
 function parse(argv: string[]) {
   return parseCommandArgs(argv, {
     keep: { type: 'boolean' }, llm: { type: 'string' }, format: { type: 'string' }, help: { type: 'boolean', short: 'h' },
+    'no-progress': { type: 'boolean' }, quiet: { type: 'boolean', short: 'q' }, verbose: { type: 'boolean' },
   }, 'see `tfactory demo --help`').values;
 }
 
@@ -101,6 +106,9 @@ export interface DemoOptions {
   keep?: boolean;
   /** `--llm` value; default: replay of DEMO_TRANSCRIPT. */
   llm?: string;
+  /** How the run is followed (`--quiet`, `--no-progress`, `--verbose`). */
+  progress?: ProgressMode;
+  verbose?: boolean;
 }
 
 export async function run(argv: string[], io: CliIo): Promise<number> {
@@ -109,7 +117,10 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
     io.stdout(HELP);
     return 0;
   }
-  const { code } = await runDemo(io, { format: parseFormat(o.format), ...(o.keep ? { keep: true } : {}), ...(o.llm ? { llm: o.llm } : {}) });
+  const { code } = await runDemo(io, {
+    format: parseFormat(o.format), progress: progressModeFor(o, io),
+    ...(o.keep ? { keep: true } : {}), ...(o.llm ? { llm: o.llm } : {}), ...(o.verbose ? { verbose: true } : {}),
+  });
   return code;
 }
 
@@ -137,7 +148,9 @@ export async function runDemo(io: CliIo, opts: DemoOptions, services: Partial<Se
     };
     // The report is printed below, with the commit; runLocally's own stdout is captured for that.
     const captured: string[] = [];
-    const { code, run: finished } = await runLocally({ ...io, stdout: (t) => captured.push(t) }, request, { format: 'md' }, services);
+    const { code, run: finished } = await runLocally({ ...io, stdout: (t) => captured.push(t) }, request, {
+      format: 'md', ...(opts.progress ? { progress: opts.progress } : {}), ...(opts.verbose ? { verbose: true } : {}),
+    }, services);
     const commit = await readDemoCommit(repo);
     const report = finished?.report ?? null;
     const accepted = report?.summary.accepted ?? 0;

@@ -6,6 +6,7 @@ import { localRunSettings, parseFormat, parseRunArgs, sharedRunFlags } from '../
 import type { RunRequest } from '../../runs/types.js';
 import type { CliIo } from '../io.js';
 import { runLocally } from '../run-local.js';
+import { progressModeFor } from '../progress.js';
 import { checkLocalRepo, checkRefs } from '../local-repo.js';
 
 const HELP = `Usage: tfactory evaluate --repo <dir> --base <ref> --head <ref> --tests <path>... [options]
@@ -25,6 +26,9 @@ const HELP = `Usage: tfactory evaluate --repo <dir> --base <ref> --head <ref> --
   --no-mutation       skip the mutation probe (weaker verdicts)
   --format <md|json>  report format (default md)
   --out <file>        write the report there instead of printing it
+  --no-progress       plain progress lines even on a terminal (the default when not a terminal)
+  -q, --quiet         no progress at all: only the report and errors
+  --verbose           plain progress lines and the run's logs (info level) on stderr
 `;
 
 /** A provided test: its repo-relative path, and its content when it lives outside the repo. */
@@ -60,7 +64,7 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
     settings,
     idempotencyKey: `cli:evaluate:${Date.now()}:${Math.random().toString(36).slice(2)}`,
   };
-  const { code } = await runLocally(io, request, { format, ...(o.out ? { out: o.out } : {}) });
+  const { code } = await runLocally(io, request, { format, progress: progressModeFor(o, io), ...(o.verbose ? { verbose: true } : {}), ...(o.out ? { out: o.out } : {}) });
   return code;
 }
 

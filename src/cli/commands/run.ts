@@ -3,6 +3,7 @@ import { TfError } from '../../errors.js';
 import type { RunRequest } from '../../runs/types.js';
 import type { CliIo } from '../io.js';
 import { runLocally } from '../run-local.js';
+import { progressModeFor } from '../progress.js';
 import { checkLocalRepo, checkRefs } from '../local-repo.js';
 import { localRunSettings, parseFormat, parseRunArgs, sharedRunFlags, wholeNumber } from '../run-options.js';
 import { DEFAULT_MAX_TESTS, MAX_TESTS_LIMIT, type RunSettings } from '../../config/run-settings.js';
@@ -23,6 +24,9 @@ const HELP = `Usage: tfactory run --repo <dir> --base <ref> --head <ref> [option
   --no-mutation       skip the mutation probe (weaker verdicts)
   --format <md|json>  report format (default md)
   --out <file>        write the report there instead of printing it
+  --no-progress       plain progress lines even on a terminal (the default when not a terminal)
+  -q, --quiet         no progress at all: only the report and errors
+  --verbose           plain progress lines and the run's logs (info level) on stderr
 `;
 
 /** `tfactory run`'s arguments (a parse error is a USAGE error). */
@@ -53,6 +57,6 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
     settings: runCommandSettings(o, io),
     idempotencyKey: `cli:run:${Date.now()}:${Math.random().toString(36).slice(2)}`,
   };
-  const { code } = await runLocally(io, request, { format, ...(o.out ? { out: o.out } : {}) });
+  const { code } = await runLocally(io, request, { format, progress: progressModeFor(o, io), ...(o.verbose ? { verbose: true } : {}), ...(o.out ? { out: o.out } : {}) });
   return code;
 }

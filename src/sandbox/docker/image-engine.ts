@@ -1,3 +1,4 @@
+import { toSandboxError } from './engine-errors.js';
 import type { Readable } from 'node:stream';
 import { TfError } from '../../errors.js';
 import type { BuildOptions, ImageEngine } from '../images/engine.js';
@@ -30,12 +31,14 @@ export function createDockerImageEngine(docker: DockerClient, env: NodeJS.Proces
         return true;
       } catch (err) {
         if (statusCode(err) === 404) return false;
-        throw err;
+        throw toSandboxError(err, env);
       }
     },
 
     async listTags(repository) {
-      const images = await docker.listImages({ filters: JSON.stringify({ reference: [repository] }) });
+      const images = await docker.listImages({ filters: JSON.stringify({ reference: [repository] }) }).catch((err: unknown) => {
+        throw toSandboxError(err, env);
+      });
       return images.flatMap((i) => i.RepoTags ?? []).filter((t) => t.startsWith(`${repository}:`)).sort();
     },
 
