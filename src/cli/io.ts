@@ -4,8 +4,10 @@ export interface CliIo {
   stderr: (text: string) => void;
   env: NodeJS.ProcessEnv;
   cwd: string;
-  /** True when stdout is a terminal (progress display) rather than a pipe (plain lines). */
+  /** True when stdout is a terminal rather than a pipe or a file. */
   isTty: boolean;
+  /** True when stderr, where progress goes, is a terminal (live display); default: isTty. */
+  stderrIsTty?: boolean;
 }
 
 export function processIo(): CliIo {
@@ -15,6 +17,7 @@ export function processIo(): CliIo {
     env: process.env,
     cwd: process.cwd(),
     isTty: Boolean(process.stdout.isTTY),
+    stderrIsTty: Boolean(process.stderr.isTTY),
   };
 }
 

@@ -8,7 +8,7 @@ export type ProgressMode = 'live' | 'lines' | 'quiet';
 export function progressModeFor(flags: { quiet?: unknown; verbose?: unknown; 'no-progress'?: unknown }, io: CliIo): ProgressMode {
   if (flags.quiet === true) return 'quiet';
   if (flags['no-progress'] === true || flags.verbose === true) return 'lines';
-  return io.isTty ? 'live' : 'lines';
+  return (io.stderrIsTty ?? io.isTty) ? 'live' : 'lines';
 }
 
 export function formatDuration(ms: number): string {
@@ -37,7 +37,7 @@ interface State {
 export function createProgressDisplay(
   io: CliIo,
   runId: string,
-  mode: ProgressMode = io.isTty ? 'live' : 'lines',
+  mode: ProgressMode = (io.stderrIsTty ?? io.isTty) ? 'live' : 'lines',
   now: () => number = Date.now,
 ): { onEvent: (e: RunEvent) => void; done: () => void } {
   const started = now();

@@ -7,7 +7,7 @@ import { createServices, llmConfigFor, type ServicesOptions } from '../wiring/cr
 import { RUNNER_NAMES } from '../sandbox/images/index.js';
 import type { CliIo } from './io.js';
 import { preflight, runnersForChange } from './preflight.js';
-import { createProgressDisplay, type ProgressMode } from './progress.js';
+import { createProgressDisplay, progressModeFor, type ProgressMode } from './progress.js';
 
 export interface LocalRunOutput {
   format: 'md' | 'json';
@@ -37,7 +37,7 @@ export async function runLocally(io: CliIo, request: RunRequest, output: LocalRu
   try {
     await services.start();
     const { run: created } = await services.service.submit(request);
-    const mode = output.progress ?? (io.isTty ? 'live' : 'lines');
+    const mode = output.progress ?? progressModeFor({}, io);
     const progress = createProgressDisplay(io, created.id, mode);
     const unsubscribe = services.service.subscribe(progress.onEvent);
     if (mode !== 'quiet') io.stderr(`tfactory: run ${created.id}\n`);

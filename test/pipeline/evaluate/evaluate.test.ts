@@ -51,7 +51,7 @@ describe('evaluateCandidates on a fake sandbox', () => {
     expect(out.sources[`${GEN}::test_cap`]).toContain('== 50.0');
     expect(out.languages[`${GEN}::test_cap`]).toBe('python');
     expect(out.stats).toMatchObject({ executions: 8, necessaryMs: 10, mutants: 1 });
-    expect(ctx.progressCalls).toEqual([['evaluate', 1, 2], ['evaluate', 2, 2]]);
+    expect(ctx.progressCalls).toEqual([['evaluate', 0, 2], ['evaluate', 1, 2], ['evaluate', 2, 2]]);
   });
 
   it('turns a grader without result into error verdicts for every test, and asks no judge', async () => {

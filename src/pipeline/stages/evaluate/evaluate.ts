@@ -57,6 +57,7 @@ export async function evaluateCandidates(
   });
   try {
     let done = 0;
+    ctx.progress('evaluate', 0, candidates.length);
     for (const profile of ingest.profiles) {
       const mine = candidatesFor(profile, candidates);
       if (mine.length === 0) continue;
