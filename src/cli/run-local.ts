@@ -1,18 +1,13 @@
-import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
 import { TfError } from '../errors.js';
-import { renderMarkdown } from '../report/render-markdown.js';
 import type { Run, RunRequest } from '../runs/types.js';
 import { createServices, llmConfigFor, type ServicesOptions } from '../wiring/create-services.js';
 import { createLlm } from '../llm/create-llm.js';
 import type { CliIo } from './io.js';
 import { createProgressDisplay } from './progress.js';
+import { printReport, type ReportOutput } from './report-output.js';
 
-export interface LocalRunOutput {
-  format: 'md' | 'json';
-  /** Report file; default: print to stdout. */
-  out?: string;
-}
+/** How the report is shown (cli/report-output.ts). */
+export type LocalRunOutput = ReportOutput;
 
 /**
  * Submits a local run, follows it with a progress display, prints (or writes) the report, and
@@ -35,17 +30,7 @@ export async function runLocally(io: CliIo, request: RunRequest, output: LocalRu
     unsubscribe();
     progress.done();
     if (!finished) throw new TfError('RUN_NOT_FOUND', `run ${created.id} disappeared from the store`);
-    if (finished.report) {
-      const text = output.format === 'json' ? `${JSON.stringify(finished.report, null, 2)}\n` : renderMarkdown(finished.report);
-      if (output.out) {
-        const target = resolve(io.cwd, output.out);
-        await mkdir(dirname(target), { recursive: true });
-        await writeFile(target, text);
-        io.stderr(`tfactory: report written to ${target}\n`);
-      } else {
-        io.stdout(text);
-      }
-    }
+    if (finished.report) await printReport(io, finished.report, output, services.env.dbPath);
     const publish = finished.stages.find((s) => s.name === 'publish');
     if (publish?.note) io.stderr(`tfactory: publish ${publish.status} (${publish.note})\n`);
     if (finished.status !== 'succeeded') {
