@@ -1,22 +1,18 @@
-import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
 import { TfError } from '../errors.js';
-import { renderMarkdown } from '../report/render-markdown.js';
 import type { Run, RunRequest } from '../runs/types.js';
 import { createServices, llmConfigFor, type ServicesOptions } from '../wiring/create-services.js';
 import { RUNNER_NAMES } from '../sandbox/images/index.js';
 import type { CliIo } from './io.js';
 import { preflight, runnersForChange } from './preflight.js';
 import { createProgressDisplay, progressModeFor, type ProgressMode } from './progress.js';
+import { printReport, type ReportOutput } from './report-output.js';
 
-export interface LocalRunOutput {
-  format: 'md' | 'json';
+/** How the report is shown (cli/report-output.ts) and how the run is followed. */
+export interface LocalRunOutput extends ReportOutput {
   /** How the run is followed on stderr (default: live on a terminal, else a line per change). */
   progress?: ProgressMode;
   /** Logs at info level on stderr (default: errors only, unless LOG_LEVEL says otherwise). */
   verbose?: boolean;
-  /** Report file; default: print to stdout. */
-  out?: string;
 }
 
 /**
@@ -45,17 +41,7 @@ export async function runLocally(io: CliIo, request: RunRequest, output: LocalRu
     unsubscribe();
     progress.done();
     if (!finished) throw new TfError('RUN_NOT_FOUND', `run ${created.id} disappeared from the store`);
-    if (finished.report) {
-      const text = output.format === 'json' ? `${JSON.stringify(finished.report, null, 2)}\n` : renderMarkdown(finished.report);
-      if (output.out) {
-        const target = resolve(io.cwd, output.out);
-        await mkdir(dirname(target), { recursive: true });
-        await writeFile(target, text);
-        io.stderr(`tfactory: report written to ${target}\n`);
-      } else {
-        io.stdout(text);
-      }
-    }
+    if (finished.report) await printReport(io, finished.report, output, services.env.dbPath);
     const publish = finished.stages.find((s) => s.name === 'publish');
     if (publish?.note) io.stderr(`tfactory: publish ${publish.status} (${publish.note})\n`);
     if (finished.status !== 'succeeded') {

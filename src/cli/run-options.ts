@@ -24,10 +24,18 @@ export function wholeNumber(name: string, value: unknown, min: number, max: numb
   return n;
 }
 
-export function parseFormat(value: unknown): 'md' | 'json' {
-  if (value === undefined || value === 'md' || value === 'markdown') return 'md';
-  if (value === 'json') return 'json';
-  throw new TfError('USAGE', `--format must be md or json, not '${String(value)}'`);
+/** How the report is shown: the full markdown, the JSON report, or the terminal rendering (src/report/render-terminal.ts). */
+export type ReportFormat = 'md' | 'json' | 'text';
+
+/**
+ * `--format md|json|text`. Without it: the terminal rendering when stdout is a terminal, the
+ * markdown otherwise (pipes and files keep getting markdown, so scripts do not break).
+ */
+export function parseFormat(value: unknown, isTty: boolean): ReportFormat {
+  if (value === undefined) return isTty ? 'text' : 'md';
+  if (value === 'md' || value === 'markdown') return 'md';
+  if (value === 'json' || value === 'text') return value;
+  throw new TfError('USAGE', `--format must be md, json or text, not '${String(value)}'`);
 }
 
 /** The run flags the shared options set (checked here, resolved with the rest in resolveRunSettings). */

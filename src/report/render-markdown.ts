@@ -3,6 +3,8 @@ import type { Report, ReportTest, Verdict } from './types.js';
 
 const ICON: Record<Verdict, string> = { accept: '✅', flag: '⚠️', reject: '❌', error: '💥' };
 const AC_ICON = { verified: '✅', flagged: '⚠️', unverified: '⬜' } as const;
+/** What an accepted test with no reason to show has shown for it. */
+export const ACCEPTED_PLAINLY = 'Passes, is stable, and catches planted bugs in the changed code.';
 
 function escapeCell(text: string): string {
   return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
@@ -27,14 +29,14 @@ function testSection(title: string, tests: ReportTest[], open: boolean): string[
     const ftp = t.signals.failToPass === 'fail-to-pass' ? ' · fails on base, passes on PR' : '';
     lines.push(`<details${open ? ' open' : ''}><summary>${ICON[t.verdict]} <code>${t.id}</code>${acs}</summary>`, '');
     for (const r of t.reasons) lines.push(`- ${r.text}`);
-    if (t.reasons.length === 0) lines.push('- Passes, is stable, and catches planted bugs in the changed code.');
+    if (t.reasons.length === 0) lines.push(`- ${ACCEPTED_PLAINLY}`);
     lines.push('', `Mutants killed: ${mutationCell(t)} · changed lines covered: ${coverageCell(t)}${ftp}`, '', '</details>', '');
   }
   return lines;
 }
 
-/** report.md: summary table, AC ledger, then accepted / flagged / rejected sections with reasons. */
-function describeSettings(st: RunSettings): string {
+/** The settings a run used, in one line (the report's run details; the terminal rendering's header). */
+export function describeSettings(st: RunSettings): string {
   const e = st.evaluation;
   const model = st.model.provider === 'none' ? 'no model' : st.model.provider === 'replay' ? 'replayed model' : `${st.model.provider}/${st.model.id ?? '?'}`;
   return [
@@ -50,6 +52,7 @@ function describeSettings(st: RunSettings): string {
   ].join(' · ');
 }
 
+/** report.md: summary table, AC ledger, then accepted / flagged / rejected sections with reasons. */
 export function renderMarkdown(report: Report): string {
   const s = report.summary;
   const out: string[] = [];

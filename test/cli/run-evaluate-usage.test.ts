@@ -27,7 +27,7 @@ describe('tfactory run / evaluate: usage errors', () => {
   it.each([
     [['evaluate', '--tests', 'x.py'], '--base is required'],
     [['evaluate', '--base', 'HEAD'], 'at least one --tests'],
-    [['evaluate', '--base', 'HEAD', '--tests', 'x.py', '--format', 'xml'], '--format must be md or json'],
+    [['evaluate', '--base', 'HEAD', '--tests', 'x.py', '--format', 'xml'], '--format must be md, json or text'],
     [['evaluate', '--base', 'HEAD', '--tests', 'x.py', '--stability', '0'], '--stability must be a whole number from 1 to 10'],
     [['run', '--head', 'HEAD'], '--base is required'],
     [['run', '--base', 'HEAD', '--max-tests', '101'], '--max-tests must be a whole number from 1 to 100'],

@@ -18,14 +18,21 @@ describe('wholeNumber', () => {
 });
 
 describe('parseFormat', () => {
-  it('defaults to markdown and accepts md, markdown and json', () => {
-    expect([undefined, 'md', 'markdown', 'json'].map(parseFormat)).toEqual(['md', 'md', 'md', 'json']);
+  it('accepts md, markdown, json and text, whatever stdout is', () => {
+    for (const isTty of [false, true]) {
+      expect(['md', 'markdown', 'json', 'text'].map((f) => parseFormat(f, isTty))).toEqual(['md', 'md', 'json', 'text']);
+    }
+  });
+
+  it('defaults to the terminal rendering on a terminal and to markdown in a pipe or file', () => {
+    expect(parseFormat(undefined, true)).toBe('text');
+    expect(parseFormat(undefined, false)).toBe('md');
   });
 
   it('refuses anything else', () => {
-    const err = thrownBy(() => parseFormat('html'));
+    const err = thrownBy(() => parseFormat('html', true));
     expect(isTfError(err, 'USAGE')).toBe(true);
-    expect((err as Error).message).toBe("--format must be md or json, not 'html'");
+    expect((err as Error).message).toBe("--format must be md, json or text, not 'html'");
   });
 });
 

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
-import type { DemoOutcome } from '../../src/cli/commands/demo.js';
+import { renderOutcomeText, type DemoOutcome } from '../../src/cli/commands/demo.js';
 import { runGit } from '../../src/git/run-git.js';
 import { requireDocker } from '../helpers/docker.js';
 import { captureIo, createScratch } from './demo-harness.js';
@@ -22,8 +22,26 @@ describe('tfactory demo: options', () => {
     expect(help.out.join('')).toContain('recorded conversation');
     const bad = captureIo(process.env, process.cwd());
     expect(await main(['demo', '--format', 'xml'], bad)).toBe(2);
-    expect(bad.err.join('')).toContain('--format must be md or json');
+    expect(bad.err.join('')).toContain('--format must be md, json or text');
     expect(bad.out.join('')).toBe('');
+  });
+});
+
+describe('tfactory demo: the outcome in a terminal', () => {
+  const outcome: DemoOutcome = {
+    succeeded: true, report: null, llm: 'replay:x', runId: 'run-1',
+    commit: { sha: 'f'.repeat(40), branch: 'feature', message: 'test: add', files: ['tests/test_a.py'], stat: `commit ${'f'.repeat(40)}\nAuthor: TFactory <t@x>\n\n    test: add 1 test file for a spec whose name is long enough to need cutting (TFactory)\n\n tests/test_a.py | 3 +++` },
+    repo: { path: '/tmp/tfactory-demo-shop-x', kept: true, base: 'main', head: 'feature' },
+  };
+
+  it('shows the commit and the repository without markdown, within the width, coloured only on a terminal', () => {
+    const plain = renderOutcomeText(outcome, { ...captureIo({ COLUMNS: '60' }, '/'), isTty: false });
+    for (const line of plain.split('\n')) expect(line.length, line).toBeLessThanOrEqual(60);
+    expect(plain).not.toMatch(/^#|```|^---/m);
+    expect(plain).toContain('Kept at /tmp/tfactory-demo-shop-x');
+    expect(plain).toContain('…');
+    expect(plain).not.toContain('\x1b');
+    expect(renderOutcomeText(outcome, { ...captureIo({ COLUMNS: '60' }, '/'), isTty: true })).toContain('\x1b[32mDemo succeeded');
   });
 });
 

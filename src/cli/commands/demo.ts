@@ -7,17 +7,20 @@ import type { Run, RunRequest } from '../../runs/types.js';
 import { PACKAGE_ROOT } from '../../version.js';
 import type { CliIo } from '../io.js';
 import { parseCommandArgs } from '../args.js';
-import { runLocally } from '../run-local.js';
+import { runLocally, type LocalRunOutput } from '../run-local.js';
 import { progressModeFor, type ProgressMode } from '../progress.js';
+import { terminalOptions } from '../report-output.js';
+import { terminalWidth } from '../../report/render-terminal.js';
+import { cutRight, paint, sanitizeInline, wrapText } from '../../report/terminal-text.js';
 import type { ServicesOptions } from '../../wiring/create-services.js';
-import { localRunSettings, parseFormat } from '../run-options.js';
+import { localRunSettings, parseFormat, type ReportFormat } from '../run-options.js';
 
 /** The demo's pull request: base/ on `main`, head/ on `feature` (a small Python shop with a spec). */
 export const DEMO_REPO_SOURCE = join(PACKAGE_ROOT, 'fixtures', 'repos', 'demo-shop');
 /** The recorded model conversation the demo replays by default (test/demo/demo-transcript.test.ts keeps it current). */
 export const DEMO_TRANSCRIPT = join(PACKAGE_ROOT, 'fixtures', 'demo', 'transcript.json');
 
-const HELP = `Usage: tfactory demo [--keep] [--llm <provider>] [--format md|json]
+const HELP = `Usage: tfactory demo [--keep] [--llm <provider>] [--format text|md|json]
 
   The whole pipeline on a small Python project, offline. A git repository is built in a temporary
   folder (main = the base, feature = a change that adds shipping rates, with its spec); TFactory
@@ -32,8 +35,10 @@ const HELP = `Usage: tfactory demo [--keep] [--llm <provider>] [--format md|json
   --keep              keep the demo repository (its path is printed) instead of removing it
   --llm <provider>    a real model instead of the recording: anthropic (ANTHROPIC_API_KEY),
                       openai:<model> (OPENAI_BASE_URL, e.g. Ollama or vLLM), or replay:<file>
-  --format <md|json>  md (default): the report, then the commit; json: one object
-                      { succeeded, report, commit, repo, llm }
+  --format <f>        text: the report sized to the terminal, then the commit (the default when
+                      stdout is a terminal); md: the full markdown report, then the commit (the
+                      default in a pipe or a file); json: one object
+                      { succeeded, report, commit, repo, llm, runId }
   --no-progress       plain progress lines even on a terminal (the default when not a terminal)
   -q, --quiet         no progress at all: only the report and errors
   --verbose           plain progress lines and the run's logs (info level) on stderr
@@ -100,8 +105,29 @@ function renderOutcome(o: DemoOutcome): string {
   return lines.join('\n');
 }
 
+/** The outcome for a terminal: the commit's stat and the repository, lines cut to the width. */
+export function renderOutcomeText(o: DemoOutcome, io: CliIo): string {
+  const { width: asked, color } = terminalOptions(io);
+  const width = terminalWidth(asked);
+  const title = (t: string): string => paint(cutRight(t, width), 'bold', color);
+  const lines: string[] = [];
+  if (o.commit) {
+    lines.push(title(`The commit TFactory made, on ${o.commit.branch} of the demo repository`), ...o.commit.stat.split('\n').map((l) => cutRight(`  ${sanitizeInline(l)}`, width)));
+  } else {
+    lines.push(title('No commit was made'), ...wrapText('No test file had every one of its tests accepted, or the run did not finish.', width, '  ', '  '));
+  }
+  lines.push('', title('The demo repository'));
+  lines.push(...(o.repo.kept
+    ? [...wrapText(`Kept at ${o.repo.path}; remove the folder when done.`, width, '  ', '  '), ...wrapText(`git -C ${o.repo.path} log --stat ${o.repo.base}..${o.repo.head} shows the change and the tests.`, width, '  ', '    ')]
+    : wrapText(`Built at ${o.repo.path} and removed (run with --keep to keep it).`, width, '  ', '  ')));
+  lines.push('', o.succeeded
+    ? paint(cutRight('Demo succeeded: tests were written, proven in the sandbox and committed.', width), 'green', color)
+    : paint(cutRight('Demo did not succeed: see the report and the messages above.', width), 'red', color));
+  return `${lines.map((l) => l.trimEnd()).join('\n')}\n`;
+}
+
 export interface DemoOptions {
-  format: 'md' | 'json';
+  format: ReportFormat;
   /** Keep the demo repository instead of removing it. */
   keep?: boolean;
   /** `--llm` value; default: replay of DEMO_TRANSCRIPT. */
@@ -118,7 +144,7 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
     return 0;
   }
   const { code } = await runDemo(io, {
-    format: parseFormat(o.format), progress: progressModeFor(o, io),
+    format: parseFormat(o.format, io.isTty), progress: progressModeFor(o, io),
     ...(o.keep ? { keep: true } : {}), ...(o.llm ? { llm: o.llm } : {}), ...(o.verbose ? { verbose: true } : {}),
   });
   return code;
@@ -148,9 +174,9 @@ export async function runDemo(io: CliIo, opts: DemoOptions, services: Partial<Se
     };
     // The report is printed below, with the commit; runLocally's own stdout is captured for that.
     const captured: string[] = [];
-    const { code, run: finished } = await runLocally({ ...io, stdout: (t) => captured.push(t) }, request, {
-      format: 'md', ...(opts.progress ? { progress: opts.progress } : {}), ...(opts.verbose ? { verbose: true } : {}),
-    }, services);
+    const shown: LocalRunOutput = opts.format === 'text' ? { format: 'text', hint: 'run the demo with --format md' } : { format: 'md' };
+    const output: LocalRunOutput = { ...shown, ...(opts.progress ? { progress: opts.progress } : {}), ...(opts.verbose ? { verbose: true } : {}) };
+    const { code, run: finished } = await runLocally({ ...io, stdout: (t) => captured.push(t) }, request, output, services);
     const commit = await readDemoCommit(repo);
     const report = finished?.report ?? null;
     const accepted = report?.summary.accepted ?? 0;
@@ -162,6 +188,7 @@ export async function runDemo(io: CliIo, opts: DemoOptions, services: Partial<Se
       runId: finished?.id ?? null,
     };
     if (opts.format === 'json') io.stdout(`${JSON.stringify(outcome, null, 2)}\n`);
+    else if (opts.format === 'text') io.stdout(`${captured.join('')}\n${renderOutcomeText(outcome, io)}`);
     else io.stdout(`${captured.join('')}${renderOutcome(outcome)}`);
     if (!succeeded) io.stderr(`tfactory demo: ${whyNot(finished, accepted, commit)}\n`);
     return { code: succeeded ? 0 : 1, outcome };

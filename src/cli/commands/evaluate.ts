@@ -24,8 +24,11 @@ const HELP = `Usage: tfactory evaluate --repo <dir> --base <ref> --head <ref> --
   --llm <provider>    anthropic | openai | replay:<file> (default: TFACTORY_LLM or anthropic)
   --stability <n>     identical runs per test to detect flakiness (default 3)
   --no-mutation       skip the mutation probe (weaker verdicts)
-  --format <md|json>  report format (default md)
-  --out <file>        write the report there instead of printing it
+  --format <f>        text: a summary sized to the terminal, with where the full report is
+                      (the default when stdout is a terminal); md: the full markdown report
+                      (the default in a pipe or a file); json: the report as JSON
+  --out <file>        write the report there (markdown, or JSON with --format json) instead of
+                      printing it; on a terminal the summary is still printed, with the file's path
   --no-progress       plain progress lines even on a terminal (the default when not a terminal)
   -q, --quiet         no progress at all: only the report and errors
   --verbose           plain progress lines and the run's logs (info level) on stderr
@@ -52,7 +55,7 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
   }
   if (!o.base) throw new TfError('USAGE', '--base is required', { hint: 'e.g. tfactory evaluate --base main --tests tests/test_x.py' });
   if (!o.tests || o.tests.length === 0) throw new TfError('USAGE', 'give at least one --tests <path>');
-  const format = parseFormat(o.format);
+  const format = parseFormat(o.format, io.isTty);
   const repo = await checkLocalRepo(resolve(io.cwd, o.repo ?? '.'));
   await checkRefs(repo, [o.base, o.head ?? 'HEAD']);
   const settings = localRunSettings(io, { ...sharedRunFlags(o), ...(o['no-llm'] ? { noLlm: true } : {}) });

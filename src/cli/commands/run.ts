@@ -22,8 +22,11 @@ const HELP = `Usage: tfactory run --repo <dir> --base <ref> --head <ref> [option
   --max-tests <n>     at most n planned tests (1 to ${MAX_TESTS_LIMIT}, default ${DEFAULT_MAX_TESTS})
   --stability <n>     identical runs per test to detect flakiness (default 3)
   --no-mutation       skip the mutation probe (weaker verdicts)
-  --format <md|json>  report format (default md)
-  --out <file>        write the report there instead of printing it
+  --format <f>        text: a summary sized to the terminal, with where the full report is
+                      (the default when stdout is a terminal); md: the full markdown report
+                      (the default in a pipe or a file); json: the report as JSON
+  --out <file>        write the report there (markdown, or JSON with --format json) instead of
+                      printing it; on a terminal the summary is still printed, with the file's path
   --no-progress       plain progress lines even on a terminal (the default when not a terminal)
   -q, --quiet         no progress at all: only the report and errors
   --verbose           plain progress lines and the run's logs (info level) on stderr
@@ -47,7 +50,7 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
     return 0;
   }
   if (!o.base) throw new TfError('USAGE', '--base is required', { hint: 'e.g. tfactory run --base main --head HEAD' });
-  const format = parseFormat(o.format);
+  const format = parseFormat(o.format, io.isTty);
   const repo = await checkLocalRepo(resolve(io.cwd, o.repo ?? '.'));
   await checkRefs(repo, [o.base, o.head ?? 'HEAD']);
   const request: RunRequest = {
