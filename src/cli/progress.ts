@@ -89,14 +89,25 @@ export function createProgressDisplay(
         }
         const took = s?.durationMs !== undefined ? ` in ${formatDuration(s.durationMs)}` : '';
         const why = s?.status === 'failed' && s.error ? `: ${s.error.code}: ${s.error.message.split('\n')[0] ?? ''}` : s?.note ? ` (${s.note})` : '';
-        const mark = s?.status === 'failed' ? '✗' : s?.status === 'skipped' ? '–' : '✓';
-        permanent(mode === 'live' ? `${mark} ${e.stage}${took}${why}` : `tfactory: ${e.stage} ${s?.status ?? 'done'}${took}${why}`);
+        if (mode === 'live') {
+          // A terminal keeps one line per run: finished stages go into the final line, a failure is said now.
+          if (s?.status === 'failed') permanent(`✗ ${e.stage}${took}${why}`);
+          else draw();
+          return;
+        }
+        permanent(`tfactory: ${e.stage} ${s?.status ?? 'done'}${took}${why}`);
       } else if (e.type === 'progress') {
         Object.assign(state, { done: e.done, total: e.total });
         if (mode === 'lines') permanent(`tfactory: ${e.stage} ${e.done}/${e.total} ${UNITS[e.stage] ?? 'steps'} · ${formatDuration(now() - started)} elapsed`);
         else draw();
       } else if (e.type === 'finished') {
-        permanent(mode === 'live' ? `${e.run.status === 'succeeded' ? '✓' : '✗'} run ${e.run.status} in ${formatDuration(now() - started)}` : `tfactory: run ${e.run.status} in ${formatDuration(now() - started)}`);
+        const total = formatDuration(now() - started);
+        if (mode === 'live') {
+          const stages = e.run.stages.filter((x) => x.durationMs !== undefined && x.status === 'done').map((x) => `${x.name} ${formatDuration(x.durationMs ?? 0)}`);
+          permanent(`${e.run.status === 'succeeded' ? '✓' : '✗'} run ${e.run.status} in ${total}${stages.length ? ` (${stages.join(' · ')})` : ''}`);
+        } else {
+          permanent(`tfactory: run ${e.run.status} in ${total}`);
+        }
       }
     },
     done() {

@@ -36,7 +36,7 @@ export async function runLocally(io: CliIo, request: RunRequest, output: LocalRu
     const mode = output.progress ?? progressModeFor({}, io);
     const progress = createProgressDisplay(io, created.id, mode);
     const unsubscribe = services.service.subscribe(progress.onEvent);
-    if (mode !== 'quiet') io.stderr(`tfactory: run ${created.id}\n`);
+    if (mode === 'lines') io.stderr(`tfactory: run ${created.id}\n`);
     const finished = await waitForEnd(services.service, created.id);
     unsubscribe();
     progress.done();

@@ -36,7 +36,7 @@ function testSection(title: string, tests: ReportTest[], open: boolean): string[
 }
 
 /** The settings a run used, in one line (the report's run details; the terminal rendering's header). */
-export function describeSettings(st: RunSettings): string {
+export function describeSettings(st: RunSettings, opts: { model?: boolean } = {}): string {
   const e = st.evaluation;
   const model = st.model.provider === 'none' ? 'no model' : st.model.provider === 'replay' ? 'replayed model' : `${st.model.provider}/${st.model.id ?? '?'}`;
   return [
@@ -45,7 +45,7 @@ export function describeSettings(st: RunSettings): string {
     `mutation ${e.mutation ? `on (≤ ${e.maxMutants} mutants)` : 'off'}`,
     `fail-to-pass ${e.failToPass ? 'on' : 'off'}`,
     `judge ${e.judge ? 'on' : 'off'}`,
-    model,
+    ...(opts.model === false ? [] : [model]),
     ...(st.languages ? [`languages ${st.languages.join(', ')}`] : []),
     ...(st.testPaths ? [`tests in ${st.testPaths.join(', ')}`] : []),
     ...(st.commitFlagged ? ['flagged tests committed'] : []),

@@ -65,7 +65,7 @@ describe('createProgressDisplay', () => {
     expect(out.err).toEqual(['tfactory: plan skipped (evaluate-only run)\n', 'tfactory: generate failed: LLM_FAILED: rate limited\n']);
   });
 
-  it('live: a status line redrawn in place with the count, elapsed time and an estimate; finished stages stay', () => {
+  it('live: a status line redrawn in place with the count, elapsed time and an estimate; one line sums up the run', () => {
     const out = io(true);
     const c = clock();
     const display = createProgressDisplay(out, 'run-1', 'live', c.now);
@@ -77,12 +77,27 @@ describe('createProgressDisplay', () => {
     expect(last.startsWith('\r\x1b[2K')).toBe(true);
     // 20 s for 2 files: about 40 s for the 4 left.
     expect(last).toMatch(/tfactory: evaluate 2\/6 test files graded · 20s elapsed · ~40s left in evaluate$/);
-    const done = stagesWith({ evaluate: 'done' });
+    const done = stagesWith({ ingest: 'done', evaluate: 'done' });
+    done[0] = { ...done[0]!, durationMs: 2_000 };
     done[3] = { ...done[3]!, durationMs: 61_000 };
     display.onEvent({ type: 'stage', run: makeRun({ id: 'run-1', stages: done }), stage: 'evaluate' });
-    expect(out.err).toContain('\r\x1b[2K✓ evaluate in 1m01s\n');
+    // Finished stages are not a line each on a terminal: the run's last line sums them up.
+    expect(out.err.filter((l) => l.endsWith('\n'))).toEqual([]);
+    c.advance(45_000);
+    display.onEvent({ type: 'finished', run: makeRun({ id: 'run-1', status: 'succeeded', stages: done }) });
+    expect(out.err).toContain('\r\x1b[2K✓ run succeeded in 1m05s (ingest 2s · evaluate 1m01s)\n');
     display.done();
     expect(out.err.at(-1)).toBe('\r\x1b[2K');
+  });
+
+  it('live: a failed stage is said at once, with its code', () => {
+    const out = io(true);
+    const display = createProgressDisplay(out, 'run-1', 'live');
+    const stages = stagesWith({ generate: 'failed' });
+    stages[2] = { ...stages[2]!, durationMs: 3_000, error: { code: 'LLM_FAILED', message: 'rate limited' } };
+    display.onEvent({ type: 'stage', run: makeRun({ id: 'run-1', stages }), stage: 'generate' });
+    expect(out.err).toContain('\r\x1b[2K✗ generate in 3s: LLM_FAILED: rate limited\n');
+    display.done();
   });
 
   it('quiet: nothing at all', () => {

@@ -30,7 +30,7 @@ describe('tfactory demo: options', () => {
 describe('tfactory demo: the outcome in a terminal', () => {
   const outcome: DemoOutcome = {
     succeeded: true, report: null, llm: 'replay:x', runId: 'run-1',
-    commit: { sha: 'f'.repeat(40), branch: 'feature', message: 'test: add', files: ['tests/test_a.py'], stat: `commit ${'f'.repeat(40)}\nAuthor: TFactory <t@x>\n\n    test: add 1 test file for a spec whose name is long enough to need cutting (TFactory)\n\n tests/test_a.py | 3 +++` },
+    commit: { sha: 'f'.repeat(40), branch: 'feature', message: 'test: add 1 test file for a spec whose name is long enough to need cutting (TFactory)', files: ['tests/test_a.py'], stat: `commit ${'f'.repeat(40)}\nAuthor: TFactory <t@x>\n\n    test: add 1 test file for a spec whose name is long enough to need cutting (TFactory)\n\n tests/test_a.py | 3 +++` },
     repo: { path: '/tmp/tfactory-demo-shop-x', kept: true, base: 'main', head: 'feature' },
   };
 
@@ -38,7 +38,9 @@ describe('tfactory demo: the outcome in a terminal', () => {
     const plain = renderOutcomeText(outcome, { ...captureIo({ COLUMNS: '60' }, '/'), isTty: false });
     for (const line of plain.split('\n')) expect(line.length, line).toBeLessThanOrEqual(60);
     expect(plain).not.toMatch(/^#|```|^---/m);
-    expect(plain).toContain('Kept at /tmp/tfactory-demo-shop-x');
+    expect(plain).toContain('Repository kept at /tmp/tfactory-demo-shop-x');
+    expect(plain).toContain(`Committed ${'f'.repeat(12)} on feature: test: add`);
+    expect(plain.split('\n').filter(Boolean).length).toBeLessThanOrEqual(5);
     expect(plain).toContain('…');
     expect(plain).not.toContain('\x1b');
     expect(renderOutcomeText(outcome, { ...captureIo({ COLUMNS: '60' }, '/'), isTty: true })).toContain('\x1b[32mDemo succeeded');
@@ -68,7 +70,7 @@ describe.skipIf(!hasDocker)('tfactory demo', () => {
     expect(code, stderr).toBe(0);
     expect(outcome.succeeded).toBe(true);
     expect(outcome.llm).toMatch(/^replay:.*fixtures[\\/]demo[\\/]transcript\.json$/);
-    expect(stderr).toContain('recorded conversation');
+    expect(stderr).toContain('· recorded model');
     expect(outcome.report?.summary.errors).toBe(0);
   });
 

@@ -105,22 +105,22 @@ function renderOutcome(o: DemoOutcome): string {
   return lines.join('\n');
 }
 
-/** The outcome for a terminal: the commit's stat and the repository, lines cut to the width. */
+/** The outcome for a terminal, in a few lines: the commit (sha, subject, files), the repository, the verdict. */
 export function renderOutcomeText(o: DemoOutcome, io: CliIo): string {
   const { width: asked, color } = terminalOptions(io);
   const width = terminalWidth(asked);
-  const title = (t: string): string => paint(cutRight(t, width), 'bold', color);
   const lines: string[] = [];
   if (o.commit) {
-    lines.push(title(`The commit TFactory made, on ${o.commit.branch} of the demo repository`), ...o.commit.stat.split('\n').map((l) => cutRight(`  ${sanitizeInline(l)}`, width)));
+    const subject = sanitizeInline(o.commit.message.split('\n')[0] ?? '');
+    lines.push(cutRight(`Committed ${o.commit.sha.slice(0, 12)} on ${o.commit.branch}: ${subject}`, width));
+    lines.push(...wrapText(`${o.commit.files.length} file${o.commit.files.length === 1 ? '' : 's'}: ${o.commit.files.map(sanitizeInline).join(', ')}`, width, '  ', '  '));
   } else {
-    lines.push(title('No commit was made'), ...wrapText('No test file had every one of its tests accepted, or the run did not finish.', width, '  ', '  '));
+    lines.push(...wrapText('No commit was made: no test file had every one of its tests accepted, or the run did not finish.', width, '', '  '));
   }
-  lines.push('', title('The demo repository'));
   lines.push(...(o.repo.kept
-    ? [...wrapText(`Kept at ${o.repo.path}; remove the folder when done.`, width, '  ', '  '), ...wrapText(`git -C ${o.repo.path} log --stat ${o.repo.base}..${o.repo.head} shows the change and the tests.`, width, '  ', '    ')]
-    : wrapText(`Built at ${o.repo.path} and removed (run with --keep to keep it).`, width, '  ', '  ')));
-  lines.push('', o.succeeded
+    ? wrapText(`Repository kept at ${o.repo.path}: git -C ${o.repo.path} log --stat ${o.repo.base}..${o.repo.head}`, width, '', '  ')
+    : wrapText(`Repository ${o.repo.path} removed (--keep keeps it).`, width, '', '  ')));
+  lines.push(o.succeeded
     ? paint(cutRight('Demo succeeded: tests were written, proven in the sandbox and committed.', width), 'green', color)
     : paint(cutRight('Demo did not succeed: see the report and the messages above.', width), 'red', color));
   return `${lines.map((l) => l.trimEnd()).join('\n')}\n`;
@@ -161,10 +161,7 @@ export async function runDemo(io: CliIo, opts: DemoOptions, services: Partial<Se
   let kept = false;
   try {
     await runGit(repo.dir, ['checkout', '-q', repo.head]);
-    io.stderr(`tfactory demo: repository built at ${repo.dir} (${repo.base} = base, ${repo.head} = the change)\n`);
-    io.stderr(recorded
-      ? 'tfactory demo: the model is a recorded conversation (no API key needed); git, the sandbox, the verdicts and the commit are real\n'
-      : `tfactory demo: the model is ${llm}\n`);
+    io.stderr(`tfactory demo: ${repo.dir} (${repo.base} → ${repo.head}) · ${recorded ? 'recorded model' : `model ${llm}`}\n`);
     const request: RunRequest = {
       source: { kind: 'local', repoPath: repo.dir, baseRef: repo.base, headRef: repo.head },
       trigger: { kind: 'cli' },
