@@ -8,15 +8,17 @@ import { applyDiscoveredTests, discoverPythonFile } from './discover.js';
 import { viewTests } from './discover-view.js';
 import { runPythonGuard } from './guard.js';
 import { lintPythonTest } from './lint.js';
+import { checkPythonTampering } from './tamper.js';
 import { checkPythonTautology } from './tautology.js';
 
 /**
  * The Python static checks of one candidate: discovery (Python's own `ast` through the guard when
- * a sandbox is given, else the scanner), flake lint, value assertions, tautology, criterion numbers.
+ * a sandbox is given, else the scanner), tampering with the grader (file level), flake lint, value
+ * assertions, tautology, criterion numbers.
  */
 export async function analysePythonCandidate(candidate: CandidateFile, acs: AcceptanceCriterion[], guardDeps: GuardDeps | undefined): Promise<StaticAnalysis> {
   let model = discoverPythonFile(candidate.content);
-  const fileFindings: LintFinding[] = [];
+  const fileFindings: LintFinding[] = [...checkPythonTampering(model.source)];
   let guard: StaticAnalysis['guard'] = null;
   let guardError: string | undefined;
   let discovery: StaticAnalysis['discovery'] = 'python-scanner';

@@ -7,14 +7,16 @@ import { checkTsAssertions, tsAssertedText } from './assertions.js';
 import { discoverTsFile, syntaxErrorsOf } from './discover.js';
 import { runTsGuard } from './guard.js';
 import { lintTsTest } from './lint.js';
+import { checkTsTampering } from './tamper.js';
 import { checkTsTautology } from './tautology.js';
 
-/** The TS/JS static checks of one candidate: syntax, discovery (TS compiler), lint, assertions, tautology, criterion numbers. */
+/** The TS/JS static checks of one candidate: syntax, tampering with the grader (file level), discovery (TS compiler), lint, assertions, tautology, criterion numbers. */
 export async function analyseTsCandidate(candidate: CandidateFile, acs: AcceptanceCriterion[], guardDeps: GuardDeps | undefined): Promise<StaticAnalysis> {
   const model = discoverTsFile(candidate.path, candidate.content);
   const fileFindings: LintFinding[] = syntaxErrorsOf(candidate.path, candidate.content)
     .slice(0, 3)
-    .map((e) => ({ rule: 'syntax-error', severity: 'high', message: e.message, line: e.line }));
+    .map((e): LintFinding => ({ rule: 'syntax-error', severity: 'high', message: e.message, line: e.line }))
+    .concat(checkTsTampering(model.sf));
   let guard: StaticAnalysis['guard'] = null;
   let guardError: string | undefined;
   if (guardDeps) {

@@ -89,14 +89,19 @@ def run_worker(job, hash_seed, tmp, budget_s):
     return {"fatal": "unreachable", "executions": 0}
 
 
-def evaluate(inp, workspace):
-    prep = prepare(inp, workspace)
-    assembler = Assembler(inp, workspace, prep)
+def _tampered_in(workers):
+    """{file or None: what} over the sessions that caught a test rewiring the grader."""
+    found = {}
+    for worker in workers:
+        for t in worker.get("tampered", []) if worker else []:
+            found.setdefault(t.get("file"), t.get("what", "changed the grader"))
+    return found
+
+
+def _run_sessions(inp, workspace, prep, candidates, tmp):
+    """The head session, the stability reruns and the base session over ``candidates``."""
     root = os.path.join(workspace, inp.get("projectRoot") or ".")
-    candidates = [f for f in inp["candidateFiles"] if os.path.isfile(os.path.join(workspace, f))]
-    for missing in sorted(set(inp["candidateFiles"]) - set(candidates)):
-        assembler.errors.append("candidate file %s does not exist" % missing)
-    suite = [f for f in inp.get("suiteFiles", []) if f not in candidates and os.path.isfile(os.path.join(workspace, f))]
+    suite = [f for f in inp.get("suiteFiles", []) if f not in inp["candidateFiles"] and os.path.isfile(os.path.join(workspace, f))]
     per_test_s = max(0.1, inp["perTestTimeoutMs"] / 1000.0)
     seed = int(inp["seed"])
     runs = max(1, int(inp.get("stabilityRuns", 1)))
@@ -104,26 +109,53 @@ def evaluate(inp, workspace):
     mutant_budget = len(prep.mutants) * n * min(per_test_s, 30)
     common = {"root": root, "workspace": workspace, "perTestTimeoutMs": inp["perTestTimeoutMs"],
               "candidateFiles": [os.path.join(workspace, f) for f in candidates]}
+    if not candidates:
+        return {"tests": []}, [], None
+    head = run_worker(dict(common, mode="head", seed=seed, suiteFiles=[os.path.join(workspace, f) for f in suite],
+                           measureFiles=[os.path.join(workspace, f) for f in prep.facts], mutants=prep.mutants),
+                      seed, tmp, 120 + per_test_s * 4 * (n * 20 + len(suite)) + mutant_budget)
+    if head.get("tampered"):
+        return head, [], None
+    reruns = []
+    for k in range(1, runs):
+        out = run_worker(dict(common, mode="rerun", seed=seed + k, orderSeed=seed + k), seed + k, tmp, 120 + per_test_s * 4 * n * 20)
+        reruns.append(out)
+        if out.get("tampered"):
+            return head, reruns, None
+    base = None
+    if inp.get("baseDir"):
+        base_dir = inp["baseDir"]
+        on_base = [os.path.join(base_dir, f) for f in candidates if os.path.isfile(os.path.join(base_dir, f))]
+        base = {"tests": []} if not on_base else run_worker(
+            dict(common, mode="base", seed=seed, workspace=base_dir, root=os.path.join(base_dir, inp.get("projectRoot") or "."), candidateFiles=on_base),
+            seed, tmp, 120 + per_test_s * 4 * n * 20)
+    return head, reruns, base
+
+
+def evaluate(inp, workspace):
+    prep = prepare(inp, workspace)
+    assembler = Assembler(inp, workspace, prep)
+    candidates = [f for f in inp["candidateFiles"] if os.path.isfile(os.path.join(workspace, f))]
+    for missing in sorted(set(inp["candidateFiles"]) - set(candidates)):
+        assembler.errors.append("candidate file %s does not exist" % missing)
     with tempfile.TemporaryDirectory(prefix="tfactory-") as tmp:
         if os.environ.get("TFACTORY_KEEP_TMP"):
             tmp = tempfile.mkdtemp(prefix="tfactory-keep-")
-        if not candidates:
-            head, reruns, base = {"tests": []}, [], None
-        else:
-            head = run_worker(dict(common, mode="head", seed=seed, suiteFiles=[os.path.join(workspace, f) for f in suite],
-                                   measureFiles=[os.path.join(workspace, f) for f in prep.facts], mutants=prep.mutants),
-                              seed, tmp, 120 + per_test_s * 4 * (n * 20 + len(suite)) + mutant_budget)
-            reruns = []
-            for k in range(1, runs):
-                out = run_worker(dict(common, mode="rerun", seed=seed + k, orderSeed=seed + k), seed + k, tmp, 120 + per_test_s * 4 * n * 20)
-                reruns.append(out)
-            base = None
-            if inp.get("baseDir"):
-                base_dir = inp["baseDir"]
-                on_base = [os.path.join(base_dir, f) for f in candidates if os.path.isfile(os.path.join(base_dir, f))]
-                base = {"tests": []} if not on_base else run_worker(
-                    dict(common, mode="base", seed=seed, workspace=base_dir, root=os.path.join(base_dir, inp.get("projectRoot") or "."), candidateFiles=on_base),
-                    seed, tmp, 120 + per_test_s * 4 * n * 20)
+        # A session in which a test rewired the grader is thrown away whole; the files that did it
+        # are graded "tampers with the grader" and the others are graded again, without them.
+        while True:
+            head, reruns, base = _run_sessions(inp, workspace, prep, candidates, tmp)
+            found = _tampered_in([head] + reruns + [base])
+            if not found:
+                break
+            if None in found and "before collection" in found[None]:
+                assembler.errors.append("the grader's integrity check failed before any candidate was imported, so nothing it measured can be trusted: " + found[None][:500])
+                head, reruns, base = {"tests": []}, [], None
+                break
+            culprits = [f for f in found if f is not None and f in candidates] or list(candidates)
+            for f in culprits:
+                assembler.tampered[f] = found.get(f) or found.get(None)
+            candidates = [f for f in candidates if f not in culprits]
         workers = [head] + reruns + ([base] if base is not None else [])
         for worker in workers:
             if worker.get("fatal") and worker is not head:

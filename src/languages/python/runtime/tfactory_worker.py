@@ -1,6 +1,9 @@
 """One pytest session for the TFactory grader: ``python3 tfactory_worker.py <job.json>``.
 
 Writes its findings to the job's ``output`` path. Started by tfactory_grader.py, never directly.
+The functions that write the findings are bound before any test module is imported, and the
+process ends with ``os._exit`` right after writing them, so exit handlers a test module registered
+(atexit, finalizers) never run after the findings are written.
 """
 import json
 import os
@@ -15,6 +18,8 @@ if _HERE not in sys.path:
 import pytest  # noqa: E402
 
 from tfactory_rt.plugin import EnginePlugin  # noqa: E402
+
+_dump, _open, _exit = json.dump, open, os._exit
 
 # our folder must not shadow the project's modules
 sys.path[:] = [p for p in sys.path if os.path.abspath(p or ".") != _HERE]
@@ -34,10 +39,13 @@ def main(argv):
     result["exitCode"] = int(code)
     if not plugin.loop_ran:
         result["collectErrors"] = [dict(e) for e in plugin.collect_errors]
-    with open(job["output"], "w", encoding="utf-8") as fh:
-        json.dump(result, fh)
+    with _open(job["output"], "w", encoding="utf-8") as fh:
+        _dump(result, fh)
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv))
+    status = main(sys.argv)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    _exit(status)

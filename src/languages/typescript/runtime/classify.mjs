@@ -12,6 +12,8 @@ export function toRun(result) {
   if (result.state === 'passed') return { outcome: 'passed', durationMs };
   if (result.state === 'skipped' || result.state === 'pending' || result.state === 'todo') return { outcome: 'skipped', durationMs };
   const err = (result.errors ?? [])[0];
+  // The setup files' integrity check (support/*-setup.*): a test that spells this name only rejects itself.
+  if (err?.name === 'TfactoryIntegrityError') return { outcome: 'error', failureKind: 'error', message: `tampers with the grader: ${err.message ?? ''}`.slice(0, 1000), durationMs };
   const message = err ? `${err.name ?? 'Error'}: ${err.message ?? ''}`.slice(0, 1000) : 'failed without an error';
   if (err && TIMEOUT.test(err.message ?? '')) return { outcome: 'timeout', failureKind: 'timeout', message, durationMs };
   if (isAssertionError(err)) return { outcome: 'failed', failureKind: 'assertion', message, durationMs };

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { discoverTestNames } from './discover.mjs';
 import { instrumentChangedFiles } from './instrument-files.mjs';
 import { killKind, moduleErrorRun } from './classify.mjs';
-import { keyOf, runResolved } from './run-tests.mjs';
+import { keyOf, runResolved as runResolvedRaw } from './run-tests.mjs';
 import { selectRunner } from './runners/select.mjs';
 import { copyTree, linkDependencies } from './workspace.mjs';
 
@@ -27,6 +27,12 @@ function linesFromHits(hitList, probeLines) {
 export async function evaluate(ts, input, paths) {
   const errors = [];
   let executions = 0;
+  let forged = 0;
+  const runResolved = async (...args) => {
+    const r = await runResolvedRaw(...args);
+    forged += r.forged ?? 0;
+    return r;
+  };
   prepareCopy(paths.workspace, paths.work, input, paths.deps);
   const inst = instrumentChangedFiles(ts, input, paths.work);
   errors.push(...inst.errors);
@@ -117,6 +123,7 @@ export async function evaluate(ts, input, paths) {
     }
   }
 
+  if (forged > 0) errors.push(`${forged} line(s) of the runner's event files were not signed by the grader's reporter and were ignored (a test wrote to them, or a run was cut mid-line)`);
   return {
     tests: tests.map((t) => assembleTest(t, inst, verdictsByMutant, onBase)),
     mutants,

@@ -8,7 +8,8 @@ export const keyOf = (file, name) => `${file}::${name}`;
 /**
  * spec: { files, tests?: [{ file, name, names }], mutant?, seed?, withHits? }.
  * limits: { testTimeoutMs }. Returns { verdicts: Map key → { file, name, names, run },
- * moduleErrors: [{ file, errors }], hits: [...], wallMs, executions }.
+ * moduleErrors: [{ file, errors }], hits: [...], wallMs, executions, forged } (forged: event lines
+ * dropped for want of the reporter's signature).
  */
 export async function runResolved(runner, spec, limits) {
   const count = spec.tests?.length ?? 0;
@@ -25,6 +26,7 @@ export async function runResolved(runner, spec, limits) {
   const moduleErrors = out.moduleErrors.slice();
   let wallMs = out.wallMs;
   let hits = out.hits;
+  let forged = out.forged ?? 0;
   if (out.killedBy) {
     const collected = new Map();
     for (const c of [...out.collected, ...(spec.tests ?? [])]) if (isWanted(c)) collected.set(keyOf(c.file, c.name), c);
@@ -50,6 +52,7 @@ export async function runResolved(runner, spec, limits) {
         moduleErrors.push(...sub.moduleErrors);
         hits = [...hits, ...sub.hits];
         wallMs += sub.wallMs;
+        forged += sub.forged;
       }
     }
     const rest = pending.filter((c) => !hung.has(keyOf(c.file, c.name)));
@@ -62,6 +65,7 @@ export async function runResolved(runner, spec, limits) {
       moduleErrors.push(...sub.moduleErrors);
       hits = [...hits, ...sub.hits];
       wallMs += sub.wallMs;
+      forged += sub.forged;
     }
   }
   for (const m of moduleErrors) {
@@ -70,5 +74,5 @@ export async function runResolved(runner, spec, limits) {
       if (t.file === m.file && !verdicts.has(k)) verdicts.set(k, { file: t.file, name: t.name, names: t.names, run: moduleErrorRun(m.errors) });
     }
   }
-  return { verdicts, moduleErrors, hits, wallMs, executions: verdicts.size };
+  return { verdicts, moduleErrors, hits, wallMs, executions: verdicts.size, forged };
 }

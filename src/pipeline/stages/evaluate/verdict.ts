@@ -3,7 +3,8 @@ import type { TestSignals, Verdict, VerdictReason, LintFinding } from '../../../
 /**
  * The verdict rules (README "Verdict rules"). Pure: signals in, verdict and plain-word reasons out.
  *
- * Reject: fails or errors on head; times out; flaky; hallucinated; no value assertion; tautology;
+ * Reject: tampers with the grader (a static finding, or the grader's integrity check caught it);
+ *         fails or errors on head; times out; flaky; hallucinated; no value assertion; tautology;
  *         covers none of the changed lines; kills no mutant while mutants exist on the lines it covers;
  *         a high-severity lint finding (unseeded randomness, real clock, network, secrets).
  * Flag:   every kill is a crash (the test notices the code blew up, not a wrong value);
@@ -28,6 +29,16 @@ export interface VerdictOutput {
 
 const isHallucination = (rule: string): boolean => rule === 'hallucination' || rule.startsWith('hallucinated-');
 
+/** The static rule's name, and the prefix of the run message an in-sandbox grader gives a test it caught tampering. */
+const TAMPER = 'tampers-with-grader';
+const TAMPER_PREFIX = 'tampers with the grader: ';
+
+/** `tampers with the grader: <what>` → `It tampers with the grader: <what><where>.` */
+function tamperReason(message: string, where = ''): VerdictReason {
+  const what = message.startsWith(TAMPER_PREFIX) ? message.slice(TAMPER_PREFIX.length) : message;
+  return reason('reject', TAMPER, `It tampers with the grader: ${what.split('\n')[0]?.slice(0, 300)}${where}.`);
+}
+
 function reason(severity: VerdictReason['severity'], code: string, text: string): VerdictReason {
   return { code, text, severity };
 }
@@ -35,6 +46,9 @@ function reason(severity: VerdictReason['severity'], code: string, text: string)
 function failureReason(s: TestSignals): VerdictReason | undefined {
   const p = s.passes;
   if (!p || p.ok) return undefined;
+  // The graders write this prefix (a Python exception's message starts with its type's name); a
+  // test that spells it in its own error only rejects itself, which it would be anyway.
+  if (p.failureKind === 'error' && p.message?.startsWith(TAMPER_PREFIX)) return tamperReason(p.message);
   const msg = p.message ? `: ${p.message.split('\n')[0]?.slice(0, 200)}` : '';
   switch (p.failureKind) {
     case 'timeout':
@@ -53,7 +67,9 @@ function lintReasons(findings: LintFinding[]): VerdictReason[] {
   const out: VerdictReason[] = [];
   for (const f of findings) {
     const where = f.line ? ` (line ${f.line})` : '';
-    if (isHallucination(f.rule)) {
+    if (f.rule === TAMPER) {
+      out.push(tamperReason(f.message, where));
+    } else if (isHallucination(f.rule)) {
       out.push(reason('reject', 'hallucinated', `It uses something that does not exist in the project: ${f.message}${where}.`));
     } else if (f.rule === 'no-assertion') {
       out.push(reason('reject', 'no-assertion', `It checks no value at all, so it cannot catch a wrong result${where}.`));

@@ -7,6 +7,7 @@ did not pass on head, so a kill would prove nothing).
 """
 import os
 
+from .forkrun import TAMPER_PREFIX
 from .static import list_test_names
 
 
@@ -28,6 +29,8 @@ class Assembler:
         self.workspace = workspace
         self.prep = prep
         self.errors = list(prep.errors)
+        # candidate file -> what its module did to the grader (set by tfactory_grader.py)
+        self.tampered = {}
         self.real_to_rel = {os.path.realpath(os.path.join(workspace, f)): f for f in prep.facts}
 
     def changed_lines_of(self, raw_by_real):
@@ -51,7 +54,7 @@ class Assembler:
         failures = self.collect_failures(head)
         out = []
         for file in self.inp["candidateFiles"]:
-            if file in collected:
+            if file in collected or file in self.tampered:
                 continue
             failure = failures.get(file)
             kind = failure["kind"] if failure else "collection"
@@ -67,12 +70,25 @@ class Assembler:
             out += [{"id": file + "::" + n, "file": file, "name": n, "run": run, "static": True} for n in names]
         return out
 
+    def tampered_tests(self):
+        """Every test of a file that rewired the grader: an error run that says so, in every run."""
+        out = []
+        for file, what in sorted(self.tampered.items()):
+            try:
+                with open(os.path.join(self.workspace, file), encoding="utf-8") as fh:
+                    names = list_test_names(fh.read(), file)
+            except (OSError, SyntaxError, ValueError):
+                names = []
+            run = {"outcome": "error", "failureKind": "error", "message": (TAMPER_PREFIX + what)[:500], "durationMs": 0}
+            out += [{"id": file + "::" + n, "file": file, "name": n, "run": run, "static": True, "tampered": True} for n in names]
+        return out
+
     def build(self, head, reruns, base, executions):
         mutants = [m for m in head.get("mutants", []) if "unpatchable" not in m]
         sites = {s["id"]: s for s in self.prep.mutants}
         tests = []
         necessary = 0
-        for t in head.get("tests", []) + self.static_tests(head):
+        for t in head.get("tests", []) + self.static_tests(head) + self.tampered_tests():
             runs = [_clean(t["run"])]
             for index, rerun in enumerate(reruns, start=2):
                 other = rerun.get(t["id"]) if not t.get("static") else t["run"]
@@ -94,7 +110,9 @@ class Assembler:
                 "coveredChanged": self.changed_lines_of(t["run"].get("lines", {})),
                 "mutants": {"killed": killed, "survived": survived, "notReached": not_reached},
             }
-            if base is not None:
+            if t.get("tampered") and self.inp.get("baseDir"):
+                entry["onBase"] = _clean(t["run"])
+            elif base is not None:
                 entry["onBase"] = self.on_base(base, t)
             tests.append(entry)
         return {

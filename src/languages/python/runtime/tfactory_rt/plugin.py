@@ -4,6 +4,12 @@ It replaces pytest's run loop (``pytest_runtestloop``) so that, after the one co
 candidate and suite module imported once), each batch of tests runs in a forked child
 (tfactory_rt/forkrun.py). Mutation uses FORK-PER-MUTANT: the parent keeps the pristine imported
 code; each mutant's child swaps the mutated function's ``__code__`` and runs the covering tests.
+
+Integrity (integrity.py): the worker snapshots the grader before pytest imports anything; the
+snapshot is verified after each test module is imported (so a change is pinned on the module that
+made it), before the run loop, and after every batch, in the parent and in the child after each
+test. A change anywhere discards the session's results: ``output`` then says only which candidate
+files tampered (``tampered``), and tfactory_grader.py grades the others again without them.
 """
 import os
 import random
@@ -12,15 +18,72 @@ import traceback
 
 import pytest
 
-from . import forkrun, outcome, patching
+from . import forkrun, integrity, mutants, outcome, patching  # noqa: F401 - mutants: imported lazily by patching, snapshotted here
+
+# Bound before any test module is imported: rebinding ``forkrun.run_batch`` does not reach the run loop.
+_run_batch = forkrun.run_batch
+
+# Hooks through which a plug-in could rewrite what a test run reports.
+_REPORT_HOOKS = ("pytest_runtest_protocol", "pytest_runtest_makereport", "pytest_runtest_call", "pytest_runtest_setup",
+                 "pytest_runtest_teardown", "pytest_runtest_logreport", "pytest_pyfunc_call", "pytest_runtestloop", "pytest_report_teststatus")
+
+
+class Tampered(Exception):
+    """The grader changed under us; ``file`` is the candidate that did it when known."""
+
+    def __init__(self, what, file=None):
+        super().__init__(what)
+        self.what = what
+        self.file = file
 
 
 class EnginePlugin:
-    def __init__(self, job):
+    def __init__(self, job, snapshot=None):
         self.job = job
         self.collect_errors = []
         self.loop_ran = False
         self.output = {}
+        self.snapshot = snapshot if snapshot is not None else integrity.take()
+        self.seen_changes = []
+        self.tampered = []
+        self.hook_owners = None
+        self.candidates = {os.path.realpath(f) for f in job["candidateFiles"]}
+
+    # -- integrity ---------------------------------------------------------------------------
+    def _hookimpl_owners(self, config):
+        owners = set()
+        for name in _REPORT_HOOKS:
+            caller = getattr(config.hook, name, None)
+            for impl in caller.get_hookimpls() if caller is not None else ():
+                owners.add((name, impl.plugin_name, id(impl.plugin), impl.function))
+        return owners
+
+    def check(self, config, moment, file=None):
+        """Verify the snapshot; new differences are recorded against ``file`` (None: unknown)."""
+        changed = [c for c in integrity.verify(self.snapshot) if c not in self.seen_changes]
+        if self.hook_owners is not None:
+            for name, plugin_name, _pid, fn in sorted(self._hookimpl_owners(config) - self.hook_owners, key=lambda o: (o[0], o[1])):
+                module = getattr(fn, "__module__", "") or ""
+                if module.endswith("conftest") or os.path.basename(str(plugin_name)).startswith("conftest"):
+                    continue  # a conftest.py the project ships: its hooks are the project's own
+                changed.append("pytest hook %s registered by %s" % (name, plugin_name))
+            changed = [c for c in changed if c not in self.seen_changes]
+        if changed:
+            self.seen_changes.extend(changed)
+            real = os.path.realpath(file) if file else None
+            self.tampered.append({"file": real if real in self.candidates else None, "moment": moment,
+                                  "what": "%s changed %s" % (moment, integrity.describe(changed))})
+
+    def pytest_sessionstart(self, session):
+        self.check(session.config, "before collection (the project's conftest.py or plugins)")
+        self.hook_owners = self._hookimpl_owners(session.config)
+
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_make_collect_report(self, collector):
+        yield
+        path = getattr(collector, "path", None)
+        if isinstance(collector, pytest.Module) and path is not None:
+            self.check(collector.config, "importing it", str(path))
 
     @pytest.hookimpl(hookwrapper=True)
     def pytest_runtest_makereport(self, item, call):
@@ -36,11 +99,42 @@ class EnginePlugin:
     @pytest.hookimpl(tryfirst=True)
     def pytest_runtestloop(self, session):
         self.loop_ran = True
+        self.check(session.config, "after collection")
+        if self.tampered:
+            self.output = self._tampered_output()
+            return True
         try:
-            self.output = Runner(self.job, session, self.collect_errors).run()
+            self.output = Runner(self.job, session, self.collect_errors, self).run()
+        except Tampered:
+            self.output = self._tampered_output()
         except Exception:  # noqa: BLE001 - reported, never raised into pytest
             self.output = {"fatal": traceback.format_exc(limit=10)}
+        if self.tampered:  # a last look: nothing measured in a tampered session is kept
+            self.output = self._tampered_output()
         return True
+
+    def _tampered_output(self):
+        workspace = os.path.realpath(self.job["workspace"])
+        found = [dict(t, file=os.path.relpath(t["file"], workspace).replace(os.sep, "/") if t["file"] else None) for t in self.tampered]
+        return {"tampered": found, "tests": [], "executions": 0}
+
+    def after_batch(self, config):
+        self.check(config, "while its tests ran")
+        if self.tampered:
+            raise Tampered(self.tampered[-1]["what"])
+
+    def checked_in_child(self, run_one):
+        """``run_one`` followed, in the child, by the integrity check: a test that rewired the grader
+        while it ran reports that, not what the rewired grader would say, and the child ends (the
+        tests after it get a fresh one)."""
+        def run(key, nxt):
+            result = run_one(key, nxt)
+            changed = integrity.verify(self.snapshot)
+            if changed:
+                raise forkrun.EndBatch({"outcome": "error", "failureKind": "error", "durationMs": result.get("durationMs", 0) if isinstance(result, dict) else 0,
+                                        "message": forkrun.TAMPER_PREFIX + "while it ran, it changed " + integrity.describe(changed)})
+            return result
+        return run
 
 
 def _item_path(item):
@@ -48,10 +142,11 @@ def _item_path(item):
 
 
 class Runner:
-    def __init__(self, job, session, collect_errors):
+    def __init__(self, job, session, collect_errors, guard):
         self.job = job
         self.session = session
         self.collect_errors = collect_errors
+        self.guard = guard
         self.workspace = os.path.realpath(job["workspace"])
         self.per_test_s = job["perTestTimeoutMs"] / 1000.0
         self.executions = 0
@@ -79,8 +174,9 @@ class Runner:
         return outcome.summarize(reports, int((time.perf_counter() - started) * 1000))
 
     def _batch(self, items, keys, timeout_s=None, on_start=None, run_one=None):
-        run_one = run_one or (lambda k, n: self._run_item(items, k, n))
-        results = forkrun.run_batch(keys, run_one, timeout_s or (lambda _k: self.per_test_s), on_start)
+        run_one = self.guard.checked_in_child(run_one or (lambda k, n: self._run_item(items, k, n)))
+        results = _run_batch(keys, run_one, timeout_s or (lambda _k: self.per_test_s), on_start)
+        self.guard.after_batch(self.session.config)
         self.executions += len(results)
         return results
 

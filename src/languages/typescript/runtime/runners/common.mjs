@@ -1,5 +1,6 @@
 // What the runners share: locating a package from a project folder, the anchored test-name regex,
 // and reading the event/hit JSON-lines files into one normalised shape.
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
@@ -21,33 +22,55 @@ export function testNamePattern(fullNames) {
   return `^(?:${[...new Set(fullNames)].map(escapeRegex).join('|')})$`;
 }
 
-function readLines(path) {
-  if (!existsSync(path)) return [];
+/** Whether `json` carries the reporter's HMAC (support/vitest-reporter.mjs) under `key`. */
+function signed(json, mac, key) {
+  const want = createHmac('sha256', key).update(json).digest();
+  const got = Buffer.from(mac ?? '', 'hex');
+  return got.length === want.length && timingSafeEqual(got, want);
+}
+
+/** JSON lines of `path`; with `key`, only the lines signed with it (`forged` counts the others). */
+function readLines(path, key) {
   const out = [];
-  for (const line of readFileSync(path, 'utf8').split('\n')) {
+  let forged = 0;
+  if (!existsSync(path)) return { lines: out, forged };
+  const all = readFileSync(path, 'utf8').split('\n');
+  const cut = all.pop() ?? ''; // the text after the last newline: '' or a line cut by a kill
+  for (const line of key === undefined && cut ? [...all, cut] : all) {
     if (!line.trim()) continue;
+    let json = line;
+    if (key !== undefined) {
+      const tab = line.lastIndexOf('\t');
+      json = tab < 0 ? line : line.slice(0, tab);
+      if (tab < 0 || !signed(json, line.slice(tab + 1), key)) {
+        forged += 1;
+        continue;
+      }
+    }
     try {
-      out.push(JSON.parse(line));
+      out.push(JSON.parse(json));
     } catch {
       // a line cut by a kill: ignore it
     }
   }
-  return out;
+  return { lines: out, forged };
 }
 
 /**
  * Normalised invocation output: collected/ready/results keyed by absolute file and full name
- * (' > ' joined), module-level errors, unhandled errors and per-test probe hits.
+ * (' > ' joined), module-level errors, unhandled errors and per-test probe hits. With `key`, event
+ * lines not signed with it are dropped and counted in `forged` (a last line cut by a kill is dropped, not counted).
  */
-export function readEvents(eventsPath, hitsPath) {
-  const events = readLines(eventsPath);
+export function readEvents(eventsPath, hitsPath, key) {
+  const { lines: events, forged } = readLines(eventsPath, key);
   return {
+    forged,
     collected: events.filter((e) => e.ev === 'collected'),
     ready: events.filter((e) => e.ev === 'ready'),
     results: events.filter((e) => e.ev === 'result'),
     moduleErrors: events.filter((e) => e.ev === 'moduleEnd' && e.errors.length > 0).map((e) => ({ file: e.file, errors: e.errors })),
     finished: events.some((e) => e.ev === 'runEnd'),
     unhandled: events.filter((e) => e.ev === 'runEnd').flatMap((e) => e.unhandled),
-    hits: readLines(hitsPath),
+    hits: readLines(hitsPath).lines,
   };
 }

@@ -1,7 +1,8 @@
 // Vitest behind the grader's runner interface. A generated config (next to the project's) extends
 // the project's own config with our setup file, our streaming reporter, the exact files to run,
 // no retries and no coverage; everything per invocation comes in through environment variables.
-import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { runProcess } from '../proc.mjs';
 import { findPackageDir, readEvents, testNamePattern } from './common.mjs';
@@ -70,6 +71,9 @@ export function createVitestRunner({ projectDir, supportDir, ioDir }) {
       mkdirSync(ioDir, { recursive: true });
       const events = join(ioDir, `vitest-${counter}.events.jsonl`);
       const hits = join(ioDir, `vitest-${counter}.hits.jsonl`);
+      // The reporter's signing key: read and deleted by the reporter as vitest loads it, before any test runs.
+      const key = randomBytes(32).toString('hex');
+      writeFileSync(`${events}.key`, key, { mode: 0o600 });
       const args = [bin, 'run', '--config', join(projectDir, GENERATED), '--root', projectDir];
       if (spec.tests && spec.tests.length > 0) args.push('--testNamePattern', testNamePattern(spec.tests.map((t) => t.names.join(' '))));
       const env = {
@@ -86,7 +90,8 @@ export function createVitestRunner({ projectDir, supportDir, ioDir }) {
       const proc = await runProcess({
         cmd: process.execPath, args, cwd: projectDir, env, deadlineMs: spec.deadlineMs, stallMs: spec.stallMs, watchFile: events,
       });
-      return { ...readEvents(events, hits), killedBy: proc.killedBy, wallMs: proc.wallMs, exitCode: proc.exitCode, stderr: proc.stderr.slice(-4000) };
+      rmSync(`${events}.key`, { force: true });
+      return { ...readEvents(events, hits, key), killedBy: proc.killedBy, wallMs: proc.wallMs, exitCode: proc.exitCode, stderr: proc.stderr.slice(-4000) };
     },
   };
 }

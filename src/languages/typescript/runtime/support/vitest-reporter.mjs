@@ -1,10 +1,27 @@
 // Vitest reporter of the TFactory grader: streams collection, start and result of every test as
 // JSON lines to $TF_EVENTS (synchronously, so a killed run keeps what finished).
-import { appendFileSync } from 'node:fs';
+// Every line is authenticated: `<json>\t<hmac>` with a per-invocation key the grader wrote to
+// `$TF_EVENTS.key`, which this module reads and deletes when vitest loads it, before any test file
+// runs. The reporter lives in vitest's main process and the tests in its workers, so a test that
+// appends its own "result" lines to the events file cannot sign them (runners/common.mjs drops them).
+import { createHmac } from 'node:crypto';
+import { appendFileSync, readFileSync, rmSync } from 'node:fs';
 
 const out = process.env.TF_EVENTS;
+const key = (() => {
+  if (!out) return '';
+  try {
+    return readFileSync(`${out}.key`, 'utf8').trim();
+  } catch {
+    return '';
+  } finally {
+    rmSync(`${out}.key`, { force: true });
+  }
+})();
 const write = (o) => {
-  if (out) appendFileSync(out, `${JSON.stringify(o)}\n`);
+  if (!out) return;
+  const json = JSON.stringify(o);
+  appendFileSync(out, `${json}\t${createHmac('sha256', key).update(json).digest('hex')}\n`);
 };
 const error = (e) => ({
   name: e?.name ?? 'Error',

@@ -1,20 +1,34 @@
 // Loaded by vitest as a setup file (before each test file): selects the active mutant and records,
 // per test, which probes of the instrumented sources ran. One JSON line per test is appended to
 // $TF_HITS after each test, so hits survive a later kill of the run.
+// The grader's two globals are read-only, and after each test the setup checks they are still its
+// own: a test that replaced them fails with TfactoryIntegrityError ("tampers with the grader").
 import { appendFileSync } from 'node:fs';
 import { afterEach, beforeEach, expect } from 'vitest';
 
 const out = process.env.TF_HITS;
-globalThis.__tfMutant = process.env.TFACTORY_MUTANT || '';
+const mutant = process.env.TFACTORY_MUTANT || '';
 let hits = new Set();
-globalThis.__tfHit = (file, k) => {
+const hit = (file, k) => {
   hits.add(`${file}#${k}`);
 };
+// configurable: this file runs again for the next test file in the same worker and redefines them
+Object.defineProperty(globalThis, '__tfMutant', { value: mutant, writable: false, enumerable: false, configurable: true });
+Object.defineProperty(globalThis, '__tfHit', { value: hit, writable: false, enumerable: false, configurable: true });
+
+class TfactoryIntegrityError extends Error {
+  name = 'TfactoryIntegrityError';
+}
+
 beforeEach(() => {
   hits = new Set();
 });
 afterEach(() => {
   const state = expect.getState();
+  if (globalThis.__tfHit !== hit || globalThis.__tfMutant !== mutant) {
+    hits = new Set();
+    throw new TfactoryIntegrityError('it replaced the grader\'s globals (__tfHit / __tfMutant)');
+  }
   if (out && hits.size > 0) {
     appendFileSync(out, `${JSON.stringify({ file: state.testPath, name: state.currentTestName, hits: [...hits] })}\n`);
   }

@@ -1,0 +1,100 @@
+import { execFileSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { pythonRuntimeDir } from '../../src/languages/python/runtime-path.js';
+
+/**
+ * The Python grader's own defences, on the host's python3 (stdlib only: forkrun and integrity
+ * import nothing else): the per-batch token on the result pipe, the shape check of results, and the
+ * snapshot that notices a rewired grader function.
+ */
+
+const PYTHON = '/usr/bin/python3';
+
+function runPython(script: string): unknown {
+  const out = execFileSync(PYTHON, ['-c', script], { encoding: 'utf8', env: { ...process.env, PYTHONPATH: pythonRuntimeDir(), PYTHONDONTWRITEBYTECODE: '1' }, timeout: 60_000 });
+  return JSON.parse(out.trim().split('\n').pop() ?? 'null');
+}
+
+const FORKRUN = `
+import json, os, stat
+from tfactory_rt import forkrun
+
+def forge(key, nxt):
+    # a blind forger: write a "passed" result, without the token, to every pipe this process holds
+    line = (json.dumps({"done": key, "result": {"outcome": "passed", "durationMs": 1}}) + "\\n").encode()
+    for name in os.listdir("/proc/self/fd"):
+        try:
+            if stat.S_ISFIFO(os.fstat(int(name)).st_mode):
+                os.write(int(name), line)
+        except OSError:
+            pass
+    return {"outcome": "failed", "failureKind": "assertion", "message": "AssertionError", "durationMs": 1}
+
+def malformed(key, nxt):
+    return {"outcome": "passed", "durationMs": 1, "lines": {"a.py": ["everything"]}}
+
+def honest(key, nxt):
+    return {"outcome": "passed", "durationMs": 2, "lines": {"a.py": [1, 2]}}
+
+out = {name: forkrun.run_batch([0, 1], fn, lambda k: 10.0) for name, fn in (("forge", forge), ("malformed", malformed), ("honest", honest))}
+print(json.dumps(out))
+`;
+
+const INTEGRITY = `
+import json
+from tfactory_rt import forkrun, integrity
+
+snap = integrity.take()
+out = {"untouched": integrity.verify(snap)}
+real = forkrun.run_batch
+forkrun.run_batch = lambda *a, **k: {}
+out["replaced"] = integrity.verify(snap)
+forkrun.run_batch = real
+out["restored"] = integrity.verify(snap)
+code = forkrun.valid_result.__code__
+forkrun.valid_result.__code__ = (lambda result: True).__code__
+out["code swapped"] = integrity.verify(snap)
+forkrun.valid_result.__code__ = code
+import builtins
+real_open = builtins.open
+builtins.open = lambda *a, **k: None
+out["builtins"] = integrity.verify(snap)
+builtins.open = real_open
+builtins._ = str  # gettext.install adds a name: allowed
+out["builtin added"] = integrity.verify(snap)
+print(json.dumps(out))
+`;
+
+describe('the Python grader against a forged result pipe (tfactory_rt/forkrun.py)', () => {
+  const results = runPython(FORKRUN) as Record<string, Record<string, { outcome: string; message?: string }>>;
+
+  it('never believes a message without the batch token, and says the test tampered', () => {
+    expect(results.forge?.['0']).toMatchObject({ outcome: 'error', message: expect.stringMatching(/^tampers with the grader: .*batch token/) });
+    // the tests after it get a fresh child and their own, honest result
+    expect(results.forge?.['1']).toMatchObject({ outcome: 'error', message: expect.stringMatching(/^tampers with the grader: /) });
+  });
+
+  it('treats a malformed result as "no trustworthy result", never a pass', () => {
+    expect(results.malformed?.['0']).toMatchObject({ outcome: 'error', message: expect.stringMatching(/^the grader got no trustworthy result: /) });
+  });
+
+  it('passes an honest result through unchanged', () => {
+    expect(results.honest).toEqual({ 0: { outcome: 'passed', durationMs: 2, lines: { 'a.py': [1, 2] } }, 1: { outcome: 'passed', durationMs: 2, lines: { 'a.py': [1, 2] } } });
+  });
+});
+
+describe('the Python grader snapshot (tfactory_rt/integrity.py)', () => {
+  const found = runPython(INTEGRITY) as Record<string, string[]>;
+
+  it('finds nothing when nothing changed, and nothing once a change is undone', () => {
+    expect(found.untouched).toEqual([]);
+    expect(found.restored).toEqual([]);
+    expect(found['builtin added']).toEqual([]);
+  });
+
+  it('names a replaced grader function, a swapped __code__ and a patched builtin', () => {
+    expect(found.replaced).toContain('tfactory_rt.forkrun.run_batch');
+    expect(found['code swapped']).toContain('tfactory_rt.forkrun.valid_result');
+    expect(found.builtins).toContain('builtins.open');
+  });
+});
