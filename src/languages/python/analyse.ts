@@ -44,7 +44,7 @@ export async function analysePythonCandidate(candidate: CandidateFile, acs: Acce
       ...lintPythonTest(view),
       ...checkPythonAssertions(view),
       ...checkPythonTautology(view),
-      ...checkCriterionNumbers(pythonAssertedText(view), acs, view.unit.line),
+      ...checkCriterionNumbers(pythonAssertedText(view), acs, view.unit.line, view.unit.name),
     ],
   }));
   return { discovery, units, fileFindings, guard, ...(guardError === undefined ? {} : { guardError }) };

@@ -32,7 +32,7 @@ export async function analyseTsCandidate(candidate: CandidateFile, acs: Acceptan
       ...lintTsTest(model, unit),
       ...checkTsAssertions(model, unit),
       ...checkTsTautology(model, unit),
-      ...checkCriterionNumbers(tsAssertedText(model, unit), acs, unit.line),
+      ...checkCriterionNumbers(tsAssertedText(model, unit), acs, unit.line, unit.name),
     ],
   }));
   return { discovery: 'typescript-ast', units, fileFindings, guard, ...(guardError === undefined ? {} : { guardError }) };
