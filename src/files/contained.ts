@@ -1,3 +1,4 @@
+import { lstatSync, readFileSync } from 'node:fs';
 import { lstat, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { isAbsolute, join, normalize, sep } from 'node:path';
 import { TfError } from '../errors.js';
@@ -50,4 +51,28 @@ export async function writeContained(root: string, rel: string, content: string 
   await resolveContained(root, rel);
   await writeFile(full, content, { flag: 'w' });
   return full;
+}
+
+/**
+ * The synchronous reader, for prompt building: the text of a regular file inside `root` reached
+ * without any link, else undefined (a link anywhere on the way is simply not read).
+ */
+export function readContainedSync(root: string, rel: string, maxBytes: number): string | undefined {
+  const clean = normalize(rel.replace(/\\/g, '/'));
+  if (clean === '' || clean === '.' || isAbsolute(clean) || clean === '..' || clean.startsWith(`..${sep}`)) return undefined;
+  let at = root;
+  const parts = clean.split(sep);
+  for (let i = 0; i < parts.length; i++) {
+    at = join(at, parts[i] as string);
+    let st;
+    try {
+      st = lstatSync(at);
+    } catch {
+      return undefined;
+    }
+    if (st.isSymbolicLink()) return undefined;
+    if (i === parts.length - 1) return st.isFile() && st.size <= maxBytes ? readFileSync(at, 'utf8') : undefined;
+    if (!st.isDirectory()) return undefined;
+  }
+  return undefined;
 }

@@ -1,4 +1,5 @@
-import { lstat, readdir, readFile } from 'node:fs/promises';
+import { lstat, readdir } from 'node:fs/promises';
+import { readContained } from '../files/contained.js';
 import { join, posix } from 'node:path';
 
 /** Read-only, repo-relative view of a checkout for the plug-ins' detectors (symlinks are not followed). */
@@ -21,11 +22,8 @@ export function createProjectFs(dir: string): ProjectFs {
   return {
     isFile: async (rel) => Boolean((await stat(rel))?.isFile()),
     isDir: async (rel) => Boolean((await stat(rel))?.isDirectory()),
-    read: async (rel) => {
-      const st = await stat(rel);
-      if (!st?.isFile() || st.size > 1_000_000) return undefined;
-      return readFile(join(dir, rel), 'utf8');
-    },
+    // No link is followed, on the way either: a PR's `package.json -> /etc/...` or linked folder is not read.
+    read: async (rel) => readContained(dir, rel, 1_000_000).catch(() => undefined),
     walk: async (rel, opts = {}) => {
       const maxDepth = opts.maxDepth ?? 4;
       const maxFiles = opts.maxFiles ?? 2000;

@@ -47,3 +47,27 @@ describe('host-side repository paths never follow a link out of the tree', () =>
     expect(await resolveContained(root, 'a/./b/../c.py')).toBe(join(root, 'a/c.py'));
   });
 });
+
+describe('readContainedSync', () => {
+  it('reads a regular file and gives nothing for links, folders, big files and escapes', async () => {
+    const { readContainedSync } = await import('../../src/files/contained.js');
+    const root = mkdtempSync(join(tmpdir(), 'tfactory-contained-sync-'));
+    const outside = mkdtempSync(join(tmpdir(), 'tfactory-outside-sync-'));
+    try {
+      mkdirSync(join(root, 'a'));
+      writeFileSync(join(root, 'a', 'f.txt'), 'hello');
+      writeFileSync(join(outside, 'secret'), 'nope');
+      symlinkSync(join(outside, 'secret'), join(root, 'a', 'link.txt'));
+      symlinkSync(outside, join(root, 'b'));
+      expect(readContainedSync(root, 'a/f.txt', 100)).toBe('hello');
+      expect(readContainedSync(root, 'a/f.txt', 2)).toBeUndefined();
+      expect(readContainedSync(root, 'a/link.txt', 100)).toBeUndefined();
+      expect(readContainedSync(root, 'b/secret', 100)).toBeUndefined();
+      expect(readContainedSync(root, 'a', 100)).toBeUndefined();
+      expect(readContainedSync(root, '../x', 100)).toBeUndefined();
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+      rmSync(outside, { recursive: true, force: true });
+    }
+  });
+});

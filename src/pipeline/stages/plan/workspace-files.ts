@@ -1,12 +1,19 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, readdirSync } from 'node:fs';
+import { readContainedSync } from '../../../files/contained.js';
 import { basename, join, relative, sep } from 'node:path';
 import { languageOfPath, listTestNames as listTestNamesOfAll, looksLikeTestPath, packageIndexNames, pluginFor, vendorDirNames } from '../../../languages/registry.js';
 import type { LanguageProfile } from '../../../languages/types.js';
 
-/** Reads a repo-relative file of the checkout; undefined when missing or unreadable. */
+/** Files above this size are not read into a prompt. */
+const MAX_PROMPT_FILE_BYTES = 1_000_000;
+
+/**
+ * Reads a repo-relative file of the checkout; undefined when missing, unreadable, too big, or
+ * reached through a symbolic link (a PR must not put a host file into the model's prompt).
+ */
 export function readWorkspaceFile(workspaceDir: string, path: string): string | undefined {
   try {
-    return readFileSync(join(workspaceDir, path), 'utf8');
+    return readContainedSync(workspaceDir, path, MAX_PROMPT_FILE_BYTES);
   } catch {
     return undefined;
   }
@@ -61,7 +68,9 @@ export function listTestFiles(workspaceDir: string, dir: string, limit = 300): s
       const child = join(abs, name);
       let isDir: boolean;
       try {
-        isDir = statSync(child).isDirectory();
+        const st = lstatSync(child);
+        if (st.isSymbolicLink()) continue; // never walked nor read: it may lead out of the checkout
+        isDir = st.isDirectory();
       } catch {
         continue;
       }
