@@ -7,11 +7,13 @@ import { createGitPort } from '../git/index.js';
 export async function checkLocalRepo(path: string): Promise<string> {
   const dir = resolve(path);
   const info = await stat(dir).catch(() => undefined);
-  if (!info?.isDirectory()) throw new TfError('USAGE', `${dir} is not a folder`);
+  if (!info?.isDirectory()) throw new TfError('USAGE', `${dir} is not a folder`, { hint: 'pass --repo <the folder of a git checkout> (default: the current folder)' });
   try {
     await createGitPort().resolveCommit(dir, 'HEAD');
   } catch (err) {
-    throw new TfError('USAGE', `${dir} is not a git repository with at least one commit (${describeError(err).split('\n')[0]})`);
+    throw new TfError('USAGE', `${dir} is not a git repository with at least one commit (${describeError(err).split('\n')[0]})`, {
+      hint: 'pass --repo <a git checkout>, or run `git init && git add -A && git commit -m base` there first',
+    });
   }
   return dir;
 }

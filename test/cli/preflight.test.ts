@@ -73,6 +73,7 @@ describe('tfactory run / evaluate: expected failures before any run starts', () 
     const io = captureIo(home, { TFACTORY_DB: db, HOME: home });
     expect(await main(['evaluate', '--repo', home, '--base', 'main', '--tests', 'x.py', '--no-llm'], io)).toBe(2);
     expect(io.err()).toMatch(new RegExp(`^tfactory evaluate: ${home.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is not a git repository with at least one commit`));
+    expect(io.err()).toMatch(/\n {2}fix: pass --repo <a git checkout>, or run `git init && git add -A && git commit -m base` there first\n$/);
     await noRunRecorded();
   });
 
