@@ -12,6 +12,17 @@ export const SHARED_RUN_OPTIONS = {
   'no-progress': { type: 'boolean' }, quiet: { type: 'boolean', short: 'q' }, verbose: { type: 'boolean' },
 } as const;
 
+/** Help lines of the output and progress options `run` and `evaluate` share. */
+export const OUTPUT_HELP = `  --format <f>        text: a summary sized to the terminal, with where the full report is
+                      (the default when stdout is a terminal); md: the full markdown report
+                      (the default in a pipe or a file); json: the report as JSON
+  --out <file>        write the report there (markdown, or JSON with --format json) instead of
+                      printing it; on a terminal the summary is still printed, with the file's path
+  --no-progress       plain progress lines even on a terminal (the default when not a terminal)
+  -q, --quiet         no progress at all: only the report and errors
+  --verbose           plain progress lines and the run's logs (info level) on stderr
+`;
+
 /** The shared options plus a command's own; a parse error is a USAGE error. */
 export function parseRunArgs<const E extends CommandOptions>(argv: string[], extra: E, command: string) {
   return parseCommandArgs(argv, { ...SHARED_RUN_OPTIONS, ...extra }, `see \`tfactory ${command} --help\``).values;

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename, isAbsolute, relative, resolve, sep } from 'node:path';
 import { TfError } from '../../errors.js';
-import { localRunSettings, parseFormat, parseRunArgs, sharedRunFlags } from '../run-options.js';
+import { localRunSettings, OUTPUT_HELP, parseFormat, parseRunArgs, sharedRunFlags } from '../run-options.js';
 import type { RunRequest } from '../../runs/types.js';
 import type { CliIo } from '../io.js';
 import { runLocally } from '../run-local.js';
@@ -24,15 +24,7 @@ const HELP = `Usage: tfactory evaluate --repo <dir> --base <ref> --head <ref> --
   --llm <provider>    anthropic | openai | replay:<file> (default: TFACTORY_LLM or anthropic)
   --stability <n>     identical runs per test to detect flakiness (default 3)
   --no-mutation       skip the mutation probe (weaker verdicts)
-  --format <f>        text: a summary sized to the terminal, with where the full report is
-                      (the default when stdout is a terminal); md: the full markdown report
-                      (the default in a pipe or a file); json: the report as JSON
-  --out <file>        write the report there (markdown, or JSON with --format json) instead of
-                      printing it; on a terminal the summary is still printed, with the file's path
-  --no-progress       plain progress lines even on a terminal (the default when not a terminal)
-  -q, --quiet         no progress at all: only the report and errors
-  --verbose           plain progress lines and the run's logs (info level) on stderr
-`;
+${OUTPUT_HELP}`;
 
 /** A provided test: its repo-relative path, and its content when it lives outside the repo. */
 async function providedTest(repo: string, cwd: string, path: string): Promise<{ path: string; content?: string; external?: boolean }> {

@@ -5,7 +5,7 @@ import type { CliIo } from '../io.js';
 import { runLocally } from '../run-local.js';
 import { progressModeFor } from '../progress.js';
 import { checkLocalRepo, checkRefs } from '../local-repo.js';
-import { localRunSettings, parseFormat, parseRunArgs, sharedRunFlags, wholeNumber } from '../run-options.js';
+import { localRunSettings, OUTPUT_HELP, parseFormat, parseRunArgs, sharedRunFlags, wholeNumber } from '../run-options.js';
 import { DEFAULT_MAX_TESTS, MAX_TESTS_LIMIT, type RunSettings } from '../../config/run-settings.js';
 
 const HELP = `Usage: tfactory run --repo <dir> --base <ref> --head <ref> [options]
@@ -22,15 +22,7 @@ const HELP = `Usage: tfactory run --repo <dir> --base <ref> --head <ref> [option
   --max-tests <n>     at most n planned tests (1 to ${MAX_TESTS_LIMIT}, default ${DEFAULT_MAX_TESTS})
   --stability <n>     identical runs per test to detect flakiness (default 3)
   --no-mutation       skip the mutation probe (weaker verdicts)
-  --format <f>        text: a summary sized to the terminal, with where the full report is
-                      (the default when stdout is a terminal); md: the full markdown report
-                      (the default in a pipe or a file); json: the report as JSON
-  --out <file>        write the report there (markdown, or JSON with --format json) instead of
-                      printing it; on a terminal the summary is still printed, with the file's path
-  --no-progress       plain progress lines even on a terminal (the default when not a terminal)
-  -q, --quiet         no progress at all: only the report and errors
-  --verbose           plain progress lines and the run's logs (info level) on stderr
-`;
+${OUTPUT_HELP}`;
 
 /** `tfactory run`'s arguments (a parse error is a USAGE error). */
 export function parseRunCommandArgs(argv: string[]) {
