@@ -1,5 +1,6 @@
-import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname, join, resolve, sep } from 'node:path';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { writeContained } from '../files/contained.js';
 import { commitFiles } from '../git/commit-push.js';
 import type { Publisher } from '../pipeline/types.js';
 
@@ -25,12 +26,8 @@ export function createLocalPublisher(opts: { outRoot?: string } = {}): Publisher
         const plural = files.length === 1 ? '' : 's';
         if (!opts.outRoot) return { notes: [`${files.length} accepted test file${plural} not committed (run with --commit to commit them on the current branch).`] };
         const dir = join(opts.outRoot, run.id);
-        for (const f of files) {
-          const target = resolve(dir, f.path);
-          if (!target.startsWith(dir + sep)) continue;
-          await mkdir(dirname(target), { recursive: true });
-          await writeFile(target, f.content);
-        }
+        await mkdir(dir, { recursive: true });
+        for (const f of files) await writeContained(dir, f.path, f.content);
         return { notes: [`${files.length} accepted test file${plural} written to ${dir} (the repository is untouched; run with --commit to commit them on the current branch).`] };
       }
       const sha = await commitFiles(source.repoPath, files.map((f) => ({ path: f.path, content: f.content })), commitMessage(files.length, report.spec?.id, run.id), TFACTORY_AUTHOR);
