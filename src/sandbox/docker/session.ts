@@ -106,9 +106,17 @@ class DockerSession implements SandboxSession {
     await emptyDir(this.scratchDir);
   }
 
+  private readonly closeHooks: Array<() => void> = [];
+
+  /** Called once when the session closes (whoever closes it). */
+  onClose(hook: () => void): void {
+    this.closeHooks.push(hook);
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    for (const hook of this.closeHooks.splice(0)) hook();
     await this.container.remove({ force: true, v: true }).catch(() => undefined);
     await removeDir(this.scratchDir).catch(() => undefined);
   }
@@ -132,6 +140,11 @@ export async function openDockerSession(ctx: SandboxContext, spec: ContainerSpec
     throw toSandboxError(err, ctx.env, spec.image);
   }
   const session = new DockerSession(ctx, spec, container, scratchDir);
-  signal?.addEventListener('abort', () => void session.close(), { once: true });
+  if (signal) {
+    // The run's signal outlives many sessions: the listener goes with the session, or listeners pile up.
+    const onAbort = (): void => void session.close();
+    signal.addEventListener('abort', onAbort, { once: true });
+    session.onClose(() => signal.removeEventListener('abort', onAbort));
+  }
   return session;
 }

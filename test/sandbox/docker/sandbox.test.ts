@@ -140,6 +140,17 @@ describe.skipIf(!hasDocker)('docker sandbox (real engine)', () => {
     expect((err as Error & { hint?: string }).hint).toMatch(/tfactory images build/);
   });
 
+  it('a session leaves no abort listener on the run\'s signal once it is closed', async () => {
+    const { getEventListeners } = await import('node:events');
+    const run = new AbortController();
+    for (let i = 0; i < 3; i++) {
+      const session = await sandbox.openSession(spec(), run.signal);
+      expect(getEventListeners(run.signal, 'abort')).toHaveLength(1);
+      await session.close();
+    }
+    expect(getEventListeners(run.signal, 'abort')).toHaveLength(0);
+  });
+
   it('session mode runs several execs in one container, each with its own timeout', async () => {
     const session = await sandbox.openSession(spec());
     try {
