@@ -43,17 +43,39 @@ export interface TreeEntry {
   type: 'blob' | 'tree' | 'commit';
   sha: string;
   path: string;
+  /** Bytes of a blob (`ls-tree -l`); undefined for trees and submodules, or without `-l`. */
+  size?: number;
 }
 
-/** Every entry of a commit's tree, recursively (`git ls-tree -r -z`): names of any bytes survive. */
+/** Every entry of a commit's tree, recursively (`git ls-tree -r -z [-l]`). */
 export function parseLsTree(output: string): TreeEntry[] {
   const entries: TreeEntry[] = [];
   for (const record of output.split('\0')) {
     if (!record) continue;
     const tab = record.indexOf('\t');
-    const [mode, type, sha] = record.slice(0, tab).split(' ');
+    const [mode, type, sha, size] = record.slice(0, tab).split(/ +/);
     if (!mode || !sha || (type !== 'blob' && type !== 'tree' && type !== 'commit')) continue;
-    entries.push({ mode, type, sha, path: record.slice(tab + 1) });
+    const bytes = size !== undefined && /^\d+$/.test(size) ? Number(size) : undefined;
+    entries.push({ mode, type, sha, path: record.slice(tab + 1), ...(bytes !== undefined ? { size: bytes } : {}) });
   }
   return entries;
+}
+
+/** Groups entries so that each group's blobs add up to at most `maxBytes` (a bigger blob goes alone). */
+export function batchBySize<T extends { size?: number }>(entries: T[], maxBytes: number): T[][] {
+  const batches: T[][] = [];
+  let current: T[] = [];
+  let bytes = 0;
+  for (const e of entries) {
+    const size = e.size ?? 0;
+    if (current.length > 0 && bytes + size > maxBytes) {
+      batches.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(e);
+    bytes += size;
+  }
+  if (current.length > 0) batches.push(current);
+  return batches;
 }

@@ -1,7 +1,7 @@
 import { mkdir, symlink, writeFile } from 'node:fs/promises';
 import { dirname, resolve, sep } from 'node:path';
 import { TfError } from '../errors.js';
-import { parseLsTree, readObjects } from './cat-file.js';
+import { batchBySize, parseLsTree, readObjects, type TreeEntry } from './cat-file.js';
 import { resolveCommit, runGit, tryGit } from './run-git.js';
 
 /** Read one file at a ref; undefined if the ref has no such file. */
@@ -22,7 +22,14 @@ export async function exportTree(dir: string, ref: string, destDir: string): Pro
   const sha = await resolveCommit(dir, ref);
   const dest = resolve(destDir);
   await mkdir(dest, { recursive: true });
-  const entries = parseLsTree(await runGit(dir, ['ls-tree', '-r', '-z', '--full-tree', sha])).filter((e) => e.type === 'blob');
+  const entries = parseLsTree(await runGit(dir, ['ls-tree', '-r', '-z', '-l', '--full-tree', sha])).filter((e) => e.type === 'blob');
+  // One cat-file process per batch of at most EXPORT_BATCH_BYTES of blobs: memory stays bounded on big trees.
+  for (const batch of batchBySize(entries, EXPORT_BATCH_BYTES)) await writeBlobs(dir, ref, dest, batch);
+}
+
+const EXPORT_BATCH_BYTES = 32 * 1024 * 1024;
+
+async function writeBlobs(dir: string, ref: string, dest: string, entries: TreeEntry[]): Promise<void> {
   const blobs = await readObjects(dir, entries.map((e) => e.sha));
   for (const e of entries) {
     const target = resolve(dest, e.path);

@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -141,14 +142,13 @@ describe.skipIf(!hasDocker)('docker sandbox (real engine)', () => {
   });
 
   it('a session leaves no abort listener on the run\'s signal once it is closed', async () => {
-    const { getEventListeners } = await import('node:events');
     const run = new AbortController();
     for (let i = 0; i < 3; i++) {
       const session = await sandbox.openSession(spec(), run.signal);
-      expect(getEventListeners(run.signal, 'abort')).toHaveLength(1);
+      expect(EventEmitter.getEventListeners(run.signal, 'abort')).toHaveLength(1);
       await session.close();
     }
-    expect(getEventListeners(run.signal, 'abort')).toHaveLength(0);
+    expect(EventEmitter.getEventListeners(run.signal, 'abort')).toHaveLength(0);
   });
 
   it('session mode runs several execs in one container, each with its own timeout', async () => {
