@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { StaticCheckOutcome } from '../../../src/languages/static-check-types.js';
-import { buildTestRows, fileRow } from '../../../src/pipeline/stages/evaluate/test-rows.js';
+import { buildTestRows, fileRow, projectImportFailure } from '../../../src/pipeline/stages/evaluate/test-rows.js';
 import { candidate, graderResult, measuredTest } from './grader-fixtures.js';
 
 const FILE = 'tests/test_pricing_tfactory_1.py';
@@ -55,5 +55,21 @@ describe('fileRow', () => {
 
   it('is an error, not a reject, when nothing could be graded', () => {
     expect(fileRow(candidate(FILE, 'x = 1'), empty, 'engine down')).toMatchObject({ verdict: 'error', reasons: [{ code: 'infrastructure', text: 'It could not be graded: engine down' }] });
+  });
+});
+
+describe('projectImportFailure', () => {
+  const failing = (message: string) => ({ passes: { ok: false, failureKind: 'import' as const, message }, stability: null, coverage: null, mutation: null, failToPass: null, lint: [], judge: null });
+
+  it('blames the project, not the test, when its own code imports a module that is not there', () => {
+    const c = candidate('tests/test_number.py', 'import humanize\n\ndef test_metric():\n    assert humanize.metric(999.9) == "1.00 k"\n');
+    expect(projectImportFailure(c, failing("ModuleNotFoundError: No module named 'humanize._version'"))[0]).toMatch(/^the project's own code could not be loaded in the sandbox \(ModuleNotFoundError: No module named 'humanize._version'\)/);
+  });
+
+  it('keeps a module the test itself names as the test\'s own failure', () => {
+    const c = candidate('tests/test_x.py', 'from shop.discounts import cap\n\ndef test_cap():\n    assert cap(80) == 50\n');
+    expect(projectImportFailure(c, failing("ModuleNotFoundError: No module named 'shop.discounts'"))).toEqual([]);
+    expect(projectImportFailure(c, failing('AssertionError'))).toEqual([]);
+    expect(projectImportFailure(c, { ...failing("No module named 'x'"), passes: { ok: false, failureKind: 'assertion' as const, message: "No module named 'x'" } })).toEqual([]);
   });
 });

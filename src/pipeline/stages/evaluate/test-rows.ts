@@ -38,7 +38,7 @@ export function buildTestRows(candidate: CandidateFile, outcome: StaticCheckOutc
     const st = outcome.tests.find((t) => t.name === staticName);
     const findings = [...outcome.fileFindings, ...(st?.findings ?? [])];
     const signals = { ...(rt && result ? buildSignals(rt, result) : NO_SIGNALS), lint: findings };
-    const infraErrors = infra ? [infra] : rt ? [] : [`the grader reported no result for this test${result?.errors.length ? ` (${result.errors.join('; ').slice(0, 300)})` : ''}`];
+    const infraErrors = infra ? [infra] : rt ? projectImportFailure(candidate, signals) : [`the grader reported no result for this test${result?.errors.length ? ` (${result.errors.join('; ').slice(0, 300)})` : ''}`];
     return { id: `${candidate.path}::${name}`, name, ...(rt ? { measured: rt } : {}), ...(st ? { statics: st } : {}), findings, signals, infraErrors };
   });
 }
@@ -53,4 +53,22 @@ export function fileRow(candidate: CandidateFile, outcome: StaticCheckOutcome, i
     signals: { ...NO_SIGNALS, lint: outcome.fileFindings },
     acIds: candidate.acIds, ...(candidate.subtaskId ? { subtaskId: candidate.subtaskId } : {}), origin: candidate.origin,
   };
+}
+
+/**
+ * A test that cannot be loaded because the PROJECT's own code imports a module that is not there
+ * (a generated `_version.py`, a compiled extension, a build step TFactory does not run) says nothing
+ * about the test: that is an infrastructure reason (`error`, never an accept), not a reject. The
+ * module counts as the project's when the test file never names it; a module the test itself
+ * imports stays the test's fault (and the hallucination guard's business).
+ */
+export function projectImportFailure(candidate: CandidateFile, signals: TestSignals): string[] {
+  const p = signals.passes;
+  if (!p || p.ok || p.failureKind !== 'import' || !p.message) return [];
+  const missing = /No module named '([\w.]+)'|Cannot find module '([^']+)'/.exec(p.message);
+  const name = missing?.[1] ?? missing?.[2];
+  if (!name) return [];
+  const last = name.split(/[./]/).filter(Boolean).pop() ?? name;
+  if (candidate.content.includes(last)) return [];
+  return [`the project's own code could not be loaded in the sandbox (${p.message.split('\n')[0]?.slice(0, 200)}): it may need a build or install step that TFactory does not run, such as a generated _version.py or a compiled extension`];
 }
