@@ -12,6 +12,13 @@ const LLM = z
   .regex(/^(anthropic|openai|replay:.+)$/, 'must be "anthropic", "openai" or "replay:<transcript file>"')
   .transform((v) => (v.startsWith('replay:') ? { provider: 'replay' as const, file: v.slice('replay:'.length) } : { provider: v as 'anthropic' | 'openai' }));
 
+function wholeNumber(min: number, max: number) {
+  return z.preprocess(
+    (v) => (typeof v === 'string' && v.trim() === '' ? undefined : v),
+    z.coerce.number({ message: 'must be a whole number' }).int('must be a whole number').min(min, `must be at least ${min}`).max(max, `must be at most ${max}`).optional(),
+  );
+}
+
 const EnvSchema = z.object({
   TFACTORY_DB: optionalText,
   TFACTORY_CONCURRENCY: z.preprocess(
@@ -26,6 +33,9 @@ const EnvSchema = z.object({
   ANTHROPIC_API_KEY: optionalText,
   TFACTORY_LLM: z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), LLM.optional()),
   TFACTORY_MODEL: optionalText,
+  TFACTORY_MODEL_TIMEOUT_MS: wholeNumber(1000, 3_600_000),
+  TFACTORY_MODEL_ATTEMPTS: wholeNumber(1, 10),
+  TFACTORY_MODEL_CALL_MS: wholeNumber(1000, 7_200_000),
   OPENAI_BASE_URL: z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), z.url({ message: 'must be a URL such as http://localhost:11434/v1' }).optional()),
   OPENAI_API_KEY: optionalText,
   APP_ID: z.preprocess(
@@ -45,6 +55,8 @@ export interface Env {
   workspaceRoot: string;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   llm: { provider: 'anthropic' | 'openai'; model?: string } | { provider: 'replay'; file: string; model?: string };
+  /** Per-request timeout, attempts and whole-call bound of model calls, where the environment sets them. */
+  modelTransport: { requestMs?: number; attempts?: number; callMs?: number };
   anthropic: { apiKey?: string };
   openai: { baseUrl?: string; apiKey?: string };
   github: { appId?: number; privateKey?: string; privateKeyPath?: string; webhookSecret?: string };
@@ -80,6 +92,11 @@ export function loadEnv(env: Record<string, string | undefined>, cwd: string = p
     workspaceRoot: abs(e.TFACTORY_WORKSPACE_ROOT ?? join(tmpdir(), 'tfactory-workspaces')),
     logLevel: e.LOG_LEVEL,
     llm: llm.provider === 'replay' ? { provider: 'replay', file: abs(llm.file), ...model } : { provider: llm.provider, ...model },
+    modelTransport: {
+      ...(e.TFACTORY_MODEL_TIMEOUT_MS !== undefined ? { requestMs: e.TFACTORY_MODEL_TIMEOUT_MS } : {}),
+      ...(e.TFACTORY_MODEL_ATTEMPTS !== undefined ? { attempts: e.TFACTORY_MODEL_ATTEMPTS } : {}),
+      ...(e.TFACTORY_MODEL_CALL_MS !== undefined ? { callMs: e.TFACTORY_MODEL_CALL_MS } : {}),
+    },
     anthropic: e.ANTHROPIC_API_KEY !== undefined ? { apiKey: e.ANTHROPIC_API_KEY } : {},
     openai: {
       ...(e.OPENAI_BASE_URL !== undefined ? { baseUrl: e.OPENAI_BASE_URL } : {}),

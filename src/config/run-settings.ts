@@ -8,6 +8,10 @@ import { DEFAULT_MAX_TESTS, MAX_TESTS_LIMIT, RUN_LANGUAGES, STABILITY_RUNS, Test
 
 export { DEFAULT_MAX_TESTS, MAX_TESTS_LIMIT, RUN_LANGUAGES, STABILITY_RUNS, TestPathSchema };
 
+/** Attempts per model call, and the bound on a whole call (a stalled server holds a run at most this long per call). */
+export const DEFAULT_MODEL_ATTEMPTS = 3;
+export const DEFAULT_MODEL_CALL_MS = 10 * 60_000;
+
 export const EvaluationSettingsSchema = z.strictObject({
   stabilityRuns: z.number().int().min(STABILITY_RUNS.min).max(STABILITY_RUNS.max),
   mutation: z.boolean(),
@@ -43,7 +47,14 @@ export const RunSettingsSchema = z.strictObject({
   commitFlagged: z.boolean(),
   qualityGate: QualityGateSettingsSchema,
   model: ModelSettingsSchema,
-  timeouts: z.strictObject({ modelRequestMs: z.number().int().min(1000).max(3_600_000) }),
+  timeouts: z.strictObject({
+    /** One model request (each attempt). */
+    modelRequestMs: z.number().int().min(1000).max(3_600_000),
+    /** Attempts per model call (1 = no retry). */
+    modelAttempts: z.number().int().min(1).max(10).default(DEFAULT_MODEL_ATTEMPTS),
+    /** Bound on one model call, attempts and waits together. */
+    modelCallMs: z.number().int().min(1000).max(7_200_000).default(DEFAULT_MODEL_CALL_MS),
+  }),
   /** Language profiles the run works on; absent: every detected one. */
   languages: z.array(z.enum(RUN_LANGUAGES)).min(1).optional(),
   /** Repo-relative folders where tests live and new ones are placed; absent: detected. */
@@ -67,8 +78,8 @@ export const RunFlagsSchema = z.strictObject({
 });
 export type RunFlags = z.input<typeof RunFlagsSchema>;
 
-/** The part of the environment (config/env.ts) that settles run settings: the server's model. */
-export type SettingsEnv = { llm: Env['llm']; openai: { baseUrl?: string } };
+/** The part of the environment (config/env.ts) that settles run settings: the server's model and its transport. */
+export type SettingsEnv = { llm: Env['llm']; openai: { baseUrl?: string }; modelTransport?: Env['modelTransport'] };
 
 /** The environment of a server with nothing set: Anthropic with its default model. */
 export const DEFAULT_SETTINGS_ENV: SettingsEnv = { llm: { provider: 'anthropic' }, openai: {} };
@@ -109,7 +120,11 @@ export function resolveRunSettings(input: ResolveRunSettingsInput): RunSettings 
     commitFlagged: rc?.commitFlagged ?? false,
     qualityGate: rc?.qualityGate ?? { minAccepted: 0, failOnRejected: false, requireAllAcsVerified: false },
     model,
-    timeouts: { modelRequestMs: model.provider === 'openai' ? MODEL_REQUEST_TIMEOUT_MS.openai : MODEL_REQUEST_TIMEOUT_MS.anthropic },
+    timeouts: {
+      modelRequestMs: input.env.modelTransport?.requestMs ?? (model.provider === 'openai' ? MODEL_REQUEST_TIMEOUT_MS.openai : MODEL_REQUEST_TIMEOUT_MS.anthropic),
+      modelAttempts: input.env.modelTransport?.attempts ?? DEFAULT_MODEL_ATTEMPTS,
+      modelCallMs: input.env.modelTransport?.callMs ?? DEFAULT_MODEL_CALL_MS,
+    },
     ...(rc?.languages ? { languages: rc.languages } : {}),
     ...(rc?.testPaths ? { testPaths: rc.testPaths.map(normaliseTestPath) } : {}),
   };

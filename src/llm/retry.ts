@@ -9,6 +9,8 @@ export interface RetryPolicy {
   baseDelayMs: number;
   /** Cap of one backoff delay (a server's `retry-after` may ask for more, within maxTotalWaitMs). */
   maxDelayMs: number;
+  /** Bound on the whole call, attempts and waits together: no retry starts past it. */
+  maxCallMs?: number;
 }
 
 export const DEFAULT_RETRY_POLICY: RetryPolicy = { maxRetries: 4, maxTotalWaitMs: 120_000, baseDelayMs: 1_000, maxDelayMs: 30_000 };
@@ -59,6 +61,23 @@ export function isRetryableStatus(status: number | undefined): boolean {
   return status === undefined || status === 408 || status === 409 || status === 429 || status >= 500;
 }
 
+const DROPPED = new Set(['UND_ERR_SOCKET', 'UND_ERR_CLOSED', 'ECONNRESET', 'EPIPE', 'ECONNREFUSED', 'ETIMEDOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
+
+/**
+ * A connection that dropped (refused, reset, closed mid-reply: undici's "terminated" / "other
+ * side closed") is worth another attempt, like a 5xx; anything else the SDK throws is not.
+ */
+export function droppedConnection(err: unknown): AttemptFailure | undefined {
+  for (let e: unknown = err, depth = 0; e && typeof e === 'object' && depth < 4; e = (e as { cause?: unknown }).cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    const message = e instanceof Error ? e.message : '';
+    if ((typeof code === 'string' && DROPPED.has(code)) || /\b(terminated|other side closed|socket hang up|fetch failed)\b/i.test(message)) {
+      return { retryable: true, message: `connection dropped: ${message || String(code)}` };
+    }
+  }
+  return undefined;
+}
+
 /** An HTTP error from a provider SDK as a retry decision (429, 529, 5xx retried; retry-after honoured). */
 export function httpFailure(status: unknown, headers: { get(name: string): string | null } | undefined, message: string): AttemptFailure {
   const code = typeof status === 'number' ? status : undefined;
@@ -85,6 +104,7 @@ export async function withRetries<T>(
   opts: { policy: RetryPolicy; sleep: Sleep; signal?: AbortSignal; provider: string; onRetry?: (info: { retry: number; delayMs: number; failure: AttemptFailure }) => void },
 ): Promise<T> {
   const { policy } = opts;
+  const started = Date.now();
   let waited = 0;
   const failures: Array<{ status?: number; message: string }> = [];
   for (let retry = 0; ; retry++) {
@@ -98,8 +118,12 @@ export async function withRetries<T>(
       const delayMs = failure.retryAfterMs ?? backoffDelay(retry, policy);
       const outOfRetries = retry >= policy.maxRetries;
       const outOfTime = waited + delayMs > policy.maxTotalWaitMs;
-      if (!failure.retryable || outOfRetries || outOfTime) {
-        const why = !failure.retryable ? 'not retryable' : outOfRetries ? `gave up after ${retry + 1} attempts` : `next wait of ${delayMs} ms would pass the ${policy.maxTotalWaitMs} ms bound`;
+      const outOfCall = policy.maxCallMs !== undefined && Date.now() - started + delayMs >= policy.maxCallMs;
+      if (!failure.retryable || outOfRetries || outOfTime || outOfCall) {
+        const why = !failure.retryable ? 'not retryable'
+          : outOfRetries ? `gave up after ${retry + 1} attempts`
+          : outOfTime ? `next wait of ${delayMs} ms would pass the ${policy.maxTotalWaitMs} ms bound`
+          : `the call's bound of ${policy.maxCallMs} ms is spent after ${retry + 1} attempts`;
         throw new TfError('LLM_FAILED', `${opts.provider} request failed (${failure.status ?? 'no status'}): ${why}`, {
           details: { provider: opts.provider, attempts: retry + 1, waitedMs: waited, status: failure.status, failures },
           hint: failure.status === 401 || failure.status === 403 ? 'check the API key in the environment' : 'the provider is unavailable or rate limited; try again later',

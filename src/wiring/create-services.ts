@@ -52,15 +52,16 @@ export interface Services {
 export function llmConfigFor(settings: RunSettings): LlmConfig | undefined {
   const m = settings.model;
   const timeoutMs = settings.timeouts.modelRequestMs;
+  const retry = { maxRetries: settings.timeouts.modelAttempts - 1, maxCallMs: settings.timeouts.modelCallMs };
   switch (m.provider) {
     case 'none':
       return undefined;
     case 'replay':
       return { provider: 'replay', transcript: m.transcript };
     case 'anthropic':
-      return { provider: 'anthropic', model: m.id, timeoutMs };
+      return { provider: 'anthropic', model: m.id, timeoutMs, retry };
     case 'openai':
-      return { provider: 'openai', ...(m.id !== undefined ? { model: m.id } : {}), baseUrl: m.baseUrl, timeoutMs };
+      return { provider: 'openai', ...(m.id !== undefined ? { model: m.id } : {}), baseUrl: m.baseUrl, timeoutMs, retry };
   }
 }
 

@@ -22,7 +22,7 @@ describe('resolveRunSettings', () => {
       commitFlagged: false,
       qualityGate: { minAccepted: 0, failOnRejected: false, requireAllAcsVerified: false },
       model: { provider: 'anthropic', id: 'claude-sonnet-4-5' },
-      timeouts: { modelRequestMs: 180_000 },
+      timeouts: { modelRequestMs: 180_000, modelAttempts: 3, modelCallMs: 600_000 },
     });
     // A repository without a config file gets the same as no repo config at all.
     expect(resolveRunSettings({ repoConfig: repoConfig(null), env: DEFAULT_SETTINGS_ENV })).toEqual(settings);
@@ -97,5 +97,24 @@ describe('runs stored before settings existed', () => {
     const noModel = upgradeStoredRequest({ ...old, options: { dryRun: true, noLlm: true } } as unknown as RunRequest);
     expect(noModel.settings).toMatchObject({ model: { provider: 'none' }, evaluation: { judge: false }, maxTests: 30, commitFlagged: false });
     expect(upgradeStoredRequest(upgraded)).toBe(upgraded);
+  });
+});
+
+describe('model transport settings', () => {
+  it('defaults to 3 attempts within 10 minutes per call, and takes the environment\'s values', () => {
+    const plain = resolveRunSettings({ env: loadEnv({}, '/') });
+    expect(plain.timeouts).toEqual({ modelRequestMs: 180_000, modelAttempts: 3, modelCallMs: 600_000 });
+    const env = loadEnv({ TFACTORY_LLM: 'openai', OPENAI_BASE_URL: 'http://127.0.0.1:9/v1', TFACTORY_MODEL_TIMEOUT_MS: '30000', TFACTORY_MODEL_ATTEMPTS: '5', TFACTORY_MODEL_CALL_MS: '120000' }, '/');
+    expect(resolveRunSettings({ env }).timeouts).toEqual({ modelRequestMs: 30_000, modelAttempts: 5, modelCallMs: 120_000 });
+  });
+
+  it('refuses a transport value out of range, naming the variable', () => {
+    expect(() => loadEnv({ TFACTORY_MODEL_ATTEMPTS: '0' }, '/')).toThrow(/TFACTORY_MODEL_ATTEMPTS: must be at least 1/);
+  });
+
+  it('reads settings stored before the transport fields existed', () => {
+    const stored = resolveRunSettings({ env: loadEnv({}, '/') });
+    const { modelAttempts: _a, modelCallMs: _c, ...old } = stored.timeouts;
+    expect(parseRunSettings({ ...stored, timeouts: old }).timeouts).toEqual(stored.timeouts);
   });
 });

@@ -73,3 +73,38 @@ describe('openai-compatible adapter', () => {
     expect(sleeps).toEqual([2000, 2000]);
   });
 });
+
+describe('openai-compatible adapter: transport', () => {
+  it('retries a reply the server cut off mid-body', async () => {
+    const { Readable } = await import('node:stream');
+    nock(BASE).post('/v1/chat/completions').reply(200, () => {
+      let sent = false;
+      return new Readable({
+        read() {
+          if (sent) return this.destroy(Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' }));
+          sent = true;
+          this.push('{"id":"c1","object":"chat.completion","choices":[{"index":0,"mess');
+        },
+      });
+    }, { 'content-type': 'application/json' });
+    nock(BASE).post('/v1/chat/completions').reply(200, completion('{"subtasks":[]}'));
+    const sleeps: number[] = [];
+    const llm = createOpenAiLlm({ model: 'm', baseUrl: `${BASE}/v1`, repairPrompt: 'x', sleep: async (ms) => void sleeps.push(ms) });
+    const res = await llm.complete(req);
+    expect(res.value).toEqual({ subtasks: [] });
+    expect(sleeps).toHaveLength(1);
+  });
+});
+
+describe('openai-compatible adapter: a stalled server', () => {
+  it('gives up each attempt at the request timeout and the call after its attempts, in bounded time', async () => {
+    nock(BASE).post('/v1/chat/completions').times(2).delay(5_000).reply(200, completion('{"subtasks":[]}'));
+    const llm = createOpenAiLlm({ model: 'm', baseUrl: `${BASE}/v1`, repairPrompt: 'x', timeoutMs: 200, retry: { maxRetries: 1 }, sleep: async () => {} });
+    const started = Date.now();
+    const err = await llm.complete(req).catch((e: unknown) => e);
+    expect(isTfError(err, 'LLM_FAILED')).toBe(true);
+    expect((err as { details: { attempts: number } }).details.attempts).toBe(2);
+    expect(Date.now() - started).toBeLessThan(4_000);
+    nock.abortPendingRequests();
+  });
+});

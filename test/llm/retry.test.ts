@@ -126,3 +126,23 @@ describe('realSleep', () => {
     expect(isTfError(await pending, 'RUN_CANCELLED')).toBe(true);
   });
 });
+
+describe('withRetries: the bound on a whole call', () => {
+  it('starts no retry past maxCallMs, whatever retries are left', async () => {
+    let attempts = 0;
+    const { withRetries } = await import('../../src/llm/retry.js');
+    const err = await withRetries(async () => {
+      attempts++;
+      await new Promise((r) => setTimeout(r, 30));
+      throw new Error('503');
+    }, () => ({ retryable: true, status: 503, message: 'overloaded' }), {
+      policy: { maxRetries: 10, maxTotalWaitMs: 60_000, baseDelayMs: 1, maxDelayMs: 1, maxCallMs: 100 },
+      sleep: async () => {},
+      provider: 'test',
+    }).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'LLM_FAILED' });
+    expect((err as Error).message).toMatch(/the call's bound of 100 ms is spent after \d attempts/);
+    expect(attempts).toBeGreaterThanOrEqual(2);
+    expect(attempts).toBeLessThanOrEqual(5);
+  });
+});

@@ -2,7 +2,7 @@ import Anthropic from '@anthropic-ai/sdk';
 import { completeWithOneRepair, buildRepairText, type Turn } from '../one-repair.js';
 import type { LlmPort, LlmRequest, LlmResponse } from '../port.js';
 import { priceUsage } from '../pricing.js';
-import { DEFAULT_RETRY_POLICY, httpFailure, realSleep, withRetries, type AttemptFailure, type RetryPolicy } from '../retry.js';
+import { DEFAULT_RETRY_POLICY, droppedConnection, httpFailure, realSleep, withRetries, type AttemptFailure, type RetryPolicy } from '../retry.js';
 import { parseJsonOutput, validateOutput } from '../structured-output.js';
 import type { AdapterOptions } from '../adapter-options.js';
 import { DEFAULT_ANTHROPIC_MODEL } from '../llm-option.js';
@@ -79,5 +79,5 @@ export function createAnthropicLlm(opts: AnthropicLlmOptions): LlmPort {
 export function classifyAnthropicError(err: unknown): AttemptFailure {
   if (err instanceof Anthropic.APIUserAbortError) return { retryable: false, message: 'aborted' };
   if (err instanceof Anthropic.APIError) return httpFailure(err.status, err.headers, err.message);
-  return { retryable: false, message: err instanceof Error ? err.message : String(err) };
+  return droppedConnection(err) ?? { retryable: false, message: err instanceof Error ? err.message : String(err) };
 }

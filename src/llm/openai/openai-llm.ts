@@ -3,7 +3,7 @@ import type { JsonMode } from '../json-mode.js';
 import { completeWithOneRepair, buildRepairText, type Turn } from '../one-repair.js';
 import type { LlmPort, LlmRequest, LlmResponse } from '../port.js';
 import { priceUsage } from '../pricing.js';
-import { DEFAULT_RETRY_POLICY, httpFailure, realSleep, withRetries, type AttemptFailure, type RetryPolicy } from '../retry.js';
+import { DEFAULT_RETRY_POLICY, droppedConnection, httpFailure, realSleep, withRetries, type AttemptFailure, type RetryPolicy } from '../retry.js';
 import { parseJsonOutput, toJsonSchema } from '../structured-output.js';
 import type { AdapterOptions } from '../adapter-options.js';
 
@@ -110,5 +110,5 @@ function responseFormat<T>(req: LlmRequest<T>, mode: JsonMode): Pick<ChatParams,
 export function classifyOpenAiError(err: unknown): AttemptFailure {
   if (err instanceof OpenAI.APIUserAbortError) return { retryable: false, message: 'aborted' };
   if (err instanceof OpenAI.APIError) return httpFailure(err.status, err.headers, err.message);
-  return { retryable: false, message: err instanceof Error ? err.message : String(err) };
+  return droppedConnection(err) ?? { retryable: false, message: err instanceof Error ? err.message : String(err) };
 }
