@@ -15,9 +15,13 @@ export interface LocalRunOutput extends ReportOutput {
   verbose?: boolean;
 }
 
+/** Exit codes of `run` and `evaluate` (README, "Errors"); 2 is a usage error (cli/main.ts). */
+export const EXIT = { accepted: 0, failed: 1, noneAccepted: 3 } as const;
+
 /**
  * Submits a local run, follows it with a progress display, prints (or writes) the report, and
- * returns the exit code: 0 when the run succeeded, 1 when it failed.
+ * returns the exit code: 0 when the run succeeded with at least one accepted test, 1 when it
+ * failed, 3 when it finished without accepting any test.
  */
 export async function runLocally(io: CliIo, request: RunRequest, output: LocalRunOutput, servicesOpts: Partial<ServicesOptions> = {}): Promise<{ code: number; run: Run | undefined }> {
   // The CLI's own lines are the progress display and the outcome; logs go to stderr, errors only unless LOG_LEVEL says otherwise.
@@ -46,9 +50,13 @@ export async function runLocally(io: CliIo, request: RunRequest, output: LocalRu
     if (publish?.note) io.stderr(`tfactory: publish ${publish.status} (${publish.note})\n`);
     if (finished.status !== 'succeeded') {
       io.stderr(`tfactory: run ${finished.status}${finished.error ? `: ${finished.error.message}` : ''}\n`);
-      return { code: 1, run: finished };
+      return { code: EXIT.failed, run: finished };
     }
-    return { code: 0, run: finished };
+    if ((finished.report?.summary.accepted ?? 0) === 0) {
+      io.stderr('tfactory: the run finished, but no test was accepted (exit 3)\n');
+      return { code: EXIT.noneAccepted, run: finished };
+    }
+    return { code: EXIT.accepted, run: finished };
   } finally {
     await services.close();
   }

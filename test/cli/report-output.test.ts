@@ -150,3 +150,26 @@ describe.skipIf(!docker)('runLocally: the report on a terminal and in a pipe', (
     expect(io.out()).toMatch(MARKDOWN);
   });
 });
+
+describe.skipIf(!docker)('runLocally: the exit status says whether any test was accepted', () => {
+  let repo: TestRepo;
+  beforeAll(() => {
+    repo = makeRepo('tfactory-exit-');
+    repo.write({ 'shop/price.py': 'def price():\n    return 1\n' });
+    repo.commit('base');
+  });
+  afterAll(() => repo.cleanup());
+
+  it('exits 3 when the run finished without accepting a test, and says so', async () => {
+    const io = fakeIo({ isTty: false, env: { TFACTORY_DB: ':memory:' } });
+    const request: RunRequest = {
+      source: { kind: 'local', repoPath: repo.dir, baseRef: 'main', headRef: 'HEAD' },
+      trigger: { kind: 'cli' }, options: {}, settings: testSettings({ model: { provider: 'none' } }), idempotencyKey: `test:${Math.random()}`,
+    };
+    const fakes = recordingStages();
+    const none = { ...sampleReport(), summary: { ...sampleReport().summary, accepted: 0 } };
+    const { code } = await runLocally(io, request, { format: 'md' }, { stages: () => ({ ...fakes.stages, triage: async () => none }) });
+    expect(code).toBe(3);
+    expect(io.err()).toContain('no test was accepted (exit 3)');
+  });
+});
