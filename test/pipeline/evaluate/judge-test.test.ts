@@ -16,10 +16,14 @@ function row(passes: boolean) {
 }
 
 describe('judgeTest', () => {
-  it('is asked only about tests that passed with nothing in the way', () => {
-    expect(worthJudging(row(true))).toBe(true);
-    expect(worthJudging(row(false))).toBe(false);
-    expect(worthJudging({ ...row(true), infraErrors: ['engine down'] })).toBe(false);
+  it('is asked only about tests every other signal accepts', () => {
+    expect(worthJudging(row(true), true)).toBe(true);
+    expect(worthJudging(row(false), true)).toBe(false);
+    expect(worthJudging({ ...row(true), infraErrors: ['engine down'] }, true)).toBe(false);
+    // A test that kills no mutant is rejected whatever the judge says: no call.
+    const weak = row(true);
+    const noKills = { ...weak, signals: { ...weak.signals, mutation: { killed: 0, killedByAssertion: 0, killedByCrash: 0, survived: 3, notReached: 0, total: 3 } } };
+    expect(worthJudging(noKills, true)).toBe(false);
   });
 
   it('sends the test function and the criteria it cites, and returns the majority', async () => {

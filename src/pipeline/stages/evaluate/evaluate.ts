@@ -79,7 +79,7 @@ export async function evaluateCandidates(
         const rows = buildTestRows(candidate, outcome, grade.result, grade.infra);
         if (rows.length === 0) out.tests.push(fileRow(candidate, outcome, grade.infra));
         for (const row of rows) {
-          if (options.judge && ctx.ports.llm && worthJudging(row)) {
+          if (options.judge && ctx.ports.llm && worthJudging(row, options.mutation)) {
             const j = await judgeTest(ctx.ports.llm, row, candidate, ingest, ctx.signal);
             row.signals.judge = j.judge;
             if (j.note) out.notes.push(j.note);

@@ -4,6 +4,7 @@ import type { TestSignals } from '../../../report/types.js';
 import type { AcceptanceCriterion } from '../../../criteria/types.js';
 import type { CandidateFile, IngestResult } from '../../types.js';
 import { judgeRelevance } from './judge.js';
+import { decideVerdict } from './verdict.js';
 import type { TestRow } from './test-rows.js';
 
 /** The changed code as the judge sees it: the changed symbols' signatures (or the changed files). */
@@ -12,9 +13,13 @@ export function changedExcerpt(ingest: IngestResult, candidate: CandidateFile): 
   return targets.map((s) => `${s.file}::${s.qualifiedName}\n  ${s.signature}`).join('\n').slice(0, 6000) || `(changed files: ${ingest.diff.files.map((f) => f.path).join(', ')}) ${candidate.path}`;
 }
 
-/** Only a test that ran and passed, with nothing in the way of grading it, is worth a model call. */
-export function worthJudging(row: TestRow): boolean {
-  return row.infraErrors.length === 0 && row.signals.passes?.ok === true;
+/**
+ * Only a test every other signal accepts is worth a model call: the judge can only turn an accept
+ * into a flag, so asking it about a test already rejected or flagged buys nothing.
+ */
+export function worthJudging(row: TestRow, mutationEnabled: boolean): boolean {
+  if (row.infraErrors.length > 0 || row.signals.passes?.ok !== true) return false;
+  return decideVerdict({ signals: { ...row.signals, judge: null }, findings: row.findings, infraErrors: [], mutationEnabled }).verdict === 'accept';
 }
 
 /**
