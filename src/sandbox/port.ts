@@ -24,6 +24,12 @@ export interface SandboxLimits {
   timeoutMs: number;
   /** Cap on captured stdout and on stderr, each. */
   maxOutputBytes: number;
+  /**
+   * Cap on the disk used under /scratch (a host folder). Watched from the host while a command runs;
+   * past it the command is killed with endReason 'disk-limit'. The bound holds up to one poll
+   * interval (SCRATCH_POLL_MS) of writing past the limit.
+   */
+  maxScratchBytes: number;
 }
 
 export const DEFAULT_LIMITS: SandboxLimits = {
@@ -32,6 +38,7 @@ export const DEFAULT_LIMITS: SandboxLimits = {
   pids: 256,
   timeoutMs: 120_000,
   maxOutputBytes: 1024 * 1024,
+  maxScratchBytes: 256 * 1024 * 1024,
 };
 
 export interface ExtraMount {
@@ -61,7 +68,8 @@ export interface ContainerSpec {
   labels?: Record<string, string>;
 }
 
-export type EndReason = 'exited' | 'timeout' | 'oom' | 'killed' | 'cancelled';
+/** 'disk-limit': /scratch grew past SandboxLimits.maxScratchBytes and the command was killed. */
+export type EndReason = 'exited' | 'timeout' | 'oom' | 'killed' | 'cancelled' | 'disk-limit';
 
 export interface ScratchFile {
   /** Path relative to the scratch folder. */
