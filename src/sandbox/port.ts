@@ -13,6 +13,11 @@ export const SANDBOX_PATHS = {
   packages: '/deps',
   /** Extra read-only tools that TFactory brings (its own python helpers, typescript). */
   tools: '/opt/tfactory',
+  /**
+   * TFactory's own writable tmpfs (the grader's job, output and temp files, exec pid files), separate
+   * from /tmp and size-limited on its own, so a test that fills /tmp cannot starve the grader.
+   */
+  graderTmp: '/run/tfactory',
 } as const;
 
 export interface SandboxLimits {

@@ -40,7 +40,7 @@ class DockerSession implements SandboxSession {
     if (signal?.aborted) return cancelledResult();
     const limits = resolveLimits(this.spec);
     const timeoutMs = exec.timeoutMs ?? limits.timeoutMs;
-    const pidFile = `/tmp/.tfactory-exec-${++this.counter}.pid`;
+    const pidFile = `${SANDBOX_PATHS.graderTmp}/.tfactory-exec-${++this.counter}.pid`; // not /tmp: a test may fill it
     const stdin = exec.stdin !== undefined;
     let handle;
     try {
