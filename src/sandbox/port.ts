@@ -13,6 +13,11 @@ export const SANDBOX_PATHS = {
   packages: '/deps',
   /** Extra read-only tools that TFactory brings (its own python helpers, typescript). */
   tools: '/opt/tfactory',
+  /**
+   * TFactory's own writable tmpfs (the grader's job, output and temp files, exec pid files), separate
+   * from /tmp and size-limited on its own, so a test that fills /tmp cannot starve the grader.
+   */
+  graderTmp: '/run/tfactory',
 } as const;
 
 export interface SandboxLimits {
@@ -24,6 +29,12 @@ export interface SandboxLimits {
   timeoutMs: number;
   /** Cap on captured stdout and on stderr, each. */
   maxOutputBytes: number;
+  /**
+   * Cap on the disk used under /scratch (a host folder). Watched from the host while a command runs;
+   * past it the command is killed with endReason 'disk-limit'. The bound holds up to one poll
+   * interval (SCRATCH_POLL_MS) of writing past the limit.
+   */
+  maxScratchBytes: number;
 }
 
 export const DEFAULT_LIMITS: SandboxLimits = {
@@ -32,6 +43,7 @@ export const DEFAULT_LIMITS: SandboxLimits = {
   pids: 256,
   timeoutMs: 120_000,
   maxOutputBytes: 1024 * 1024,
+  maxScratchBytes: 256 * 1024 * 1024,
 };
 
 export interface ExtraMount {
@@ -61,7 +73,8 @@ export interface ContainerSpec {
   labels?: Record<string, string>;
 }
 
-export type EndReason = 'exited' | 'timeout' | 'oom' | 'killed' | 'cancelled';
+/** 'disk-limit': /scratch grew past SandboxLimits.maxScratchBytes and the command was killed. */
+export type EndReason = 'exited' | 'timeout' | 'oom' | 'killed' | 'cancelled' | 'disk-limit';
 
 export interface ScratchFile {
   /** Path relative to the scratch folder. */

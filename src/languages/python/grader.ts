@@ -1,4 +1,5 @@
 import type { Grader } from '../port.js';
+import { SANDBOX_PATHS } from '../../sandbox/port.js';
 import { installFromLockfile } from '../prepare-packages.js';
 import { PYTHON_RUNTIME_MOUNT, pythonGraderCommand, pythonRuntimeDir } from './runtime-path.js';
 
@@ -11,6 +12,9 @@ export const pythonGrader: Grader = {
   runner: 'python',
   command: (paths) => pythonGraderCommand(paths.input, paths.result),
   mounts: () => [{ hostPath: pythonRuntimeDir(), containerPath: PYTHON_RUNTIME_MOUNT, readOnly: true }],
-  env: (seed) => ({ PYTHONDONTWRITEBYTECODE: '1', PYTHONHASHSEED: String(seed) }),
+  // TFACTORY_GRADER_TMP: the grader's job/output/temp files go to its own tmpfs, not the tests' /tmp.
+  // TFACTORY_KILL_SCOPE=container: every new process in the container after a test is the test's
+  // (forkrun.py kills it); without it (the grader run on a host) only the test's descendants are.
+  env: (seed) => ({ PYTHONDONTWRITEBYTECODE: '1', PYTHONHASHSEED: String(seed), TFACTORY_GRADER_TMP: SANDBOX_PATHS.graderTmp, TFACTORY_KILL_SCOPE: 'container' }),
   prepareDependencies: async (req) => (req.profile.lockfile ? installFromLockfile(req, 'pip', req.profile.lockfile) : undefined),
 };

@@ -5,6 +5,8 @@ import { RUNNER_GID, RUNNER_UID } from './scratch.js';
 
 export const RUNNER_USER = `${RUNNER_UID}:${RUNNER_GID}`;
 export const RUNNER_HOME = '/home/runner';
+/** Size of the grader's own tmpfs (SANDBOX_PATHS.graderTmp). */
+export const GRADER_TMP_MB = 256;
 
 /** Labels on every container: `tfactory=1`, the sandbox instance, the creating host process. */
 export function sandboxLabels(instanceId: string, extra: Record<string, string> = {}): Record<string, string> {
@@ -32,7 +34,7 @@ export interface ContainerPlan {
 }
 
 /**
- * The hardened container: no network (except prepare), read-only root, tmpfs /tmp and HOME,
+ * The hardened container: no network (except prepare), read-only root, tmpfs /tmp, HOME and the grader's own,
  * checkout read-only, scratch read-write, non-root, no capabilities, no-new-privileges, limits.
  * The environment is exactly ExecSpec.env (plus what the image itself declares): nothing of the host.
  */
@@ -65,6 +67,7 @@ export function buildCreateOptions(plan: ContainerPlan): Docker.ContainerCreateO
       Tmpfs: {
         '/tmp': `rw,nosuid,nodev,size=${tmpSize}m,mode=1777`,
         [RUNNER_HOME]: `rw,nosuid,nodev,size=64m,uid=${RUNNER_UID},gid=${RUNNER_GID},mode=0700`,
+        [SANDBOX_PATHS.graderTmp]: `rw,nosuid,nodev,size=${GRADER_TMP_MB}m,uid=${RUNNER_UID},gid=${RUNNER_GID},mode=0700`,
       },
       CapDrop: ['ALL'],
       SecurityOpt: ['no-new-privileges'],

@@ -9,6 +9,9 @@ import { removeDir, RUNNER_GID, RUNNER_UID } from './scratch.js';
 
 const MARKER = '.tfactory-complete';
 const PREPARE_TIMEOUT_MS = 15 * 60_000;
+/** Installed dependencies may be big, but not unbounded: 4 GB, measured every 2 s (node_modules is a long walk). */
+const PREPARE_MAX_BYTES = 4 * 1024 ** 3;
+const PREPARE_POLL_MS = 2_000;
 
 /** Cache key: sha256 over the kind, the image and the lockfile's content. */
 export function prepareCacheKey(kind: PrepareSpec['kind'], image: string, lockfile: Buffer): string {
@@ -61,7 +64,7 @@ export async function prepareDeps(ctx: SandboxContext, spec: PrepareSpec, cacheR
         env: spec.kind === 'npm' ? { npm_config_cache: '/tmp/.npm', HOME: '/home/runner' } : { PIP_BREAK_SYSTEM_PACKAGES: '1', HOME: '/home/runner' },
       },
       signal,
-      { network: 'bridge', tmpfsSizeMb: 1024, scratchDir: work },
+      { network: 'bridge', tmpfsSizeMb: 1024, scratchDir: work, maxScratchBytes: PREPARE_MAX_BYTES, scratchPollMs: PREPARE_POLL_MS },
     );
     if (result.endReason === 'cancelled') throw new TfError('RUN_CANCELLED', 'dependency preparation cancelled');
     if (result.endReason !== 'exited' || result.exitCode !== 0) {

@@ -4,7 +4,7 @@ import { BoundedOutput } from './bounded-output.js';
 import { buildCreateOptions, resolveLimits, sandboxLabels } from './container-config.js';
 import { toSandboxError } from './engine-errors.js';
 import { raceEnd, settleWithin, streamEnded } from './race.js';
-import { collectScratchFiles, createScratchDir, ensureTraversable, removeDir } from './scratch.js';
+import { collectScratchFiles, createScratchDir, ensureTraversable, removeDir, watchScratch } from './scratch.js';
 
 export interface SandboxContext {
   docker: DockerClient;
@@ -19,6 +19,30 @@ export interface RunOptions {
   tmpfsSizeMb?: number;
   /** Use this host folder as /scratch and leave it in place (prepare); otherwise a temp one is made and removed. */
   scratchDir?: string;
+  /** Overrides SandboxLimits.maxScratchBytes (prepare installs dependencies into its scratch folder). */
+  maxScratchBytes?: number;
+  /** How often /scratch is measured (default SCRATCH_POLL_MS). */
+  scratchPollMs?: number;
+}
+
+/** The line appended to stderr when the scratch watcher killed a command. */
+export function diskLimitMessage(maxBytes: number, usedBytes: number): string {
+  const mb = (n: number): string => `${Math.round(n / (1024 * 1024))} MB`;
+  return `\n[tfactory] killed: /scratch used ${mb(usedBytes)}, over its limit of ${mb(maxBytes)} (disk-limit)\n`;
+}
+
+/**
+ * Watches the scratch folder for the life of one command: `signal` aborts when it passes the limit
+ * (or when the caller's signal aborts); `hit` says which.
+ */
+export function scratchGuard(scratchDir: string, maxBytes: number, outer?: AbortSignal, intervalMs?: number): { signal: AbortSignal; hit: () => number | undefined; stop: () => void } {
+  const ac = new AbortController();
+  let used: number | undefined;
+  const stop = watchScratch(scratchDir, maxBytes, (bytes) => {
+    used = bytes;
+    ac.abort();
+  }, intervalMs);
+  return { signal: outer ? AbortSignal.any([outer, ac.signal]) : ac.signal, hit: () => used, stop };
 }
 
 export function cancelledResult(): ExecResult {
@@ -76,7 +100,9 @@ export async function runInContainer(ctx: SandboxContext, spec: ContainerSpec, e
       stream.write(exec.stdin ?? '');
       stream.end();
     }
-    const outcome = await raceEnd(waited, timeoutMs, signal);
+    const guard = scratchGuard(scratchDir, opts.maxScratchBytes ?? limits.maxScratchBytes, signal, opts.scratchPollMs);
+    const outcome = await raceEnd(waited, timeoutMs, guard.signal).finally(guard.stop);
+    const diskHit = outcome.kind === 'cancelled' && !signal?.aborted ? guard.hit() : undefined;
     if (outcome.kind !== 'done') {
       await container.kill({ signal: 'SIGKILL' }).catch(() => undefined);
       await settleWithin(waited, 10_000);
@@ -87,10 +113,11 @@ export async function runInContainer(ctx: SandboxContext, spec: ContainerSpec, e
     let endReason: EndReason;
     let exitCode: number | null;
     if (outcome.kind === 'done') ({ endReason, exitCode } = classifyExit(outcome.value.StatusCode, Boolean(state?.OOMKilled)));
-    else ({ endReason, exitCode } = { endReason: outcome.kind, exitCode: null });
+    else ({ endReason, exitCode } = { endReason: diskHit === undefined ? outcome.kind : 'disk-limit', exitCode: null });
+    const diskNote = diskHit === undefined ? '' : diskLimitMessage(opts.maxScratchBytes ?? limits.maxScratchBytes, diskHit);
     return {
       exitCode, endReason, durationMs,
-      stdout: stdout.text(), stderr: stderr.text(),
+      stdout: stdout.text(), stderr: stderr.text() + diskNote,
       stdoutTruncated: stdout.truncated, stderrTruncated: stderr.truncated,
       files: ownScratch ? await collectScratchFiles(scratchDir) : [],
     };

@@ -76,3 +76,61 @@ export async function ensureTraversable(dir: string): Promise<void> {
   if (!st?.isDirectory() || (st.mode & 0o005) === 0o005) return;
   await chmod(dir, (st.mode & 0o7777) | 0o005).catch(() => undefined);
 }
+
+/** How often the host measures /scratch while a command runs. */
+export const SCRATCH_POLL_MS = 250;
+
+/** Every entry costs at least this much (its inode and directory entry), so a flood of empty files counts too. */
+const ENTRY_COST = 512;
+
+/**
+ * Disk used under `dir` (blocks actually allocated, like `du`, so a sparse file costs what it holds),
+ * walking with lstat and never following a symlink. Stops as soon as the total passes `stopAbove`.
+ */
+export async function scratchUsage(dir: string, stopAbove = Number.POSITIVE_INFINITY): Promise<number> {
+  let total = 0;
+  const walk = async (d: string): Promise<void> => {
+    let names: string[];
+    try {
+      names = await readdir(d);
+    } catch {
+      return;
+    }
+    for (const name of names) {
+      if (total > stopAbove) return;
+      const full = join(d, name);
+      const st = await lstat(full).catch(() => undefined);
+      if (!st) continue;
+      total += Math.max(st.blocks * 512, ENTRY_COST);
+      if (st.isDirectory()) await walk(full);
+    }
+  };
+  await walk(dir);
+  return total;
+}
+
+/**
+ * Measures `dir` every `intervalMs` (one walk at a time) and calls `onExceeded` once when it passes
+ * `maxBytes`. Returns the stop function. The folder can hold at most `maxBytes` plus what the
+ * command writes in one interval (and one walk) before it is killed.
+ */
+export function watchScratch(dir: string, maxBytes: number, onExceeded: (bytes: number) => void, intervalMs = SCRATCH_POLL_MS): () => void {
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  const tick = async (): Promise<void> => {
+    if (stopped) return;
+    const used = await scratchUsage(dir, maxBytes);
+    if (stopped) return;
+    if (used > maxBytes) {
+      stopped = true;
+      onExceeded(used);
+      return;
+    }
+    timer = setTimeout(() => void tick(), intervalMs);
+  };
+  timer = setTimeout(() => void tick(), intervalMs);
+  return () => {
+    stopped = true;
+    clearTimeout(timer);
+  };
+}

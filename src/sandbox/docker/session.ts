@@ -5,7 +5,7 @@ import { BoundedOutput } from './bounded-output.js';
 import { buildCreateOptions, resolveLimits, RUNNER_USER, sandboxLabels, toEnvList } from './container-config.js';
 import { toSandboxError } from './engine-errors.js';
 import { raceEnd, settleWithin, streamEnded } from './race.js';
-import { cancelledResult, classifyExit, prepareMounts, type SandboxContext } from './run-container.js';
+import { cancelledResult, classifyExit, diskLimitMessage, prepareMounts, scratchGuard, type SandboxContext } from './run-container.js';
 import { collectScratchFiles, createScratchDir, emptyDir, removeDir } from './scratch.js';
 
 type Container = Awaited<ReturnType<SandboxContext['docker']['createContainer']>>;
@@ -40,7 +40,7 @@ class DockerSession implements SandboxSession {
     if (signal?.aborted) return cancelledResult();
     const limits = resolveLimits(this.spec);
     const timeoutMs = exec.timeoutMs ?? limits.timeoutMs;
-    const pidFile = `/tmp/.tfactory-exec-${++this.counter}.pid`;
+    const pidFile = `${SANDBOX_PATHS.graderTmp}/.tfactory-exec-${++this.counter}.pid`; // not /tmp: a test may fill it
     const stdin = exec.stdin !== undefined;
     let handle;
     try {
@@ -64,10 +64,12 @@ class DockerSession implements SandboxSession {
       stream.write(exec.stdin ?? '');
       stream.end();
     }
-    const outcome = await raceEnd(ended, timeoutMs, signal);
+    const guard = scratchGuard(this.scratchDir, limits.maxScratchBytes, signal);
+    const outcome = await raceEnd(ended, timeoutMs, guard.signal).finally(guard.stop);
+    const diskHit = outcome.kind === 'cancelled' && !signal?.aborted ? guard.hit() : undefined;
     if (outcome.kind !== 'done') await this.killExec(pidFile, ended);
     const durationMs = Date.now() - started;
-    let endReason: EndReason = outcome.kind === 'done' ? 'exited' : outcome.kind;
+    let endReason: EndReason = outcome.kind === 'done' ? 'exited' : diskHit === undefined ? outcome.kind : 'disk-limit';
     let exitCode: number | null = null;
     if (outcome.kind === 'done') {
       const info = await handle.inspect();
@@ -77,7 +79,7 @@ class DockerSession implements SandboxSession {
     (stream as unknown as { destroy?: () => void }).destroy?.();
     return {
       exitCode, endReason, durationMs,
-      stdout: stdout.text(), stderr: stderr.text(),
+      stdout: stdout.text(), stderr: stderr.text() + (diskHit === undefined ? '' : diskLimitMessage(limits.maxScratchBytes, diskHit)),
       stdoutTruncated: stdout.truncated, stderrTruncated: stderr.truncated,
       files: await collectScratchFiles(this.scratchDir),
     };

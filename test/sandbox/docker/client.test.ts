@@ -28,7 +28,7 @@ describe('hardened container options', () => {
       NetworkMode: 'none', ReadonlyRootfs: true, CapDrop: ['ALL'], SecurityOpt: ['no-new-privileges'], PidsLimit: 99, Privileged: false,
     });
     expect(opts.User).toBe('10001:10001');
-    expect(Object.keys(opts.HostConfig?.Tmpfs ?? {})).toEqual(['/tmp', '/home/runner']);
+    expect(Object.keys(opts.HostConfig?.Tmpfs ?? {})).toEqual(['/tmp', '/home/runner', '/run/tfactory']);
   });
   it('mounts the checkout read-only and the scratch folder read-write', () => {
     expect(opts.HostConfig?.Binds).toEqual(['/host/ws:/workspace:ro', '/host/scratch:/scratch:rw', '/host/deps:/deps:ro']);

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isTfError } from '../../../src/errors.js';
 import { createDockerSandbox, type DockerSandbox } from '../../../src/sandbox/docker/docker-sandbox.js';
+import { scratchUsage } from '../../../src/sandbox/docker/scratch.js';
 import type { ContainerSpec } from '../../../src/sandbox/port.js';
 import { requireDocker } from '../../helpers/docker.js';
 import { ensurePythonImage } from '../runner-image.js';
@@ -106,6 +107,45 @@ describe.skipIf(!hasDocker)('docker sandbox (real engine)', () => {
     expect(r.exitCode).toBe(0);
     expect(r.files.map((f) => f.path)).toEqual(['a/b.txt']);
     expect(r.files[0]?.content.toString()).toBe('hi');
+  });
+
+  it('kills a command that fills /scratch past maxScratchBytes (disk-limit) and the host folder stays bounded', async () => {
+    let peak = 0;
+    let watching = true;
+    const watcher = (async () => {
+      while (watching) {
+        peak = Math.max(peak, await scratchUsage(tempRoot));
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    })();
+    const limit = 256 * 1024 * 1024;
+    try {
+      for (const mode of ['run', 'session'] as const) {
+        const cmd = ['dd', 'if=/dev/zero', 'of=/scratch/big', 'bs=1M', 'count=2000'];
+        let r;
+        if (mode === 'run') r = await sandbox.run(spec({ limits: { maxScratchBytes: limit } }), { cmd, timeoutMs: 60_000 });
+        else {
+          const s = await sandbox.openSession(spec({ limits: { maxScratchBytes: limit } }));
+          try {
+            r = await s.exec({ cmd, timeoutMs: 60_000 });
+            // The session stays usable after the kill.
+            await s.clearScratch();
+            expect((await s.exec({ cmd: ['echo', 'next'] })).stdout.trim()).toBe('next');
+          } finally {
+            await s.close();
+          }
+        }
+        expect(r.endReason, mode).toBe('disk-limit');
+        expect(r.exitCode).toBeNull();
+        expect(r.stderr).toMatch(/\/scratch used \d+ MB, over its limit of 256 MB \(disk-limit\)/);
+      }
+    } finally {
+      watching = false;
+      await watcher;
+    }
+    expect(peak).toBeGreaterThan(limit);
+    expect(peak).toBeLessThan(limit + 512 * 1024 * 1024);
+    expect(await leftoverContainers()).toBe(0);
   });
 
   it('bounds the output and flags the truncation', async () => {

@@ -32,8 +32,16 @@ def _log(message):
     sys.stderr.write("tfactory-grader: %s\n" % message)
 
 
+def _grader_tmp():
+    """TFactory's own tmpfs (TFACTORY_GRADER_TMP, /run/tfactory in the sandbox): a test that fills
+    /tmp cannot starve the grader's job and output files. /tmp when it is not there (local runs)."""
+    path = os.environ.get("TFACTORY_GRADER_TMP")
+    return path if path and os.path.isdir(path) and os.access(path, os.W_OK) else None
+
+
 def _env(root, hash_seed, tmp):
     env = dict(os.environ)
+    env.pop("TFACTORY_GRADER_TMP", None)  # the tests need not know where the grader writes
     paths = [root] + ([os.path.join(root, "src")] if os.path.isdir(os.path.join(root, "src")) else [])
     if env.get("PYTHONPATH"):
         paths.append(env["PYTHONPATH"])
@@ -42,7 +50,7 @@ def _env(root, hash_seed, tmp):
         "PYTHONDONTWRITEBYTECODE": "1",
         "PYTHONHASHSEED": str(hash_seed % 4294967296),
         "COVERAGE_FILE": os.path.join(tmp, ".coverage"),
-        "HYPOTHESIS_STORAGE_DIRECTORY": os.path.join(tmp, "hypothesis"),
+        "HYPOTHESIS_STORAGE_DIRECTORY": os.path.join(tempfile.gettempdir(), "tfactory-hypothesis"),  # test data: the tests' /tmp
     })
     return env
 
@@ -138,9 +146,9 @@ def evaluate(inp, workspace):
     candidates = [f for f in inp["candidateFiles"] if os.path.isfile(os.path.join(workspace, f))]
     for missing in sorted(set(inp["candidateFiles"]) - set(candidates)):
         assembler.errors.append("candidate file %s does not exist" % missing)
-    with tempfile.TemporaryDirectory(prefix="tfactory-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="tfactory-", dir=_grader_tmp()) as tmp:
         if os.environ.get("TFACTORY_KEEP_TMP"):
-            tmp = tempfile.mkdtemp(prefix="tfactory-keep-")
+            tmp = tempfile.mkdtemp(prefix="tfactory-keep-", dir=_grader_tmp())
         # A session in which a test rewired the grader is thrown away whole; the files that did it
         # are graded "tampers with the grader" and the others are graded again, without them.
         while True:

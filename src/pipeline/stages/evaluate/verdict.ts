@@ -4,6 +4,7 @@ import type { TestSignals, Verdict, VerdictReason, LintFinding } from '../../../
  * The verdict rules (README "Verdict rules"). Pure: signals in, verdict and plain-word reasons out.
  *
  * Reject: tampers with the grader (a static finding, or the grader's integrity check caught it);
+ *         exhausts the sandbox (left a process running, a fork bomb, filled /tmp, out of memory);
  *         fails or errors on head; times out; flaky; hallucinated; no value assertion; tautology;
  *         covers none of the changed lines; kills no mutant while mutants exist on the lines it covers;
  *         a high-severity lint finding (unseeded randomness, real clock, network, secrets).
@@ -32,6 +33,9 @@ const isHallucination = (rule: string): boolean => rule === 'hallucination' || r
 /** The static rule's name, and the prefix of the run message an in-sandbox grader gives a test it caught tampering. */
 const TAMPER = 'tampers-with-grader';
 const TAMPER_PREFIX = 'tampers with the grader: ';
+/** The reason code, and the prefix of the run message a grader gives a test that exhausted a resource. */
+const RESOURCES = 'exhausts-resources';
+const RESOURCE_PREFIX = 'resource limit: ';
 
 /** `tampers with the grader: <what>` → `It tampers with the grader: <what><where>.` */
 function tamperReason(message: string, where = ''): VerdictReason {
@@ -49,6 +53,10 @@ function failureReason(s: TestSignals): VerdictReason | undefined {
   // The graders write this prefix (a Python exception's message starts with its type's name); a
   // test that spells it in its own error only rejects itself, which it would be anyway.
   if (p.failureKind === 'error' && p.message?.startsWith(TAMPER_PREFIX)) return tamperReason(p.message);
+  // The Python grader (forkrun.py) names what a test exhausted: its processes, /tmp, memory.
+  if (p.failureKind === 'error' && p.message?.startsWith(RESOURCE_PREFIX)) {
+    return reason('reject', RESOURCES, `It exhausts the sandbox: ${p.message.slice(RESOURCE_PREFIX.length).split('\n')[0]?.slice(0, 300)}.`);
+  }
   const msg = p.message ? `: ${p.message.split('\n')[0]?.slice(0, 200)}` : '';
   switch (p.failureKind) {
     case 'timeout':

@@ -22,6 +22,7 @@ import hmac
 import json
 import os
 import select
+import shutil
 import signal
 import time
 import traceback
@@ -29,10 +30,23 @@ import traceback
 STARTUP_TIMEOUT_S = 60.0
 TAMPER_PREFIX = "tampers with the grader: "
 UNTRUSTED_PREFIX = "the grader got no trustworthy result: "
+# A test that exhausted a shared resource (verdict.ts: reject `exhausts-resources`, naming what it did).
+RESOURCE_PREFIX = "resource limit: "
+OOM_MESSAGE = RESOURCE_PREFIX + "out of memory (killed by the kernel)"
+# When /tmp has less than this left after a test, the test filled it: its files there are removed.
+TMP_LOW_BYTES = 8 * 1024 * 1024
+_CGROUP = "/sys/fs/cgroup"
+# Only inside the sandbox container (the grader command sets TFACTORY_KILL_SCOPE=container) is every
+# new process in /proc the test's, and the cgroup the container's. Anywhere else (the grader run on a
+# developer's machine) only the child's own descendants are killed and the cgroup is not read:
+# /proc there lists the whole machine.
+_IN_CONTAINER = os.environ.get("TFACTORY_KILL_SCOPE") == "container"
 
 _fork, _pipe, _read, _write, _close, _waitpid, _kill_pid, _exit, _urandom = (
     os.fork, os.pipe, os.read, os.write, os.close, os.waitpid, os.kill, os._exit, os.urandom)
 _select, _loads, _dumps, _monotonic, _compare = select.select, json.loads, json.dumps, time.monotonic, hmac.compare_digest
+_listdir, _statvfs, _getpid, _open, _sleep, _unlink, _rmtree = os.listdir, os.statvfs, os.getpid, open, time.sleep, os.unlink, shutil.rmtree
+_isdir, _islink, _waitpid_nohang = os.path.isdir, os.path.islink, os.WNOHANG
 
 _OUTCOMES = frozenset(("passed", "failed", "error", "timeout", "skipped"))
 _KINDS = frozenset(("assertion", "error", "import", "collection", "timeout"))
@@ -52,6 +66,161 @@ def _send(fd, message):
     while data:
         written = _write(fd, data)
         data = data[written:]
+
+
+# The container's cgroup counters: (cgroup v2 file, cgroup v1 file), and the field read in them.
+OOM_COUNTER = (("memory.events", "memory/memory.oom_control"), "oom_kill")
+PIDS_MAX_COUNTER = (("pids.events", "pids/pids.events"), "max")
+
+
+def _cgroup_count(counter):
+    """A counter of the container's cgroup (OOM kills, forks refused at the pids limit), or None."""
+    names, field = counter
+    if not _IN_CONTAINER:
+        return None
+    for name in names:
+        try:
+            with _open(_CGROUP + "/" + name, "rb") as fh:
+                for line in fh.read(4096).decode("ascii", "replace").splitlines():
+                    parts = line.split()
+                    if len(parts) == 2 and parts[0] == field:
+                        return int(parts[1])
+        except (OSError, ValueError):
+            continue
+    return None
+
+
+def _pids():
+    try:
+        return {int(p) for p in _listdir("/proc") if p.isdigit()}
+    except OSError:
+        return set()
+
+
+def _parent(pid):
+    try:
+        with _open("/proc/%d/stat" % pid, "rb") as fh:
+            stat = fh.read(512)
+        return int(stat[stat.rindex(b")") + 2:].split()[1])
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def _descendants(root, pids):
+    """The pids among ``pids`` whose parent chain reaches ``root``."""
+    parents = {p: _parent(p) for p in pids}
+    out = []
+    for pid in pids:
+        seen, cur = 0, parents.get(pid)
+        while cur is not None and cur > 1 and seen < 64:
+            if cur == root:
+                out.append(pid)
+                break
+            cur, seen = parents.get(cur, _parent(cur)), seen + 1
+    return out
+
+
+def _live(pid):
+    """Whether ``pid`` is a live (not zombie) process."""
+    try:
+        with _open("/proc/%d/stat" % pid, "rb") as fh:
+            stat = fh.read(512)
+        return stat[stat.rindex(b")") + 2:stat.rindex(b")") + 3] not in (b"Z", b"X")
+    except (OSError, ValueError):
+        return False
+
+
+def _cmdline(pid):
+    try:
+        with _open("/proc/%d/cmdline" % pid, "rb") as fh:
+            text = fh.read(300).replace(b"\0", b" ").decode("utf-8", "replace").strip()
+    except OSError:
+        text = ""
+    return text or "pid %d" % pid
+
+
+def _reap_children():
+    while True:
+        try:
+            pid, _ = _waitpid(-1, _waitpid_nohang)
+        except ChildProcessError:
+            return
+        if pid == 0:
+            return
+
+
+def kill_leftovers(before):
+    """SIGKILL every live process that appeared since ``before`` (a set of pids), other than this
+    one (outside the sandbox container: only this one's descendants), until none is left (a fork bomb keeps making new ones for a while). Returns the command
+    lines of the first few it found."""
+    me = _getpid()
+    found = []
+    for _ in range(200):
+        new = [p for p in _pids() - before if p != me and _live(p)]
+        if not _IN_CONTAINER:
+            new = _descendants(me, new)
+        if not new:
+            break
+        for pid in new:
+            if len(found) < 3:
+                found.append(_cmdline(pid))
+            _kill(pid)
+        _reap_children()
+        _sleep(0.01)
+    _reap_children()
+    return found
+
+
+def _tmp_entries():
+    try:
+        return set(_listdir("/tmp"))
+    except OSError:
+        return set()
+
+
+def _tmp_free():
+    try:
+        st = _statvfs("/tmp")
+        return st.f_bavail * st.f_frsize
+    except OSError:
+        return None
+
+
+def _clear_tmp(before):
+    for name in _tmp_entries() - before:
+        path = "/tmp/" + name
+        try:
+            if _isdir(path) and not _islink(path):
+                _rmtree(path, ignore_errors=True)
+            else:
+                _unlink(path)
+        except OSError:
+            pass
+
+
+def hygienic(run_one):
+    """``run_one`` with what a test leaves behind cleared after it, and the test failed for it:
+    processes still running (killed), the process limit hit (a fork bomb), /tmp filled (its new
+    files removed). Runs in the forked child, between two tests."""
+    def run(key, nxt):
+        pids, tmp, forks_failed = _pids(), _tmp_entries(), _cgroup_count(PIDS_MAX_COUNTER)
+        result = run_one(key, nxt)
+        problems = []
+        left = kill_leftovers(pids)
+        after = _cgroup_count(PIDS_MAX_COUNTER)
+        if forks_failed is not None and after is not None and after > forks_failed:
+            problems.append("hit the process limit (a fork bomb?); its processes were killed")
+        elif left:
+            problems.append("left a process running: " + "; ".join(left)[:300])
+        free = _tmp_free() if _IN_CONTAINER else None  # a host's /tmp is not the test's alone
+        if free is not None and free < TMP_LOW_BYTES:
+            _clear_tmp(tmp)
+            problems.append("filled /tmp (the disk the tests share); its files there were removed")
+        if problems and isinstance(result, dict):
+            return {"outcome": "error", "failureKind": "error", "durationMs": result.get("durationMs", 0),
+                    "message": RESOURCE_PREFIX + "; ".join(problems)}
+        return result
+    return run
 
 
 def _child(write_fd, keys, run_one, on_start, token):
@@ -111,9 +280,13 @@ def _reap(pid):
         return None
 
 
-def _describe_status(status):
+def _describe_status(status, oom_before=None):
     if status is None:
         return "test process vanished"
+    if os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGKILL and oom_before is not None:
+        now = _cgroup_count(OOM_COUNTER)
+        if now is not None and now > oom_before:
+            return OOM_MESSAGE
     if os.WIFSIGNALED(status):
         return "test process killed by signal %d" % os.WTERMSIG(status)
     return "test process exited with code %d" % os.WEXITSTATUS(status)
@@ -132,17 +305,33 @@ def run_batch(keys, run_one, timeout_s, on_start=None):
     while pending:
         read_fd, write_fd = _pipe()
         token = _urandom(16).hex()
-        pid = _fork()
+        before = _pids()
+        pid = _fork_retrying()
         if pid == 0:
             _close(read_fd)
-            _child(write_fd, pending, run_one, on_start, token)
+            _child(write_fd, pending, hygienic(run_one), on_start, token)
         _close(write_fd)
         try:
             _watch(pid, read_fd, pending, results, timeout_s, token)
         finally:
             _close(read_fd)
+            # what a killed child's test left (a timeout or an OOM kill skips the child's own cleanup)
+            kill_leftovers(before)
         pending = [k for k in pending if k not in results]
     return results
+
+
+def _fork_retrying():
+    """fork, retried while the process limit is full (what a test left is being killed, or exits)."""
+    for attempt in range(40):
+        try:
+            return _fork()
+        except BlockingIOError:
+            if attempt == 39:
+                raise
+            _reap_children()
+            _sleep(0.25)
+    raise RuntimeError("unreachable")
 
 
 def _untrusted(pid, key, results, started, why):
@@ -167,6 +356,7 @@ def _parse(line, token):
 
 
 def _watch(pid, read_fd, pending, results, timeout_s, token):
+    oom_before = _cgroup_count(OOM_COUNTER)
     buffer = b""
     current, started = None, _monotonic()
     progressed = False  # a child that ended its batch early (EndBatch) after a result is not a failure
@@ -186,9 +376,9 @@ def _watch(pid, read_fd, pending, results, timeout_s, token):
         if not chunk:
             status = _reap(pid)
             if current is not None:
-                results[current] = {"outcome": "error", "failureKind": "error", "message": _describe_status(status), "durationMs": int((_monotonic() - started) * 1000)}
+                results[current] = {"outcome": "error", "failureKind": "error", "message": _describe_status(status, oom_before), "durationMs": int((_monotonic() - started) * 1000)}
             elif not progressed and any(k not in results for k in pending):
-                raise RuntimeError(_describe_status(status) + " before running its tests")
+                raise RuntimeError(_describe_status(status, oom_before) + " before running its tests")
             return
         buffer += chunk
         while b"\n" in buffer:

@@ -1,6 +1,17 @@
 """Turn pytest's setup/call/teardown reports for one test into one GradedRun-shaped dict."""
 
 _MAX_MESSAGE = 500
+# A test that prints more than this (stdout + stderr + log, all phases) fails with "output limit".
+OUTPUT_LIMIT_BYTES = 10 * 1024 * 1024
+
+
+def captured_bytes(reports):
+    """What pytest captured of one test's output (each phase's report carries the sections of the
+    phases before it too, so the largest report counts, not their sum)."""
+    total = 0
+    for rep in reports:
+        total = max(total, sum(len(content) for _title, content in getattr(rep, "sections", ()) or ()))
+    return total
 
 
 def _first_lines(text, count=3):

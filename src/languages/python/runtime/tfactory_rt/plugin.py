@@ -171,7 +171,12 @@ class Runner:
         nextitem = items[next_index] if next_index is not None else None
         started = time.perf_counter()
         reports = runtestprotocol(items[index], nextitem=nextitem, log=False)
-        return outcome.summarize(reports, int((time.perf_counter() - started) * 1000))
+        ms = int((time.perf_counter() - started) * 1000)
+        printed = outcome.captured_bytes(reports)
+        if printed > outcome.OUTPUT_LIMIT_BYTES:
+            return {"outcome": "error", "failureKind": "error", "durationMs": ms,
+                    "message": forkrun.RESOURCE_PREFIX + "output limit: it printed %d MB (the limit is %d MB)" % (printed >> 20, outcome.OUTPUT_LIMIT_BYTES >> 20)}
+        return outcome.summarize(reports, ms)
 
     def _batch(self, items, keys, timeout_s=None, on_start=None, run_one=None):
         run_one = self.guard.checked_in_child(run_one or (lambda k, n: self._run_item(items, k, n)))
