@@ -3,6 +3,13 @@ import { lstat, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { isAbsolute, join, normalize, sep } from 'node:path';
 import { TfError } from '../errors.js';
 
+/** The components of a repo-relative path, or undefined when it is empty, absolute or climbs out. */
+function partsInside(rel: string): string[] | undefined {
+  const clean = normalize(rel.replace(/\\/g, '/'));
+  if (clean === '' || clean === '.' || isAbsolute(clean) || clean === '..' || clean.startsWith(`..${sep}`)) return undefined;
+  return clean.split(sep);
+}
+
 /**
  * Host-side access to repository content never follows a symbolic link (DESIGN.md, habit 13): a
  * PR can commit `tests/` as a link to a host folder, or a dangling link where a test will be
@@ -10,11 +17,9 @@ import { TfError } from '../errors.js';
  * path that climbs out, is refused with UNSAFE_PATH naming the offending part.
  */
 export async function resolveContained(root: string, rel: string): Promise<string> {
-  const clean = normalize(rel.replace(/\\/g, '/'));
-  if (clean === '' || clean === '.' || isAbsolute(clean) || clean === '..' || clean.startsWith(`..${sep}`)) {
-    throw new TfError('UNSAFE_PATH', `${rel}: not a path inside the repository`, { details: { path: rel } });
-  }
-  const parts = clean.split(sep);
+  const parts = partsInside(rel);
+  if (!parts) throw new TfError('UNSAFE_PATH', `${rel}: not a path inside the repository`, { details: { path: rel } });
+  const clean = parts.join(sep);
   let at = root;
   for (let i = 0; i < parts.length; i++) {
     at = join(at, parts[i] as string);
@@ -58,10 +63,9 @@ export async function writeContained(root: string, rel: string, content: string 
  * without any link, else undefined (a link anywhere on the way is simply not read).
  */
 export function readContainedSync(root: string, rel: string, maxBytes: number): string | undefined {
-  const clean = normalize(rel.replace(/\\/g, '/'));
-  if (clean === '' || clean === '.' || isAbsolute(clean) || clean === '..' || clean.startsWith(`..${sep}`)) return undefined;
+  const parts = partsInside(rel);
+  if (!parts) return undefined;
   let at = root;
-  const parts = clean.split(sep);
   for (let i = 0; i < parts.length; i++) {
     at = join(at, parts[i] as string);
     let st;

@@ -68,6 +68,7 @@ export function withBudget(port: LlmPort, budget: LlmBudget): LlmPort {
   return wrapped;
 }
 
-function isUsage(value: unknown): value is LlmUsage {
+/** Whether a value (e.g. an error's `details.usage`) is an LlmUsage. */
+export function isUsage(value: unknown): value is LlmUsage {
   return typeof value === 'object' && value !== null && typeof (value as LlmUsage).calls === 'number' && typeof (value as LlmUsage).costUsd === 'number';
 }

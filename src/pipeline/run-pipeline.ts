@@ -1,5 +1,5 @@
 import { isTfError } from '../errors.js';
-import { createBudget, withBudget, type BudgetLimits } from '../llm/budget.js';
+import { createBudget, isUsage, withBudget, type BudgetLimits } from '../llm/budget.js';
 import { addUsage, type LlmPort, type LlmRequest, type LlmUsage } from '../llm/port.js';
 import type { ExecutorContext, RunExecutor } from '../runs/executor.js';
 import type { Run, StageName } from '../runs/types.js';
@@ -160,8 +160,4 @@ function meterModel(ports: Ports, spent: LlmUsage, limits: BudgetLimits, onUsage
   const budget = createBudget(limits);
   budget.charge(spent);
   return { ...ports, llm: withBudget(metered, budget) };
-}
-
-function isUsage(value: unknown): value is LlmUsage {
-  return typeof value === 'object' && value !== null && typeof (value as LlmUsage).calls === 'number' && typeof (value as LlmUsage).costUsd === 'number';
 }
