@@ -71,3 +71,30 @@ describe('evaluateCandidates on a fake sandbox', () => {
     expect(llm.requests).toHaveLength(0);
   });
 });
+
+describe('evaluateCandidates: a candidate whose path leads through a link', () => {
+  it('is refused and named, nothing is written outside the tree, and the others are graded as usual', async () => {
+    const { cpSync, existsSync, mkdtempSync, rmSync, symlinkSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const ws = mkdtempSync(join(tmpdir(), 'tfactory-linked-ws-'));
+    const host = mkdtempSync(join(tmpdir(), 'tfactory-linked-host-'));
+    try {
+      cpSync(loadPricingIngest().workspaceDir, ws, { recursive: true });
+      // The PR committed `evil/` as a link to a host folder; a candidate is to be placed in it.
+      symlinkSync(host, join(ws, 'evil'));
+      const sandbox = graderSandbox(graderResult([measuredTest(GEN, 'test_cap', { kills: 2 }), measuredTest(GEN, 'test_wrong', { passes: false, kills: 0 })]));
+      const hostile = candidate('evil/test_planted.py', 'def test_x():\n    assert 1 == 1\n', { origin: 'provided', acIds: [] });
+      const out = await evaluateCandidates(graderContext(sandbox), loadPricingIngest(ws), [candidates()[0]!, hostile], { ...options, judge: false }, { staticChecks: async () => noTests, imageFor: async () => 'runner:py' });
+      expect(existsSync(join(host, 'test_planted.py'))).toBe(false);
+      const refused = out.tests.find((t) => t.file === 'evil/test_planted.py');
+      expect(refused).toMatchObject({ verdict: 'reject', reasons: [{ code: 'unsafe-path' }] });
+      expect(refused?.reasons[0]?.text).toContain('evil is a symbolic link in the repository');
+      expect(out.tests.filter((t) => t.file === GEN).map((t) => t.verdict)).toEqual(['accept', 'reject']);
+      expect(sandbox.calls[0]?.container.workspace).toBeDefined();
+    } finally {
+      rmSync(ws, { recursive: true, force: true });
+      rmSync(host, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,6 +1,7 @@
 import { chmod, cp, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, sep } from 'node:path';
+import { isTfError } from '../../../errors.js';
 import { writeContained } from '../../../files/contained.js';
 import type { GitPort } from '../../../git/types.js';
 import type { CandidateFile } from '../../types.js';
@@ -14,12 +15,25 @@ export interface EvalTrees {
   root: string;
   headDir: string;
   baseDir?: string;
+  /** Candidates that could not be placed (their path leads through a link the PR committed): path → why. */
+  refused: Map<string, string>;
   dispose(): Promise<void>;
 }
 
-/** Candidates go where they belong in the tree, never through a link the PR committed (UNSAFE_PATH). */
-async function writeCandidates(dir: string, candidates: CandidateFile[]): Promise<void> {
-  for (const c of candidates) await writeContained(dir, c.path, c.content);
+/**
+ * Candidates go where they belong in the tree, never through a link the PR committed: such a
+ * candidate is refused (named, with the link) and the others are placed as usual.
+ */
+async function writeCandidates(dir: string, candidates: CandidateFile[], refused: Map<string, string>): Promise<void> {
+  for (const c of candidates) {
+    if (refused.has(c.path)) continue;
+    try {
+      await writeContained(dir, c.path, c.content);
+    } catch (err) {
+      if (!isTfError(err, 'UNSAFE_PATH')) throw err;
+      refused.set(c.path, err.message);
+    }
+  }
 }
 
 export async function prepareEvalTrees(input: {
@@ -40,15 +54,16 @@ export async function prepareEvalTrees(input: {
       verbatimSymlinks: true,
       filter: (src) => !src.split(sep).includes('.git'),
     });
-    await writeCandidates(headDir, input.candidates);
+    const refused = new Map<string, string>();
+    await writeCandidates(headDir, input.candidates, refused);
     let baseDir: string | undefined;
     if (input.baseSha) {
       baseDir = join(root, 'base');
       await mkdir(baseDir, { recursive: true });
       await input.git.exportTree(input.workspaceDir, input.baseSha, baseDir);
-      await writeCandidates(baseDir, input.candidates);
+      await writeCandidates(baseDir, input.candidates, refused);
     }
-    return { root, headDir, ...(baseDir ? { baseDir } : {}), dispose };
+    return { root, headDir, ...(baseDir ? { baseDir } : {}), refused, dispose };
   } catch (err) {
     await dispose();
     throw err;

@@ -8,7 +8,7 @@ import { judgeTest, worthJudging } from './judge-test.js';
 import type { PreparedPackages } from './run-grader.js';
 import { candidatesFor, changedRangesFor } from './select.js';
 import { staticOutcomesFor, type StaticChecker } from './static-outcomes.js';
-import { buildTestRows, fileRow } from './test-rows.js';
+import { buildTestRows, fileRow, refusedRow } from './test-rows.js';
 import { decideVerdict } from './verdict.js';
 
 export type { StaticChecker } from './static-outcomes.js';
@@ -58,8 +58,16 @@ export async function evaluateCandidates(
   try {
     let done = 0;
     ctx.progress('evaluate', 0, candidates.length);
+    for (const candidate of candidates) {
+      const why = trees.refused.get(candidate.path);
+      if (why === undefined) continue;
+      out.tests.push(refusedRow(candidate, why));
+      out.notes.push(`${candidate.path} was not graded: ${why}.`);
+      ctx.progress('evaluate', ++done, candidates.length);
+    }
+    const placed = candidates.filter((c) => !trees.refused.has(c.path));
     for (const profile of ingest.profiles) {
-      const mine = candidatesFor(profile, candidates);
+      const mine = candidatesFor(profile, placed);
       if (mine.length === 0) continue;
       const image = await deps.imageFor(profile);
       const outcomes = await staticOutcomesFor(mine, ingest.spec.spec.acs, deps.staticChecks, { image, workspace: trees.headDir, sandbox });

@@ -43,6 +43,16 @@ export function buildTestRows(candidate: CandidateFile, outcome: StaticCheckOutc
   });
 }
 
+/** The report line of a candidate refused before grading: its path leads through a link the PR committed. */
+export function refusedRow(candidate: CandidateFile, why: string): ReportTest {
+  return {
+    id: `${candidate.path}::(file)`, file: candidate.path, name: '(file)', verdict: 'reject',
+    reasons: [{ code: 'unsafe-path', text: `It was refused before running: ${why}.`, severity: 'reject' }],
+    signals: { ...NO_SIGNALS },
+    acIds: candidate.acIds, ...(candidate.subtaskId ? { subtaskId: candidate.subtaskId } : {}), origin: candidate.origin,
+  };
+}
+
 /** The report line of a file in which no test was found: rejected, or an error when it could not be graded at all. */
 export function fileRow(candidate: CandidateFile, outcome: StaticCheckOutcome, infra: string | undefined): ReportTest {
   return {
