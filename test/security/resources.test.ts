@@ -28,7 +28,7 @@ describe.skipIf(!hasDocker)('a Python candidate that exhausts the sandbox (fixtu
   beforeAll(async () => {
     sec = await createSecurityRepo('py-shipping');
     started = Date.now();
-    hostile = await sec.evaluate(['test_fills_tmp.py', 'test_floods_stdout.py', 'test_fork_bomb.py', 'test_leaves_process.py', 'test_eats_memory.py', 'test_good.py']);
+    hostile = await sec.evaluate(['test_fills_tmp.py', 'test_fills_scratch.py', 'test_floods_stdout.py', 'test_fork_bomb.py', 'test_leaves_process.py', 'test_eats_memory.py', 'test_good.py']);
     alone = await sec.evaluate(['test_good.py']);
   }, 10 * 60_000);
   afterAll(async () => {
@@ -43,6 +43,10 @@ describe.skipIf(!hasDocker)('a Python candidate that exhausts the sandbox (fixtu
 
   it('rejects a test that fills /tmp, and the grader (on its own tmpfs) goes on', () => {
     expectRejected('test_fills_tmp.py', new RegExp(`^${CODE}: .*filled /tmp`));
+  });
+
+  it('rejects a test that fills /scratch (the host\'s disk) before the host stops the whole grader', () => {
+    expectRejected('test_fills_scratch.py', new RegExp(`^${CODE}: .*filled /scratch`));
   });
 
   it('rejects a test that leaves a process running, naming it, without the 60 s startup wait', () => {

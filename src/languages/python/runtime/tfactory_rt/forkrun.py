@@ -35,6 +35,11 @@ RESOURCE_PREFIX = "resource limit: "
 OOM_MESSAGE = RESOURCE_PREFIX + "out of memory (killed by the kernel)"
 # When /tmp has less than this left after a test, the test filled it: its files there are removed.
 TMP_LOW_BYTES = 8 * 1024 * 1024
+# /scratch is the host's disk (the host kills the whole grader past its hard limit, 256 MB): a test
+# that writes more than this there is stopped by the parent first, and only that test fails.
+SCRATCH = "/scratch"
+SCRATCH_SOFT_BYTES = 64 * 1024 * 1024
+SCRATCH_POLL_S = 0.1
 _CGROUP = "/sys/fs/cgroup"
 # Only inside the sandbox container (the grader command sets TFACTORY_KILL_SCOPE=container) is every
 # new process in /proc the test's, and the cgroup the container's. Anywhere else (the grader run on a
@@ -47,6 +52,7 @@ _fork, _pipe, _read, _write, _close, _waitpid, _kill_pid, _exit, _urandom = (
 _select, _loads, _dumps, _monotonic, _compare = select.select, json.loads, json.dumps, time.monotonic, hmac.compare_digest
 _listdir, _statvfs, _getpid, _open, _sleep, _unlink, _rmtree = os.listdir, os.statvfs, os.getpid, open, time.sleep, os.unlink, shutil.rmtree
 _isdir, _islink, _waitpid_nohang = os.path.isdir, os.path.islink, os.WNOHANG
+_scandir = os.scandir
 
 _OUTCOMES = frozenset(("passed", "failed", "error", "timeout", "skipped"))
 _KINDS = frozenset(("assertion", "error", "import", "collection", "timeout"))
@@ -355,6 +361,52 @@ def _parse(line, token):
     return message, None
 
 
+def _scratch_over(limit):
+    """Whether /scratch holds more than ``limit`` bytes (allocated blocks, links never followed)."""
+    total, stack = 0, [SCRATCH]
+    while stack:
+        try:
+            entries = list(_scandir(stack.pop()))
+        except OSError:
+            continue
+        for entry in entries:
+            try:
+                st = entry.stat(follow_symlinks=False)
+            except OSError:
+                continue
+            if entry.is_dir(follow_symlinks=False):
+                stack.append(entry.path)
+            total += st.st_blocks * 512
+            if total > limit:
+                return True
+    return False
+
+
+def _clear_scratch():
+    """Empties /scratch: while tests run, nothing of the grader's is there (its files are on its own tmpfs)."""
+    try:
+        names = _listdir(SCRATCH)
+    except OSError:
+        return
+    for name in names:
+        path = SCRATCH + "/" + name
+        try:
+            if _isdir(path) and not _islink(path):
+                _rmtree(path, ignore_errors=True)
+            else:
+                _unlink(path)
+        except OSError:
+            pass
+
+
+def _filled_scratch(pid, key, results, started):
+    _kill(pid)
+    _reap(pid)
+    _clear_scratch()
+    results[key] = {"outcome": "error", "failureKind": "error", "durationMs": int((_monotonic() - started) * 1000),
+                    "message": RESOURCE_PREFIX + "filled /scratch (more than %d MB; the host's disk); its files there were removed" % (SCRATCH_SOFT_BYTES // (1024 * 1024))}
+
+
 def _watch(pid, read_fd, pending, results, timeout_s, token):
     oom_before = _cgroup_count(OOM_COUNTER)
     buffer = b""
@@ -363,7 +415,15 @@ def _watch(pid, read_fd, pending, results, timeout_s, token):
     while True:
         limit = timeout_s(current) if current is not None else STARTUP_TIMEOUT_S
         remaining = limit - (_monotonic() - started)
-        ready = _select([read_fd], [], [], max(0.0, remaining))[0] if remaining > 0 else []
+        poll = SCRATCH_POLL_S if _IN_CONTAINER and current is not None else None
+        wait = max(0.0, remaining) if poll is None else max(0.0, min(remaining, poll))
+        ready = _select([read_fd], [], [], wait)[0] if remaining > 0 else []
+        if not ready and poll is not None and limit - (_monotonic() - started) > 0:
+            # woken to look at the host's disk while the test runs
+            if _scratch_over(SCRATCH_SOFT_BYTES):
+                _filled_scratch(pid, current, results, started)
+                return
+            continue
         if not ready:
             _kill(pid)
             _reap(pid)
@@ -401,6 +461,9 @@ def _watch(pid, read_fd, pending, results, timeout_s, token):
             elif "done" in message:
                 if message["done"] != current or not valid_result(message.get("result")):
                     _untrusted(pid, blame, results, started, UNTRUSTED_PREFIX + "the test process sent a malformed or misplaced result")
+                    return
+                if _IN_CONTAINER and _scratch_over(SCRATCH_SOFT_BYTES):
+                    _filled_scratch(pid, current, results, started)
                     return
                 results[current] = message["result"]
                 current, started, progressed = None, _monotonic(), True
