@@ -192,9 +192,10 @@ def _tmp_free():
         return None
 
 
-def _clear_tmp(before):
-    for name in _tmp_entries() - before:
-        path = "/tmp/" + name
+def _remove_entries(folder, names):
+    """Removes the named entries of ``folder`` (a link is removed, never followed)."""
+    for name in names:
+        path = folder + "/" + name
         try:
             if _isdir(path) and not _islink(path):
                 _rmtree(path, ignore_errors=True)
@@ -202,6 +203,10 @@ def _clear_tmp(before):
                 _unlink(path)
         except OSError:
             pass
+
+
+def _clear_tmp(before):
+    _remove_entries("/tmp", _tmp_entries() - before)
 
 
 def hygienic(run_one):
@@ -385,18 +390,9 @@ def _scratch_over(limit):
 def _clear_scratch():
     """Empties /scratch: while tests run, nothing of the grader's is there (its files are on its own tmpfs)."""
     try:
-        names = _listdir(SCRATCH)
+        _remove_entries(SCRATCH, _listdir(SCRATCH))
     except OSError:
         return
-    for name in names:
-        path = SCRATCH + "/" + name
-        try:
-            if _isdir(path) and not _islink(path):
-                _rmtree(path, ignore_errors=True)
-            else:
-                _unlink(path)
-        except OSError:
-            pass
 
 
 def _filled_scratch(pid, key, results, started):
