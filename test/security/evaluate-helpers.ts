@@ -53,7 +53,8 @@ export async function createSecurityRepo(name: string): Promise<SecurityRepo> {
       const io: CliIo = { stdout: () => undefined, stderr: (t) => err.push(t), env, cwd: repo.dir, isTty: false };
       const args = ['evaluate', '--repo', repo.dir, '--base', 'main', '--head', 'feature', ...candidates.flatMap((c) => ['--tests', candidate(c)]), '--no-llm', '--format', 'json', '--out', out];
       const code = await main(args, io);
-      if (code !== 0) throw new Error(`tfactory evaluate exited ${code}: ${err.join('')}`);
+      // 3: the run finished and no test was accepted (the report is written all the same)
+      if (code !== 0 && code !== 3) throw new Error(`tfactory evaluate exited ${code}: ${err.join('')}`);
       return JSON.parse(await readFile(out, 'utf8')) as Report;
     },
     async cleanup() {

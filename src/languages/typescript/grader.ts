@@ -25,7 +25,9 @@ export const tsGrader: Grader = {
     { hostPath: tsRuntimeDir(), containerPath: TS_RUNTIME_DIR, readOnly: true },
     { hostPath: join(PACKAGE_ROOT, 'node_modules', 'typescript'), containerPath: TS_PACKAGE_DIR, readOnly: true },
   ],
-  env: () => ({ NODE_OPTIONS: '--max-old-space-size=768' }),
+  // TFACTORY_KILL_SCOPE: inside the container every process the grader did not start is a test's
+  // (runtime/guard.mjs kills what a test leaves running); TFACTORY_GRADER_TMP: the grader's own tmpfs.
+  env: () => ({ NODE_OPTIONS: '--max-old-space-size=768', TFACTORY_GRADER_TMP: SANDBOX_PATHS.graderTmp, TFACTORY_KILL_SCOPE: 'container' }),
   prepareDependencies: async (req) => {
     const root = projectRootOf(req);
     if (req.localRepoPath !== undefined) {

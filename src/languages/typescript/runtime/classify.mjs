@@ -1,4 +1,5 @@
 // Turning one runner result into the contract's GradedRun, and a failed run into a kill kind.
+import { OUTPUT_LIMIT_BYTES, RESOURCE_PREFIX } from './guard.mjs';
 const TIMEOUT = /\b(test timed out|exceeded timeout|timeout of \d+ ?ms|timed out in \d+ ?ms)/i;
 const IMPORT = /cannot find (module|package)|failed to (load|resolve|import)|does not provide an export|is not exported|SyntaxError|ERR_MODULE_NOT_FOUND|Transform failed/i;
 
@@ -9,6 +10,10 @@ export function isAssertionError(e) {
 /** A GradedRun for a result { state, errors, durationMs }. */
 export function toRun(result) {
   const durationMs = Math.max(0, Math.round(result.durationMs ?? 0));
+  if ((result.outputBytes ?? 0) > OUTPUT_LIMIT_BYTES) {
+    const mb = (n) => Math.floor(n / (1024 * 1024));
+    return { outcome: 'error', failureKind: 'error', message: `${RESOURCE_PREFIX}output limit: it printed ${mb(result.outputBytes)} MB (the limit is ${mb(OUTPUT_LIMIT_BYTES)} MB)`, durationMs };
+  }
   if (result.state === 'passed') return { outcome: 'passed', durationMs };
   if (result.state === 'skipped' || result.state === 'pending' || result.state === 'todo') return { outcome: 'skipped', durationMs };
   const err = (result.errors ?? [])[0];
@@ -23,6 +28,8 @@ export function toRun(result) {
 /** The run of a test that never started because its file failed to load or to collect. */
 export function moduleErrorRun(errors) {
   const first = errors[0] ?? { message: 'the test file failed to load' };
+  // guard.mjs: loading the file exhausted a resource (the message starts with `resource limit: `).
+  if (first.resource) return { outcome: 'error', failureKind: 'error', message: String(first.message).slice(0, 1000), durationMs: 0 };
   const message = `${first.name ?? 'Error'}: ${first.message ?? ''}`.slice(0, 1000);
   return { outcome: 'error', failureKind: IMPORT.test(message) ? 'import' : 'collection', message, durationMs: 0 };
 }

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { discoverTestNames } from './discover.mjs';
 import { instrumentChangedFiles } from './instrument-files.mjs';
 import { killKind, moduleErrorRun } from './classify.mjs';
+import { RESOURCE_PREFIX } from './guard.mjs';
 import { keyOf, runResolved as runResolvedRaw } from './run-tests.mjs';
 import { selectRunner } from './runners/select.mjs';
 import { copyTree, linkDependencies } from './workspace.mjs';
@@ -80,9 +81,13 @@ export async function evaluate(ts, input, paths) {
     suiteCoveredChanged = linesFromHits(s.hits.flatMap((h) => h.hits), inst.probeLines);
   }
 
-  // 3. Stability reruns, shuffled with a seed derived from input.seed.
-  const loaded = tests.filter((t) => t.runs[0].failureKind !== 'import' && t.runs[0].failureKind !== 'collection');
-  for (let i = 1; i < input.stabilityRuns && loaded.length > 0; i += 1) {
+  // 3. Stability reruns, shuffled with a seed derived from input.seed. A test that exhausted a
+  // resource on head keeps that run (its verdict is decided) and is not run again, here or on base.
+  const exhausted = (t) => t.runs[0].outcome === 'error' && (t.runs[0].message ?? '').startsWith(RESOURCE_PREFIX);
+  const loaded = tests.filter((t) => t.runs[0].failureKind !== 'import' && t.runs[0].failureKind !== 'collection' && !exhausted(t));
+  for (let i = 1; i < input.stabilityRuns; i += 1) {
+    for (const t of tests) if (exhausted(t)) t.runs.push(t.runs[0]);
+    if (loaded.length === 0) continue;
     const r = await runResolved(runner, { files: [...new Set(loaded.map((t) => t.abs))], seed: input.seed + i }, limits);
     executions += r.executions;
     for (const t of loaded) t.runs.push(r.verdicts.get(t.key)?.run ?? { outcome: 'skipped', message: 'not reported in this rerun', durationMs: 0 });
@@ -111,10 +116,14 @@ export async function evaluate(ts, input, paths) {
       const baseRunner = selectRunner({ projectDir: join(paths.base, input.projectRoot), supportDir: paths.support, ioDir: join(paths.io, 'base') });
       if (!baseRunner) throw new Error('no test runner found in the base tree');
       baseRunner.prepare();
-      const baseTests = tests.map((t) => ({ file: join(paths.base, t.file), name: t.name, names: t.names }));
-      const b = await runResolved(baseRunner, { files: candidates.map((f) => join(paths.base, f)), tests: baseTests }, limits);
+      const onBaseTests = tests.filter((t) => !exhausted(t));
+      for (const t of tests) if (exhausted(t)) onBase.set(t.key, t.runs[0]);
+      const baseFiles = candidates.filter((f) => onBaseTests.some((t) => t.file === f) || !tests.some((t) => t.file === f));
+      const baseTests = onBaseTests.map((t) => ({ file: join(paths.base, t.file), name: t.name, names: t.names }));
+      const b = baseFiles.length === 0 ? { verdicts: new Map(), executions: 0 }
+        : await runResolved(baseRunner, { files: baseFiles.map((f) => join(paths.base, f)), tests: baseTests }, limits);
       executions += b.executions;
-      for (const t of tests) {
+      for (const t of onBaseTests) {
         const v = b.verdicts.get(keyOf(join(paths.base, t.file), t.name));
         onBase.set(t.key, v?.run ?? { outcome: 'error', failureKind: 'collection', message: 'the test was not found on base', durationMs: 0 });
       }

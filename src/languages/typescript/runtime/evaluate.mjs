@@ -11,7 +11,7 @@
 // needs nothing but the project's own vitest/jest and TFactory's read-only typescript package:
 // it instruments the changed files (line probes + mutant schemata switched by TFACTORY_MUTANT),
 // runs the runner with a generated config, and attributes every verdict to one test.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -51,12 +51,17 @@ function checkInput(input) {
 export async function main(argv) {
   const args = parseArgs(argv);
   const output = args.output ?? '/scratch/result.json';
+  // The grader's own tmpfs (/run/tfactory in the sandbox): a test that fills /tmp cannot starve the
+  // event files. The runners' environment is this process's: the tests need not know where it is.
+  const own = process.env.TFACTORY_GRADER_TMP;
+  delete process.env.TFACTORY_GRADER_TMP;
+  const graderTmp = own && existsSync(own) ? own : undefined;
   const paths = {
     workspace: resolve(args.workspace ?? '/workspace'),
     deps: resolve(args.deps ?? '/deps'),
     work: resolve(args.work ?? '/tmp/tf-eval'),
     base: resolve(args['base-work'] ?? '/tmp/tf-base'),
-    io: resolve(args.io ?? '/tmp/tf-io'),
+    io: resolve(args.io ?? join(graderTmp ?? '/tmp', 'tf-io')),
     support: join(HERE, 'support'),
   };
   let result;

@@ -2,6 +2,7 @@
 // it (a hang), verdicts for what finished, 'timeout' for the test that was running, and reruns of
 // the rest (individually when the hanging test is unknown) until every requested test has one.
 import { moduleErrorRun, timeoutRun, toRun } from './classify.mjs';
+import { assess, OUTPUT_LIMIT_BYTES, RESOURCE_PREFIX, SCRATCH_DIR, snapshot } from './guard.mjs';
 
 export const keyOf = (file, name) => `${file}::${name}`;
 
@@ -15,13 +16,21 @@ export async function runResolved(runner, spec, limits) {
   const count = spec.tests?.length ?? 0;
   const stallMs = limits.testTimeoutMs * 2 + 8000;
   const deadlineMs = 120_000 + limits.testTimeoutMs * Math.max(count, 10 * spec.files.length);
+  const before = snapshot(SCRATCH_DIR);
   const out = await runner.run({ ...spec, testTimeoutMs: limits.testTimeoutMs, stallMs, deadlineMs });
+  const problems = assess(before, out);
+  if (problems.length > 0) return isolate(runner, spec, limits, out, problems);
   const wanted = spec.tests ? new Set(spec.tests.map((t) => keyOf(t.file, t.name))) : undefined;
   const isWanted = (e) => !wanted || wanted.has(keyOf(e.file, e.name));
   const verdicts = new Map();
   for (const r of out.results) {
     if (!isWanted(r) || (wanted && r.state === 'skipped')) continue;
     verdicts.set(keyOf(r.file, r.name), { file: r.file, name: r.name, names: r.names, run: toRun(r) });
+  }
+  // What a test printed on process.stdout/stderr, counted in its worker (support/vitest-setup.mjs).
+  for (const h of out.hits) {
+    const v = verdicts.get(keyOf(h.file, h.name));
+    if (v && (h.printed ?? 0) > OUTPUT_LIMIT_BYTES) v.run = toRun({ state: 'failed', outputBytes: h.printed, durationMs: v.run.durationMs });
   }
   const moduleErrors = out.moduleErrors.slice();
   let wallMs = out.wallMs;
@@ -75,4 +84,44 @@ export async function runResolved(runner, spec, limits) {
     }
   }
   return { verdicts, moduleErrors, hits, wallMs, executions: verdicts.size, forged };
+}
+
+/**
+ * An invocation in which a test exhausted a shared resource (guard.mjs): nothing it measured is
+ * kept. Its files are run again one by one, then the tests of the file that does it again one by
+ * one, until the single test that does it is found: that test gets an error run naming what it
+ * exhausted (`resource limit: …`), and every other test the verdict of a run without it.
+ */
+async function isolate(runner, spec, limits, out, problems) {
+  const acc = { verdicts: new Map(), moduleErrors: [], hits: [], wallMs: out.wallMs, executions: 0, forged: out.forged ?? 0 };
+  const merge = (sub) => {
+    for (const [k, v] of sub.verdicts) acc.verdicts.set(k, v);
+    acc.moduleErrors.push(...sub.moduleErrors);
+    acc.hits.push(...sub.hits);
+    acc.wallMs += sub.wallMs;
+    acc.forged += sub.forged ?? 0;
+  };
+  const done = () => ({ ...acc, executions: acc.verdicts.size });
+  if (spec.files.length > 1) {
+    for (const file of spec.files) {
+      const tests = spec.tests?.filter((t) => t.file === file);
+      if (tests && tests.length === 0) continue;
+      merge(await runResolved(runner, { ...spec, files: [file], tests }, limits));
+    }
+    return done();
+  }
+  const file = spec.files[0];
+  const known = new Map();
+  for (const c of spec.tests ?? [...out.collected, ...out.results]) {
+    if (c.file === file && c.names) known.set(keyOf(c.file, c.name), { file: c.file, name: c.name, names: c.names });
+  }
+  if (known.size > 1) {
+    for (const t of known.values()) merge(await runResolved(runner, { ...spec, files: [file], tests: [t] }, limits));
+    return done();
+  }
+  const message = `${RESOURCE_PREFIX}${problems.join('; ')}`.slice(0, 1000);
+  const [only] = [...known.values()];
+  if (only) acc.verdicts.set(keyOf(only.file, only.name), { ...only, run: { outcome: 'error', failureKind: 'error', message, durationMs: out.wallMs } });
+  else acc.moduleErrors.push({ file, errors: [{ name: 'Error', message, resource: true }] });
+  return done();
 }

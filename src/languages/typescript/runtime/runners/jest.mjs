@@ -121,7 +121,7 @@ export function createJestRunner({ projectDir, supportDir, ioDir }) {
         ready: started.filter((s) => !ended.has(`${s.file}::${s.name}`)).map(named),
         results, moduleErrors, finished: Boolean(report), unhandled: [],
         hits: lines.filter((s) => s.ev === 'hits').map((s) => ({ ...named(s), hits: s.hits })),
-        killedBy: proc.killedBy, wallMs: proc.wallMs, exitCode: proc.exitCode, stderr: proc.stderr.slice(-4000),
+        killedBy: proc.killedBy, wallMs: proc.wallMs, exitCode: proc.exitCode, signal: proc.signal, outputBytes: proc.outputBytes, stderr: proc.stderr.slice(-4000),
       };
     },
   };

@@ -91,7 +91,7 @@ export function createVitestRunner({ projectDir, supportDir, ioDir }) {
         cmd: process.execPath, args, cwd: projectDir, env, deadlineMs: spec.deadlineMs, stallMs: spec.stallMs, watchFile: events,
       });
       rmSync(`${events}.key`, { force: true });
-      return { ...readEvents(events, hits, key), killedBy: proc.killedBy, wallMs: proc.wallMs, exitCode: proc.exitCode, stderr: proc.stderr.slice(-4000) };
+      return { ...readEvents(events, hits, key), killedBy: proc.killedBy, wallMs: proc.wallMs, exitCode: proc.exitCode, signal: proc.signal, outputBytes: proc.outputBytes, stderr: proc.stderr.slice(-4000) };
     },
   };
 }

@@ -35,6 +35,13 @@ const names = (t) => {
 };
 
 export default class TfactoryReporter {
+  /** Bytes each test printed (console and process.stdout/stderr, as vitest relays them), by task id. */
+  printed = new Map();
+
+  onUserConsoleLog(log) {
+    if (log?.taskId) this.printed.set(log.taskId, (this.printed.get(log.taskId) ?? 0) + String(log.content ?? '').length);
+  }
+
   onTestModuleCollected(m) {
     for (const t of m.children.allTests()) write({ ev: 'collected', file: m.moduleId, name: t.fullName, names: names(t) });
   }
@@ -47,7 +54,7 @@ export default class TfactoryReporter {
     const r = t.result();
     write({
       ev: 'result', file: t.module.moduleId, name: t.fullName, names: names(t), state: r.state,
-      errors: (r.errors ?? []).map(error), durationMs: Math.round(t.diagnostic()?.duration ?? 0),
+      errors: (r.errors ?? []).map(error), durationMs: Math.round(t.diagnostic()?.duration ?? 0), outputBytes: this.printed.get(t.id) ?? 0,
     });
   }
 

@@ -20,8 +20,25 @@ class TfactoryIntegrityError extends Error {
   name = 'TfactoryIntegrityError';
 }
 
+// What each test prints on process.stdout/stderr (console.* goes through vitest, counted by the
+// reporter): past the grader's output limit the rest is dropped and the test fails "output limit".
+const OUTPUT_LIMIT = 10 * 1024 * 1024;
+const COUNTER = Symbol.for('tfactory.printed');
+let printed = 0;
+for (const stream of [process.stdout, process.stderr]) {
+  if (stream[COUNTER]) continue;
+  const write = stream.write;
+  stream[COUNTER] = true;
+  stream.write = function counted(chunk, ...rest) {
+    printed += typeof chunk === 'string' ? Buffer.byteLength(chunk) : (chunk?.length ?? 0);
+    if (printed > OUTPUT_LIMIT) return true;
+    return write.call(this, chunk, ...rest);
+  };
+}
+
 beforeEach(() => {
   hits = new Set();
+  printed = 0;
 });
 afterEach(() => {
   const state = expect.getState();
@@ -29,8 +46,9 @@ afterEach(() => {
     hits = new Set();
     throw new TfactoryIntegrityError('it replaced the grader\'s globals (__tfHit / __tfMutant)');
   }
-  if (out && hits.size > 0) {
-    appendFileSync(out, `${JSON.stringify({ file: state.testPath, name: state.currentTestName, hits: [...hits] })}\n`);
+  if (out && (hits.size > 0 || printed > 0)) {
+    appendFileSync(out, `${JSON.stringify({ file: state.testPath, name: state.currentTestName, hits: [...hits], printed })}\n`);
   }
   hits = new Set();
+  printed = 0;
 });
