@@ -24,7 +24,7 @@ describe.skipIf(!hasDocker)('a Python candidate that rewires the grader (fixture
 
   beforeAll(async () => {
     sec = await createSecurityRepo('py-shipping');
-    hostile = await sec.evaluate(['test_rigged.py', 'test_rigged_computed.py', 'test_forges_pipe.py', 'test_rewires_in_child.py', 'test_good.py']);
+    hostile = await sec.evaluate(['test_rigged.py', 'test_rigged_computed.py', 'test_forges_pipe.py', 'test_rewires_in_child.py', 'test_watches_mutant_swap.py', 'test_good.py']);
     alone = await sec.evaluate(['test_good.py']);
   }, 20 * 60_000);
   afterAll(async () => {
@@ -59,8 +59,18 @@ describe.skipIf(!hasDocker)('a Python candidate that rewires the grader (fixture
     expect(tamperReasons(hostile, 'test_rewires_in_child.py').some((r) => r.includes('while it ran, it changed tfactory_rt.outcome.summarize'))).toBe(true);
   });
 
+  it("rejects a test that fails whenever the function's code was swapped (a mutant), found by the control run with an unchanged copy", () => {
+    const rigged = testsOf(hostile, 'test_watches_mutant_swap.py');
+    expect(rigged.map((t) => t.verdict)).toEqual(['reject']);
+    expect(tamperReasons(hostile, 'test_watches_mutant_swap.py')).toEqual([
+      'It tampers with the grader: it fails when the grader switches on a mutant that changes nothing (AssertionError: assert 5.0 == -1): it watches the grader, not the code.',
+    ]);
+    expect(rigged[0]?.signals.mutation?.killed ?? 0).toBe(0);
+  });
+
   it('grades the good candidate in the same run exactly as it grades it alone', () => {
     const withHostile = testsOf(hostile, 'test_good.py').map(gradeOf);
+    expect(testsOf(hostile, 'test_good.py').map((t) => t.signals.mutation)).toEqual(testsOf(alone, 'test_good.py').map((t) => t.signals.mutation));
     expect(withHostile.map((g) => g.verdict)).toEqual(['accept', 'accept']);
     expect(withHostile).toEqual(testsOf(alone, 'test_good.py').map(gradeOf));
     expect(hostile.tests.filter((t) => t.verdict === 'error')).toEqual([]);
@@ -74,7 +84,7 @@ describe.skipIf(!hasDocker)('a TypeScript candidate that reaches for the loader 
 
   beforeAll(async () => {
     sec = await createSecurityRepo('ts-shipping');
-    hostile = await sec.evaluate(['require-cache.test.ts', 'process-exit.test.ts', 'forged-events.test.ts', 'good.test.ts']);
+    hostile = await sec.evaluate(['require-cache.test.ts', 'process-exit.test.ts', 'forged-events.test.ts', 'rewrites-reporter.test.ts', 'rewrites-source.test.ts', 'watches-mutant-switch.test.ts', 'good.test.ts']);
     alone = await sec.evaluate(['good.test.ts']);
   }, 20 * 60_000);
   afterAll(async () => {
@@ -98,8 +108,35 @@ describe.skipIf(!hasDocker)('a TypeScript candidate that reaches for the loader 
     expect(hostile.notes.some((n) => n.includes('not signed by the grader'))).toBe(true);
   });
 
+  it("rejects a candidate that replaces the grader's reporter in the project copy (later runs would load it), and what it forged is not counted", () => {
+    const rigged = testsOf(hostile, 'rewrites-reporter.test.ts');
+    expect(rigged.map((t) => t.verdict)).toEqual(['reject']);
+    expect(tamperReasons(hostile, 'rewrites-reporter.test.ts')).toEqual([
+      "It tampers with the grader: it changed the grader's copy of the project (.tfactory/reporter.mjs).",
+    ]);
+    expect(rigged[0]?.signals.mutation?.killed ?? 0).toBe(0);
+  });
+
+  it('rejects a candidate that rewrites the instrumented code under test so that every mutant "fails"', () => {
+    expect(testsOf(hostile, 'rewrites-source.test.ts').map((t) => t.verdict)).toEqual(['reject']);
+    expect(tamperReasons(hostile, 'rewrites-source.test.ts')).toEqual([
+      "It tampers with the grader: it changed the grader's copy of the project (src/shipping.ts).",
+    ]);
+  });
+
+  it("rejects a test that fails whenever a mutant is switched on (the switch found by a computed name, the id matched in the function's source), found by the control run", () => {
+    const rigged = testsOf(hostile, 'watches-mutant-switch.test.ts');
+    expect(rigged.map((t) => t.verdict)).toEqual(['reject']);
+    expect(tamperReasons(hostile, 'watches-mutant-switch.test.ts')).toEqual([
+      'It tampers with the grader: it fails when the grader switches on a mutant that changes nothing (AssertionError: expected 5 to be -1 // Object.is equality): it watches the grader, not the code.',
+    ]);
+    expect(rigged[0]?.signals.mutation?.killed ?? 0).toBe(0);
+  });
+
   it('grades the good candidate in the same run exactly as it grades it alone', () => {
     const withHostile = testsOf(hostile, 'good.test.ts').map(gradeOf);
+    // the same mutants killed: the rigged reporter and source were put back before the good test's mutant runs
+    expect(testsOf(hostile, 'good.test.ts').map((t) => t.signals.mutation)).toEqual(testsOf(alone, 'good.test.ts').map((t) => t.signals.mutation));
     expect(withHostile.map((g) => g.verdict)).toEqual(['accept', 'accept']);
     expect(withHostile).toEqual(testsOf(alone, 'good.test.ts').map(gradeOf));
   });

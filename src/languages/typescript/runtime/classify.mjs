@@ -28,8 +28,8 @@ export function toRun(result) {
 /** The run of a test that never started because its file failed to load or to collect. */
 export function moduleErrorRun(errors) {
   const first = errors[0] ?? { message: 'the test file failed to load' };
-  // guard.mjs: loading the file exhausted a resource (the message starts with `resource limit: `).
-  if (first.resource) return { outcome: 'error', failureKind: 'error', message: String(first.message).slice(0, 1000), durationMs: 0 };
+  // run-tests.mjs isolate(): loading the file exhausted a resource or changed the grader (the message says which).
+  if (first.verdict) return { outcome: 'error', failureKind: 'error', message: String(first.message).slice(0, 1000), durationMs: 0 };
   const message = `${first.name ?? 'Error'}: ${first.message ?? ''}`.slice(0, 1000);
   return { outcome: 'error', failureKind: IMPORT.test(message) ? 'import' : 'collection', message, durationMs: 0 };
 }

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { discoverTestNames } from './discover.mjs';
 import { instrumentChangedFiles } from './instrument-files.mjs';
 import { killKind, moduleErrorRun } from './classify.mjs';
-import { RESOURCE_PREFIX } from './guard.mjs';
+import { watchTree } from './copy-guard.mjs';
+import { RESOURCE_PREFIX, TAMPER_PREFIX } from './guard.mjs';
 import { keyOf, runResolved as runResolvedRaw } from './run-tests.mjs';
 import { selectRunner } from './runners/select.mjs';
 import { copyTree, linkDependencies } from './workspace.mjs';
@@ -45,7 +46,9 @@ export async function evaluate(ts, input, paths) {
     return empty;
   }
   runner.prepare();
-  const limits = { testTimeoutMs: input.perTestTimeoutMs };
+  const tree = watchTree(paths.work);
+  if (tree.tooBig) errors.push('the project copy is over 128 MB of files: the grader does not watch it for tests that rewrite it');
+  const limits = { testTimeoutMs: input.perTestTimeoutMs, tree };
   const abs = (f) => join(paths.work, f);
   const candidates = input.candidateFiles.filter((f) => {
     if (existsSync(abs(f))) return true;
@@ -82,8 +85,8 @@ export async function evaluate(ts, input, paths) {
   }
 
   // 3. Stability reruns, shuffled with a seed derived from input.seed. A test that exhausted a
-  // resource on head keeps that run (its verdict is decided) and is not run again, here or on base.
-  const exhausted = (t) => t.runs[0].outcome === 'error' && (t.runs[0].message ?? '').startsWith(RESOURCE_PREFIX);
+  // resource or tampered on head keeps that run (its verdict is decided) and is not run again, here or on base.
+  const exhausted = (t) => t.runs[0].outcome === 'error' && [RESOURCE_PREFIX, TAMPER_PREFIX].some((p) => (t.runs[0].message ?? '').startsWith(p));
   const loaded = tests.filter((t) => t.runs[0].failureKind !== 'import' && t.runs[0].failureKind !== 'collection' && !exhausted(t));
   for (let i = 1; i < input.stabilityRuns; i += 1) {
     for (const t of tests) if (exhausted(t)) t.runs.push(t.runs[0]);
@@ -99,6 +102,21 @@ export async function evaluate(ts, input, paths) {
     coveredBy: tests.filter((t) => t.hits.includes(m.probe)).map((t) => `${t.file}::${t.name}`),
   }));
   const verdictsByMutant = new Map();
+  // The control run (instrument-files.mjs shamMutant): every test about to face a mutant, with a
+  // mutant switched on that changes nothing. A test that passed on head and fails now reacts to the
+  // grader's switch; it is rejected as tampering and faces no real mutant.
+  const facing = tests.filter((t) => t.runs[0].outcome === 'passed' && inst.mutants.some((m) => t.hits.includes(m.probe)));
+  if (inst.shamId && facing.length > 0) {
+    const c = await runResolved(runner, { files: [...new Set(facing.map((t) => t.abs))], tests: facing.map((t) => ({ file: t.abs, name: t.name, names: t.names })), mutant: inst.shamId }, limits);
+    executions += c.executions;
+    for (const t of facing) {
+      const run = c.verdicts.get(t.key)?.run;
+      if (!run || run.outcome === 'passed' || run.outcome === 'skipped' || run.outcome === 'timeout') continue;
+      const why = run.message?.startsWith(TAMPER_PREFIX) || run.message?.startsWith(RESOURCE_PREFIX) ? run.message
+        : `${TAMPER_PREFIX}it fails when the grader switches on a mutant that changes nothing (${(run.message ?? run.outcome).split('\n')[0].slice(0, 200)}): it watches the grader, not the code`;
+      t.runs = t.runs.map(() => ({ outcome: 'error', failureKind: 'error', message: why.slice(0, 1000), durationMs: run.durationMs }));
+    }
+  }
   for (const m of inst.mutants) {
     const covering = tests.filter((t) => t.hits.includes(m.probe) && t.runs[0].outcome === 'passed');
     if (covering.length === 0) continue;
@@ -116,12 +134,13 @@ export async function evaluate(ts, input, paths) {
       const baseRunner = selectRunner({ projectDir: join(paths.base, input.projectRoot), supportDir: paths.support, ioDir: join(paths.io, 'base') });
       if (!baseRunner) throw new Error('no test runner found in the base tree');
       baseRunner.prepare();
+      const baseLimits = { ...limits, tree: watchTree(paths.base) };
       const onBaseTests = tests.filter((t) => !exhausted(t));
       for (const t of tests) if (exhausted(t)) onBase.set(t.key, t.runs[0]);
       const baseFiles = candidates.filter((f) => onBaseTests.some((t) => t.file === f) || !tests.some((t) => t.file === f));
       const baseTests = onBaseTests.map((t) => ({ file: join(paths.base, t.file), name: t.name, names: t.names }));
       const b = baseFiles.length === 0 ? { verdicts: new Map(), executions: 0 }
-        : await runResolved(baseRunner, { files: baseFiles.map((f) => join(paths.base, f)), tests: baseTests }, limits);
+        : await runResolved(baseRunner, { files: baseFiles.map((f) => join(paths.base, f)), tests: baseTests }, baseLimits);
       executions += b.executions;
       for (const t of onBaseTests) {
         const v = b.verdicts.get(keyOf(join(paths.base, t.file), t.name));

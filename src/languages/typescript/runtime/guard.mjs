@@ -9,6 +9,8 @@ import { join } from 'node:path';
 
 /** The prefix of a run message for a test that exhausted a resource (verdict.ts: `exhausts-resources`). */
 export const RESOURCE_PREFIX = 'resource limit: ';
+/** The prefix of a run message for a test caught changing the grader (verdict.ts: `tampers-with-grader`). */
+export const TAMPER_PREFIX = 'tampers with the grader: ';
 /** Only inside the sandbox container is every new process the tests' and the cgroup the container's. */
 export const IN_CONTAINER = process.env.TFACTORY_KILL_SCOPE === 'container';
 /** When /tmp has less than this left after an invocation, a test filled it. */

@@ -38,11 +38,20 @@ export function instrumentChangedFiles(ts, input, workRoot) {
   }
   const all = analyses.flatMap(({ file, analysis }) => analysis.candidates.map((c) => ({ ...c, file })));
   const selected = input.mutation ? selectMutants(all, input.maxMutants) : [];
-  selected.forEach((m, i) => { m.id = `M${i + 1}`; });
+  const textOf = (m) => m.node.getText(analyses.find((a) => a.file === m.file).analysis.sf);
+  const sham = shamMutant(selected, Number(input.seed) || 0, textOf);
+  let next = 1;
+  for (const m of selected) {
+    if (next === sham.slot) next += 1;
+    m.id = `M${next}`;
+    next += 1;
+  }
+  const decoys = sham.decoy ? [{ ...sham.decoy, id: sham.id }] : [];
   const mutants = [];
   for (const { file, abs, analysis } of analyses) {
     const probed = new Map();
     const own = selected.filter((m) => m.file === file);
+    const ownDecoys = decoys.filter((m) => m.file === file);
     for (const site of analysis.sites) {
       if (site.lines.length > 0 || own.some((m) => m.site === site)) probed.set(site, site.index);
     }
@@ -53,10 +62,26 @@ export function instrumentChangedFiles(ts, input, workRoot) {
     }
     try {
       // Candidates keep their node; emitInstrumented matches them by node identity.
-      writeFileSync(abs, emitInstrumented(analysis, { probed, mutants: own.map((m) => ({ ...m })), fileKey: file }));
+      writeFileSync(abs, emitInstrumented(analysis, { probed, mutants: [...own, ...ownDecoys].map((m) => ({ ...m })), fileKey: file }));
     } catch (e) {
       errors.push(`could not write the instrumented ${file}: ${e?.message ?? e}`);
     }
   }
-  return { changedExecutable, probeLines, mutants, errors };
+  return { changedExecutable, probeLines, mutants, errors, shamId: selected.length > 0 ? sham.id : undefined };
+}
+
+/**
+ * The control mutant (engine.mjs): an id like the others, in a random slot of the numbering, whose
+ * schema branch, where one can be planted, is the original code itself (an operator swapped for
+ * itself, a literal replaced by its own text). Switching it on changes nothing the code does, so a
+ * test that fails under it is watching the grader's switch, not the code's behaviour.
+ */
+function shamMutant(selected, seed, textOf) {
+  const slot = 1 + (Math.abs(Math.imul(seed ^ 0x9e3779b9, 2654435761)) % (selected.length + 1));
+  const id = `M${slot}`;
+  const binary = selected.find((m) => m.kind === 'binary');
+  if (binary) return { slot, id, decoy: { ...binary, to: binary.op } };
+  const literal = selected.find((m) => m.kind === 'replace');
+  if (literal) return { slot, id, decoy: { ...literal, to: textOf(literal) } };
+  return { slot, id };
 }

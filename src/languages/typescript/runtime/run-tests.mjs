@@ -2,7 +2,7 @@
 // it (a hang), verdicts for what finished, 'timeout' for the test that was running, and reruns of
 // the rest (individually when the hanging test is unknown) until every requested test has one.
 import { moduleErrorRun, timeoutRun, toRun } from './classify.mjs';
-import { assess, OUTPUT_LIMIT_BYTES, RESOURCE_PREFIX, SCRATCH_DIR, snapshot } from './guard.mjs';
+import { assess, OUTPUT_LIMIT_BYTES, RESOURCE_PREFIX, SCRATCH_DIR, snapshot, TAMPER_PREFIX } from './guard.mjs';
 
 export const keyOf = (file, name) => `${file}::${name}`;
 
@@ -19,7 +19,12 @@ export async function runResolved(runner, spec, limits) {
   const before = snapshot(SCRATCH_DIR);
   const out = await runner.run({ ...spec, testTimeoutMs: limits.testTimeoutMs, stallMs, deadlineMs });
   const problems = assess(before, out);
-  if (problems.length > 0) return isolate(runner, spec, limits, out, problems);
+  const changed = limits.tree?.check() ?? [];
+  if (changed.length > 0) {
+    const listed = `${changed.slice(0, 3).join(', ')}${changed.length > 3 ? ` and ${changed.length - 3} more` : ''}`;
+    return isolate(runner, spec, limits, out, `${TAMPER_PREFIX}it changed the grader's copy of the project (${listed})`);
+  }
+  if (problems.length > 0) return isolate(runner, spec, limits, out, `${RESOURCE_PREFIX}${problems.join('; ')}`);
   const wanted = spec.tests ? new Set(spec.tests.map((t) => keyOf(t.file, t.name))) : undefined;
   const isWanted = (e) => !wanted || wanted.has(keyOf(e.file, e.name));
   const verdicts = new Map();
@@ -87,12 +92,13 @@ export async function runResolved(runner, spec, limits) {
 }
 
 /**
- * An invocation in which a test exhausted a shared resource (guard.mjs): nothing it measured is
- * kept. Its files are run again one by one, then the tests of the file that does it again one by
- * one, until the single test that does it is found: that test gets an error run naming what it
- * exhausted (`resource limit: …`), and every other test the verdict of a run without it.
+ * An invocation in which a test exhausted a shared resource (guard.mjs) or changed the grader's copy
+ * (copy-guard.mjs): nothing it measured is kept. Its files are run again one by one, then the tests
+ * of the file that does it again one by one, until the single test that does it is found: that test
+ * gets an error run with `message` (`resource limit: …` / `tampers with the grader: …`), and every
+ * other test the verdict of a run without it.
  */
-async function isolate(runner, spec, limits, out, problems) {
+async function isolate(runner, spec, limits, out, message) {
   const acc = { verdicts: new Map(), moduleErrors: [], hits: [], wallMs: out.wallMs, executions: 0, forged: out.forged ?? 0 };
   const merge = (sub) => {
     for (const [k, v] of sub.verdicts) acc.verdicts.set(k, v);
@@ -119,9 +125,9 @@ async function isolate(runner, spec, limits, out, problems) {
     for (const t of known.values()) merge(await runResolved(runner, { ...spec, files: [file], tests: [t] }, limits));
     return done();
   }
-  const message = `${RESOURCE_PREFIX}${problems.join('; ')}`.slice(0, 1000);
+  const text = message.slice(0, 1000);
   const [only] = [...known.values()];
-  if (only) acc.verdicts.set(keyOf(only.file, only.name), { ...only, run: { outcome: 'error', failureKind: 'error', message, durationMs: out.wallMs } });
-  else acc.moduleErrors.push({ file, errors: [{ name: 'Error', message, resource: true }] });
+  if (only) acc.verdicts.set(keyOf(only.file, only.name), { ...only, run: { outcome: 'error', failureKind: 'error', message: text, durationMs: out.wallMs } });
+  else acc.moduleErrors.push({ file, errors: [{ name: 'Error', message: text, verdict: true }] });
   return done();
 }

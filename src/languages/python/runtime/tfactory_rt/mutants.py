@@ -143,8 +143,11 @@ def _replace(parent, field, index, new):
 
 
 def apply_site(tree, site):
-    """A mutated deep copy of ``tree`` for ``site``."""
+    """A mutated deep copy of ``tree`` for ``site`` (kind ``identity``: the control mutant, an
+    unchanged copy compiled the same way)."""
     mutated = copy.deepcopy(tree)
+    if site["op"]["kind"] == "identity":
+        return mutated
     parent, field, index, node = _resolve(mutated, site["path"])
     op = site["op"]
     kind = op["kind"]

@@ -247,9 +247,55 @@ class Runner:
                 union.setdefault(file, set()).update(lines)
         return {f: sorted(v) for f, v in union.items()}
 
+    def _control(self, head, sources):
+        """The control run: every test about to face a mutant, with each function that has mutants
+        swapped for an unchanged copy compiled the way mutants are. A test that passed on head and
+        fails now watches the grader's swap, not the code's behaviour: its head result becomes a
+        tamper error (so it faces no real mutant)."""
+        facing, seen, patches = set(), set(), []
+        for site in self.job["mutants"]:
+            span = set(site["spanLines"])
+            real = os.path.realpath(site["absFile"])
+            facing.update(k for k, r in head.items() if r["outcome"] == "passed" and span.intersection(r.get("lines", {}).get(real, [])))
+            fn_key = (real, site["qualname"], site["firstLine"])
+            if fn_key in seen:
+                continue
+            seen.add(fn_key)
+            try:
+                if real not in sources:
+                    with open(real, encoding="utf-8") as fh:
+                        sources[real] = fh.read()
+                patches += patching.prepare_patch(dict(site, op={"kind": "identity"}), sources[real])
+            except Exception:  # noqa: BLE001 - that function's mutants are dropped below anyway
+                continue
+        if not facing or not patches:
+            return
+
+        def swap(patches=patches):
+            for fn, code in patches:
+                fn.__code__ = code
+
+        try:
+            results = self._batch(self.cand, sorted(facing), timeout_s=lambda k: self.per_test_s, on_start=swap)
+        except RuntimeError:
+            return
+        for k, r in results.items():
+            if r.get("outcome") in ("passed", "skipped", "timeout"):
+                continue
+            message = r.get("message") or r.get("outcome", "")
+            if not (message.startswith(forkrun.TAMPER_PREFIX) or message.startswith(forkrun.RESOURCE_PREFIX)):
+                message = (forkrun.TAMPER_PREFIX + "it fails when the grader switches on a mutant that changes nothing (%s): it watches the grader, not the code"
+                           % message.splitlines()[0][:200] if message else forkrun.TAMPER_PREFIX + "it fails when the grader switches on a mutant that changes nothing")
+            lines = head[k].get("lines")
+            head[k].clear()
+            head[k].update({"outcome": "error", "failureKind": "error", "message": message[:1000], "durationMs": r.get("durationMs", 0)})
+            if lines is not None:
+                head[k]["lines"] = lines
+
     def _mutants(self, head):
         sources = {}
         out = []
+        self._control(head, sources)
         for site in self.job["mutants"]:
             span = set(site["spanLines"])
             real = os.path.realpath(site["absFile"])
