@@ -24,15 +24,16 @@ export interface SecurityRepo {
   cleanup(): Promise<void>;
 }
 
-export async function createSecurityRepo(name: string): Promise<SecurityRepo> {
+/** `nodeModules`: the folder lent to the checkout as its node_modules (default: TFactory's own, vitest 4). */
+export async function createSecurityRepo(name: string, nodeModules = join(REPO_ROOT, 'node_modules')): Promise<SecurityRepo> {
   const repo = makeRepo(`tfactory-security-${name}-`);
   repo.copyFixture(`security/${name}/base`, '.');
   repo.commit(`${name}: base`);
   repo.git('checkout', '--quiet', '-b', 'feature');
   repo.copyFixture(`security/${name}/head`, '.');
   repo.commit(`${name}: head`);
-  // A local run reuses the checkout's node_modules (src/wiring/project-packages.ts): lend it TFactory's own (vitest 4).
-  if (existsSync(join(repo.dir, 'package.json'))) await symlink(join(REPO_ROOT, 'node_modules'), join(repo.dir, 'node_modules'), 'dir');
+  // A local run reuses the checkout's node_modules (src/wiring/project-packages.ts): lend it one.
+  if (existsSync(join(repo.dir, 'package.json'))) await symlink(nodeModules, join(repo.dir, 'node_modules'), 'dir');
   const scratch = await mkdtemp(join(tmpdir(), `tfactory-security-${name}-run-`));
   let runs = 0;
   const candidate = (file: string): string => join(SECURITY_FIXTURES, name, 'candidates', file);

@@ -101,10 +101,13 @@ describe.skipIf(!hasDocker)('a TypeScript candidate that reaches for the loader 
     expect(tamperReasons(hostile, 'process-exit.test.ts').some((r) => r.includes('process.exit'))).toBe(true);
   });
 
-  it('ignores result lines a test appends to the event file itself (not signed by the reporter)', () => {
+  it('rejects a test that appends result lines to the event file itself (not signed by the reporter)', () => {
     const forged = testsOf(hostile, 'forged-events.test.ts');
     expect(forged.map((t) => t.verdict)).toEqual(['reject']);
-    expect(forged[0]?.signals.passes).toMatchObject({ ok: false, failureKind: 'assertion' });
+    expect(tamperReasons(hostile, 'forged-events.test.ts')).toEqual([
+      "It tampers with the grader: it wrote into the grader's result file (lines the grader's reporter did not sign, or the file cut or replaced).",
+    ]);
+    expect(forged[0]?.signals.passes).toMatchObject({ ok: false });
     expect(hostile.notes.some((n) => n.includes('not signed by the grader'))).toBe(true);
   });
 

@@ -22,8 +22,10 @@ function sizeOf(path) {
  * that long kills the group. More than OUTPUT_LIMIT_BYTES of stdout + stderr kills it ('output'), and
  * so does `scratchDir` growing past SCRATCH_SOFT_BYTES ('scratch'). In the sandbox the child is made
  * the kernel's first choice when memory runs out, so an allocation bomb kills the tests, not the grader.
+ * `resultFile` only ever grows (the reporter appends to it): `shrunk` is set when it got smaller or
+ * vanished while the runner ran, which only a test rewriting it does.
  */
-export function runProcess({ cmd, args, cwd, env, deadlineMs, stallMs, watchFile, scratchDir = SCRATCH_DIR }) {
+export function runProcess({ cmd, args, cwd, env, deadlineMs, stallMs, watchFile, scratchDir = SCRATCH_DIR, resultFile }) {
   return new Promise((resolve) => {
     const started = Date.now();
     const child = spawn(cmd, args, { cwd, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -31,6 +33,8 @@ export function runProcess({ cmd, args, cwd, env, deadlineMs, stallMs, watchFile
     let stderr = '';
     let killedBy = null;
     let outputBytes = 0;
+    let resultMax = -1;
+    let shrunk = false;
     if (IN_CONTAINER && child.pid) {
       try {
         writeFileSync(`/proc/${child.pid}/oom_score_adj`, '1000');
@@ -59,6 +63,11 @@ export function runProcess({ cmd, args, cwd, env, deadlineMs, stallMs, watchFile
       const now = Date.now();
       if (now - started > deadlineMs) return kill('deadline');
       if (scratchDir && usage(scratchDir, SCRATCH_SOFT_BYTES) > SCRATCH_SOFT_BYTES) return kill('scratch');
+      if (resultFile) {
+        const size = sizeOf(resultFile);
+        if (size < resultMax) shrunk = true;
+        resultMax = Math.max(resultMax, size);
+      }
       if (!watchFile || !stallMs) return;
       const size = sizeOf(watchFile);
       if (size !== lastSize) {
@@ -71,7 +80,8 @@ export function runProcess({ cmd, args, cwd, env, deadlineMs, stallMs, watchFile
       if (finished) return;
       finished = true;
       clearInterval(timer);
-      resolve({ exitCode, signal: signal ?? null, killedBy, wallMs: Date.now() - started, stdout, stderr, outputBytes });
+      if (resultFile && sizeOf(resultFile) < resultMax) shrunk = true;
+      resolve({ exitCode, signal: signal ?? null, killedBy, wallMs: Date.now() - started, stdout, stderr, outputBytes, shrunk });
     };
     child.on('error', (e) => { stderr += String(e); finish(null); });
     child.on('close', (code, signal) => finish(killedBy ? null : code, signal));

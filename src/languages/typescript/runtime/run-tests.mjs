@@ -19,6 +19,9 @@ export async function runResolved(runner, spec, limits) {
   const before = snapshot(SCRATCH_DIR);
   const out = await runner.run({ ...spec, testTimeoutMs: limits.testTimeoutMs, stallMs, deadlineMs });
   const problems = assess(before, out);
+  if ((out.forged ?? 0) > 0 || out.shrunk) {
+    return isolate(runner, spec, limits, out, `${TAMPER_PREFIX}it wrote into the grader's result file (lines the grader's reporter did not sign, or the file cut or replaced)`);
+  }
   const changed = limits.tree?.check() ?? [];
   if (changed.length > 0) {
     const listed = `${changed.slice(0, 3).join(', ')}${changed.length > 3 ? ` and ${changed.length - 3} more` : ''}`;

@@ -1,12 +1,14 @@
-// Jest behind the grader's runner interface (UNTESTED here: jest is not installed on this host).
-// Built from jest's documented CLI: --json --outputFile, --testNamePattern, --runTestsByPath, --ci,
+// Jest behind the grader's runner interface (jest 29, JS/CommonJS, is graded for real in
+// test/security/jest-runner.test.ts, from a real install).
+// Built from jest's documented CLI: a reporter (--config reporters), --testNamePattern, --runTestsByPath, --ci,
 // --config <json>, --setupFilesAfterEnv via the generated config, --randomize --seed (jest >= 29.2).
 // Jest writes results only at the end, so a started-but-unfinished test is found from the hits file
 // written by the setup file (one line per started test), and a killed run is resolved by reruns.
-import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runProcess } from '../proc.mjs';
-import { findPackageDir, testNamePattern } from './common.mjs';
+import { findPackageDir, readEvents, testNamePattern } from './common.mjs';
 
 const CONFIG_NAMES = ['jest.config.js', 'jest.config.mjs', 'jest.config.cjs', 'jest.config.ts', 'jest.config.json'];
 
@@ -29,18 +31,6 @@ function readLines(path) {
   });
 }
 
-const STATE = { passed: 'passed', failed: 'failed', pending: 'skipped', todo: 'skipped', skipped: 'skipped', disabled: 'skipped' };
-
-// eslint-disable-next-line no-control-regex
-const ANSI = /\u001b\[[0-9;]*m/g;
-
-function errorOf(messages, details) {
-  const d = (details ?? [])[0];
-  const text = (messages ?? []).join('\n');
-  const name = d?.matcherResult ? 'JestAssertionError' : (d?.name ?? /^(\w*Error)\b/.exec(text.replace(ANSI, ''))?.[1] ?? 'Error');
-  return { name, message: text.replace(ANSI, '').slice(0, 2000), assertion: Boolean(d?.matcherResult) || /AssertionError/.test(name) };
-}
-
 function configText(projectDir, own, jsConfig, jsonConfig) {
   const load = jsConfig
     ? `const mod = await import(${JSON.stringify(join(projectDir, jsConfig))}); let b = mod.default ?? mod; if (typeof b === 'function') b = await b(); return (await b) ?? {};`
@@ -52,11 +42,16 @@ export default async () => {
     ...base,
     rootDir: ${JSON.stringify(projectDir)},
     setupFilesAfterEnv: [...(base.setupFilesAfterEnv ?? []), ${JSON.stringify(join(own, 'setup.cjs'))}],
+    reporters: [${JSON.stringify(join(own, 'reporter.cjs'))}],
     testTimeout: Number(process.env.TF_TEST_TIMEOUT || 5000),
     cacheDirectory: ${JSON.stringify(join(own, 'jest-cache'))},
     collectCoverage: false,
     watch: false,
     bail: 0,
+    // Tests run in worker processes, never in jest's own (which writes the results): jest runs a
+    // single file "in band" unless a worker memory limit is set (jest >= 29).
+    workerIdleMemoryLimit: '1024MB',
+    detectOpenHandles: false,
   };
 };
 `;
@@ -76,6 +71,7 @@ export function createJestRunner({ projectDir, supportDir, ioDir }) {
     prepare() {
       mkdirSync(own, { recursive: true });
       copyFileSync(join(supportDir, 'jest-setup.cjs'), join(own, 'setup.cjs'));
+      copyFileSync(join(supportDir, 'jest-reporter.cjs'), join(own, 'reporter.cjs'));
       const jsConfig = CONFIG_NAMES.find((n) => !n.endsWith('.json') && !n.endsWith('.ts') && existsSync(join(projectDir, n)));
       const json = existsSync(join(projectDir, 'jest.config.json')) ? readJson(join(projectDir, 'jest.config.json')) : readJson(join(projectDir, 'package.json'))?.jest;
       writeFileSync(configPath, configText(projectDir, own, jsConfig, json));
@@ -83,31 +79,23 @@ export function createJestRunner({ projectDir, supportDir, ioDir }) {
     async run(spec) {
       counter += 1;
       mkdirSync(ioDir, { recursive: true });
-      const outFile = join(ioDir, `jest-${counter}.json`);
+      const events = join(ioDir, `jest-${counter}.events.jsonl`);
       const hits = join(ioDir, `jest-${counter}.hits.jsonl`);
-      const args = [bin, '--ci', '--json', '--outputFile', outFile, '--config', configPath, '--runTestsByPath', '--no-watchman', '--passWithNoTests', '--useStderr'];
+      // The reporter's signing key: read and deleted by the reporter as jest creates it, before any test runs.
+      const key = randomBytes(32).toString('hex');
+      writeFileSync(`${events}.key`, key, { mode: 0o600 });
+      const args = [bin, '--ci', '--config', configPath, '--runTestsByPath', '--no-watchman', '--passWithNoTests', '--useStderr'];
       if (spec.tests && spec.tests.length > 0) args.push('--testNamePattern', testNamePattern(spec.tests.map((t) => t.names.join(' '))));
       if (spec.seed !== undefined) args.push('--randomize', `--seed=${spec.seed}`);
       args.push(...spec.files);
       const env = {
-        ...process.env, NO_COLOR: '1', FORCE_COLOR: '0', TF_HITS: hits, TF_TEST_TIMEOUT: String(spec.testTimeoutMs), TFACTORY_MUTANT: spec.mutant ?? '',
+        ...process.env, NO_COLOR: '1', FORCE_COLOR: '0', TF_EVENTS: events, TF_HITS: hits, TF_TEST_TIMEOUT: String(spec.testTimeoutMs), TFACTORY_MUTANT: spec.mutant ?? '',
       };
-      const proc = await runProcess({ cmd: process.execPath, args, cwd: projectDir, env, deadlineMs: spec.deadlineMs, stallMs: spec.stallMs, watchFile: hits });
-      const report = readJson(outFile);
-      const results = [];
-      const moduleErrors = [];
+      const proc = await runProcess({ cmd: process.execPath, args, cwd: projectDir, env, deadlineMs: spec.deadlineMs, stallMs: spec.stallMs, watchFile: hits, resultFile: events });
+      rmSync(`${events}.key`, { force: true });
+      const signed = readEvents(events, undefined, key);
       const bySpaced = new Map();
-      for (const file of report?.testResults ?? []) {
-        for (const a of file.assertionResults ?? []) {
-          const names = [...(a.ancestorTitles ?? []), a.title];
-          bySpaced.set(`${file.name}::${names.join(' ')}`, names);
-          const errors = a.status === 'failed' ? [errorOf(a.failureMessages, a.failureDetails)] : [];
-          results.push({ file: file.name, name: names.join(' > '), names, state: STATE[a.status] ?? 'failed', errors, durationMs: a.duration ?? 0 });
-        }
-        if ((file.assertionResults ?? []).length === 0 && file.status === 'failed') {
-          moduleErrors.push({ file: file.name, errors: [errorOf([file.message ?? file.failureMessage ?? 'test suite failed to run'])] });
-        }
-      }
+      for (const r of signed.results) bySpaced.set(`${r.file}::${r.names.join(' ')}`, r.names);
       // The setup file knows only jest's space-joined name; map it back to the title list.
       const named = (s) => {
         const names = bySpaced.get(`${s.file}::${s.name}`) ?? [s.name];
@@ -117,9 +105,9 @@ export function createJestRunner({ projectDir, supportDir, ioDir }) {
       const ended = new Set(lines.filter((s) => s.ev === 'end').map((s) => `${s.file}::${s.name}`));
       const started = lines.filter((s) => s.ev === 'start');
       return {
-        collected: started.map(named),
+        collected: [...signed.collected, ...started.map(named)],
         ready: started.filter((s) => !ended.has(`${s.file}::${s.name}`)).map(named),
-        results, moduleErrors, finished: Boolean(report), unhandled: [],
+        results: signed.results, moduleErrors: signed.moduleErrors, finished: signed.finished, unhandled: [], forged: signed.forged, shrunk: proc.shrunk,
         hits: lines.filter((s) => s.ev === 'hits').map((s) => ({ ...named(s), hits: s.hits })),
         killedBy: proc.killedBy, wallMs: proc.wallMs, exitCode: proc.exitCode, signal: proc.signal, outputBytes: proc.outputBytes, stderr: proc.stderr.slice(-4000),
       };

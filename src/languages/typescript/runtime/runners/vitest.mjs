@@ -88,10 +88,10 @@ export function createVitestRunner({ projectDir, supportDir, ioDir }) {
         TFACTORY_MUTANT: spec.mutant ?? '',
       };
       const proc = await runProcess({
-        cmd: process.execPath, args, cwd: projectDir, env, deadlineMs: spec.deadlineMs, stallMs: spec.stallMs, watchFile: events,
+        cmd: process.execPath, args, cwd: projectDir, env, deadlineMs: spec.deadlineMs, stallMs: spec.stallMs, watchFile: events, resultFile: events,
       });
       rmSync(`${events}.key`, { force: true });
-      return { ...readEvents(events, hits, key), killedBy: proc.killedBy, wallMs: proc.wallMs, exitCode: proc.exitCode, signal: proc.signal, outputBytes: proc.outputBytes, stderr: proc.stderr.slice(-4000) };
+      return { ...readEvents(events, hits, key), shrunk: proc.shrunk, killedBy: proc.killedBy, wallMs: proc.wallMs, exitCode: proc.exitCode, signal: proc.signal, outputBytes: proc.outputBytes, stderr: proc.stderr.slice(-4000) };
     },
   };
 }
