@@ -122,3 +122,6 @@ export const CLIENT_SCRIPT = `'use strict';
   });
 })();
 `;
+
+/** A small mark for the browser tab (an SVG, served like the rest: no data: URL needed). */
+export const FAVICON = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16"><rect width="16" height="16" rx="3" fill="#1a7f37"/><path d="M4 8.5l2.5 2.5L12 5" stroke="#fff" stroke-width="2" fill="none"/></svg>';

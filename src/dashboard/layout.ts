@@ -20,6 +20,7 @@ export function page(title: string, chrome: PageChrome, body: Html): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
 <title>${title} · TFactory</title>
+<link rel="icon" href="${b}/assets/favicon.svg" type="image/svg+xml">
 <link rel="stylesheet" href="${b}/assets/dashboard.css">
 <script src="${b}/assets/dashboard.js" defer></script>
 </head>

@@ -4,7 +4,7 @@ import { renderMarkdown } from '../report/render-markdown.js';
 import type { StageOutputs } from '../runs/store.js';
 import type { Run, RunService } from '../runs/types.js';
 import type { DashboardAccess } from './access.js';
-import { CLIENT_SCRIPT, STYLESHEET } from './assets.js';
+import { CLIENT_SCRIPT, FAVICON, STYLESHEET } from './assets.js';
 import { html } from './html.js';
 import { readForm, redirect, securityHeaders, send, sendHtml } from './http.js';
 import { page, type PageChrome } from './layout.js';
@@ -42,6 +42,7 @@ export interface DashboardOptions {
 const ASSETS: Record<string, { type: string; body: string }> = {
   '/assets/dashboard.css': { type: 'text/css; charset=utf-8', body: STYLESHEET },
   '/assets/dashboard.js': { type: 'text/javascript; charset=utf-8', body: CLIENT_SCRIPT },
+  '/assets/favicon.svg': { type: 'image/svg+xml', body: FAVICON },
 };
 
 const DONE_MESSAGES: Record<string, string> = {

@@ -7,6 +7,8 @@ import type { RunStore } from '../../src/runs/store.js';
 import { STAGES, type Run, type RunRequest } from '../../src/runs/types.js';
 import type { Report } from '../../src/report/types.js';
 import { createDashboardHandler, type DashboardOptions } from '../../src/dashboard/router.js';
+import type { DashboardAccess } from '../../src/dashboard/access.js';
+import { localAccess } from '../../src/dashboard/local-access.js';
 import { makeRequest } from '../runs/fixtures/requests.js';
 import { reportTest, sampleReport, signals } from '../fakes/reports.js';
 
@@ -89,22 +91,18 @@ export interface TestDashboard {
 }
 
 /** The dashboard on a real HTTP server over a real SQLite store and run service. */
-export async function startTestDashboard(opts: Partial<DashboardOptions> & { executor?: RunExecutor; startWorker?: boolean } = {}): Promise<TestDashboard> {
+export async function startTestDashboard(opts: Partial<Omit<DashboardOptions, 'access'>> & {
+  executor?: RunExecutor;
+  startWorker?: boolean;
+  /** The access policy, given the server's origin once it listens (GitHub sign-in needs it). */
+  access?: DashboardAccess | ((origin: string) => DashboardAccess);
+} = {}): Promise<TestDashboard> {
   const store = openSqliteRunStore({ path: ':memory:' });
   const executor: RunExecutor = opts.executor ?? (async () => ({}));
   const service = createRunService({ store, executor, concurrency: 1, log: silentLog });
   if (opts.startWorker) await service.start();
   const base = opts.base ?? '';
-  const { localAccess } = await import('../../src/dashboard/local-access.js');
-  const handler = createDashboardHandler({
-    runs: service,
-    stageOutputs: (id) => store.stageOutputs(id),
-    access: opts.access ?? localAccess(),
-    log: silentLog,
-    pollMs: 50,
-    ...opts,
-    base,
-  });
+  let handler: ReturnType<typeof createDashboardHandler> = async () => false;
   const server = createServer((req, res) => {
     void handler(req, res).then((handled) => {
       if (!handled) {
@@ -116,6 +114,16 @@ export async function startTestDashboard(opts: Partial<DashboardOptions> & { exe
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
+  const { access, ...rest } = opts;
+  handler = createDashboardHandler({
+    runs: service,
+    stageOutputs: (id) => store.stageOutputs(id),
+    log: silentLog,
+    pollMs: 50,
+    ...rest,
+    access: typeof access === 'function' ? access(`http://127.0.0.1:${port}`) : access ?? localAccess(),
+    base,
+  });
   return {
     url: `http://127.0.0.1:${port}${base}`,
     base,
