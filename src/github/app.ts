@@ -1,4 +1,4 @@
-import type { ApplicationFunction, Probot } from 'probot';
+import type { ApplicationFunction, ApplicationFunctionOptions, Probot } from 'probot';
 import type { GitAuthor } from '../git/commit-push.js';
 import type { Publisher } from '../pipeline/types.js';
 import type { RunService } from '../runs/types.js';
@@ -12,6 +12,8 @@ import { handlePullRequestLabeled, handlePullRequestSynchronize } from './on-pul
 import { createGithubPublisher, type RenderMarkdown } from './publisher.js';
 import type { SettingsEnv } from '../config/run-settings.js';
 import type { Schedule } from './throttle.js';
+
+type Handler = ApplicationFunctionOptions['addHandler'] extends (handler: infer H) => void ? H : never;
 
 export interface AppDeps {
   runService: RunService;
@@ -31,6 +33,8 @@ export interface AppDeps {
   now?: () => number;
   /** Receives the GitHub side once loaded: the worker publishes GitHub runs through `publisher`. */
   onReady?: (github: GithubRuntime) => void;
+  /** More pages on Probot's server (the run dashboard under /tfactory/): true when it answered. */
+  httpHandler?: Handler;
 }
 
 export interface GithubRuntime {
@@ -51,7 +55,7 @@ export async function getInstallationToken(auth: InstallationAuth, installationI
 
 /** The Probot app function: wires the triggers, the check run progress and the publisher. */
 export function createApp(deps: AppDeps | ((app: Probot) => AppDeps | Promise<AppDeps>)): ApplicationFunction {
-  return async (app) => {
+  return async (app, options?: ApplicationFunctionOptions) => {
     const d = typeof deps === 'function' ? await deps(app) : deps;
     const log = app.log.child({ name: 'tfactory-github' });
     const auth: InstallationAuth = (installationId) => app.auth(installationId) as Promise<Octokit>;
@@ -89,6 +93,7 @@ export function createApp(deps: AppDeps | ((app: Probot) => AppDeps | Promise<Ap
     app.on('issue_comment.created', (context) => handleIssueComment(handlerDeps, context));
     app.on('check_run.rerequested', (context) => handleCheckRunRerequested(handlerDeps, context));
 
+    if (d.httpHandler) options?.addHandler(d.httpHandler);
     d.onReady?.({ publisher, progress, tracker, stop });
   };
 }
