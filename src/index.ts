@@ -77,6 +77,7 @@ export function createTfactoryApp(opts: TfactoryAppOptions): ApplicationFunction
       ...(opts.gitBaseUrl ? { gitBaseUrl: opts.gitBaseUrl } : {}),
       ...(opts.workRoot ? { workRoot: opts.workRoot } : {}),
       ...(opts.progressIntervalMs !== undefined ? { progressIntervalMs: opts.progressIntervalMs } : {}),
+      ...(opts.env.TFACTORY_PUBLIC_URL ? { publicUrl: opts.env.TFACTORY_PUBLIC_URL } : {}),
       httpHandler: createAppDashboard({ env: opts.env, runs: services.service, stageOutputs: (id) => services.store.stageOutputs(id), log: services.log }),
       onReady: (github) => {
         bindPublisher(github.publisher);

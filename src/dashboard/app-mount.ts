@@ -7,9 +7,12 @@ import { html } from './html.js';
 import { securityHeaders, sendHtml } from './http.js';
 import { page } from './layout.js';
 import { createDashboardHandler } from './router.js';
+import { DASHBOARD_BASE } from './run-url.js';
+
+export { runPageUrl } from './run-url.js';
 
 /** Where the dashboard lives on the App's (Probot's) server. */
-export const APP_DASHBOARD_BASE = '/tfactory';
+export const APP_DASHBOARD_BASE = DASHBOARD_BASE;
 
 export type NodeHandler = (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
 
@@ -66,11 +69,4 @@ export function createAppDashboard(opts: { env: NodeJS.ProcessEnv; runs: RunServ
     cancelsRunning: () => true,
     rerun: { enabled: true },
   });
-}
-
-/** The run page's address for links from the check run, the PR comment and MCP (TFACTORY_PUBLIC_URL). */
-export function runPageUrl(publicUrl: string | undefined, runId: string): string | undefined {
-  const base = publicUrl?.trim().replace(/\/+$/, '');
-  if (!base || !/^https?:\/\//.test(base)) return undefined;
-  return `${base}${APP_DASHBOARD_BASE}/runs/${encodeURIComponent(runId)}`;
 }

@@ -4,6 +4,7 @@ import { TfError } from '../errors.js';
 import type { DashboardOptions } from './router.js';
 import { createDashboardHandler } from './router.js';
 import { localAccess } from './local-access.js';
+import { DASHBOARD_BASE } from './run-url.js';
 
 export const DEFAULT_PORT = 3100;
 export const DEFAULT_HOST = '127.0.0.1';
@@ -29,7 +30,7 @@ export interface ServeOptions extends Omit<DashboardOptions, 'base' | 'access' |
 }
 
 /**
- * `tfactory serve`'s server: the dashboard at `/` over the local run store. Refuses a
+ * `tfactory serve`'s server: the dashboard at `/tfactory/` (as on the App's server) over the local run store. Refuses a
  * non-loopback host without a token (the runs hold code and paths of the machine).
  */
 export async function startDashboardServer(opts: ServeOptions): Promise<{ server: Server; url: string; close(): Promise<void> }> {
@@ -49,12 +50,18 @@ export async function startDashboardServer(opts: ServeOptions): Promise<{ server
   const allowedHosts: string[] = [];
   const handler = createDashboardHandler({
     ...opts,
-    base: '',
+    base: DASHBOARD_BASE,
     access: localAccess(opts.token ? { token: opts.token } : {}),
     ...(loopback ? { allowedHosts } : {}),
   });
   server.on('request', (req, res) => {
-    void handler(req, res);
+    void handler(req, res).then((handled) => {
+      if (handled) return;
+      // The same addresses as on the App's server (TFACTORY_PUBLIC_URL links work for both).
+      res.statusCode = req.url === '/' ? 303 : 404;
+      if (req.url === '/') res.setHeader('Location', `${DASHBOARD_BASE}/`);
+      res.end(req.url === '/' ? '' : `not found: the dashboard is under ${DASHBOARD_BASE}/\n`);
+    });
   });
   await new Promise<void>((resolveListen, reject) => {
     server.once('error', (err: NodeJS.ErrnoException) => {
@@ -70,7 +77,7 @@ export async function startDashboardServer(opts: ServeOptions): Promise<{ server
   const shown = host.includes(':') ? `[${host}]` : host;
   return {
     server,
-    url: `http://${shown}:${actualPort}/`,
+    url: `http://${shown}:${actualPort}${DASHBOARD_BASE}/`,
     close: () => new Promise<void>((resolveClose) => {
       server.closeAllConnections();
       server.close(() => resolveClose());

@@ -12,6 +12,7 @@ import { handlePullRequestLabeled, handlePullRequestSynchronize } from './on-pul
 import { createGithubPublisher, type RenderMarkdown } from './publisher.js';
 import type { SettingsEnv } from '../config/run-settings.js';
 import type { Schedule } from './throttle.js';
+import { runPageUrl } from '../dashboard/run-url.js';
 
 type Handler = ApplicationFunctionOptions['addHandler'] extends (handler: infer H) => void ? H : never;
 
@@ -33,6 +34,8 @@ export interface AppDeps {
   now?: () => number;
   /** Receives the GitHub side once loaded: the worker publishes GitHub runs through `publisher`. */
   onReady?: (github: GithubRuntime) => void;
+  /** TFACTORY_PUBLIC_URL: the check run's details link and the PR comment point at the run's dashboard page. */
+  publicUrl?: string;
   /** More pages on Probot's server (the run dashboard under /tfactory/): true when it answered. */
   httpHandler?: Handler;
 }
@@ -69,6 +72,7 @@ export function createApp(deps: AppDeps | ((app: Probot) => AppDeps | Promise<Ap
       ...(d.now ? { now: d.now } : {}),
     });
     const stop = progress.watch(d.runService);
+    const pageOf = (runId: string): string | undefined => runPageUrl(d.publicUrl, runId);
     const publisher = createGithubPublisher({
       auth,
       getToken: (installationId) => getInstallationToken(auth, installationId),
@@ -79,6 +83,7 @@ export function createApp(deps: AppDeps | ((app: Probot) => AppDeps | Promise<Ap
       ...(d.gitBaseUrl ? { gitBaseUrl: d.gitBaseUrl } : {}),
       ...(d.author ? { author: d.author } : {}),
       ...(d.workRoot ? { workRoot: d.workRoot } : {}),
+      runPageUrl: pageOf,
     });
     const handlerDeps: HandlerDeps = {
       runService: d.runService,
@@ -86,6 +91,7 @@ export function createApp(deps: AppDeps | ((app: Probot) => AppDeps | Promise<Ap
       log,
       ...(d.appId !== undefined ? { appId: d.appId } : {}),
       ...(d.settingsEnv ? { settingsEnv: d.settingsEnv } : {}),
+      runPageUrl: pageOf,
     };
 
     app.on('pull_request.labeled', (context) => handlePullRequestLabeled(handlerDeps, context));

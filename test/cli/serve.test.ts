@@ -39,9 +39,11 @@ describe('tfactory serve', () => {
     for (let i = 0; i < 100 && !cli.err.join('').includes('Ctrl-C'); i += 1) await new Promise((r) => setTimeout(r, 20));
     const line = cli.err.join('');
     expect(line).toContain(`runs from ${db}`);
-    const url = /(http:\/\/127\.0\.0\.1:\d+\/)/.exec(line)?.[1] ?? '';
+    const url = /(http:\/\/127\.0\.0\.1:\d+\/tfactory\/)/.exec(line)?.[1] ?? '';
     const list = await (await fetch(url)).text();
-    expect(list).toContain('/runs/run-abc');
+    expect(list).toContain('href="/tfactory/runs/run-abc"');
+    const root = await fetch(new URL('/', url), { redirect: 'manual' });
+    expect(root.headers.get('location')).toBe('/tfactory/');
     const page = await (await fetch(`${url}runs/run-abc`)).text();
     expect(page).toContain('Acceptance criteria');
     expect(page).toContain('start the dashboard with: tfactory serve --worker');
