@@ -13,11 +13,15 @@ export function activityOf(run: Run): ActivityLine[] {
   if (run.startedAt) lines.push({ at: run.startedAt, text: 'run picked up by a worker' });
   for (const s of run.stages) {
     if (s.startedAt) lines.push({ at: s.startedAt, text: `${s.name} started` });
-    if (s.status === 'running' && s.progress) lines.push({ at: run.updatedAt, text: `${s.name} ${s.progress.done}/${s.progress.total}` });
+    if (s.status === 'running' && s.progress) lines.push({ at: later(run.updatedAt, s.startedAt), text: `${s.name} ${s.progress.done}/${s.progress.total}` });
     if (s.finishedAt || s.status === 'skipped' || s.status === 'failed') lines.push({ at: s.finishedAt ?? run.updatedAt, text: stageEnd(s) });
   }
   if (run.finishedAt) lines.push({ at: run.finishedAt, text: runEnd(run) });
   return lines.filter((l, i) => l.text !== lines[i - 1]?.text).sort((a, b) => a.at.localeCompare(b.at));
+}
+
+function later(a: string, b: string | undefined): string {
+  return b !== undefined && b > a ? b : a;
 }
 
 function stageEnd(s: Run['stages'][number]): string {

@@ -35,6 +35,8 @@ export interface DashboardOptions {
   scanLimit?: number;
   pollMs?: number;
   heartbeatMs?: number;
+  /** Live streams open at once, all viewers together (default 200); past it a stream gets 503 and the browser retries. */
+  maxStreams?: number;
   /** Where forms may post besides ourselves (the GitHub sign-in page): the CSP's form-action. */
   formAction?: string;
 }
@@ -62,6 +64,8 @@ export function createDashboardHandler(opts: DashboardOptions): (req: IncomingMe
   const sessions = opts.sessions ?? createSessionStore();
   const scanLimit = opts.scanLimit ?? 2000;
   const cookiePath = base || '/';
+  const maxStreams = opts.maxStreams ?? 200;
+  let streams = 0;
 
   function notFound(res: ServerResponse, chrome: PageChrome): void {
     sendHtml(res, 404, page('Not found', chrome, html`<h1>Not found</h1><p>There is no such page or run, or you cannot see it. <a href="${base}/">All runs</a>.</p>`));
@@ -158,6 +162,14 @@ export function createDashboardHandler(opts: DashboardOptions): (req: IncomingMe
       return;
     }
     if (sub === '/events') {
+      if (streams >= maxStreams) {
+        send(res, 503, 'text/plain; charset=utf-8', 'too many live streams; retry shortly\n', { 'Retry-After': '5' });
+        return;
+      }
+      streams += 1;
+      res.once('close', () => {
+        streams -= 1;
+      });
       streamRun(req, res, run, { get: (rid) => opts.runs.get(rid), ...(opts.runs.subscribe ? { subscribe: opts.runs.subscribe.bind(opts.runs) } : {}) }, {
         ...(opts.pollMs !== undefined ? { pollMs: opts.pollMs } : {}),
         ...(opts.heartbeatMs !== undefined ? { heartbeatMs: opts.heartbeatMs } : {}),

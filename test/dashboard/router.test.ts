@@ -156,6 +156,28 @@ describe('the dashboard over a real run store', () => {
     expect((await c.get('/runs/r1/events')).status).toBe(200);
   });
 
+  it('streams a running run as Server-Sent Events, within a cap on open streams', async () => {
+    dash = await startTestDashboard({ maxStreams: 1 });
+    await dash.service.submit(makeRequest({ idempotencyKey: 'live-1' }));
+    const [queued] = await dash.store.list();
+    const id = queued?.id ?? '';
+    const controller = new AbortController();
+    const first = await fetch(`${dash.url}/runs/${id}/events`, { signal: controller.signal });
+    expect(first.headers.get('content-type')).toBe('text/event-stream; charset=utf-8');
+    const reader = first.body?.getReader();
+    let text = '';
+    while (!text.includes('event: snapshot')) text += new TextDecoder().decode((await reader?.read())?.value);
+    expect(text).toContain(`"id":"${id}","status":"queued"`);
+    expect(text).not.toContain('settings'); // the live snapshot carries no request or settings
+    const second = await fetch(`${dash.url}/runs/${id}/events`);
+    expect(second.status).toBe(503);
+    expect(second.headers.get('retry-after')).toBe('5');
+    await dash.service.cancel(id, 'test');
+    while (!text.includes('event: end')) text += new TextDecoder().decode((await reader?.read())?.value);
+    expect(text).toContain('"text":"run cancelled');
+    controller.abort();
+  });
+
   it('refuses a Host header that is not its own when it says so (DNS rebinding)', async () => {
     dash = await startTestDashboard({ allowedHosts: ['127.0.0.1:1'] });
     const res = await fetch(`${dash.url}/`);
