@@ -2,7 +2,7 @@ import type { Logger } from '../logger.js';
 import type { Run } from '../runs/types.js';
 import type { DashboardAccess } from './access.js';
 import { html } from './html.js';
-import { redirect, sendHtml } from './http.js';
+import { redirect, safeReturnPath, sendHtml } from './http.js';
 import { page } from './layout.js';
 import { randomToken, type Session } from './sessions.js';
 
@@ -51,6 +51,11 @@ export function githubAccess(opts: GithubAccessOptions): DashboardAccess & { per
       const body = (await res.json()) as { permissions?: { pull?: boolean; push?: boolean; admin?: boolean; maintain?: boolean } };
       const p = body.permissions ?? {};
       result = p.push || p.admin || p.maintain ? 'write' : p.pull ? 'read' : 'none';
+    } else if (res.status === 401) {
+      // The user's token expired or was revoked: the session signs in again.
+      delete session.user;
+      delete session.userToken;
+      return 'none';
     } else if (res.status !== 404 && res.status !== 403) {
       opts.log.warn({ status: res.status, owner, repo }, 'repository permission could not be read');
       return 'none'; // not cached: the next request asks again
@@ -80,8 +85,7 @@ export function githubAccess(opts: GithubAccessOptions): DashboardAccess & { per
         return true;
       }
       if (path === '/login') {
-        const next = url.searchParams.get('next') ?? '';
-        session.returnTo = next.startsWith(`${base}/`) && !next.startsWith('//') ? next : `${base}/`;
+        session.returnTo = safeReturnPath(url.searchParams.get('next'), base);
         session.oauthState = randomToken();
         const authorize = new URL(`${webUrl}/login/oauth/authorize`);
         authorize.searchParams.set('client_id', opts.clientId);

@@ -38,6 +38,16 @@ export function redirect(res: ServerResponse, location: string, status = 303): v
   res.end();
 }
 
+/**
+ * Where to go after sign-in: a path of ours (under `base`), never another site. `//x` and `/\x`
+ * are other sites to a browser, so a path starting so, or holding a backslash or a space, is refused.
+ */
+export function safeReturnPath(next: string | null | undefined, base: string): string {
+  const home = `${base}/`;
+  if (!next || !next.startsWith(home) || !/^\/(?![/\\])[^\\\s]*$/.test(next)) return home;
+  return next;
+}
+
 /** Reads an urlencoded form of at most `limit` bytes. */
 export async function readForm(req: IncomingMessage, limit = 8192): Promise<URLSearchParams> {
   const chunks: Buffer[] = [];

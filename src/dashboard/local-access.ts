@@ -1,6 +1,6 @@
 import type { DashboardAccess } from './access.js';
 import { html } from './html.js';
-import { sendHtml, redirect } from './http.js';
+import { redirect, safeReturnPath, sendHtml } from './http.js';
 import { page } from './layout.js';
 import { sameSecret } from './sessions.js';
 
@@ -23,8 +23,7 @@ export function localAccess(opts: { token?: string } = {}): DashboardAccess {
         return true;
       }
       if (path !== '/login' || !token) return false;
-      const next = url.searchParams.get('next') ?? form.get('next') ?? '';
-      const safeNext = next.startsWith(`${base}/`) && !next.startsWith('//') ? next : `${base}/`;
+      const safeNext = safeReturnPath(url.searchParams.get('next') ?? form.get('next'), base);
       let failed = false;
       if (req.method === 'POST') {
         if (sameSecret(form.get('token') ?? '', token)) {

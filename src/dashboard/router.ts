@@ -53,6 +53,14 @@ const DONE_MESSAGES: Record<string, string> = {
   'not-cancelled': 'The run had already finished; nothing was cancelled.',
 };
 
+function hostOf(origin: string): string | undefined {
+  try {
+    return new URL(origin).host;
+  } catch {
+    return undefined;
+  }
+}
+
 const RUN_PATH = /^\/runs\/([A-Za-z0-9._-]{1,100})(\/(?:events|report\.md|report\.json|cancel|rerun))?$/;
 
 /**
@@ -103,7 +111,7 @@ export function createDashboardHandler(opts: DashboardOptions): (req: IncomingMe
     if (method === 'POST') {
       // Same-origin forms only: the CSRF token of this session, and no foreign Origin.
       const origin = req.headers.origin;
-      if (origin !== undefined && origin !== 'null' && new URL(origin).host !== req.headers.host) {
+      if (origin !== undefined && origin !== 'null' && hostOf(origin) !== req.headers.host) {
         send(res, 403, 'text/plain; charset=utf-8', 'cross-site request refused\n');
         return;
       }

@@ -2,6 +2,7 @@ import nock from 'nock';
 import { describe, expect, it } from 'vitest';
 import { activityBetween, activityOf } from '../../src/dashboard/activity.js';
 import { githubAccess } from '../../src/dashboard/github-access.js';
+import { safeReturnPath } from '../../src/dashboard/http.js';
 import { createSessionStore } from '../../src/dashboard/sessions.js';
 import { useHttpMocks } from '../helpers/http-mock.js';
 import { makeRun, stagesWith } from '../fakes/runs.js';
@@ -51,6 +52,26 @@ describe('githubAccess: the user\'s own permission on the run\'s repository', ()
     const anonymous = createSessionStore().create();
     expect(access.viewer(anonymous)).toBeUndefined();
     expect(await access.canRead(anonymous, makeRun())).toBe(false);
+  });
+});
+
+describe('after sign-in', () => {
+  it('returns only to a path of ours', () => {
+    expect(safeReturnPath('/tfactory/runs/1?x=2', '/tfactory')).toBe('/tfactory/runs/1?x=2');
+    for (const bad of ['https://evil.example/', '//evil.example/', '/\\evil.example/', '/tfactory\\..\\x', '/other/', '/tfactory/ x', null]) {
+      expect(safeReturnPath(bad, '/tfactory'), String(bad)).toBe('/tfactory/');
+    }
+    expect(safeReturnPath('//evil.example/', '')).toBe('/');
+    expect(safeReturnPath('/\\evil.example/', '')).toBe('/');
+  });
+
+  it('an expired user token signs the session out', async () => {
+    const access = githubAccess({ clientId: 'c', clientSecret: 's', publicUrl: 'https://tf.example.com', log: silentLog });
+    const session = signedIn();
+    nock('https://api.github.com').get('/repos/acme/shop').reply(401, { message: 'Bad credentials' });
+    expect(await access.canRead(session, makeRun())).toBe(false);
+    expect(access.viewer(session)).toBeUndefined();
+    expect(session.userToken).toBeUndefined();
   });
 });
 
