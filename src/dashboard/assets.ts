@@ -77,6 +77,11 @@ export const CLIENT_SCRIPT = `'use strict';
   var state = document.getElementById('live-state');
   var log = document.getElementById('activity');
   var source = new window.EventSource(live.getAttribute('data-events'));
+  var duration = document.getElementById('run-duration');
+  var ticking = window.setInterval(function () {
+    var started = duration && duration.getAttribute('data-started');
+    if (started) setText(duration, fmtMs(Date.now() - Date.parse(started)));
+  }, 1000);
   source.addEventListener('open', function () { setText(state, 'Live: following this run.'); });
   source.addEventListener('error', function () { setText(state, 'Live updates interrupted; retrying…'); });
   source.addEventListener('snapshot', function (e) {
@@ -84,6 +89,7 @@ export const CLIENT_SCRIPT = `'use strict';
     var status = document.getElementById('run-status');
     setText(status, run.status);
     setStatusClass(status, 's-', run.status);
+    if (duration && run.startedAt) duration.setAttribute('data-started', run.startedAt);
     var cost = document.getElementById('run-cost');
     if (cost) setText(cost, '$' + run.costUsd.toFixed(run.costUsd >= 1 ? 2 : 4));
     run.stages.forEach(function (s) {
@@ -117,6 +123,7 @@ export const CLIENT_SCRIPT = `'use strict';
   });
   source.addEventListener('end', function () {
     source.close();
+    window.clearInterval(ticking);
     setText(state, 'The run has finished; loading its report…');
     window.setTimeout(function () { window.location.reload(); }, 300);
   });

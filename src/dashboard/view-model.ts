@@ -81,6 +81,8 @@ export interface LiveSnapshot {
   stages: Array<{ name: string; status: string; durationMs?: number; progress?: { done: number; total: number }; note?: string; error?: string }>;
   summary?: NonNullable<Run['report']>['summary'];
   costUsd: number;
+  startedAt?: string;
+  finishedAt?: string;
 }
 
 export function toLiveSnapshot(run: Run): LiveSnapshot {
@@ -99,5 +101,7 @@ export function toLiveSnapshot(run: Run): LiveSnapshot {
     })),
     ...(run.report ? { summary: run.report.summary } : {}),
     costUsd: run.usage.costUsd,
+    ...(run.startedAt ? { startedAt: run.startedAt } : {}),
+    ...(run.finishedAt ? { finishedAt: run.finishedAt } : {}),
   };
 }

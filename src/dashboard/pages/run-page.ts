@@ -117,7 +117,7 @@ ${input.flash ? html`<p class="notice" role="status">${input.flash}</p>` : ''}
 ${src.kind === 'github' ? html`<dt>Refs</dt><dd><code>${src.baseRef}</code> ← <code>${src.headRepoFullName}:${src.headRef}</code> at <code>${src.headSha.slice(0, 12)}</code></dd>` : ''}
 <dt>Trigger</dt><dd>${run.request.trigger.kind}${run.request.trigger.actor ? ` by ${run.request.trigger.actor}` : ''}</dd>
 <dt>Created</dt><dd>${formatTime(run.createdAt)}</dd>
-<dt>Duration</dt><dd>${formatMs(runDurationMs(run))}${run.resumes > 0 ? ` (resumed ${run.resumes}×)` : ''}</dd>
+<dt>Duration</dt><dd><span id="run-duration"${run.startedAt ? html` data-started="${run.startedAt}"` : ''}>${formatMs(runDurationMs(run))}</span>${run.resumes > 0 ? ` (resumed ${run.resumes}×)` : ''}</dd>
 <dt>Cost</dt><dd id="run-cost">${formatCost(run.usage.costUsd)}</dd>
 <dt>Settings</dt><dd>${describeSettings(run.request.settings)}</dd>
 </dl>
