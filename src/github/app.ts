@@ -99,7 +99,14 @@ export function createApp(deps: AppDeps | ((app: Probot) => AppDeps | Promise<Ap
     app.on('issue_comment.created', (context) => handleIssueComment(handlerDeps, context));
     app.on('check_run.rerequested', (context) => handleCheckRunRerequested(handlerDeps, context));
 
-    if (d.httpHandler) options?.addHandler(d.httpHandler);
+    if (d.httpHandler && options) {
+      // Probot.load without a server (tests, probot.receive only) has nowhere to mount pages.
+      try {
+        options.addHandler(d.httpHandler);
+      } catch (err) {
+        log.debug({ err }, 'no HTTP server: extra pages not mounted');
+      }
+    }
     d.onReady?.({ publisher, progress, tracker, stop });
   };
 }
