@@ -9,6 +9,7 @@
 #   4. debootstrap: the fallback base when no base image exists (installed on Debian as root)
 #   5. Python test packages: Debian's python3 test packages for the Python grader's host tests
 #   6. Runner images: tfactory images build, unless `tfactory images list` says all are current
+#   7. Chromium: Debian's chromium for the dashboard's browser tests (test/dashboard/browser.test.ts)
 # One line per step on the terminal; the full output of every step goes to one log file, whose path
 # is printed first (TFACTORY_SETUP_LOG picks another). The step runner is scripts/lib/steps.sh.
 set -euo pipefail
@@ -114,6 +115,19 @@ python_test_packages() {
   fi
 }
 
+chromium_browser() {
+  # The dashboard's browser tests drive Debian's Chromium through puppeteer-core (no browser download).
+  if command -v chromium >/dev/null 2>&1 || { [ -n "${CHROMIUM_PATH:-}" ] && [ -x "$CHROMIUM_PATH" ]; }; then
+    step_result "up to date"
+  elif is_debian_root; then
+    step_hint "install it (apt-get install chromium), or set CHROMIUM_PATH to a Chromium binary; then re-run bash scripts/setup.sh"
+    apt_install chromium
+    step_result "installed with apt-get"
+  else
+    step_result "skipped: not Debian as root; install Chromium and set CHROMIUM_PATH for the browser tests"
+  fi
+}
+
 runner_images() {
   if step_exec node bin/tfactory.js images list; then
     step_result "up to date"
@@ -133,13 +147,14 @@ runner_images() {
 }
 
 main() {
-  steps_init 6 "${TFACTORY_SETUP_LOG:-}"
+  steps_init 7 "${TFACTORY_SETUP_LOG:-}"
   step_run "Node dependencies" node_dependencies
   step_run "Build" build
   step_run "Docker engine" docker_engine
   step_run "debootstrap" debootstrap_base
   step_run "Python test packages" python_test_packages
   step_run "Runner images" runner_images
+  step_run "Chromium" chromium_browser
   steps_finish
 }
 

@@ -14,6 +14,7 @@ import type { Publisher } from './pipeline/types.js';
 import { renderMarkdown } from './report/render-markdown.js';
 import { createServices, type Services, type ServicesOptions } from './wiring/create-services.js';
 import { createLocalPublisher } from './wiring/local-publisher.js';
+import { createAppDashboard } from './dashboard/app-mount.js';
 
 export { createApp };
 export type { AppDeps };
@@ -76,6 +77,8 @@ export function createTfactoryApp(opts: TfactoryAppOptions): ApplicationFunction
       ...(opts.gitBaseUrl ? { gitBaseUrl: opts.gitBaseUrl } : {}),
       ...(opts.workRoot ? { workRoot: opts.workRoot } : {}),
       ...(opts.progressIntervalMs !== undefined ? { progressIntervalMs: opts.progressIntervalMs } : {}),
+      ...(opts.env.TFACTORY_PUBLIC_URL ? { publicUrl: opts.env.TFACTORY_PUBLIC_URL } : {}),
+      httpHandler: createAppDashboard({ env: opts.env, runs: services.service, stageOutputs: (id) => services.store.stageOutputs(id), log: services.log }),
       onReady: (github) => {
         bindPublisher(github.publisher);
         if (opts.startWorker === false) return;

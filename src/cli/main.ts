@@ -13,6 +13,7 @@ export const COMMANDS: Record<string, CommandEntry> = {
   run: { summary: 'run the whole pipeline on a local checkout (base...head) and report', load: async () => (await import('./commands/run.js')).run },
   evaluate: { summary: 'grade existing test files against a change, with the same verdicts', load: async () => (await import('./commands/evaluate.js')).run },
   mcp: { summary: 'serve the MCP tools on stdio (create_run, get_run_status, get_report, …)', load: async () => (await import('./commands/mcp.js')).run },
+  serve: { summary: 'the run dashboard in a browser: every run, live, over the local run database', load: async () => (await import('./commands/serve.js')).run },
   demo: { summary: 'the whole pipeline offline on a sample project: tests written, proven and committed', load: async () => (await import('./commands/demo.js')).run },
   // COMMANDS-END
 };

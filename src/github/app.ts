@@ -1,4 +1,4 @@
-import type { ApplicationFunction, Probot } from 'probot';
+import type { ApplicationFunction, ApplicationFunctionOptions, Probot } from 'probot';
 import type { GitAuthor } from '../git/commit-push.js';
 import type { Publisher } from '../pipeline/types.js';
 import type { RunService } from '../runs/types.js';
@@ -12,6 +12,9 @@ import { handlePullRequestLabeled, handlePullRequestSynchronize } from './on-pul
 import { createGithubPublisher, type RenderMarkdown } from './publisher.js';
 import type { SettingsEnv } from '../config/run-settings.js';
 import type { Schedule } from './throttle.js';
+import { runPageUrl } from '../dashboard/run-url.js';
+
+type Handler = ApplicationFunctionOptions['addHandler'] extends (handler: infer H) => void ? H : never;
 
 export interface AppDeps {
   runService: RunService;
@@ -31,6 +34,10 @@ export interface AppDeps {
   now?: () => number;
   /** Receives the GitHub side once loaded: the worker publishes GitHub runs through `publisher`. */
   onReady?: (github: GithubRuntime) => void;
+  /** TFACTORY_PUBLIC_URL: the check run's details link and the PR comment point at the run's dashboard page. */
+  publicUrl?: string;
+  /** More pages on Probot's server (the run dashboard under /tfactory/): true when it answered. */
+  httpHandler?: Handler;
 }
 
 export interface GithubRuntime {
@@ -51,7 +58,7 @@ export async function getInstallationToken(auth: InstallationAuth, installationI
 
 /** The Probot app function: wires the triggers, the check run progress and the publisher. */
 export function createApp(deps: AppDeps | ((app: Probot) => AppDeps | Promise<AppDeps>)): ApplicationFunction {
-  return async (app) => {
+  return async (app, options?: ApplicationFunctionOptions) => {
     const d = typeof deps === 'function' ? await deps(app) : deps;
     const log = app.log.child({ name: 'tfactory-github' });
     const auth: InstallationAuth = (installationId) => app.auth(installationId) as Promise<Octokit>;
@@ -65,6 +72,7 @@ export function createApp(deps: AppDeps | ((app: Probot) => AppDeps | Promise<Ap
       ...(d.now ? { now: d.now } : {}),
     });
     const stop = progress.watch(d.runService);
+    const pageOf = (runId: string): string | undefined => runPageUrl(d.publicUrl, runId);
     const publisher = createGithubPublisher({
       auth,
       getToken: (installationId) => getInstallationToken(auth, installationId),
@@ -75,6 +83,7 @@ export function createApp(deps: AppDeps | ((app: Probot) => AppDeps | Promise<Ap
       ...(d.gitBaseUrl ? { gitBaseUrl: d.gitBaseUrl } : {}),
       ...(d.author ? { author: d.author } : {}),
       ...(d.workRoot ? { workRoot: d.workRoot } : {}),
+      runPageUrl: pageOf,
     });
     const handlerDeps: HandlerDeps = {
       runService: d.runService,
@@ -82,6 +91,7 @@ export function createApp(deps: AppDeps | ((app: Probot) => AppDeps | Promise<Ap
       log,
       ...(d.appId !== undefined ? { appId: d.appId } : {}),
       ...(d.settingsEnv ? { settingsEnv: d.settingsEnv } : {}),
+      runPageUrl: pageOf,
     };
 
     app.on('pull_request.labeled', (context) => handlePullRequestLabeled(handlerDeps, context));
@@ -89,6 +99,14 @@ export function createApp(deps: AppDeps | ((app: Probot) => AppDeps | Promise<Ap
     app.on('issue_comment.created', (context) => handleIssueComment(handlerDeps, context));
     app.on('check_run.rerequested', (context) => handleCheckRunRerequested(handlerDeps, context));
 
+    if (d.httpHandler && options) {
+      // Probot.load without a server (tests, probot.receive only) has nowhere to mount pages.
+      try {
+        options.addHandler(d.httpHandler);
+      } catch (err) {
+        log.debug({ err }, 'no HTTP server: extra pages not mounted');
+      }
+    }
     d.onReady?.({ publisher, progress, tracker, stop });
   };
 }

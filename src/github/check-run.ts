@@ -16,7 +16,7 @@ export interface CheckRunRef extends RepoRef {
 /** Creates the queued check run for a run at the trigger; `external_id` ties it to the run. */
 export async function createQueuedCheckRun(
   octokit: Octokit,
-  target: RepoRef & { headSha: string; runId: string },
+  target: RepoRef & { headSha: string; runId: string; detailsUrl?: string | undefined },
 ): Promise<CheckRunRef> {
   const { data } = await octokit.rest.checks.create({
     owner: target.owner,
@@ -25,6 +25,7 @@ export async function createQueuedCheckRun(
     head_sha: target.headSha,
     status: 'queued',
     external_id: target.runId,
+    ...(target.detailsUrl ? { details_url: target.detailsUrl } : {}),
     output: { title: 'Queued', summary: `TFactory run \`${target.runId}\` is queued.` },
   });
   return { owner: target.owner, repo: target.repo, checkRunId: data.id };

@@ -12,6 +12,8 @@ export interface HandlerDeps {
   appId?: number;
   /** The server's model settings (TFACTORY_LLM, TFACTORY_MODEL, OPENAI_BASE_URL); default Anthropic. */
   settingsEnv?: SettingsEnv;
+  /** The run's dashboard page (TFACTORY_PUBLIC_URL): the check run's details link. */
+  runPageUrl?: (runId: string) => string | undefined;
 }
 
 /** Bots never trigger anything (this includes the app's own pushes and comments). */

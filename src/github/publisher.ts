@@ -29,6 +29,8 @@ export interface GithubPublisherDeps {
   gitBaseUrl?: string;
   author?: GitAuthor;
   workRoot?: string;
+  /** The run's dashboard page (TFACTORY_PUBLIC_URL): linked from the comment and the check run. */
+  runPageUrl?: (runId: string) => string | undefined;
 }
 
 export const DEFAULT_AUTHOR: GitAuthor = { name: 'tfactory[bot]', email: 'tfactory[bot]@users.noreply.github.com' };
@@ -78,22 +80,23 @@ export function createGithubPublisher(deps: GithubPublisherDeps): Publisher {
       if (outcome.kind === 'pushed' && outcome.rebased) notes.push(`The head branch moved during the run; the test commit was rebased onto it.`);
 
       const markdown = deps.renderMarkdown(report);
+      const page = deps.runPageUrl?.(run.id);
       const comment = await upsertReportComment(
         octokit,
         { owner: src.owner, repo: src.repo, issueNumber: src.pullNumber },
-        composeReportComment(markdown, outcome, notes),
+        composeReportComment(markdown, outcome, page ? [...notes, `The whole run, live and with each test's code: [run page](${page})`] : notes),
       );
 
       await deps.progress.settle(run.id);
       const gate = evaluateQualityGate(report, settings.qualityGate);
       const ref =
         (await deps.tracker.resolve(octokit, run)) ??
-        (await createQueuedCheckRun(octokit, { owner: src.owner, repo: src.repo, headSha: src.headSha, runId: run.id }));
+        (await createQueuedCheckRun(octokit, { owner: src.owner, repo: src.repo, headSha: src.headSha, runId: run.id, detailsUrl: page }));
       await completeCheckRun(octokit, ref, {
         conclusion: gate.conclusion,
         output: buildReportOutput(report, gate, markdown, notes),
         annotations: buildAnnotations(report),
-        detailsUrl: comment.htmlUrl,
+        detailsUrl: page ?? comment.htmlUrl,
       });
       deps.tracker.forget(run.id);
 

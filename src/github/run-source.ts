@@ -44,6 +44,8 @@ export function isRunOfPull(run: Run, owner: string, repo: string, pullNumber: n
 export interface StartRunDeps {
   runService: RunService;
   tracker: CheckRunTracker;
+  /** The run's dashboard page (TFACTORY_PUBLIC_URL): the check run's details link. */
+  runPageUrl?: (runId: string) => string | undefined;
 }
 
 /**
@@ -60,6 +62,6 @@ export async function startRun(deps: StartRunDeps, octokit: Octokit, request: Ru
 export async function announceRun(deps: StartRunDeps, octokit: Octokit, run: Run): Promise<void> {
   const src = run.request.source;
   if (src.kind !== 'github') return;
-  const ref = await createQueuedCheckRun(octokit, { owner: src.owner, repo: src.repo, headSha: src.headSha, runId: run.id });
+  const ref = await createQueuedCheckRun(octokit, { owner: src.owner, repo: src.repo, headSha: src.headSha, runId: run.id, detailsUrl: deps.runPageUrl?.(run.id) });
   deps.tracker.remember(run.id, ref);
 }

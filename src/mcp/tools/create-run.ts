@@ -48,6 +48,6 @@ export function registerCreateRun(server: McpServer, deps: McpDeps): void {
       settings: resolveRunSettings({ flags: args.llm ? { llm: args.llm } : {}, env: deps.settingsEnv ?? DEFAULT_SETTINGS_ENV }),
       idempotencyKey: `mcp:${randomUUID()}`,
     });
-    return jsonResult(summariseRun(run));
+    return jsonResult(summariseRun(run, deps.runPageUrl?.(run.id)));
   }));
 }

@@ -12,6 +12,6 @@ export function registerListRuns(server: McpServer, deps: McpDeps): void {
     annotations: { readOnlyHint: true, openWorldHint: false },
   }, async ({ status, limit }) => guarded(deps.log, 'list_runs', async () => {
     const runs = await deps.runs.list({ ...(status ? { status: [...status] } : {}), limit: limit ?? 20 });
-    return jsonResult({ runs: runs.map(summariseRun) });
+    return jsonResult({ runs: runs.map((r) => summariseRun(r, deps.runPageUrl?.(r.id))) });
   }));
 }

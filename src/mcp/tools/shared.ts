@@ -15,6 +15,8 @@ export interface McpDeps {
   checkLocalRepo: (path: string) => Promise<string>;
   /** The server's model settings (TFACTORY_LLM, TFACTORY_MODEL, OPENAI_BASE_URL); default Anthropic. */
   settingsEnv?: SettingsEnv;
+  /** The run's dashboard page (TFACTORY_PUBLIC_URL), given to the caller to hand on. */
+  runPageUrl?: (runId: string) => string | undefined;
 }
 
 export function jsonResult(value: unknown): CallToolResult {
@@ -39,8 +41,8 @@ export async function guarded(log: Logger, tool: string, body: () => Promise<Cal
   }
 }
 
-/** What a caller needs to follow a run, without the whole report. */
-export function summariseRun(run: Run): Record<string, unknown> {
+/** What a caller needs to follow a run, without the whole report; `url` is its dashboard page, where there is one. */
+export function summariseRun(run: Run, url?: string): Record<string, unknown> {
   const current = run.stages.find((s) => s.status === 'running');
   return {
     id: run.id,
@@ -55,6 +57,7 @@ export function summariseRun(run: Run): Record<string, unknown> {
     ...(run.error ? { error: run.error.message } : {}),
     createdAt: run.createdAt,
     updatedAt: run.updatedAt,
+    ...(url ? { url } : {}),
   };
 }
 
