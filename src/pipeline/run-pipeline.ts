@@ -3,6 +3,7 @@ import { createBudget, isUsage, withBudget, type BudgetLimits } from '../llm/bud
 import { addUsage, type LlmPort, type LlmRequest, type LlmUsage } from '../llm/port.js';
 import type { ExecutorContext, RunExecutor } from '../runs/executor.js';
 import type { Run, StageName } from '../runs/types.js';
+import { withPublication } from '../report/publication.js';
 import type { GenerateResult, IngestResult, Ports, StageContext, TestPlan } from './types.js';
 import type { PreparedIngest, Stages } from './stages/types.js';
 
@@ -47,10 +48,10 @@ export function runPipeline(deps: PipelineDeps): RunExecutor {
       const report = await step.run('triage', (ctx) =>
         stages.triage(ctx, { ingest, plan, generated, evaluated, timings: { ...step.timings }, usage: step.usage, startedAt }),
       );
-      // 6. publish (a dry run stops before it)
-      if (options.dryRun) await step.skip('publish', 'dry run');
-      else await step.run('publish', (ctx) => stages.publish(ctx, report, generated));
-      return { report: { ...report, timings: { ...report.timings, ...step.timings } } };
+      // 6. publish (a dry run stops before it); the report says what was published and where
+      const published = options.dryRun ? await step.skip('publish', 'dry run') : await step.run('publish', (ctx) => stages.publish(ctx, report, generated, ingest));
+      const final = published?.publication ? withPublication(report, published.publication) : report;
+      return { report: { ...final, notes: [...final.notes, ...(published?.notes ?? [])], timings: { ...report.timings, ...step.timings } } };
     } finally {
       await prepared.release().catch((err: unknown) => exec.log.warn({ err }, 'workspace not released'));
     }

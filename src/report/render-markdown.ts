@@ -1,5 +1,6 @@
 import type { RunSettings } from '../config/run-settings.js';
-import type { Report, ReportTest, Verdict } from './types.js';
+import { describeTarget } from './publication.js';
+import type { Publication, Report, ReportTest, Verdict } from './types.js';
 
 const ICON: Record<Verdict, string> = { accept: '✅', flag: '⚠️', reject: '❌', error: '💥' };
 const AC_ICON = { verified: '✅', flagged: '⚠️', unverified: '⬜' } as const;
@@ -35,6 +36,21 @@ function testSection(title: string, tests: ReportTest[], open: boolean): string[
   return lines;
 }
 
+/** What was written or committed, where, and the accepted tests left out with why. */
+function publicationSection(p: Publication): string[] {
+  const count = p.files.reduce((n, f) => n + f.tests.length, 0);
+  const lines = [`### Published — ${count} test${count === 1 ? '' : 's'} in ${p.files.length} file${p.files.length === 1 ? '' : 's'}, ${describeTarget(p)}`, ''];
+  for (const f of p.files) {
+    lines.push(`- \`${f.path}\`${f.pruned ? ' (cut down to its accepted tests, and run again: it passes)' : ''}: ${f.tests.map((t) => `\`${t.slice(f.path.length + 2) || t}\``).join(', ')}`);
+  }
+  if (p.leftOut.length > 0) {
+    lines.push('', `Accepted but not published (${p.leftOut.length}):`, '');
+    for (const l of p.leftOut) lines.push(`- \`${l.test}\`: ${l.reason}`);
+  }
+  lines.push('');
+  return lines;
+}
+
 /** The settings a run used, in one line (the report's run details; the terminal rendering's header). */
 export function describeSettings(st: RunSettings, opts: { model?: boolean } = {}): string {
   const e = st.evaluation;
@@ -65,13 +81,19 @@ export function renderMarkdown(report: Report): string {
     '',
   );
   if (report.acs.length > 0) {
-    out.push(`### Acceptance criteria — verified ${s.acsVerified}/${s.acsTotal}`, '', '| AC | Status | Criterion | Tests |', '| --- | --- | --- | --- |');
+    // Once published, the ledger also counts the tests of each criterion that were written or committed.
+    const pub = report.publication !== undefined;
+    out.push(
+      `### Acceptance criteria — verified ${s.acsVerified}/${s.acsTotal}`, '',
+      `| AC | Status | Criterion | Tests |${pub ? ' Published |' : ''}`, `| --- | --- | --- | --- |${pub ? ' ---: |' : ''}`,
+    );
     for (const ac of report.acs) {
       const tests = ac.tests.map((t) => `\`${escapeCell(t)}\``).join('<br>') || '–';
-      out.push(`| ${ac.id} | ${AC_ICON[ac.status]} ${ac.status} | ${escapeCell(ac.text)} | ${tests} |`);
+      out.push(`| ${ac.id} | ${AC_ICON[ac.status]} ${ac.status} | ${escapeCell(ac.text)} | ${tests} |${pub ? ` ${ac.published?.length ?? 0} |` : ''}`);
     }
     out.push('');
   }
+  if (report.publication) out.push(...publicationSection(report.publication));
   out.push(...testSection('Accepted', report.tests.filter((t) => t.verdict === 'accept'), false));
   out.push(...testSection('Flagged', report.tests.filter((t) => t.verdict === 'flag'), true));
   out.push(...testSection('Rejected', report.tests.filter((t) => t.verdict === 'reject'), false));

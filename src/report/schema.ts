@@ -45,6 +45,7 @@ export const reportSchema = z.object({
   acs: z.array(z.object({
     id: z.string(), text: z.string(), status: z.enum(['verified', 'flagged', 'unverified']), tests: z.array(z.string()),
     source: z.object({ path: z.string(), line: z.number().int() }).optional(),
+    published: z.array(z.string()).optional(),
   })),
   stuck: z.array(z.object({ subtaskId: z.string(), target: z.string(), acIds: z.array(z.string()), reasons: z.array(z.string()) })),
   usage: z.object({
@@ -53,6 +54,16 @@ export const reportSchema = z.object({
   }),
   timings: z.record(z.string(), z.number()),
   notes: z.array(z.string()),
+  publication: z.object({
+    target: z.discriminatedUnion('kind', [
+      z.object({ kind: z.literal('commit'), commitSha: z.string(), branch: z.string().optional(), repository: z.string().optional() }),
+      z.object({ kind: z.literal('folder'), path: z.string() }),
+      z.object({ kind: z.literal('pending'), branch: z.string().optional() }),
+      z.object({ kind: z.literal('none'), reason: z.string() }),
+    ]),
+    files: z.array(z.object({ path: z.string(), tests: z.array(z.string()), pruned: z.boolean() })),
+    leftOut: z.array(z.object({ test: z.string(), reason: z.string() })),
+  }).optional(),
 });
 
 export function validateReport(value: unknown): Report {

@@ -1,4 +1,5 @@
 import type { LanguagePlugin } from '../port.js';
+import { prunePythonTestFile } from './prune.js';
 import { analysePythonCandidate } from './analyse.js';
 import { detectPythonProfiles } from './detect.js';
 import { pythonGrader } from './grader.js';
@@ -35,5 +36,6 @@ export const pythonPlugin: LanguagePlugin = {
   isSourcePath: isPythonSourcePath,
   analyse: analysePythonCandidate,
   grader: pythonGrader,
+  pruneTestFile: (_path, content, keep) => prunePythonTestFile(content, keep),
   stripComments: stripPythonComments,
 };

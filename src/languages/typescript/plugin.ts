@@ -1,4 +1,5 @@
 import type { LanguagePlugin } from '../port.js';
+import { pruneTsTestFile } from './prune.js';
 import { analyseTsCandidate } from './analyse.js';
 import { detectTypeScriptProfiles } from './detect.js';
 import { tsGrader } from './grader.js';
@@ -39,5 +40,6 @@ export const typescriptPlugin: LanguagePlugin = {
   isSourcePath: isTsSourcePath,
   analyse: analyseTsCandidate,
   grader: tsGrader,
+  pruneTestFile: pruneTsTestFile,
   stripComments: stripTsComments,
 };

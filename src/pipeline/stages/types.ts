@@ -1,5 +1,5 @@
 import type { LlmUsage } from '../../llm/port.js';
-import type { Report } from '../../report/types.js';
+import type { Publication, Report } from '../../report/types.js';
 import type { RunOptions } from '../../runs/types.js';
 import type { EvaluateResult, GenerateResult, IngestResult, StageContext, TestPlan } from '../types.js';
 
@@ -52,10 +52,12 @@ export type TriageStage = (ctx: StageContext, input: TriageInput) => Promise<Rep
 export interface PublishResult {
   commitSha?: string;
   notes: string[];
+  /** What was written or committed and where (the report's `publication`); absent in outputs of older runs. */
+  publication?: Publication;
 }
 
-/** 6. publish: check run, PR comment, commit of the accepted tests (not called in a dry run). */
-export type PublishStage = (ctx: StageContext, report: Report, generated: GenerateResult) => Promise<PublishResult>;
+/** 6. publish: check run, PR comment, commit of the accepted tests (not called in a dry run); a pruned file is run again on the ingest's checkout. */
+export type PublishStage = (ctx: StageContext, report: Report, generated: GenerateResult, ingest: IngestResult) => Promise<PublishResult>;
 
 /** The stage implementations the pipeline runs, injected (DESIGN.md, habit 3). */
 export interface Stages {
