@@ -36,7 +36,7 @@ export function createPublishStage(deps: VerifyDeps): PublishStage {
     const leftOut = [...plan.leftOut];
     const files = plan.files.filter((f) => {
       const why = failed.get(f.file.path);
-      if (why !== undefined) for (const t of f.tests) leftOut.push({ test: t.id, reason: `its file, ${why}` });
+      if (why !== undefined) for (const t of f.tests) leftOut.push({ test: t.id, reason: `its file ${why}` });
       return why === undefined;
     });
     const listed = files.map((f) => ({ path: f.file.path, tests: f.tests.map((t) => t.id), pruned: f.pruned }));

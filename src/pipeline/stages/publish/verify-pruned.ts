@@ -18,7 +18,7 @@ export interface VerifyDeps {
  * Runs each pruned file once more in the sandbox, on the PR head, before it is committed: cutting a
  * file can take away something a kept test needed. One grader container per project, every
  * pruned file of it at once, one run per test (no stability reruns, mutants or base run: those were
- * measured on the whole file). Returns, per pruned file's path, why it no longer passes; a file
+ * measured on the whole file). Returns, per pruned file's path, why it cannot be published (`its file …`); a file
  * that passes is absent. A grader that cannot run fails every file it held (never published unproven).
  */
 export async function verifyPrunedFiles(ctx: StageContext, ingest: IngestResult, files: FileToPublish[], evaluation: EvaluationSettings, deps: VerifyDeps): Promise<Map<string, string>> {
@@ -29,7 +29,7 @@ export async function verifyPrunedFiles(ctx: StageContext, ingest: IngestResult,
   const sandbox = reuseContainers(ctx.ports.sandbox);
   const trees = await prepareEvalTrees({ workspaceDir: ingest.workspaceDir, candidates, git: ctx.ports.git });
   try {
-    for (const [path, why] of trees.refused) failed.set(path, why);
+    for (const [path, why] of trees.refused) failed.set(path, `was refused: ${why}`);
     const placed = candidates.filter((c) => !trees.refused.has(c.path));
     const options: EvaluationSettings = { ...evaluation, stabilityRuns: 1, mutation: false, failToPass: false };
     for (const profile of ingest.profiles) {
@@ -41,7 +41,7 @@ export async function verifyPrunedFiles(ctx: StageContext, ingest: IngestResult,
       });
       for (const file of pruned.filter((f) => mine.includes(f.file))) {
         if (!grade.result) {
-          failed.set(file.file.path, `it could not be run again (${grade.infra ?? 'the grader gave no result'})`);
+          failed.set(file.file.path, `could not be run again once cut down to the accepted tests (${grade.infra ?? 'the grader gave no result'})`);
           continue;
         }
         const problems = file.tests.flatMap((t) => {
@@ -50,10 +50,10 @@ export async function verifyPrunedFiles(ctx: StageContext, ingest: IngestResult,
           const bad = ran.runs.find((r) => r.outcome !== 'passed');
           return bad || ran.runs.length === 0 ? [`${t.name} ${bad ? `${bad.outcome}${bad.message ? `: ${bad.message.split('\n')[0]?.slice(0, 200)}` : ''}` : 'did not run'}`] : [];
         });
-        if (problems.length > 0) failed.set(file.file.path, `cut down to the accepted tests, it no longer passes (${problems.join('; ')})`);
+        if (problems.length > 0) failed.set(file.file.path, `no longer passes once cut down to the accepted tests (${problems.join('; ')})`);
       }
     }
-    for (const c of placed) if (!ingest.profiles.some((p) => candidatesFor(p, [c]).length > 0)) failed.set(c.path, 'no project of the change owns it, so it could not be run again');
+    for (const c of placed) if (!ingest.profiles.some((p) => candidatesFor(p, [c]).length > 0)) failed.set(c.path, 'could not be run again: no project of the change owns it');
   } finally {
     await sandbox.close();
     await trees.dispose();
