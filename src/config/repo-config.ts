@@ -44,6 +44,10 @@ export const RepoConfigSchema = z
       .describe('What a push to a labelled PR does: run again, or nothing.'),
     maxTests: z.number().int().min(1).max(MAX_TESTS_LIMIT).default(DEFAULT_MAX_TESTS).describe('Upper bound on the tests planned and written in one run.'),
     commitFlagged: z.boolean().default(false).describe('Also commit tests that were flagged for review.'),
+    judge: z
+      .boolean()
+      .default(true)
+      .describe('Ask the LLM relevance judge about the tests every other signal accepts (one call per test file); false saves those model calls.'),
     model: z.string().min(1).optional().describe('Model id to use instead of the server default.'),
     allowedAssociations: z
       .array(z.enum(AUTHOR_ASSOCIATIONS))

@@ -114,7 +114,7 @@ export function resolveRunSettings(input: ResolveRunSettingsInput): RunSettings 
       ...(rc ? { stabilityRuns: rc.stabilityRuns, mutation: rc.mutation } : {}),
       ...(flags.stabilityRuns !== undefined ? { stabilityRuns: flags.stabilityRuns } : {}),
       ...(flags.mutation !== undefined ? { mutation: flags.mutation } : {}),
-      judge: model.provider !== 'none',
+      judge: model.provider !== 'none' && (rc?.judge ?? true),
     },
     maxTests: flags.maxTests ?? rc?.maxTests ?? DEFAULT_MAX_TESTS,
     commitFlagged: rc?.commitFlagged ?? false,

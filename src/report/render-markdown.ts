@@ -116,6 +116,7 @@ export function renderMarkdown(report: Report): string {
     `- Run \`${report.run.id}\` on \`${report.run.headSha.slice(0, 12)}\` (base \`${report.run.baseSha.slice(0, 12)}\`), TFactory ${report.run.tfactoryVersion}`,
     ...(report.spec ? [`- Spec: \`${report.spec.path}\` (${report.spec.kind}, sha256 ${report.spec.contentHash.slice(0, 12)})`] : []),
     `- Model: ${u.provider}/${u.model} · ${u.calls} calls · ${u.inputTokens} in / ${u.outputTokens} out tokens · cache ${u.cacheReadTokens} read / ${u.cacheWriteTokens} written · $${u.costUsd.toFixed(4)}`,
+    ...(u.byStage ? [`- Model per stage: ${Object.entries(u.byStage).map(([stage, x]) => `${stage} ${x.calls} call${x.calls === 1 ? '' : 's'}, ${x.inputTokens} in / ${x.outputTokens} out, cache ${x.cacheReadTokens} read`).join(' · ')}`] : []),
     `- Settings: ${describeSettings(report.settings)}`,
     ...(Object.keys(report.run.prompts).length > 0 ? [`- Prompts: ${Object.entries(report.run.prompts).map(([k, v]) => `${k}@${v}`).join(', ')}`] : []),
     ...(timing ? [`- Timings: ${timing}`] : []),

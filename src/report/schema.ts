@@ -3,6 +3,10 @@ import { RunSettingsSchema } from '../config/run-settings.js';
 import { REPORT_SCHEMA_VERSION, type Report } from './types.js';
 
 /** The published schema of report.json (schema/report.schema.json is generated from it). */
+const usageFields = {
+  calls: z.number().int(), inputTokens: z.number().int(), outputTokens: z.number().int(),
+  cacheWriteTokens: z.number().int(), cacheReadTokens: z.number().int(), costUsd: z.number(),
+};
 const reason = z.object({ code: z.string(), text: z.string(), severity: z.enum(['reject', 'flag', 'info', 'error']) });
 const lint = z.object({ rule: z.string(), severity: z.enum(['high', 'medium', 'low']), message: z.string(), line: z.number().int().optional() });
 
@@ -49,8 +53,8 @@ export const reportSchema = z.object({
   })),
   stuck: z.array(z.object({ subtaskId: z.string(), target: z.string(), acIds: z.array(z.string()), reasons: z.array(z.string()) })),
   usage: z.object({
-    provider: z.string(), model: z.string(), calls: z.number().int(), inputTokens: z.number().int(), outputTokens: z.number().int(),
-    cacheWriteTokens: z.number().int(), cacheReadTokens: z.number().int(), costUsd: z.number(),
+    provider: z.string(), model: z.string(), ...usageFields,
+    byStage: z.record(z.string(), z.object(usageFields)).optional(),
   }),
   timings: z.record(z.string(), z.number()),
   notes: z.array(z.string()),

@@ -118,7 +118,8 @@ export interface Report {
   tests: ReportTest[];
   acs: ReportAc[];
   stuck: StuckSubtask[];
-  usage: LlmUsage & { provider: string; model: string };
+  /** The run's model usage; `byStage`: calls and tokens per stage that called the model (plan, generate, evaluate for the judge). */
+  usage: LlmUsage & { provider: string; model: string; byStage?: Record<string, LlmUsage> };
   timings: Record<string, number>;
   /** Notes a reader should see (e.g. "mutation off by config"). */
   notes: string[];

@@ -40,6 +40,12 @@ describe('resolveRunSettings', () => {
     expect(flagged).toMatchObject({ evaluation: { stabilityRuns: 2, mutation: true }, maxTests: 40, commitFlagged: true });
   });
 
+  it('turns the judge off for a repository whose config says judge: false (and keeps it on by default)', () => {
+    expect(resolveRunSettings({ repoConfig: repoConfig({ judge: false }), env: DEFAULT_SETTINGS_ENV }).evaluation.judge).toBe(false);
+    expect(resolveRunSettings({ repoConfig: repoConfig({}), env: DEFAULT_SETTINGS_ENV }).evaluation.judge).toBe(true);
+    expect(parseRepoConfig({ judge: 'no' }).ok).toBe(false);
+  });
+
   it('honours the one cap of 100 tests from the repo config and from the flag', () => {
     expect(resolveRunSettings({ repoConfig: repoConfig({ maxTests: MAX_TESTS_LIMIT }), env: DEFAULT_SETTINGS_ENV }).maxTests).toBe(100);
     expect(resolveRunSettings({ flags: { maxTests: 100 }, env: DEFAULT_SETTINGS_ENV }).maxTests).toBe(100);

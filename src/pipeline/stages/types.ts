@@ -42,6 +42,8 @@ export interface TriageInput {
   timings: Record<string, number>;
   /** Model usage of the run so far. */
   usage: LlmUsage;
+  /** Model usage per stage, of the stages this attempt ran (a resumed run's earlier stages are only in `usage`). */
+  usageByStage?: Partial<Record<string, LlmUsage>>;
   /** When the run started (the report's `run.startedAt`). */
   startedAt: string;
 }
