@@ -38,6 +38,8 @@ export interface RunFigures {
   accepted: number;
   /** Input + output tokens (cache included) per accepted test. */
   tokensPerAccepted: number;
+  /** The judge's tokens per accepted test. */
+  judgeTokensPerAccepted: number;
   /** Characters of the requests' cacheable prefix (system + shared blocks) over all request characters (0..1). */
   cacheableShare: number;
   /** Cache-read tokens over all input tokens (0..1); 0 when the recording has no provider cache figures. */
@@ -81,6 +83,7 @@ export function figuresOf(transcript: Transcript): RunFigures {
     calls, totalCalls, judgeShare: totalCalls ? (calls.judge ?? 0) / totalCalls : 0, usage, total,
     accepted: accepted.size,
     tokensPerAccepted: accepted.size ? tokens(total) / accepted.size : 0,
+    judgeTokensPerAccepted: accepted.size ? tokens(usage.judge ?? ZERO_USAGE) / accepted.size : 0,
     cacheableShare: chars ? cacheable / chars : 0,
     cacheReadShare: input ? total.cacheReadTokens / input : 0,
   };
@@ -99,11 +102,12 @@ export function formatJudgeBench(rows: Array<{ name: string; before: RunFigures;
       String(tokens(f.total)).padStart(12),
       String(f.accepted).padStart(9),
       f.tokensPerAccepted.toFixed(0).padStart(15),
+      f.judgeTokensPerAccepted.toFixed(0).padStart(15),
       pct(f.cacheableShare).padStart(10),
       pct(f.cacheReadShare).padStart(11),
     ].join(' ');
   const out = [
-    `${'run'.padEnd(18)} ${'calls (p/g/j)'.padEnd(16)} ${'judge share'.padStart(11)} ${'judge tokens'.padStart(12)} ${'all tokens'.padStart(12)} ${'accepted'.padStart(9)} ${'tokens/accepted'.padStart(15)} ${'cacheable'.padStart(10)} ${'cache read'.padStart(11)}`,
+    `${'run'.padEnd(18)} ${'calls (p/g/j)'.padEnd(16)} ${'judge share'.padStart(11)} ${'judge tokens'.padStart(12)} ${'all tokens'.padStart(12)} ${'accepted'.padStart(9)} ${'tokens/accepted'.padStart(15)} ${'judge/accepted'.padStart(15)} ${'cacheable'.padStart(10)} ${'cache read'.padStart(11)}`,
   ];
   for (const r of rows) {
     out.push(line(`${r.name} before`, r.before), line(`${r.name} after`, r.after));
@@ -111,7 +115,9 @@ export function formatJudgeBench(rows: Array<{ name: string; before: RunFigures;
   out.push(
     '',
     'calls (p/g/j): plan / generate / judge calls. Tokens are the recorded usage (input + cache + output); the scripted model of these',
-    'recordings reports chars/4 estimates and no provider cache figures, so "cache read" is 0 until a run with a real model is recorded;',
+    'recordings counts every input token as uncached. "after" also carries the richer shared context of plan and generate (whole',
+    'changed files, their base version, conventions): more input per request, all of it in the cacheable prefix. The scripted model',
+    'reports chars/4 estimates and no provider cache figures, so "cache read" is 0 until a run with a real model is recorded;',
     '"cacheable" is the share of request characters in the shared prefix (system prompt + shared blocks) that a provider can cache.',
   );
   return out.join('\n');

@@ -58,6 +58,8 @@ export interface LanguagePlugin {
   defaultTestFileName(profile: LanguageProfile, tagged: string): string;
   /** How a generated test imports the code under test, told to the model. */
   describeImport(profile: LanguageProfile, sourceFile: string, testPath: string): string;
+  /** The test framework and its version as the grader will run the tests (`pytest 7.2 …`, `vitest 3.2.4 (installed)`), told to the model. */
+  describeFramework(fs: ProjectFs, profile: LanguageProfile): Promise<string>;
 
   // --- evaluate ---------------------------------------------------------------------------------
   /** Test files of a project (grading: they are never code under test). */

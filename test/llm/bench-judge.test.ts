@@ -12,7 +12,8 @@ describe('bench:judge over the recorded runs', () => {
       expect(r.after.accepted, r.name).toBe(r.before.accepted);
       expect(r.after.accepted, r.name).toBeGreaterThan(0);
       expect(r.after.judgeShare, r.name).toBeLessThan(r.before.judgeShare);
-      expect(r.after.tokensPerAccepted, r.name).toBeLessThan(r.before.tokensPerAccepted);
+      expect(r.after.judgeTokensPerAccepted, r.name).toBeLessThan(r.before.judgeTokensPerAccepted);
+      expect(r.after.cacheableShare, r.name).toBeGreaterThan(r.before.cacheableShare);
     }
   });
 

@@ -1,4 +1,5 @@
 import type { LanguagePlugin } from '../port.js';
+import { describePythonFramework } from './framework-version.js';
 import { prunePythonTestFile } from './prune.js';
 import { analysePythonCandidate } from './analyse.js';
 import { detectPythonProfiles } from './detect.js';
@@ -32,6 +33,7 @@ export const pythonPlugin: LanguagePlugin = {
   tagModule: tagPythonModule,
   defaultTestFileName: (_profile, tagged) => defaultPythonTestFileName(tagged),
   describeImport: (profile, sourceFile) => describePythonImport(profile, sourceFile),
+  describeFramework: describePythonFramework,
   isTestPath: isPythonTestPath,
   isSourcePath: isPythonSourcePath,
   analyse: analysePythonCandidate,

@@ -1,4 +1,5 @@
 import type { LanguagePlugin } from '../port.js';
+import { describeTsFramework } from './framework-version.js';
 import { pruneTsTestFile } from './prune.js';
 import { analyseTsCandidate } from './analyse.js';
 import { detectTypeScriptProfiles } from './detect.js';
@@ -36,6 +37,7 @@ export const typescriptPlugin: LanguagePlugin = {
   tagModule: tagTsModule,
   defaultTestFileName: defaultTsTestFileName,
   describeImport: (_profile, sourceFile, testPath) => describeTsImport(sourceFile, testPath),
+  describeFramework: describeTsFramework,
   isTestPath: isTsTestPath,
   isSourcePath: isTsSourcePath,
   analyse: analyseTsCandidate,

@@ -30,7 +30,7 @@ export function renderChangedCodeBlock(ingest: IngestResult, budgetChars = CHANG
     }
     left = 0;
     const profile = findProfileForFile(ingest.profiles, path);
-    const lines = content.split('\n');
+    const lines = content.replace(/\n$/, '').split('\n');
     out.push('', `## ${path} (${lines.length} lines: over the context budget, its signatures and changed code only)`);
     if (profile) out.push('Signatures of the module:', fence(path), ...pluginForProfile(profile).extractSignatures(content), '```');
     for (const w of changedWindows(ingest, path, lines.length)) out.push(`Lines ${w.start}-${w.end}:`, fence(path), ...lines.slice(w.start - 1, w.end), '```');
