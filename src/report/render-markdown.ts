@@ -11,10 +11,13 @@ function escapeCell(text: string): string {
   return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
 }
 
+/** Kills over the mutants the test reached (it ran their line); those it never reached are counted apart, so the JSON's `total` adds up. */
 function mutationCell(t: ReportTest): string {
   const m = t.signals.mutation;
   if (!m) return '–';
-  return `${m.killed}/${m.killed + m.survived}${m.killedByCrash > 0 ? ` (${m.killedByCrash} by crash)` : ''}`;
+  const crash = m.killedByCrash > 0 ? `, ${m.killedByCrash} by crash` : '';
+  const unreached = m.notReached > 0 ? `; ${m.notReached} of the ${m.total} made not reached` : '';
+  return `${m.killed}/${m.killed + m.survived} reached${crash}${unreached}`;
 }
 
 function coverageCell(t: ReportTest): string {

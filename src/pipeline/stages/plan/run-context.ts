@@ -61,7 +61,8 @@ export function renderChangesBlock(ingest: IngestResult): string {
  */
 export async function renderBaseCodeBlock(ingest: IngestResult, git: Pick<GitPort, 'readFileAt'>): Promise<string> {
   const base = ingest.diff.mergeBaseSha || ingest.baseSha;
-  const out: string[] = [`# What the pull request replaced: the changed code at base (${base.slice(0, 12)})`];
+  // No commit id in the text: the same change made on another clone (other SHAs) gets the same bytes.
+  const out: string[] = ['# What the pull request replaced: the changed code at its base'];
   let left = RUN_CONTEXT_LIMITS.baseCodeChars;
   const files = ingest.diff.files.filter((f) => !f.binary && !isTestPath(f.path) && (f.change === 'deleted' || changedSourceFiles(ingest).includes(f.path)));
   for (const f of files) {
