@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { LlmPort, LlmRequest, LlmResponse, LlmUsage } from '../llm/port.js';
@@ -70,7 +71,11 @@ export function formatBench(figures: { calls: CallFigure[]; candidates: number; 
 
 function benchContext(llm: LlmPort): StageContext {
   const unused = (name: string): unknown => new Proxy({}, { get: () => () => Promise.reject(new Error(`${name} is not used by the LLM bench`)) });
-  const ports = { git: unused('git'), sandbox: unused('sandbox'), publisher: unused('publisher'), llm } as Ports;
+  // The base side of the diff (what the PR replaced) is read from fixtures/llm/pricing-base.
+  const git = {
+    readFileAt: async (_dir: string, _ref: string, path: string) => readFile(join(BENCH_FIXTURE, 'pricing-base', path), 'utf8').catch(() => undefined),
+  };
+  const ports = { git, sandbox: unused('sandbox'), publisher: unused('publisher'), llm } as unknown as Ports;
   const settings = resolveRunSettings({ env: DEFAULT_SETTINGS_ENV });
   return { run: { id: 'bench-llm', request: { settings } } as Run, log: silentLogger(), signal: new AbortController().signal, ports, progress: () => undefined };
 }

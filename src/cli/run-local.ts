@@ -1,4 +1,5 @@
 import { TfError } from '../errors.js';
+import { summarisePublication } from '../report/publication.js';
 import type { Run, RunRequest } from '../runs/types.js';
 import { createServices, llmConfigFor, type ServicesOptions } from '../wiring/create-services.js';
 import { RUNNER_NAMES } from '../sandbox/images/index.js';
@@ -48,6 +49,7 @@ export async function runLocally(io: CliIo, request: RunRequest, output: LocalRu
     if (finished.report) await printReport(io, finished.report, output, services.env.dbPath);
     const publish = finished.stages.find((s) => s.name === 'publish');
     if (publish?.note) io.stderr(`tfactory: publish ${publish.status} (${publish.note})\n`);
+    if (finished.report?.publication) io.stderr(`tfactory: ${summarisePublication(finished.report.publication)}\n`);
     if (finished.status !== 'succeeded') {
       io.stderr(`tfactory: run ${finished.status}${finished.error ? `: ${finished.error.message}` : ''}\n`);
       return { code: EXIT.failed, run: finished };

@@ -3,11 +3,12 @@ import { parseCommandArgs, type CommandOptions } from './args.js';
 import { loadEnv } from '../config/env.js';
 import { resolveRunSettings, STABILITY_RUNS, type RunFlags, type RunSettings } from '../config/run-settings.js';
 import type { CliIo } from './io.js';
+import { JSON_MODES, type JsonMode } from '../llm/json-mode.js';
 
 /** Options `run` and `evaluate` share: where the change is, the model, the evaluation, the report. */
 export const SHARED_RUN_OPTIONS = {
   repo: { type: 'string' }, base: { type: 'string' }, head: { type: 'string' }, spec: { type: 'string' },
-  llm: { type: 'string' }, stability: { type: 'string' }, 'no-mutation': { type: 'boolean' },
+  llm: { type: 'string' }, 'json-mode': { type: 'string' }, stability: { type: 'string' }, 'no-mutation': { type: 'boolean' },
   format: { type: 'string' }, out: { type: 'string' }, help: { type: 'boolean', short: 'h' },
   'no-progress': { type: 'boolean' }, quiet: { type: 'boolean', short: 'q' }, verbose: { type: 'boolean' },
 } as const;
@@ -50,10 +51,13 @@ export function parseFormat(value: unknown, isTty: boolean): ReportFormat {
 }
 
 /** The run flags the shared options set (checked here, resolved with the rest in resolveRunSettings). */
-export function sharedRunFlags(o: { llm?: unknown; stability?: unknown; 'no-mutation'?: unknown }): RunFlags {
+export function sharedRunFlags(o: { llm?: unknown; 'json-mode'?: unknown; stability?: unknown; 'no-mutation'?: unknown }): RunFlags {
   const stability = wholeNumber('stability', o.stability, STABILITY_RUNS.min, STABILITY_RUNS.max);
+  const jsonMode = o['json-mode'];
+  if (jsonMode !== undefined && !JSON_MODES.includes(jsonMode as JsonMode)) throw new TfError('USAGE', `--json-mode must be json_schema, json_object or none, not '${String(jsonMode)}'`);
   return {
     ...(typeof o.llm === 'string' ? { llm: o.llm } : {}),
+    ...(jsonMode !== undefined ? { jsonMode: jsonMode as JsonMode } : {}),
     ...(stability !== undefined ? { stabilityRuns: stability } : {}),
     ...(o['no-mutation'] === true ? { mutation: false } : {}),
   };

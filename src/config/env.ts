@@ -2,6 +2,7 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { TfError } from '../errors.js';
+import { JSON_MODES, type JsonMode } from '../llm/json-mode.js';
 
 const nonEmpty = z.string().trim().min(1);
 const optionalText = z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), nonEmpty.optional());
@@ -36,6 +37,11 @@ const EnvSchema = z.object({
   TFACTORY_MODEL_TIMEOUT_MS: wholeNumber(1000, 3_600_000),
   TFACTORY_MODEL_ATTEMPTS: wholeNumber(1, 10),
   TFACTORY_MODEL_CALL_MS: wholeNumber(1000, 7_200_000),
+  TFACTORY_MODEL_STALL_MS: wholeNumber(1000, 3_600_000),
+  TFACTORY_JSON_MODE: z.preprocess(
+    (v) => (typeof v === 'string' && v.trim() === '' ? undefined : typeof v === 'string' ? v.trim() : v),
+    z.enum(JSON_MODES, { message: 'must be json_schema, json_object or none' }).optional(),
+  ),
   OPENAI_BASE_URL: z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), z.url({ message: 'must be a URL such as http://localhost:11434/v1' }).optional()),
   OPENAI_API_KEY: optionalText,
   APP_ID: z.preprocess(
@@ -56,9 +62,9 @@ export interface Env {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   llm: { provider: 'anthropic' | 'openai'; model?: string } | { provider: 'replay'; file: string; model?: string };
   /** Per-request timeout, attempts and whole-call bound of model calls, where the environment sets them. */
-  modelTransport: { requestMs?: number; attempts?: number; callMs?: number };
+  modelTransport: { requestMs?: number; attempts?: number; callMs?: number; stallMs?: number };
   anthropic: { apiKey?: string };
-  openai: { baseUrl?: string; apiKey?: string };
+  openai: { baseUrl?: string; apiKey?: string; jsonMode?: JsonMode };
   github: { appId?: number; privateKey?: string; privateKeyPath?: string; webhookSecret?: string };
 }
 
@@ -96,11 +102,13 @@ export function loadEnv(env: Record<string, string | undefined>, cwd: string = p
       ...(e.TFACTORY_MODEL_TIMEOUT_MS !== undefined ? { requestMs: e.TFACTORY_MODEL_TIMEOUT_MS } : {}),
       ...(e.TFACTORY_MODEL_ATTEMPTS !== undefined ? { attempts: e.TFACTORY_MODEL_ATTEMPTS } : {}),
       ...(e.TFACTORY_MODEL_CALL_MS !== undefined ? { callMs: e.TFACTORY_MODEL_CALL_MS } : {}),
+      ...(e.TFACTORY_MODEL_STALL_MS !== undefined ? { stallMs: e.TFACTORY_MODEL_STALL_MS } : {}),
     },
     anthropic: e.ANTHROPIC_API_KEY !== undefined ? { apiKey: e.ANTHROPIC_API_KEY } : {},
     openai: {
       ...(e.OPENAI_BASE_URL !== undefined ? { baseUrl: e.OPENAI_BASE_URL } : {}),
       ...(e.OPENAI_API_KEY !== undefined ? { apiKey: e.OPENAI_API_KEY } : {}),
+      ...(e.TFACTORY_JSON_MODE !== undefined ? { jsonMode: e.TFACTORY_JSON_MODE } : {}),
     },
     github: {
       ...(e.APP_ID !== undefined ? { appId: e.APP_ID } : {}),

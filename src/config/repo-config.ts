@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { JSON_MODES } from '../llm/json-mode.js';
 import { DEFAULT_MAX_TESTS, MAX_TESTS_LIMIT, RUN_LANGUAGES, STABILITY_RUNS, TestPathSchema } from './settings-limits.js';
 
 /** Where a repository keeps its TFactory settings (read from the default branch). */
@@ -44,7 +45,15 @@ export const RepoConfigSchema = z
       .describe('What a push to a labelled PR does: run again, or nothing.'),
     maxTests: z.number().int().min(1).max(MAX_TESTS_LIMIT).default(DEFAULT_MAX_TESTS).describe('Upper bound on the tests planned and written in one run.'),
     commitFlagged: z.boolean().default(false).describe('Also commit tests that were flagged for review.'),
+    judge: z
+      .boolean()
+      .default(true)
+      .describe('Ask the LLM relevance judge about the tests every other signal accepts (one call per test file); false saves those model calls.'),
     model: z.string().min(1).optional().describe('Model id to use instead of the server default.'),
+    jsonMode: z
+      .enum(JSON_MODES)
+      .optional()
+      .describe('How an OpenAI-compatible server is asked for JSON: json_schema (default), json_object, or none (the schema in the prompt only).'),
     allowedAssociations: z
       .array(z.enum(AUTHOR_ASSOCIATIONS))
       .default([])

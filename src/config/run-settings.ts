@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { TfError } from '../errors.js';
 import { DEFAULT_ANTHROPIC_MODEL, DEFAULT_OPENAI_BASE_URL, parseLlmOption } from '../llm/llm-option.js';
 import type { Env } from './env.js';
+import { JSON_MODES } from '../llm/json-mode.js';
 import type { RepoConfig } from './repo-config.js';
 import { DEFAULT_MAX_TESTS, MAX_TESTS_LIMIT, RUN_LANGUAGES, STABILITY_RUNS, TestPathSchema } from './settings-limits.js';
 
@@ -11,6 +12,8 @@ export { DEFAULT_MAX_TESTS, MAX_TESTS_LIMIT, RUN_LANGUAGES, STABILITY_RUNS, Test
 /** Attempts per model call, and the bound on a whole call (a stalled server holds a run at most this long per call). */
 export const DEFAULT_MODEL_ATTEMPTS = 3;
 export const DEFAULT_MODEL_CALL_MS = 10 * 60_000;
+/** A reply whose bytes stop coming for this long (once it has started) is given up and asked again. */
+export const DEFAULT_MODEL_STALL_MS = 60_000;
 
 export const EvaluationSettingsSchema = z.strictObject({
   stabilityRuns: z.number().int().min(STABILITY_RUNS.min).max(STABILITY_RUNS.max),
@@ -28,7 +31,8 @@ export const ModelSettingsSchema = z.discriminatedUnion('provider', [
   z.strictObject({ provider: z.literal('none') }),
   z.strictObject({ provider: z.literal('anthropic'), id: z.string().min(1) }),
   /** The id may be missing: the run then fails when it builds the model, saying so. */
-  z.strictObject({ provider: z.literal('openai'), id: z.string().min(1).optional(), baseUrl: z.url() }),
+  /** `jsonMode`: how the server is asked for JSON (absent: json_schema); the schema is in the prompt whatever the mode. */
+  z.strictObject({ provider: z.literal('openai'), id: z.string().min(1).optional(), baseUrl: z.url(), jsonMode: z.enum(JSON_MODES).optional() }),
   z.strictObject({ provider: z.literal('replay'), transcript: z.string().min(1) }),
 ]);
 
@@ -54,6 +58,8 @@ export const RunSettingsSchema = z.strictObject({
     modelAttempts: z.number().int().min(1).max(10).default(DEFAULT_MODEL_ATTEMPTS),
     /** Bound on one model call, attempts and waits together. */
     modelCallMs: z.number().int().min(1000).max(7_200_000).default(DEFAULT_MODEL_CALL_MS),
+    /** No byte of a started reply for this long: the attempt is given up (and retried). */
+    modelStallMs: z.number().int().min(1000).max(3_600_000).default(DEFAULT_MODEL_STALL_MS),
   }),
   /** Language profiles the run works on; absent: every detected one. */
   languages: z.array(z.enum(RUN_LANGUAGES)).min(1).optional(),
@@ -75,11 +81,13 @@ export const RunFlagsSchema = z.strictObject({
   stabilityRuns: z.number().int().optional(),
   mutation: z.boolean().optional(),
   maxTests: z.number().int().optional(),
+  /** How an OpenAI-compatible server is asked for JSON. */
+  jsonMode: z.enum(JSON_MODES).optional(),
 });
 export type RunFlags = z.input<typeof RunFlagsSchema>;
 
 /** The part of the environment (config/env.ts) that settles run settings: the server's model and its transport. */
-export type SettingsEnv = { llm: Env['llm']; openai: { baseUrl?: string }; modelTransport?: Env['modelTransport'] };
+export type SettingsEnv = { llm: Env['llm']; openai: { baseUrl?: string; jsonMode?: Env['openai']['jsonMode'] }; modelTransport?: Env['modelTransport'] };
 
 /** The environment of a server with nothing set: Anthropic with its default model. */
 export const DEFAULT_SETTINGS_ENV: SettingsEnv = { llm: { provider: 'anthropic' }, openai: {} };
@@ -114,7 +122,7 @@ export function resolveRunSettings(input: ResolveRunSettingsInput): RunSettings 
       ...(rc ? { stabilityRuns: rc.stabilityRuns, mutation: rc.mutation } : {}),
       ...(flags.stabilityRuns !== undefined ? { stabilityRuns: flags.stabilityRuns } : {}),
       ...(flags.mutation !== undefined ? { mutation: flags.mutation } : {}),
-      judge: model.provider !== 'none',
+      judge: model.provider !== 'none' && (rc?.judge ?? true),
     },
     maxTests: flags.maxTests ?? rc?.maxTests ?? DEFAULT_MAX_TESTS,
     commitFlagged: rc?.commitFlagged ?? false,
@@ -124,6 +132,7 @@ export function resolveRunSettings(input: ResolveRunSettingsInput): RunSettings 
       modelRequestMs: input.env.modelTransport?.requestMs ?? (model.provider === 'openai' ? MODEL_REQUEST_TIMEOUT_MS.openai : MODEL_REQUEST_TIMEOUT_MS.anthropic),
       modelAttempts: input.env.modelTransport?.attempts ?? DEFAULT_MODEL_ATTEMPTS,
       modelCallMs: input.env.modelTransport?.callMs ?? DEFAULT_MODEL_CALL_MS,
+      modelStallMs: input.env.modelTransport?.stallMs ?? DEFAULT_MODEL_STALL_MS,
     },
     ...(rc?.languages ? { languages: rc.languages } : {}),
     ...(rc?.testPaths ? { testPaths: rc.testPaths.map(normaliseTestPath) } : {}),
@@ -173,8 +182,10 @@ function resolveModel(rc: RepoConfig | undefined, flags: z.output<typeof RunFlag
   switch (provider) {
     case 'anthropic':
       return { provider, id: id ?? DEFAULT_ANTHROPIC_MODEL };
-    case 'openai':
-      return { provider, ...(id !== undefined ? { id } : {}), baseUrl: env.openai.baseUrl ?? DEFAULT_OPENAI_BASE_URL };
+    case 'openai': {
+      const jsonMode = flags.jsonMode ?? rc?.jsonMode ?? env.openai.jsonMode;
+      return { provider, ...(id !== undefined ? { id } : {}), baseUrl: env.openai.baseUrl ?? DEFAULT_OPENAI_BASE_URL, ...(jsonMode ? { jsonMode } : {}) };
+    }
     case 'replay':
       return { provider, transcript: transcript !== undefined ? abs(transcript) : '' };
   }

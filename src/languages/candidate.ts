@@ -16,4 +16,9 @@ export interface CandidateFile {
    * evaluate stage for a provided one (absent until then).
    */
   checks?: StaticCheckOutcome;
+  /**
+   * Set when publishing cut the file down to some of its tests: the runner names of the tests it
+   * still holds (the others of the report's tests for this path are not in it).
+   */
+  publishedTests?: string[];
 }

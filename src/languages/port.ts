@@ -5,6 +5,7 @@ import type { RunnerName } from '../sandbox/images/runner-tag.js';
 import type { CandidateFile } from './candidate.js';
 import type { ProjectFs } from './project-fs.js';
 import type { GuardDeps, StaticAnalysis } from './static-check-types.js';
+import type { PrunedTestFile } from './prune-types.js';
 import type { SymbolDef } from './symbol-def.js';
 import type { Language, LanguageProfile, TestFramework } from './types.js';
 
@@ -57,6 +58,8 @@ export interface LanguagePlugin {
   defaultTestFileName(profile: LanguageProfile, tagged: string): string;
   /** How a generated test imports the code under test, told to the model. */
   describeImport(profile: LanguageProfile, sourceFile: string, testPath: string): string;
+  /** The test framework and its version as the grader will run the tests (`pytest 7.2 …`, `vitest 3.2.4 (installed)`), told to the model. */
+  describeFramework(fs: ProjectFs, profile: LanguageProfile): Promise<string>;
 
   // --- evaluate ---------------------------------------------------------------------------------
   /** Test files of a project (grading: they are never code under test). */
@@ -67,6 +70,15 @@ export interface LanguagePlugin {
   analyse(candidate: CandidateFile, acs: AcceptanceCriterion[], guard: GuardDeps | undefined): Promise<StaticAnalysis>;
   /** The in-sandbox grader. */
   readonly grader: Grader;
+
+  // --- publish --------------------------------------------------------------------------------
+  /**
+   * The test file with only the tests `keep` accepts (by static name: `TestCart::test_x`,
+   * `suite > title`) and what they need (imports, constants, fixtures, helpers, hooks); undefined
+   * when no test is kept or the file cannot be cut safely. Publishing commits the accepted tests of a
+   * file even when others in it were not accepted.
+   */
+  pruneTestFile(path: string, content: string, keep: (name: string) => boolean): PrunedTestFile | undefined;
 
   // --- triage -----------------------------------------------------------------------------------
   /** Test source without comments, for dedup (whitespace is folded by the caller). */

@@ -5,6 +5,8 @@ import type { RetryPolicy, Sleep } from './retry.js';
 export interface AdapterOptions {
   /** Per-request timeout (each attempt). */
   timeoutMs?: number;
+  /** A reply whose bytes stop coming for this long is given up and retried (stall-fetch.ts); absent: no stall watch. */
+  stallMs?: number;
   maxTokens?: number;
   temperature?: number;
   retry?: Partial<RetryPolicy>;

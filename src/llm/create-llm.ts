@@ -19,6 +19,8 @@ export interface LlmConfig {
   /** Name of the env variable holding the API key (default ANTHROPIC_API_KEY / OPENAI_API_KEY). */
   apiKeyEnv?: string;
   timeoutMs?: number;
+  /** No byte of a started reply for this long: the attempt is given up and retried. */
+  stallMs?: number;
   maxTokens?: number;
   jsonMode?: JsonMode;
   retry?: Partial<RetryPolicy>;
@@ -38,6 +40,7 @@ export async function createLlm(config: LlmConfig, env: Env, deps: { log?: Logge
   const common = {
     repairPrompt: repairPrompt(),
     ...(config.timeoutMs !== undefined ? { timeoutMs: config.timeoutMs } : {}),
+    ...(config.stallMs !== undefined ? { stallMs: config.stallMs } : {}),
     ...(config.maxTokens !== undefined ? { maxTokens: config.maxTokens } : {}),
     ...(config.retry ? { retry: config.retry } : {}),
     ...(deps.sleep ? { sleep: deps.sleep } : {}),

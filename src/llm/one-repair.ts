@@ -13,9 +13,9 @@ export interface Turn<T> {
   raw: string;
 }
 
-/** The repair message sent after an invalid reply: the repair prompt with the validation error quoted. */
-export function buildRepairText(template: string, error: string, schemaName: string): string {
-  return fillPrompt(template, { error, schemaName });
+/** The repair message sent after an invalid reply: the repair prompt with the validation error and the JSON Schema quoted. */
+export function buildRepairText(template: string, error: string, schemaName: string, schema = '(the schema of the first request)'): string {
+  return fillPrompt(template, { error, schemaName, schema });
 }
 
 /**

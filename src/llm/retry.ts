@@ -65,12 +65,14 @@ const DROPPED = new Set(['UND_ERR_SOCKET', 'UND_ERR_CLOSED', 'ECONNRESET', 'EPIP
 
 /**
  * A connection that dropped (refused, reset, closed mid-reply: undici's "terminated" / "other
- * side closed") is worth another attempt, like a 5xx; anything else the SDK throws is not.
+ * side closed") or a reply that stalled (stall-fetch.ts) is worth another attempt, like a 5xx;
+ * anything else the SDK throws is not.
  */
 export function droppedConnection(err: unknown): AttemptFailure | undefined {
   for (let e: unknown = err, depth = 0; e && typeof e === 'object' && depth < 4; e = (e as { cause?: unknown }).cause, depth++) {
     const code = (e as { code?: unknown }).code;
     const message = e instanceof Error ? e.message : '';
+    if (code === 'TF_MODEL_STALLED') return { retryable: true, message };
     if ((typeof code === 'string' && DROPPED.has(code)) || /\b(terminated|other side closed|socket hang up|fetch failed)\b/i.test(message)) {
       return { retryable: true, message: `connection dropped: ${message || String(code)}` };
     }

@@ -1,8 +1,9 @@
 import { isTfError } from '../errors.js';
 import { createBudget, isUsage, withBudget, type BudgetLimits } from '../llm/budget.js';
-import { addUsage, type LlmPort, type LlmRequest, type LlmUsage } from '../llm/port.js';
+import { addUsage, ZERO_USAGE, type LlmPort, type LlmRequest, type LlmUsage } from '../llm/port.js';
 import type { ExecutorContext, RunExecutor } from '../runs/executor.js';
 import type { Run, StageName } from '../runs/types.js';
+import { withPublication } from '../report/publication.js';
 import type { GenerateResult, IngestResult, Ports, StageContext, TestPlan } from './types.js';
 import type { PreparedIngest, Stages } from './stages/types.js';
 
@@ -45,12 +46,12 @@ export function runPipeline(deps: PipelineDeps): RunExecutor {
       // 5. triage
       const startedAt = run.startedAt ?? run.createdAt;
       const report = await step.run('triage', (ctx) =>
-        stages.triage(ctx, { ingest, plan, generated, evaluated, timings: { ...step.timings }, usage: step.usage, startedAt }),
+        stages.triage(ctx, { ingest, plan, generated, evaluated, timings: { ...step.timings }, usage: step.usage, usageByStage: { ...step.usageByStage }, startedAt }),
       );
-      // 6. publish (a dry run stops before it)
-      if (options.dryRun) await step.skip('publish', 'dry run');
-      else await step.run('publish', (ctx) => stages.publish(ctx, report, generated));
-      return { report: { ...report, timings: { ...report.timings, ...step.timings } } };
+      // 6. publish (a dry run stops before it); the report says what was published and where
+      const published = options.dryRun ? await step.skip('publish', 'dry run') : await step.run('publish', (ctx) => stages.publish(ctx, report, generated, ingest));
+      const final = published?.publication ? withPublication(report, published.publication) : report;
+      return { report: { ...final, notes: [...final.notes, ...(published?.notes ?? [])], timings: { ...report.timings, ...step.timings } } };
     } finally {
       await prepared.release().catch((err: unknown) => exec.log.warn({ err }, 'workspace not released'));
     }
@@ -84,8 +85,12 @@ function createStepper(first: Run, exec: ExecutorContext, rawPorts: Ports, budge
   const stepper = {
     timings,
     usage: first.usage,
+    /** Model usage per stage, of the stages this attempt ran (the report's calls and tokens per stage). */
+    usageByStage: {} as Partial<Record<StageName, LlmUsage>>,
+    current: undefined as StageName | undefined,
     ports: meterModel(rawPorts, first.usage, budget, async (delta) => {
       stepper.usage = addUsage(stepper.usage, delta);
+      if (stepper.current) stepper.usageByStage[stepper.current] = addUsage(stepper.usageByStage[stepper.current] ?? ZERO_USAGE, delta);
       await exec.reportUsage(delta);
     }),
     context(stage: StageName): StageContext {
@@ -100,6 +105,7 @@ function createStepper(first: Run, exec: ExecutorContext, rawPorts: Ports, budge
     /** Runs the stage now, whatever a previous attempt did. */
     async attempt<T>(stage: StageName, fn: (ctx: StageContext) => Promise<T>, note?: string): Promise<T> {
       exec.signal.throwIfAborted();
+      stepper.current = stage;
       const start = Date.now();
       run = await exec.reportStage({ name: stage, status: 'running', startedAt: new Date(start).toISOString() });
       await stepper.ports.publisher.stageChanged(run, stage).catch((err: unknown) => exec.log.warn({ err, stage }, 'stage change not published'));

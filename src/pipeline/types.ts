@@ -5,7 +5,7 @@ import type { LanguageProfile, Language, TestFramework } from '../languages/type
 import type { CandidateFile } from '../languages/candidate.js';
 import type { SandboxPort } from '../sandbox/port.js';
 import type { LlmPort } from '../llm/port.js';
-import type { Report, ReportTest, StuckSubtask } from '../report/types.js';
+import type { PublicationTarget, Report, ReportTest, StuckSubtask } from '../report/types.js';
 import type { Run, StageName } from '../runs/types.js';
 
 /** Ports a stage may use: passed in, never imported as singletons (DESIGN.md, habit 3). */
@@ -80,5 +80,12 @@ export interface Publisher {
   /** Called as stages pass (check run in progress, CLI progress line). */
   stageChanged(run: Run, stage: StageName): Promise<void>;
   /** Commit / push / comment / complete the check run. Not called in a dry run. */
-  publish(run: Run, report: Report, accepted: CandidateFile[]): Promise<{ commitSha?: string; notes: string[] }>;
+  publish(run: Run, report: Report, accepted: CandidateFile[]): Promise<PublishOutcome>;
+}
+
+/** What a publisher did: its commit, what a reader should know, and (when it knows better than its commit) where the files went. */
+export interface PublishOutcome {
+  commitSha?: string;
+  notes: string[];
+  location?: PublicationTarget;
 }

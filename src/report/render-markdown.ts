@@ -1,5 +1,6 @@
 import type { RunSettings } from '../config/run-settings.js';
-import type { Report, ReportTest, Verdict } from './types.js';
+import { describeTarget } from './publication.js';
+import type { Publication, Report, ReportTest, Verdict } from './types.js';
 
 const ICON: Record<Verdict, string> = { accept: '✅', flag: '⚠️', reject: '❌', error: '💥' };
 const AC_ICON = { verified: '✅', flagged: '⚠️', unverified: '⬜' } as const;
@@ -10,10 +11,13 @@ function escapeCell(text: string): string {
   return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
 }
 
+/** Kills over the mutants the test reached (it ran their line); those it never reached are counted apart, so the JSON's `total` adds up. */
 function mutationCell(t: ReportTest): string {
   const m = t.signals.mutation;
   if (!m) return '–';
-  return `${m.killed}/${m.killed + m.survived}${m.killedByCrash > 0 ? ` (${m.killedByCrash} by crash)` : ''}`;
+  const crash = m.killedByCrash > 0 ? `, ${m.killedByCrash} by crash` : '';
+  const unreached = m.notReached > 0 ? `; ${m.notReached} of the ${m.total} made not reached` : '';
+  return `${m.killed}/${m.killed + m.survived} reached${crash}${unreached}`;
 }
 
 function coverageCell(t: ReportTest): string {
@@ -32,6 +36,21 @@ function testSection(title: string, tests: ReportTest[], open: boolean): string[
     if (t.reasons.length === 0) lines.push(`- ${ACCEPTED_PLAINLY}`);
     lines.push('', `Mutants killed: ${mutationCell(t)} · changed lines covered: ${coverageCell(t)}${ftp}`, '', '</details>', '');
   }
+  return lines;
+}
+
+/** What was written or committed, where, and the accepted tests left out with why. */
+function publicationSection(p: Publication): string[] {
+  const count = p.files.reduce((n, f) => n + f.tests.length, 0);
+  const lines = [`### Published — ${count} test${count === 1 ? '' : 's'} in ${p.files.length} file${p.files.length === 1 ? '' : 's'}, ${describeTarget(p)}`, ''];
+  for (const f of p.files) {
+    lines.push(`- \`${f.path}\`${f.pruned ? ' (cut down to its accepted tests, and run again: it passes)' : ''}: ${f.tests.map((t) => `\`${t.slice(f.path.length + 2) || t}\``).join(', ')}`);
+  }
+  if (p.leftOut.length > 0) {
+    lines.push('', `Accepted but not published (${p.leftOut.length}):`, '');
+    for (const l of p.leftOut) lines.push(`- \`${l.test}\`: ${l.reason}`);
+  }
+  lines.push('');
   return lines;
 }
 
@@ -65,13 +84,19 @@ export function renderMarkdown(report: Report): string {
     '',
   );
   if (report.acs.length > 0) {
-    out.push(`### Acceptance criteria — verified ${s.acsVerified}/${s.acsTotal}`, '', '| AC | Status | Criterion | Tests |', '| --- | --- | --- | --- |');
+    // Once published, the ledger also counts the tests of each criterion that were written or committed.
+    const pub = report.publication !== undefined;
+    out.push(
+      `### Acceptance criteria — verified ${s.acsVerified}/${s.acsTotal}`, '',
+      `| AC | Status | Criterion | Tests |${pub ? ' Published |' : ''}`, `| --- | --- | --- | --- |${pub ? ' ---: |' : ''}`,
+    );
     for (const ac of report.acs) {
       const tests = ac.tests.map((t) => `\`${escapeCell(t)}\``).join('<br>') || '–';
-      out.push(`| ${ac.id} | ${AC_ICON[ac.status]} ${ac.status} | ${escapeCell(ac.text)} | ${tests} |`);
+      out.push(`| ${ac.id} | ${AC_ICON[ac.status]} ${ac.status} | ${escapeCell(ac.text)} | ${tests} |${pub ? ` ${ac.published?.length ?? 0} |` : ''}`);
     }
     out.push('');
   }
+  if (report.publication) out.push(...publicationSection(report.publication));
   out.push(...testSection('Accepted', report.tests.filter((t) => t.verdict === 'accept'), false));
   out.push(...testSection('Flagged', report.tests.filter((t) => t.verdict === 'flag'), true));
   out.push(...testSection('Rejected', report.tests.filter((t) => t.verdict === 'reject'), false));
@@ -94,6 +119,7 @@ export function renderMarkdown(report: Report): string {
     `- Run \`${report.run.id}\` on \`${report.run.headSha.slice(0, 12)}\` (base \`${report.run.baseSha.slice(0, 12)}\`), TFactory ${report.run.tfactoryVersion}`,
     ...(report.spec ? [`- Spec: \`${report.spec.path}\` (${report.spec.kind}, sha256 ${report.spec.contentHash.slice(0, 12)})`] : []),
     `- Model: ${u.provider}/${u.model} · ${u.calls} calls · ${u.inputTokens} in / ${u.outputTokens} out tokens · cache ${u.cacheReadTokens} read / ${u.cacheWriteTokens} written · $${u.costUsd.toFixed(4)}`,
+    ...(u.byStage ? [`- Model per stage: ${Object.entries(u.byStage).map(([stage, x]) => `${stage} ${x.calls} call${x.calls === 1 ? '' : 's'}, ${x.inputTokens} in / ${x.outputTokens} out, cache ${x.cacheReadTokens} read`).join(' · ')}`] : []),
     `- Settings: ${describeSettings(report.settings)}`,
     ...(Object.keys(report.run.prompts).length > 0 ? [`- Prompts: ${Object.entries(report.run.prompts).map(([k, v]) => `${k}@${v}`).join(', ')}`] : []),
     ...(timing ? [`- Timings: ${timing}`] : []),

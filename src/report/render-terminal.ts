@@ -1,4 +1,5 @@
 import { ACCEPTED_PLAINLY, describeSettings } from './render-markdown.js';
+import { describeTarget } from './publication.js';
 import type { Report, ReportAc, ReportTest, Verdict, VerdictReason } from './types.js';
 import { cutLeft, cutRight, displayWidth, padRight, paint, sanitizeInline, wrapPieces, wrapText, type Style } from './terminal-text.js';
 
@@ -63,6 +64,7 @@ export function renderTerminal(report: Report, opts: TerminalRenderOptions = {})
     ...testsTable(report.tests, width, color),
     ...ledger(report.acs, report.summary, width, color),
     ...stuck(report, width, color),
+    ...published(report, width, color),
     ...notes(report.notes, width, color),
     ...footer(opts.fullReport ?? { hint: 'print it with --format md' }, width),
   ];
@@ -171,6 +173,19 @@ function stuck(report: Report, width: number, color: boolean): string[] {
   return [
     title(`Stuck (${report.stuck.length}): no acceptable test could be written; nothing was committed for these`, width, color),
     ...table(columns, rows, width, color),
+    '',
+  ];
+}
+
+/** Where the tests went, one line per file, then the accepted tests left out with why. */
+function published(report: Report, width: number, color: boolean): string[] {
+  const p = report.publication;
+  if (!p) return [];
+  const count = p.files.reduce((n, f) => n + f.tests.length, 0);
+  return [
+    title(`Published: ${count} test${count === 1 ? '' : 's'} in ${p.files.length} file${p.files.length === 1 ? '' : 's'}, ${describeTarget(p)}`, width, color),
+    ...p.files.flatMap((f) => wrapText(sanitizeInline(`${f.path} (${f.tests.length} test${f.tests.length === 1 ? '' : 's'}${f.pruned ? ', cut down to the accepted ones' : ''})`), width, '- ', '  ')),
+    ...p.leftOut.flatMap((l) => wrapText(sanitizeInline(`not published: ${l.test}: ${l.reason}`), width, '- ', '  ')),
     '',
   ];
 }

@@ -3,6 +3,10 @@ import { RunSettingsSchema } from '../config/run-settings.js';
 import { REPORT_SCHEMA_VERSION, type Report } from './types.js';
 
 /** The published schema of report.json (schema/report.schema.json is generated from it). */
+const usageFields = {
+  calls: z.number().int(), inputTokens: z.number().int(), outputTokens: z.number().int(),
+  cacheWriteTokens: z.number().int(), cacheReadTokens: z.number().int(), costUsd: z.number(),
+};
 const reason = z.object({ code: z.string(), text: z.string(), severity: z.enum(['reject', 'flag', 'info', 'error']) });
 const lint = z.object({ rule: z.string(), severity: z.enum(['high', 'medium', 'low']), message: z.string(), line: z.number().int().optional() });
 
@@ -45,14 +49,25 @@ export const reportSchema = z.object({
   acs: z.array(z.object({
     id: z.string(), text: z.string(), status: z.enum(['verified', 'flagged', 'unverified']), tests: z.array(z.string()),
     source: z.object({ path: z.string(), line: z.number().int() }).optional(),
+    published: z.array(z.string()).optional(),
   })),
   stuck: z.array(z.object({ subtaskId: z.string(), target: z.string(), acIds: z.array(z.string()), reasons: z.array(z.string()) })),
   usage: z.object({
-    provider: z.string(), model: z.string(), calls: z.number().int(), inputTokens: z.number().int(), outputTokens: z.number().int(),
-    cacheWriteTokens: z.number().int(), cacheReadTokens: z.number().int(), costUsd: z.number(),
+    provider: z.string(), model: z.string(), ...usageFields,
+    byStage: z.record(z.string(), z.object(usageFields)).optional(),
   }),
   timings: z.record(z.string(), z.number()),
   notes: z.array(z.string()),
+  publication: z.object({
+    target: z.discriminatedUnion('kind', [
+      z.object({ kind: z.literal('commit'), commitSha: z.string(), branch: z.string().optional(), repository: z.string().optional() }),
+      z.object({ kind: z.literal('folder'), path: z.string() }),
+      z.object({ kind: z.literal('pending'), branch: z.string().optional() }),
+      z.object({ kind: z.literal('none'), reason: z.string() }),
+    ]),
+    files: z.array(z.object({ path: z.string(), tests: z.array(z.string()), pruned: z.boolean() })),
+    leftOut: z.array(z.object({ test: z.string(), reason: z.string() })),
+  }).optional(),
 });
 
 export function validateReport(value: unknown): Report {

@@ -65,6 +65,8 @@ export interface ReportAc {
   text: string;
   status: 'verified' | 'flagged' | 'unverified';
   tests: string[];
+  /** Ids of the tests citing it that were written or committed (set once the run has published). */
+  published?: string[];
   /** Where the criterion was read from (spec file, 1-based line), where known (check run annotations). */
   source?: { path: string; line: number };
 }
@@ -74,6 +76,26 @@ export interface StuckSubtask {
   target: string;
   acIds: string[];
   reasons: string[];
+}
+
+/** Where the published test files went. */
+export type PublicationTarget =
+  /** Committed: on a branch of the repository (a PR's head branch, or a local repository's current branch). */
+  | { kind: 'commit'; commitSha: string; branch?: string; repository?: string }
+  /** Written into a folder, the repository untouched. */
+  | { kind: 'folder'; path: string }
+  /** Handed to the publisher, which says where in its own words (PR comment) while it publishes. */
+  | { kind: 'pending'; branch?: string }
+  /** Nothing written: why. */
+  | { kind: 'none'; reason: string };
+
+/** What the publish stage wrote or committed, test by test, and the accepted tests it left out. */
+export interface Publication {
+  target: PublicationTarget;
+  /** Each file written or committed, with the ids of the tests it holds; `pruned`: cut down to them and run again. */
+  files: Array<{ path: string; tests: string[]; pruned: boolean }>;
+  /** Accepted tests (flagged ones too with `commitFlagged`) that were not published, each with why. */
+  leftOut: Array<{ test: string; reason: string }>;
 }
 
 export interface Report {
@@ -96,8 +118,11 @@ export interface Report {
   tests: ReportTest[];
   acs: ReportAc[];
   stuck: StuckSubtask[];
-  usage: LlmUsage & { provider: string; model: string };
+  /** The run's model usage; `byStage`: calls and tokens per stage that called the model (plan, generate, evaluate for the judge). */
+  usage: LlmUsage & { provider: string; model: string; byStage?: Record<string, LlmUsage> };
   timings: Record<string, number>;
   /** Notes a reader should see (e.g. "mutation off by config"). */
   notes: string[];
+  /** What was written or committed and where; absent before publishing and in a dry run. */
+  publication?: Publication;
 }

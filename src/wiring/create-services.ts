@@ -53,15 +53,16 @@ export function llmConfigFor(settings: RunSettings): LlmConfig | undefined {
   const m = settings.model;
   const timeoutMs = settings.timeouts.modelRequestMs;
   const retry = { maxRetries: settings.timeouts.modelAttempts - 1, maxCallMs: settings.timeouts.modelCallMs };
+  const stallMs = settings.timeouts.modelStallMs;
   switch (m.provider) {
     case 'none':
       return undefined;
     case 'replay':
       return { provider: 'replay', transcript: m.transcript };
     case 'anthropic':
-      return { provider: 'anthropic', model: m.id, timeoutMs, retry };
+      return { provider: 'anthropic', model: m.id, timeoutMs, stallMs, retry };
     case 'openai':
-      return { provider: 'openai', ...(m.id !== undefined ? { model: m.id } : {}), baseUrl: m.baseUrl, timeoutMs, retry };
+      return { provider: 'openai', ...(m.id !== undefined ? { model: m.id } : {}), baseUrl: m.baseUrl, timeoutMs, stallMs, retry, ...(m.jsonMode ? { jsonMode: m.jsonMode } : {}) };
   }
 }
 

@@ -2,7 +2,7 @@ import type { Logger } from '../logger.js';
 import type { LocalGitPort } from '../git/index.js';
 import type { DockerSandbox } from '../sandbox/index.js';
 import { requireRunnerImage } from '../sandbox/index.js';
-import type { Language } from '../languages/types.js';
+import type { Language, LanguageProfile } from '../languages/types.js';
 import { detectLanguages, profileForPath, runnerFor } from '../languages/registry.js';
 import { runStaticChecks, createGuardRunner, toCheckOutcome } from '../languages/static-checks.js';
 import { selectSpec } from '../criteria/index.js';
@@ -36,6 +36,11 @@ export function createStages(deps: StageDeps): Stages {
     const result = await runStaticChecks(candidate, acs, { sandbox: ctx.sandbox, image: ctx.image, workspace: ctx.workspace });
     return toCheckOutcome(result, candidate.content);
   };
+  // The evaluate stage grades with these; the publish stage runs a file cut down to its accepted tests again with them.
+  const grading = {
+    imageFor: (profile: LanguageProfile) => imageFor(profile.language),
+    packagesFor: createPackagePreparer({ sandbox: deps.sandbox, imageFor: (profile) => imageFor(profile.language) }),
+  };
   const maxSubtasks = (run: Run): { maxSubtasks: number } => ({ maxSubtasks: run.request.settings.maxTests });
   return {
     ingest: createIngestStage({
@@ -67,12 +72,8 @@ export function createStages(deps: StageDeps): Stages {
       }
     },
     collect: createCollectStage(),
-    evaluate: createEvaluateStage({
-      staticChecks,
-      imageFor: (profile) => imageFor(profile.language),
-      packagesFor: createPackagePreparer({ sandbox: deps.sandbox, imageFor: (profile) => imageFor(profile.language) }),
-    }),
+    evaluate: createEvaluateStage({ staticChecks, ...grading }),
     triage: createTriageStage(),
-    publish: createPublishStage(),
+    publish: createPublishStage(grading),
   };
 }

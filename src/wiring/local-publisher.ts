@@ -2,6 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeContained } from '../files/contained.js';
 import { commitFiles } from '../git/commit-push.js';
+import { runGit } from '../git/run-git.js';
 import type { Publisher } from '../pipeline/types.js';
 
 export const TFACTORY_AUTHOR = { name: 'TFactory', email: 'tfactory@users.noreply.github.com' };
@@ -28,10 +29,18 @@ export function createLocalPublisher(opts: { outRoot?: string } = {}): Publisher
         const dir = join(opts.outRoot, run.id);
         await mkdir(dir, { recursive: true });
         for (const f of files) await writeContained(dir, f.path, f.content);
-        return { notes: [`${files.length} accepted test file${plural} written to ${dir} (the repository is untouched; run with --commit to commit them on the current branch).`] };
+        return {
+          notes: [`${files.length} accepted test file${plural} written to ${dir} (the repository is untouched; run with --commit to commit them on the current branch).`],
+          location: { kind: 'folder', path: dir },
+        };
       }
       const sha = await commitFiles(source.repoPath, files.map((f) => ({ path: f.path, content: f.content })), commitMessage(files.length, report.spec?.id, run.id), TFACTORY_AUTHOR);
-      return { commitSha: sha, notes: [`Committed ${files.length} test file${files.length === 1 ? '' : 's'} as ${sha.slice(0, 12)}.`] };
+      const branch = (await runGit(source.repoPath, ['symbolic-ref', '--short', '-q', 'HEAD']).catch(() => '')).trim();
+      return {
+        commitSha: sha,
+        notes: [`Committed ${files.length} test file${files.length === 1 ? '' : 's'} as ${sha.slice(0, 12)}.`],
+        location: { kind: 'commit', commitSha: sha, ...(branch ? { branch } : {}) },
+      };
     },
   };
 }

@@ -22,7 +22,7 @@ describe('resolveRunSettings', () => {
       commitFlagged: false,
       qualityGate: { minAccepted: 0, failOnRejected: false, requireAllAcsVerified: false },
       model: { provider: 'anthropic', id: 'claude-sonnet-4-5' },
-      timeouts: { modelRequestMs: 180_000, modelAttempts: 3, modelCallMs: 600_000 },
+      timeouts: { modelRequestMs: 180_000, modelAttempts: 3, modelCallMs: 600_000, modelStallMs: 60_000 },
     });
     // A repository without a config file gets the same as no repo config at all.
     expect(resolveRunSettings({ repoConfig: repoConfig(null), env: DEFAULT_SETTINGS_ENV })).toEqual(settings);
@@ -38,6 +38,12 @@ describe('resolveRunSettings', () => {
     });
     const flagged = resolveRunSettings({ repoConfig: rc, flags: { stabilityRuns: 2, mutation: true, maxTests: 40 }, env: DEFAULT_SETTINGS_ENV });
     expect(flagged).toMatchObject({ evaluation: { stabilityRuns: 2, mutation: true }, maxTests: 40, commitFlagged: true });
+  });
+
+  it('turns the judge off for a repository whose config says judge: false (and keeps it on by default)', () => {
+    expect(resolveRunSettings({ repoConfig: repoConfig({ judge: false }), env: DEFAULT_SETTINGS_ENV }).evaluation.judge).toBe(false);
+    expect(resolveRunSettings({ repoConfig: repoConfig({}), env: DEFAULT_SETTINGS_ENV }).evaluation.judge).toBe(true);
+    expect(parseRepoConfig({ judge: 'no' }).ok).toBe(false);
   });
 
   it('honours the one cap of 100 tests from the repo config and from the flag', () => {
@@ -103,9 +109,20 @@ describe('runs stored before settings existed', () => {
 describe('model transport settings', () => {
   it('defaults to 3 attempts within 10 minutes per call, and takes the environment\'s values', () => {
     const plain = resolveRunSettings({ env: loadEnv({}, '/') });
-    expect(plain.timeouts).toEqual({ modelRequestMs: 180_000, modelAttempts: 3, modelCallMs: 600_000 });
-    const env = loadEnv({ TFACTORY_LLM: 'openai', OPENAI_BASE_URL: 'http://127.0.0.1:9/v1', TFACTORY_MODEL_TIMEOUT_MS: '30000', TFACTORY_MODEL_ATTEMPTS: '5', TFACTORY_MODEL_CALL_MS: '120000' }, '/');
-    expect(resolveRunSettings({ env }).timeouts).toEqual({ modelRequestMs: 30_000, modelAttempts: 5, modelCallMs: 120_000 });
+    expect(plain.timeouts).toEqual({ modelRequestMs: 180_000, modelAttempts: 3, modelCallMs: 600_000, modelStallMs: 60_000 });
+    const env = loadEnv({ TFACTORY_LLM: 'openai', OPENAI_BASE_URL: 'http://127.0.0.1:9/v1', TFACTORY_MODEL_TIMEOUT_MS: '30000', TFACTORY_MODEL_ATTEMPTS: '5', TFACTORY_MODEL_CALL_MS: '120000', TFACTORY_MODEL_STALL_MS: '15000' }, '/');
+    expect(resolveRunSettings({ env }).timeouts).toEqual({ modelRequestMs: 30_000, modelAttempts: 5, modelCallMs: 120_000, modelStallMs: 15_000 });
+  });
+
+  it('chooses how an OpenAI-compatible server is asked for JSON: env < repo config < --json-mode (absent: the adapter\'s json_schema)', () => {
+    const env = loadEnv({ TFACTORY_LLM: 'openai', TFACTORY_MODEL: 'qwen', OPENAI_BASE_URL: 'http://127.0.0.1:9/v1', TFACTORY_JSON_MODE: 'json_object' }, '/');
+    expect(resolveRunSettings({ env }).model).toMatchObject({ provider: 'openai', jsonMode: 'json_object' });
+    expect(resolveRunSettings({ env, repoConfig: repoConfig({ jsonMode: 'none' }) }).model).toMatchObject({ jsonMode: 'none' });
+    expect(resolveRunSettings({ env, repoConfig: repoConfig({ jsonMode: 'none' }), flags: { jsonMode: 'json_schema' } }).model).toMatchObject({ jsonMode: 'json_schema' });
+    expect(resolveRunSettings({ env: loadEnv({ TFACTORY_LLM: 'openai', TFACTORY_MODEL: 'qwen' }, '/') }).model).not.toHaveProperty('jsonMode');
+    // An Anthropic run has no JSON mode (its output is a forced tool call).
+    expect(resolveRunSettings({ env: DEFAULT_SETTINGS_ENV, flags: { jsonMode: 'none' } }).model).toEqual({ provider: 'anthropic', id: 'claude-sonnet-4-5' });
+    expect(() => loadEnv({ TFACTORY_JSON_MODE: 'yaml' }, '/')).toThrow(/TFACTORY_JSON_MODE: must be json_schema, json_object or none/);
   });
 
   it('refuses a transport value out of range, naming the variable', () => {
@@ -114,7 +131,7 @@ describe('model transport settings', () => {
 
   it('reads settings stored before the transport fields existed', () => {
     const stored = resolveRunSettings({ env: loadEnv({}, '/') });
-    const { modelAttempts: _a, modelCallMs: _c, ...old } = stored.timeouts;
+    const { modelAttempts: _a, modelCallMs: _c, modelStallMs: _s, ...old } = stored.timeouts;
     expect(parseRunSettings({ ...stored, timeouts: old }).timeouts).toEqual(stored.timeouts);
   });
 });

@@ -8,7 +8,7 @@ import { createScriptedLlm, type ScriptedLlm } from '../fakes/scripted-llm.js';
  * The model of the demo, scripted like a good model from fixtures/repos/demo-shop/model-answers.md:
  * the planner proposes one subtask per AC on the changed function, the generator writes the file
  * given there for the subtask's AC (for an AC answered twice, the hallucinated answer first and the
- * corrected one once the guard's rejection is in the prompt), and the judge finds every test relevant.
+ * corrected one once the guard's rejection is in the prompt), and the judge finds every test relevant (one answer per test file).
  */
 
 export interface ModelAnswer {
@@ -102,9 +102,13 @@ function generateReply(answers: DemoAnswers, prompt: string): ModelAnswer {
 }
 
 function judgeReply(req: LlmRequest<unknown>) {
-  const acs = [...new Set((req.sharedContext[0] ?? '').match(/AC#\d+/g) ?? [])];
-  const test = /## Test `([^`]+)`/.exec(req.prompt)?.[1] ?? 'the test';
-  return { relevant: true, rationale: `${test} checks ${acs.join(', ') || 'the claimed AC'} with the exact values the criterion states, on the changed shipping_cost.` };
+  const file = /## Test file `([^`]+)`/.exec(req.prompt)?.[1] ?? 'the test file';
+  const tests = [...req.prompt.matchAll(/^- `([^`]+)` claims (.*)$/gm)].map((m) => ({
+    name: m[1] as string,
+    relevant: true,
+    rationale: `${file}::${m[1] as string} checks ${/AC#\d+/.test(m[2] ?? '') ? (m[2] as string) : 'the claimed AC'} with the exact values the criterion states, on the changed shipping_cost.`,
+  }));
+  return { tests };
 }
 
 /** Answers every request of the demo run as a good model would; one function, so call order does not matter. */

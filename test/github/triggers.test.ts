@@ -84,7 +84,7 @@ describe('pull_request.labeled', () => {
       commitFlagged: true,
       qualityGate: { minAccepted: 2, failOnRejected: false, requireAllAcsVerified: false },
       model: { provider: 'anthropic', id: 'claude-test-1' },
-      timeouts: { modelRequestMs: 180_000, modelAttempts: 3, modelCallMs: 600_000 },
+      timeouts: { modelRequestMs: 180_000, modelAttempts: 3, modelCallMs: 600_000, modelStallMs: 60_000 },
       languages: ['python'],
       testPaths: ['tests/unit'],
     });

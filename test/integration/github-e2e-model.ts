@@ -42,7 +42,14 @@ export function answerAsGoodModel(req: LlmRequest<unknown>): unknown {
       return { content, summary: `Exact values for ${id} of shipping_cost.` };
     }
     case 'judge':
-      return { relevant: true, rationale: 'The test pins the exact values the criterion states, in the changed function.' };
+      // One answer per test file: every listed test is relevant.
+      return {
+        tests: [...req.prompt.matchAll(/^- `([^`]+)` claims/gm)].map((m) => ({
+          name: m[1],
+          relevant: true,
+          rationale: 'The test pins the exact values the criterion states, in the changed function.',
+        })),
+      };
     default:
       throw new Error(`good model: unexpected ${req.purpose} request`);
   }

@@ -25,7 +25,7 @@ const importGuard: GuardRunner = async (c: CandidateFile) =>
     : { decision: 'keep', reasons: [], checks: { tests: [{ id: `${c.path}::test_cap`, name: 'test_cap', findings: [{ rule: 'style', severity: 'low', message: 'two asserts would be clearer' }], source: 'def test_cap(): ...', line: 3 }], fileFindings: [] } };
 
 describe('generateTests', () => {
-  it('writes one file per subtask in the test folder with unique names, showing the API surface', async () => {
+  it('writes one file per subtask in the test folder with unique names, showing the run\'s shared context', async () => {
     const llm = createScriptedLlm([goodFile, { content: 'from shop.pricing import bulk_price\n\ndef test_bulk():\n    assert bulk_price(2.0, 10) == 19.0\n', summary: 'bulk' }]);
     const ctx = makeStageContext(llm);
     const replan: ReplanFn = async () => ({});
@@ -43,12 +43,12 @@ describe('generateTests', () => {
     expect(llm.requests).toHaveLength(2);
     const [a, b] = llm.requests as [LlmRequest<unknown>, LlmRequest<unknown>];
     expect(a.sharedContext).toEqual(b.sharedContext);
-    const surface = a.sharedContext[1] ?? '';
-    expect(surface).toContain('## shop/pricing.py (changed)');
-    expect(surface).toContain('    effective = min(pct, MAX_DISCOUNT_PCT)');
-    expect(surface).toContain('## shop/money.py (imported by the changed code; signatures only)');
-    expect(surface).toContain('def round_money(amount: float) -> float: ...');
-    expect(surface).not.toContain('return float(int(amount * 100 + 0.5)) / 100');
+    const [, , head, , imported] = a.sharedContext;
+    expect(head).toContain('## shop/pricing.py (whole file)');
+    expect(head).toContain('    effective = min(pct, MAX_DISCOUNT_PCT)');
+    expect(imported).toContain('## shop/money.py');
+    expect(imported).toContain('def round_money(amount: float) -> float: ...');
+    expect(imported).not.toContain('return float(int(amount * 100 + 0.5)) / 100');
     expect(a.prompt).toContain('- path: tests/test_pricing_tfactory_1.py');
     expect(a.prompt).toContain('import from the module `shop.pricing`');
     expect(a.prompt).toContain('def test_no_discount_keeps_price');

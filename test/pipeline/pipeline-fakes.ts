@@ -90,7 +90,7 @@ export function recordingStages(opts: { llm?: boolean } = {}) {
     },
     async triage(ctx, input) {
       calls.push('triage');
-      seen.triage = { plan: input.plan?.promptVersion ?? null, timings: Object.keys(input.timings), usage: input.usage.calls };
+      seen.triage = { plan: input.plan?.promptVersion ?? null, timings: Object.keys(input.timings), usage: input.usage.calls, byStage: input.usageByStage };
       return fakeReport(ctx.run.id, input.timings);
     },
     async publish(_ctx, report) {

@@ -28,11 +28,20 @@ describe('planTests', () => {
     const req = llm.requests[0];
     expect(req?.purpose).toBe('plan');
     expect(req?.system).toBe(loadPrompt('planner').text);
-    const [spec, diff, tests] = req?.sharedContext ?? [];
+    const [spec, changes, head, base, imported, conventions] = req?.sharedContext ?? [];
     expect(spec).toContain('- AC#2: A discount outside 0..100 is refused with DiscountError.');
-    expect(diff).toContain('### shop/pricing.py::bulk_price (function, added)');
-    expect(diff).toContain('    if quantity >= 10:');
-    expect(tests).toContain('- tests/test_pricing.py: test_no_discount_keeps_price');
+    expect(changes).toContain('- shop/pricing.py::bulk_price (function, added, lines 20-25): def bulk_price(unit_price: float, quantity: int) -> float');
+    // The changed file at head, whole; what the PR replaced (its base version, whole); the API it imports.
+    expect(head).toContain('## shop/pricing.py (whole file)');
+    expect(head).toContain('    if quantity >= 10:');
+    expect(base).toContain('## shop/pricing.py at base (whole file)');
+    expect(base).toContain('    return round_money(price * (100 - pct) / 100)');
+    expect(imported).toContain('def round_money(amount: float) -> float: ...');
+    // The framework with its version, how a test imports the changed file, the nearest existing tests and their imports.
+    expect(conventions).toContain('- framework: Python 3.11, pytest 7.2 with pytest-mock, pytest-timeout');
+    expect(conventions).toContain('- a test of shop/pricing.py imports it so: ');
+    expect(conventions).toContain('  - tests/test_pricing.py: test_no_discount_keeps_price');
+    expect(conventions).toContain('- the opening lines of tests/test_pricing.py (imports, fixtures):');
     expect(req?.prompt).toContain('- shop/pricing.py: python with pytest');
     expect(ctx.progressCalls).toEqual([['plan', 1, 1]]);
   });

@@ -109,7 +109,16 @@ describe('run pipeline', () => {
     const { run } = await runOnce(fakes.stages, makeRequest(), fakePorts(llm));
     expect(llm.requests).toHaveLength(1);
     expect(run.usage).toMatchObject({ calls: 1, inputTokens: 40, costUsd: 0.25 });
-    expect(fakes.seen.triage).toMatchObject({ usage: 1 });
+    expect(fakes.seen.triage).toMatchObject({ usage: 1, byStage: { plan: { calls: 1, inputTokens: 40, outputTokens: 4 } } });
+  });
+
+  it('puts what was published into the report: its publication, the criteria ledger counting it, and the publisher\'s notes', async () => {
+    const fakes = recordingStages();
+    const publication = { target: { kind: 'commit' as const, commitSha: 'abc', branch: 'feature' }, files: [{ path: 'tests/test_x.py', tests: ['tests/test_x.py::test_a'], pruned: true }], leftOut: [] };
+    const stages = { ...fakes.stages, publish: async () => ({ notes: ['Committed 1 test file as abc.'], publication }) };
+    const { run } = await runOnce(stages, makeRequest(), fakePorts());
+    expect(run.report?.publication).toEqual(publication);
+    expect(run.report?.notes).toContain('Committed 1 test file as abc.');
   });
 
   it('counts calls whose output failed validation and enforces one run budget across the stages', async () => {

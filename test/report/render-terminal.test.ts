@@ -3,6 +3,7 @@ import { renderTerminal } from '../../src/report/render-terminal.js';
 import { displayWidth } from '../../src/report/terminal-text.js';
 import type { Report } from '../../src/report/types.js';
 import { makeReport, reportTest, sampleReport } from '../fakes/reports.js';
+import { withPublication } from '../../src/report/publication.js';
 
 const ESC = '\x1b';
 
@@ -35,6 +36,17 @@ describe('renderTerminal', () => {
   it('renders the sample report at 120 columns (golden file)', async () => {
     await expect(renderTerminal(sampleReport(), { width: 120, fullReport: { path: '/home/me/.cache/tfactory/reports/run_01HX.md' } }))
       .toMatchFileSnapshot('../../fixtures/reports/sample-report.120.txt');
+  });
+
+  it('says where the tests went, file by file, and which accepted tests were left out', () => {
+    const report = withPublication(sampleReport(), {
+      target: { kind: 'folder', path: '/home/me/.cache/tfactory/accepted-tests/run_01HX' },
+      files: [{ path: 'tests/test_pricing.py', tests: ['tests/test_pricing.py::test_discount_at_threshold'], pruned: true }],
+      leftOut: [{ test: 'tests/test_pricing.py::test_other', reason: 'other cases of the same test function were not accepted' }],
+    });
+    const text = renderTerminal(report, { width: 200 });
+    expect(text).toContain('Published: 1 test in 1 file, written to /home/me/.cache/tfactory/accepted-tests/run_01HX\n- tests/test_pricing.py (1 test, cut down to the accepted ones)\n');
+    expect(text).toContain('- not published: tests/test_pricing.py::test_other: other cases of the same test function were not accepted');
   });
 
   it.each([20, 32, 40, 60, 80, 100, 120, 200])('keeps every line within %i columns', (width) => {

@@ -22,6 +22,8 @@ const HELP = `Usage: tfactory evaluate --repo <dir> --base <ref> --head <ref> --
   --spec <id>         the spec whose acceptance criteria the tests are checked against
   --no-llm            no model: skip the relevance judge
   --llm <provider>    anthropic | openai | replay:<file> (default: TFACTORY_LLM or anthropic)
+  --json-mode <m>     how an OpenAI-compatible server is asked for JSON: json_schema (default),
+                      json_object or none (TFACTORY_JSON_MODE, a repo config's jsonMode)
   --stability <n>     identical runs per test to detect flakiness (default 3)
   --no-mutation       skip the mutation probe (weaker verdicts)
 ${OUTPUT_HELP}`;

@@ -18,6 +18,8 @@ const HELP = `Usage: tfactory run --repo <dir> --base <ref> --head <ref> [option
   --head <ref>        head of the change (default: HEAD)
   --spec <id>         the spec to use (default: chosen as the README explains)
   --llm <provider>    anthropic | openai | replay:<file> (default: TFACTORY_LLM or anthropic)
+  --json-mode <m>     how an OpenAI-compatible server is asked for JSON: json_schema (default),
+                      json_object or none (TFACTORY_JSON_MODE, a repo config's jsonMode)
   --commit            commit the accepted tests on the repository's current branch
   --max-tests <n>     at most n planned tests (1 to ${MAX_TESTS_LIMIT}, default ${DEFAULT_MAX_TESTS})
   --stability <n>     identical runs per test to detect flakiness (default 3)

@@ -1,4 +1,6 @@
 import type { LanguagePlugin } from '../port.js';
+import { describePythonFramework } from './framework-version.js';
+import { prunePythonTestFile } from './prune.js';
 import { analysePythonCandidate } from './analyse.js';
 import { detectPythonProfiles } from './detect.js';
 import { pythonGrader } from './grader.js';
@@ -31,9 +33,11 @@ export const pythonPlugin: LanguagePlugin = {
   tagModule: tagPythonModule,
   defaultTestFileName: (_profile, tagged) => defaultPythonTestFileName(tagged),
   describeImport: (profile, sourceFile) => describePythonImport(profile, sourceFile),
+  describeFramework: describePythonFramework,
   isTestPath: isPythonTestPath,
   isSourcePath: isPythonSourcePath,
   analyse: analysePythonCandidate,
   grader: pythonGrader,
+  pruneTestFile: (_path, content, keep) => prunePythonTestFile(content, keep),
   stripComments: stripPythonComments,
 };

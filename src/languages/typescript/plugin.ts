@@ -1,4 +1,6 @@
 import type { LanguagePlugin } from '../port.js';
+import { describeTsFramework } from './framework-version.js';
+import { pruneTsTestFile } from './prune.js';
 import { analyseTsCandidate } from './analyse.js';
 import { detectTypeScriptProfiles } from './detect.js';
 import { tsGrader } from './grader.js';
@@ -35,9 +37,11 @@ export const typescriptPlugin: LanguagePlugin = {
   tagModule: tagTsModule,
   defaultTestFileName: defaultTsTestFileName,
   describeImport: (_profile, sourceFile, testPath) => describeTsImport(sourceFile, testPath),
+  describeFramework: describeTsFramework,
   isTestPath: isTsTestPath,
   isSourcePath: isTsSourcePath,
   analyse: analyseTsCandidate,
   grader: tsGrader,
+  pruneTestFile: pruneTsTestFile,
   stripComments: stripTsComments,
 };

@@ -3,8 +3,9 @@ import { completeWithOneRepair, buildRepairText, type Turn } from '../one-repair
 import type { LlmPort, LlmRequest, LlmResponse } from '../port.js';
 import { priceUsage } from '../pricing.js';
 import { DEFAULT_RETRY_POLICY, droppedConnection, httpFailure, realSleep, withRetries, type AttemptFailure, type RetryPolicy } from '../retry.js';
-import { parseJsonOutput, validateOutput } from '../structured-output.js';
+import { parseJsonOutput, toJsonSchema, validateOutput } from '../structured-output.js';
 import type { AdapterOptions } from '../adapter-options.js';
+import { stallGuardedFetch } from '../stall-fetch.js';
 import { DEFAULT_ANTHROPIC_MODEL } from '../llm-option.js';
 import { buildMessagesParams, buildRepairParams, toolName } from './build-request.js';
 
@@ -20,7 +21,12 @@ export interface AnthropicLlmOptions extends AdapterOptions {
 export function createAnthropicLlm(opts: AnthropicLlmOptions): LlmPort {
   const model = opts.model ?? DEFAULT_ANTHROPIC_MODEL;
   // The SDK's own retries are off: ours honour retry-after, have a bound on total wait and can be tested.
-  const client = new Anthropic({ apiKey: opts.apiKey, maxRetries: 0, ...(opts.baseUrl ? { baseURL: opts.baseUrl } : {}) });
+  const client = new Anthropic({
+    apiKey: opts.apiKey,
+    maxRetries: 0,
+    ...(opts.baseUrl ? { baseURL: opts.baseUrl } : {}),
+    ...(opts.stallMs !== undefined ? { fetch: stallGuardedFetch(opts.stallMs) } : {}),
+  });
   const policy: RetryPolicy = { ...DEFAULT_RETRY_POLICY, ...opts.retry };
   const sleep = opts.sleep ?? realSleep;
   const timeout = opts.timeoutMs ?? 180_000;
@@ -67,7 +73,7 @@ export function createAnthropicLlm(opts: AnthropicLlmOptions): LlmPort {
         },
         async (error) => {
           opts.log?.info({ purpose: req.purpose, schema: req.schemaName }, 'model output invalid, asking for a repair');
-          const repairText = buildRepairText(opts.repairPrompt, error, req.schemaName);
+          const repairText = buildRepairText(opts.repairPrompt, error, req.schemaName, JSON.stringify(toJsonSchema(req.schema)));
           return toTurn(await send(buildRepairParams(params, firstReply as Anthropic.Messages.Message, repairText), req.purpose, signal), req);
         },
       );

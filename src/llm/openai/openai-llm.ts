@@ -6,6 +6,7 @@ import { priceUsage } from '../pricing.js';
 import { DEFAULT_RETRY_POLICY, droppedConnection, httpFailure, realSleep, withRetries, type AttemptFailure, type RetryPolicy } from '../retry.js';
 import { parseJsonOutput, toJsonSchema } from '../structured-output.js';
 import type { AdapterOptions } from '../adapter-options.js';
+import { stallGuardedFetch } from '../stall-fetch.js';
 
 type ChatParams = OpenAI.Chat.Completions.ChatCompletionCreateParamsNonStreaming;
 type ChatMessage = OpenAI.Chat.Completions.ChatCompletionMessageParam;
@@ -23,7 +24,12 @@ export interface OpenAiLlmOptions extends AdapterOptions {
 
 /** The OpenAI-compatible adapter, for local models behind an OpenAI-style chat completions API. */
 export function createOpenAiLlm(opts: OpenAiLlmOptions): LlmPort {
-  const client = new OpenAI({ apiKey: opts.apiKey ?? 'not-needed', maxRetries: 0, ...(opts.baseUrl ? { baseURL: opts.baseUrl } : {}) });
+  const client = new OpenAI({
+    apiKey: opts.apiKey ?? 'not-needed',
+    maxRetries: 0,
+    ...(opts.baseUrl ? { baseURL: opts.baseUrl } : {}),
+    ...(opts.stallMs !== undefined ? { fetch: stallGuardedFetch(opts.stallMs) } : {}),
+  });
   const policy: RetryPolicy = { ...DEFAULT_RETRY_POLICY, ...opts.retry };
   const sleep = opts.sleep ?? realSleep;
   const timeout = opts.timeoutMs ?? 300_000;
@@ -78,7 +84,7 @@ export function createOpenAiLlm(opts: OpenAiLlmOptions): LlmPort {
           opts.log?.info({ purpose: req.purpose, schema: req.schemaName }, 'model output invalid, asking for a repair');
           const repair: ChatMessage[] = [
             { role: 'assistant', content: firstText },
-            { role: 'user', content: buildRepairText(opts.repairPrompt, error, req.schemaName) },
+            { role: 'user', content: buildRepairText(opts.repairPrompt, error, req.schemaName, JSON.stringify(toJsonSchema(req.schema))) },
           ];
           return toTurn(await send({ ...base, messages: [...messages, ...repair] }, signal), req);
         },
@@ -87,11 +93,13 @@ export function createOpenAiLlm(opts: OpenAiLlmOptions): LlmPort {
   };
 }
 
-/** System prompt first, then the shared blocks and the prompt in one user message (servers with prefix caching reuse it). */
-export function buildChatMessages<T>(req: LlmRequest<T>, jsonMode: JsonMode): ChatMessage[] {
-  const schemaNote = jsonMode === 'json_schema'
-    ? ''
-    : `\n\nReply with one JSON object only (no prose, no code fence) that validates against this JSON Schema (${req.schemaName}):\n${JSON.stringify(toJsonSchema(req.schema))}`;
+/**
+ * System prompt first, then the shared blocks and the prompt in one user message (servers with
+ * prefix caching reuse it). The JSON Schema is stated at the end of the prompt whatever the mode: a
+ * server that ignores `response_format` still knows what to answer.
+ */
+export function buildChatMessages<T>(req: LlmRequest<T>, _jsonMode: JsonMode): ChatMessage[] {
+  const schemaNote = `\n\nReply with one JSON object only (no prose, no code fence) that validates against this JSON Schema (${req.schemaName}):\n${JSON.stringify(toJsonSchema(req.schema))}`;
   return [
     { role: 'system', content: req.system },
     { role: 'user', content: [...req.sharedContext, req.prompt + schemaNote].join('\n\n') },

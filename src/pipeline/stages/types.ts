@@ -1,5 +1,5 @@
 import type { LlmUsage } from '../../llm/port.js';
-import type { Report } from '../../report/types.js';
+import type { Publication, Report } from '../../report/types.js';
 import type { RunOptions } from '../../runs/types.js';
 import type { EvaluateResult, GenerateResult, IngestResult, StageContext, TestPlan } from '../types.js';
 
@@ -42,6 +42,8 @@ export interface TriageInput {
   timings: Record<string, number>;
   /** Model usage of the run so far. */
   usage: LlmUsage;
+  /** Model usage per stage, of the stages this attempt ran (a resumed run's earlier stages are only in `usage`). */
+  usageByStage?: Partial<Record<string, LlmUsage>>;
   /** When the run started (the report's `run.startedAt`). */
   startedAt: string;
 }
@@ -52,10 +54,12 @@ export type TriageStage = (ctx: StageContext, input: TriageInput) => Promise<Rep
 export interface PublishResult {
   commitSha?: string;
   notes: string[];
+  /** What was written or committed and where (the report's `publication`); absent in outputs of older runs. */
+  publication?: Publication;
 }
 
-/** 6. publish: check run, PR comment, commit of the accepted tests (not called in a dry run). */
-export type PublishStage = (ctx: StageContext, report: Report, generated: GenerateResult) => Promise<PublishResult>;
+/** 6. publish: check run, PR comment, commit of the accepted tests (not called in a dry run); a pruned file is run again on the ingest's checkout. */
+export type PublishStage = (ctx: StageContext, report: Report, generated: GenerateResult, ingest: IngestResult) => Promise<PublishResult>;
 
 /** The stage implementations the pipeline runs, injected (DESIGN.md, habit 3). */
 export interface Stages {

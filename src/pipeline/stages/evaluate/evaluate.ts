@@ -4,7 +4,7 @@ import { reuseContainers } from '../../../sandbox/reuse-containers.js';
 import type { CandidateFile, EvaluateResult, IngestResult, StageContext } from '../../types.js';
 import { prepareEvalTrees } from './eval-tree.js';
 import { gradeProject } from './grade-project.js';
-import { judgeTest, worthJudging } from './judge-test.js';
+import { judgeCandidate, judgeContext, worthJudging } from './judge-test.js';
 import type { PreparedPackages } from './run-grader.js';
 import { candidatesFor, changedRangesFor } from './select.js';
 import { staticOutcomesFor, type StaticChecker } from './static-outcomes.js';
@@ -55,6 +55,8 @@ export async function evaluateCandidates(
     candidates,
     git: ctx.ports.git,
   });
+  // The judge's shared blocks, built once per evaluation (byte-stable across its calls).
+  let judgeShared: string[] | undefined;
   try {
     let done = 0;
     ctx.progress('evaluate', 0, candidates.length);
@@ -86,12 +88,16 @@ export async function evaluateCandidates(
         const outcome = outcomes.get(candidate.path) ?? { tests: [], fileFindings: [] };
         const rows = buildTestRows(candidate, outcome, grade.result, grade.infra);
         if (rows.length === 0) out.tests.push(fileRow(candidate, outcome, grade.infra));
-        for (const row of rows) {
-          if (options.judge && ctx.ports.llm && worthJudging(row, options.mutation)) {
-            const j = await judgeTest(ctx.ports.llm, row, candidate, ingest, ctx.signal);
-            row.signals.judge = j.judge;
-            if (j.note) out.notes.push(j.note);
+        // The judge: one call for the file's tests that every other signal accepts (none asked about the others).
+        if (options.judge && ctx.ports.llm) {
+          const worth = rows.filter((row) => worthJudging(row, options.mutation));
+          if (worth.length > 0) {
+            judgeShared ??= judgeContext(ingest);
+            const j = await judgeCandidate(ctx.ports.llm, worth, candidate, judgeShared, ctx.signal);
+            out.notes.push(...j.notes);
           }
+        }
+        for (const row of rows) {
           const { verdict, reasons } = decideVerdict({ signals: row.signals, findings: row.findings, infraErrors: row.infraErrors, mutationEnabled: options.mutation });
           out.tests.push({
             id: row.id, file: candidate.path, name: row.name, verdict, reasons, signals: row.signals, acIds: candidate.acIds,

@@ -1,16 +1,18 @@
 import { describeError } from '../../../errors.js';
 import type { LlmPort } from '../../../llm/port.js';
-import type { TestSignals } from '../../../report/types.js';
-import type { AcceptanceCriterion } from '../../../criteria/types.js';
 import type { CandidateFile, IngestResult } from '../../types.js';
-import { judgeRelevance } from './judge.js';
+import { renderChangedCodeBlock } from '../plan/changed-code.js';
+import { renderSpecBlock } from '../plan/context-blocks.js';
+import { judgeFile } from './judge.js';
 import { decideVerdict } from './verdict.js';
 import type { TestRow } from './test-rows.js';
 
-/** The changed code as the judge sees it: the changed symbols' signatures (or the changed files). */
-export function changedExcerpt(ingest: IngestResult, candidate: CandidateFile): string {
-  const targets = ingest.diff.symbols.filter((s) => s.change !== 'deleted');
-  return targets.map((s) => `${s.file}::${s.qualifiedName}\n  ${s.signature}`).join('\n').slice(0, 6000) || `(changed files: ${ingest.diff.files.map((f) => f.path).join(', ')}) ${candidate.path}`;
+/**
+ * The judge's shared blocks for a run: the spec block the planner and generator also send (same
+ * bytes) and the changed code at head, whole where it fits. Computed once per evaluation.
+ */
+export function judgeContext(ingest: IngestResult): string[] {
+  return [renderSpecBlock(ingest), renderChangedCodeBlock(ingest)];
 }
 
 /**
@@ -23,23 +25,35 @@ export function worthJudging(row: TestRow, mutationEnabled: boolean): boolean {
 }
 
 /**
- * The judge's signal for one test, against the criteria it cites (a test that cites none is judged
- * against the whole spec). A judge that cannot answer leaves the signal empty and says so in a note.
+ * Judges, in one model call (two on dissent), the given rows of one candidate file against the
+ * criteria the file claims, and sets each row's judge signal. A judge that cannot answer (or leaves
+ * a test out) leaves those signals empty and says so in the notes.
  */
-export async function judgeTest(
+export async function judgeCandidate(
   llm: LlmPort,
-  row: TestRow,
+  rows: TestRow[],
   candidate: CandidateFile,
-  ingest: IngestResult,
+  sharedContext: string[],
   signal: AbortSignal,
-): Promise<{ judge: TestSignals['judge']; note?: string }> {
-  const all = ingest.spec.spec.acs;
-  const cited = candidate.acIds.map((a) => all.find((x) => x.id === a)).filter((a): a is AcceptanceCriterion => a !== undefined);
+): Promise<{ notes: string[]; calls: number }> {
+  if (rows.length === 0) return { notes: [], calls: 0 };
   try {
-    const j = await judgeRelevance(llm, { testId: row.id, testSource: row.statics?.source ?? candidate.content, acs: cited.length > 0 ? cited : all, changedCode: changedExcerpt(ingest, candidate) }, { signal });
-    return { judge: j.judge };
+    const j = await judgeFile(llm, {
+      path: candidate.path,
+      content: candidate.content,
+      // Parametrised cases share their function: it is judged once.
+      tests: [...new Set(rows.map((r) => r.statics?.name ?? r.name))].map((name) => ({ name, acIds: candidate.acIds })),
+      sharedContext,
+    }, { signal });
+    const notes: string[] = [];
+    for (const row of rows) {
+      const verdict = j.verdicts.get(row.statics?.name ?? row.name);
+      if (verdict) row.signals.judge = verdict;
+      else notes.push(`The relevance judge gave no answer about ${row.id}.`);
+    }
+    return { notes, calls: j.calls };
   } catch (err) {
     if (signal.aborted) throw err;
-    return { judge: null, note: `The relevance judge could not grade ${row.id}: ${describeError(err)}` };
+    return { notes: rows.map((r) => `The relevance judge could not grade ${r.id}: ${describeError(err)}`), calls: 0 };
   }
 }

@@ -4,9 +4,8 @@ import type { AcceptanceCriterion } from '../../../criteria/types.js';
 import type { StaticCheckOutcome } from '../../../languages/static-check-types.js';
 import type { StuckSubtask } from '../../../report/types.js';
 import type { CandidateFile, GenerateResult, IngestResult, StageContext, Subtask, TestPlan } from '../../types.js';
-import { renderSpecBlock } from '../plan/context-blocks.js';
+import { sharedRunContext } from '../plan/run-context.js';
 import { findProfileForFile, workspaceFileExists } from '../plan/workspace-files.js';
-import { buildApiSurface } from './api-surface.js';
 import { buildGeneratePrompt, cleanTestContent, generatedTestSchema } from './generate-prompt.js';
 import { chooseTestPath } from './test-file-name.js';
 
@@ -36,7 +35,8 @@ export async function generateTests(ctx: StageContext, ingest: IngestResult, pla
   const llm = ctx.ports.llm;
   const prompt = deps.prompt ?? loadPrompt('generator');
   const maxReplans = deps.maxReplans ?? 2;
-  const sharedContext = [renderSpecBlock(ingest), buildApiSurface(ingest)];
+  // The same context as the planner's requests, byte for byte (plan/run-context.ts).
+  const sharedContext = await sharedRunContext(ingest, ctx.ports.git);
   const assigned = new Set<string>();
   const taken = (path: string): boolean => assigned.has(path) || workspaceFileExists(ingest.workspaceDir, path);
   const state = { notes: [] as string[] };

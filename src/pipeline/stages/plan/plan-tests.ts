@@ -2,7 +2,7 @@ import { TfError, isTfError } from '../../../errors.js';
 import type { LlmPort } from '../../../llm/port.js';
 import { loadPrompt, type Prompt } from '../../../llm/prompts.js';
 import type { IngestResult, StageContext, Subtask, TestPlan } from '../../types.js';
-import { renderDiffBlock, renderExistingTestsBlock, renderSpecBlock } from './context-blocks.js';
+import { sharedRunContext } from './run-context.js';
 import { buildPlanPrompt, type Refusal } from './plan-prompt.js';
 import { planOutputSchema } from './plan-schema.js';
 import { checkSubtask, workspaceReader, type CheckedSubtask } from './validate-plan.js';
@@ -29,7 +29,8 @@ export async function planTests(ctx: StageContext, ingest: IngestResult, opts: P
   const maxAttempts = Math.max(1, opts.maxAttempts ?? 3);
   const maxSubtasks = opts.maxSubtasks ?? ctx.run.request.settings.maxTests;
   const replanIds = new Set((opts.replanFor ?? []).map((r) => r.subtask.id));
-  const sharedContext = [renderSpecBlock(ingest), renderDiffBlock(ingest), renderExistingTestsBlock(ingest)];
+  // The same context as the generator's requests, byte for byte (run-context.ts).
+  const sharedContext = await sharedRunContext(ingest, ctx.ports.git);
   const readFile = workspaceReader(ingest);
   let refusals: Refusal[] = [];
   let best: { valid: Subtask[]; invalid: Refusal[] } | undefined;

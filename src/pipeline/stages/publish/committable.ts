@@ -12,7 +12,8 @@ export interface CommitSelection {
  * The one commit selector (publish stage, local and GitHub publishers): the candidate files fit to
  * commit are those where every test function was accepted (or flagged, when the run's settings say
  * `commitFlagged`). A file holding a rejected or ungraded test is left out whole: we never commit a
- * test we could not prove.
+ * test we could not prove. A file the publish stage cut down (`publishedTests`) is judged on the
+ * tests it still holds.
  */
 export function selectCommittable(report: Report, candidates: CandidateFile[], opts: { commitFlagged: boolean }): CommitSelection {
   const ok = new Set(opts.commitFlagged ? ['accept', 'flag'] : ['accept']);
@@ -20,7 +21,7 @@ export function selectCommittable(report: Report, candidates: CandidateFile[], o
   const leftOut: string[] = [];
   let testCount = 0;
   for (const c of candidates) {
-    const tests = report.tests.filter((t) => t.file === c.path);
+    const tests = report.tests.filter((t) => t.file === c.path && (c.publishedTests === undefined || c.publishedTests.includes(t.name)));
     if (tests.length > 0 && tests.every((t) => ok.has(t.verdict))) {
       files.push(c);
       testCount += tests.length;

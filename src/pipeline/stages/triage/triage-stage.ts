@@ -1,6 +1,7 @@
 import type { TriageStage } from '../types.js';
 import { triage } from './triage.js';
 import { loadPrompt } from '../../../llm/prompts.js';
+import type { LlmUsage } from '../../../llm/port.js';
 
 function sourceLabel(run: Parameters<TriageStage>[0]['run']): string {
   const s = run.request.source;
@@ -18,6 +19,12 @@ function promptVersions(usedModel: boolean): Record<string, string> {
     }
   }
   return out;
+}
+
+/** The stages that called the model, with their usage (none when no stage did). */
+function usedStages(byStage: Partial<Record<string, LlmUsage>> | undefined): { byStage?: Record<string, LlmUsage> } {
+  const used = Object.entries(byStage ?? {}).filter((e): e is [string, LlmUsage] => e[1] !== undefined && e[1].calls > 0);
+  return used.length > 0 ? { byStage: Object.fromEntries(used) } : {};
 }
 
 /** 5. triage: dedup, rank and assemble the report from what evaluate measured. */
@@ -42,7 +49,7 @@ export function createTriageStage(): TriageStage {
       sources: evaluated.sources,
       languages: evaluated.languages,
       stuck: generated.stuck,
-      usage: { ...input.usage, provider: llm?.provider ?? 'none', model: llm?.model ?? 'none' },
+      usage: { ...input.usage, provider: llm?.provider ?? 'none', model: llm?.model ?? 'none', ...usedStages(input.usageByStage) },
       prompts: promptVersions(input.usage.calls > 0),
       timings: input.timings,
       notes,
