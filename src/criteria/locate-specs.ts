@@ -3,7 +3,7 @@ import { listSubfolders, readRepoFile } from './read-repo-file.js';
 
 /** A spec folder found in a checkout. */
 export interface SpecCandidate {
-  kind: Exclude<SpecKind, 'pr-body'>;
+  kind: Exclude<SpecKind, 'pr-body' | 'none'>;
   /** Folder name. */
   id: string;
   /** Repo-relative folder, e.g. `.aifactory/specs/login-rate-limit`. */

@@ -106,3 +106,19 @@ export async function selectSpec(input: SelectSpecInput): Promise<SpecSelection>
     hint: 'add a spec under .aifactory/specs/<id>/spec.md, or an "## Acceptance Criteria" section to the PR description',
   });
 }
+
+/**
+ * What an evaluate-only run uses when `selectSpec` finds no spec (SPEC_NOT_FOUND with what it looked
+ * for): no criteria, so no criteria ledger; the tests are graded all the same and the report says so.
+ * A spec asked for by id and not found stays an error.
+ */
+export function noSpecSelection(err: unknown): SpecSelection | undefined {
+  if (!(err instanceof TfError) || err.code !== 'SPEC_NOT_FOUND') return undefined;
+  const looked = (err.details as { looked?: unknown } | undefined)?.looked;
+  if (!Array.isArray(looked)) return undefined;
+  return {
+    spec: { kind: 'none', id: 'none', title: 'no spec', path: '', contentHash: '', acs: [], warnings: looked.map(String) },
+    reason: 'none',
+    candidates: [],
+  };
+}

@@ -1,5 +1,6 @@
 /** Where a spec was found (SPEC-FORMATS.md). */
-export type SpecKind = 'aifactory' | 'agent-os' | 'pr-body';
+/** `none`: an evaluate-only run of a PR with no spec (the tests are graded, no criteria ledger). */
+export type SpecKind = 'aifactory' | 'agent-os' | 'pr-body' | 'none';
 
 /** Syntax an acceptance criterion was read from. */
 export type AcSyntax = 'tagged' | 'bullet' | 'gherkin' | 'ears' | 'checklist';
@@ -51,6 +52,6 @@ export interface SpecSnapshot {
 /** How the spec for a run was chosen, and what else was considered. */
 export interface SpecSelection {
   spec: SpecSnapshot;
-  reason: 'explicit' | 'pr-body-trailer' | 'diff-touches' | 'branch-name' | 'only-spec' | 'pr-description';
+  reason: 'explicit' | 'pr-body-trailer' | 'diff-touches' | 'branch-name' | 'only-spec' | 'pr-description' | 'none';
   candidates: string[];
 }

@@ -25,10 +25,11 @@ const REASONS: Record<SpecSelection['reason'], string> = {
   'diff-touches': 'the diff touches its folder',
   'branch-name': 'the branch name contains its id',
   'only-spec': 'it is the only spec in the repository',
+  none: 'no spec was found (an evaluate-only run needs none)',
   'pr-description': 'the PR description states acceptance criteria',
 };
 
-const KINDS: Record<SpecSnapshot['kind'], string> = { aifactory: 'AIFactory', 'agent-os': 'Agent OS', 'pr-body': 'PR description' };
+const KINDS: Record<SpecSnapshot['kind'], string> = { aifactory: 'AIFactory', 'agent-os': 'Agent OS', 'pr-body': 'PR description', none: 'none' };
 
 function parse(argv: string[]) {
   return parseCommandArgs(argv, {

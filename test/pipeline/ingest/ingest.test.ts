@@ -135,6 +135,25 @@ describe('ingest stage', () => {
     expect(ok.calls.disposed).toBe(1);
   });
 
+  it('an evaluate-only run of a PR without a spec goes on with no criteria (a spec asked for by id, or a run that writes tests, still needs one)', async () => {
+    const looked = ['an explicit spec id: none given', '.aifactory/specs/<spec-id>/spec.md: none'];
+    const notFound = new TfError('SPEC_NOT_FOUND', 'no spec found', { details: { looked } });
+    const stage = createIngestStage({ ...deps(), selectSpec: async () => { throw notFound; } });
+    const provided = [{ path: 'tests/test_a.py', content: 'def test_a():\n    assert 1 == 1\n', external: true }];
+
+    const prepared = await stage.run(contextFor(makeRequest({ options: { provided } }), fakeGit().git));
+    expect(prepared.result.spec).toEqual({
+      spec: { kind: 'none', id: 'none', title: 'no spec', path: '', contentHash: '', acs: [], warnings: looked },
+      reason: 'none',
+      candidates: [],
+    });
+    await prepared.release();
+
+    await expect(stage.run(contextFor(makeRequest(), fakeGit().git))).rejects.toBe(notFound);
+    const byId = createIngestStage({ ...deps(), selectSpec: async () => { throw new TfError('SPEC_NOT_FOUND', "spec 'x' not found"); } });
+    await expect(byId.run(contextFor(makeRequest({ options: { provided } }), fakeGit().git))).rejects.toMatchObject({ code: 'SPEC_NOT_FOUND' });
+  });
+
   it('re-attaches a resumed run\'s workspace only while it exists, and removes it on release', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'tf-ingest-'));
     dirs.push(dir);

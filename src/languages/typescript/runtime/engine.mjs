@@ -49,6 +49,15 @@ export async function evaluate(ts, input, paths) {
   const tree = watchTree(paths.work);
   if (tree.tooBig) errors.push('the project copy is over 128 MB of files: the grader does not watch it for tests that rewrite it');
   const limits = { testTimeoutMs: input.perTestTimeoutMs, tree };
+  // Against mutants (and the control), a run's time limit follows the slowest of its tests on head
+  // (5× + 1 s, at least 2 s), never above the configured limit: a mutant that makes a 10 ms test
+  // loop costs seconds, not the full limit. Stability reruns keep the full limit (a slow machine
+  // must not make a test look flaky).
+  const fitted = (group) => {
+    const slowest = Math.max(0, ...group.map((t) => t.runs[0].durationMs ?? 0));
+    return { ...limits, testTimeoutMs: Math.min(input.perTestTimeoutMs, Math.max(2000, slowest * 5 + 1000)) };
+  };
+  const named = (t) => ({ file: t.abs, name: t.name, names: t.names });
   const abs = (f) => join(paths.work, f);
   const candidates = input.candidateFiles.filter((f) => {
     if (existsSync(abs(f))) return true;
@@ -86,12 +95,15 @@ export async function evaluate(ts, input, paths) {
 
   // 3. Stability reruns, shuffled with a seed derived from input.seed. A test that exhausted a
   // resource or tampered on head keeps that run (its verdict is decided) and is not run again, here or on base.
+  // Only a test that passed on head is run again: one that failed, timed out or could not load has
+  // its verdict already, and paying its timeout again in every rerun is what made evaluate slow.
   const exhausted = (t) => t.runs[0].outcome === 'error' && [RESOURCE_PREFIX, TAMPER_PREFIX].some((p) => (t.runs[0].message ?? '').startsWith(p));
-  const loaded = tests.filter((t) => t.runs[0].failureKind !== 'import' && t.runs[0].failureKind !== 'collection' && !exhausted(t));
+  const loaded = tests.filter((t) => t.runs[0].outcome === 'passed');
+  const decided = tests.filter((t) => t.runs[0].outcome !== 'passed');
   for (let i = 1; i < input.stabilityRuns; i += 1) {
-    for (const t of tests) if (exhausted(t)) t.runs.push(t.runs[0]);
+    for (const t of decided) t.runs.push(t.runs[0]);
     if (loaded.length === 0) continue;
-    const r = await runResolved(runner, { files: [...new Set(loaded.map((t) => t.abs))], seed: input.seed + i }, limits);
+    const r = await runResolved(runner, { files: [...new Set(loaded.map((t) => t.abs))], tests: loaded.map(named), seed: input.seed + i }, limits);
     executions += r.executions;
     for (const t of loaded) t.runs.push(r.verdicts.get(t.key)?.run ?? { outcome: 'skipped', message: 'not reported in this rerun', durationMs: 0 });
   }
@@ -107,7 +119,7 @@ export async function evaluate(ts, input, paths) {
   // grader's switch; it is rejected as tampering and faces no real mutant.
   const facing = tests.filter((t) => t.runs[0].outcome === 'passed' && inst.mutants.some((m) => t.hits.includes(m.probe)));
   if (inst.shamId && facing.length > 0) {
-    const c = await runResolved(runner, { files: [...new Set(facing.map((t) => t.abs))], tests: facing.map((t) => ({ file: t.abs, name: t.name, names: t.names })), mutant: inst.shamId }, limits);
+    const c = await runResolved(runner, { files: [...new Set(facing.map((t) => t.abs))], tests: facing.map(named), mutant: inst.shamId }, fitted(facing));
     executions += c.executions;
     for (const t of facing) {
       const run = c.verdicts.get(t.key)?.run;
@@ -120,7 +132,7 @@ export async function evaluate(ts, input, paths) {
   for (const m of inst.mutants) {
     const covering = tests.filter((t) => t.hits.includes(m.probe) && t.runs[0].outcome === 'passed');
     if (covering.length === 0) continue;
-    const r = await runResolved(runner, { files: [...new Set(covering.map((t) => t.abs))], tests: covering.map((t) => ({ file: t.abs, name: t.name, names: t.names })), mutant: m.id }, limits);
+    const r = await runResolved(runner, { files: [...new Set(covering.map((t) => t.abs))], tests: covering.map(named), mutant: m.id }, fitted(covering));
     executions += r.executions;
     verdictsByMutant.set(m.id, r.verdicts);
   }
@@ -135,9 +147,10 @@ export async function evaluate(ts, input, paths) {
       if (!baseRunner) throw new Error('no test runner found in the base tree');
       baseRunner.prepare();
       const baseLimits = { ...limits, tree: watchTree(paths.base) };
-      const onBaseTests = tests.filter((t) => !exhausted(t));
+      // On base too, only what passed on head (a tamper or resource verdict is kept as its base run).
+      const onBaseTests = tests.filter((t) => t.runs[0].outcome === 'passed');
       for (const t of tests) if (exhausted(t)) onBase.set(t.key, t.runs[0]);
-      const baseFiles = candidates.filter((f) => onBaseTests.some((t) => t.file === f) || !tests.some((t) => t.file === f));
+      const baseFiles = candidates.filter((f) => onBaseTests.some((t) => t.file === f));
       const baseTests = onBaseTests.map((t) => ({ file: join(paths.base, t.file), name: t.name, names: t.names }));
       const b = baseFiles.length === 0 ? { verdicts: new Map(), executions: 0 }
         : await runResolved(baseRunner, { files: baseFiles.map((f) => join(paths.base, f)), tests: baseTests }, baseLimits);

@@ -4,7 +4,7 @@ import { listChangedSymbols } from '../../../languages/changed-symbols.js';
 import type { LanguageProfile } from '../../../languages/types.js';
 import type { Run } from '../../../runs/types.js';
 import type { SpecSelection } from '../../../criteria/types.js';
-import type { SelectSpecInput } from '../../../criteria/select-spec.js';
+import { noSpecSelection, type SelectSpecInput } from '../../../criteria/select-spec.js';
 import type { IngestResult, StageContext } from '../../types.js';
 import type { IngestStage, PreparedIngest } from '../types.js';
 import { scopeProfiles } from './scope-profiles.js';
@@ -78,7 +78,13 @@ export function createIngestStage(deps: IngestDeps): IngestStage {
         ctx.progress('ingest', 2, total);
         signal.throwIfAborted();
         const changedPaths = diff.files.map((f) => f.path);
-        const spec = await deps.selectSpec(specInput(run, workspace.dir, workspace.headSha, changedPaths));
+        // An evaluate-only run grades the tests it was given: a PR with no spec is fine (no criteria ledger).
+        const evaluateOnly = (run.request.options.provided ?? []).length > 0 || run.request.settings.model.provider === 'none';
+        const spec = await deps.selectSpec(specInput(run, workspace.dir, workspace.headSha, changedPaths)).catch((err: unknown) => {
+          const none = evaluateOnly ? noSpecSelection(err) : undefined;
+          if (!none) throw err;
+          return none;
+        });
         ctx.progress('ingest', 3, total);
         signal.throwIfAborted();
         const profiles = scopeProfiles(await deps.detectLanguages(workspace.dir, testablePaths(diff)), run.request.settings);

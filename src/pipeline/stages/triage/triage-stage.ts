@@ -34,7 +34,9 @@ export function createTriageStage(): TriageStage {
     const llm = ctx.ports.llm;
     // What plan and generate noted (subtasks dropped, tests rejected by the guards and replanned), then evaluate.
     const notes = [...new Set([...(input.plan?.notes ?? []), ...(generated.notes ?? []), ...evaluated.notes])];
-    if (ingest.spec.spec.acs.length === 0) notes.push('The spec holds no acceptance criteria that TFactory could read.');
+    const noSpec = ingest.spec.reason === 'none';
+    if (noSpec) notes.push('No spec: the tests were graded without a criteria ledger (no .aifactory or .agent-os spec, no criteria in the PR description).');
+    else if (ingest.spec.spec.acs.length === 0) notes.push('The spec holds no acceptance criteria that TFactory could read.');
     return triage({
       runId: ctx.run.id,
       source: sourceLabel(ctx.run),
@@ -43,7 +45,7 @@ export function createTriageStage(): TriageStage {
       startedAt: input.startedAt,
       dryRun: ctx.run.request.options.dryRun === true,
       settings: ctx.run.request.settings,
-      spec: ingest.spec.spec,
+      spec: noSpec ? null : ingest.spec.spec,
       acs: ingest.spec.spec.acs,
       tests: evaluated.tests,
       sources: evaluated.sources,

@@ -215,6 +215,10 @@ class Runner:
     def run(self):
         mode = self.job["mode"]
         keys = list(range(len(self.cand)))
+        only = self.job.get("onlyIds")
+        if only is not None and mode != "head":
+            wanted = set(only)
+            keys = [k for k in keys if self.describe(self.cand[k])["id"] in wanted]
         out = {"collectErrors": self._collect_errors(), "tests": []}
         if mode == "head":
             results = self._covered_batch(self.cand, keys)
