@@ -26,6 +26,7 @@ const EnvSchema = z.object({
     z.coerce.number({ message: 'must be a whole number' }).int('must be a whole number').min(1, 'must be at least 1').max(256, 'must be at most 256').optional(),
   ),
   TFACTORY_WORKSPACE_ROOT: optionalText,
+  TFACTORY_LEASE_MS: wholeNumber(200, 3_600_000),
   LOG_LEVEL: z.preprocess(
     (v) => (typeof v === 'string' && v.trim() === '' ? undefined : typeof v === 'string' ? v.trim().toLowerCase() : v),
     z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { message: 'must be one of fatal, error, warn, info, debug, trace, silent' }).default('info'),
@@ -52,6 +53,8 @@ export interface Env {
   /** Absolute path of the run database, or `:memory:`. */
   dbPath: string;
   concurrency: number;
+  /** How long a run's lease lasts without a heartbeat (runs/lease.ts); undefined: the default. */
+  leaseMs?: number;
   workspaceRoot: string;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   llm: { provider: 'anthropic' | 'openai'; model?: string } | { provider: 'replay'; file: string; model?: string };
@@ -89,6 +92,7 @@ export function loadEnv(env: Record<string, string | undefined>, cwd: string = p
   return {
     dbPath: db === ':memory:' ? db : abs(db),
     concurrency: e.TFACTORY_CONCURRENCY ?? availableParallelism(),
+    ...(e.TFACTORY_LEASE_MS !== undefined ? { leaseMs: e.TFACTORY_LEASE_MS } : {}),
     workspaceRoot: abs(e.TFACTORY_WORKSPACE_ROOT ?? join(tmpdir(), 'tfactory-workspaces')),
     logLevel: e.LOG_LEVEL,
     llm: llm.provider === 'replay' ? { provider: 'replay', file: abs(llm.file), ...model } : { provider: llm.provider, ...model },

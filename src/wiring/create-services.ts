@@ -8,7 +8,7 @@ import { createLlm, type LlmConfig } from '../llm/create-llm.js';
 import type { RunSettings } from '../config/run-settings.js';
 import type { LlmPort } from '../llm/port.js';
 import { openRunStore } from '../runs/open-run-store.js';
-import { createRunService, type RunServiceHandle } from '../runs/run-service.js';
+import { createRunService, type RunServiceHandle, type RunServiceMode } from '../runs/run-service.js';
 import type { RunStore } from '../runs/store.js';
 import type { Run } from '../runs/types.js';
 import { runPipeline } from '../pipeline/run-pipeline.js';
@@ -32,10 +32,12 @@ export interface ServicesOptions {
   defaultDb?: 'cwd' | 'user-cache';
   /** Tests and benchmarks may swap stages. */
   stages?: (defaults: Stages) => Stages;
+  /** `own` for a CLI command: it carries out only its own run (runs/run-service.ts); default `queue`. */
+  mode?: RunServiceMode;
 }
 
 export interface Services {
-  /** Removes sandbox leftovers of dead processes, recovers crashed runs, starts the worker. */
+  /** Removes sandbox leftovers of dead processes, acts on runs whose lease expired, starts the worker. */
   start(): Promise<void>;
   env: Env;
   /** The environment as given (with the CLI's defaults applied); adapters read their keys from it. */
@@ -98,7 +100,11 @@ export function createServices(opts: ServicesOptions): Services {
       return { git, sandbox, publisher, ...(llm ? { llm } : {}) };
     },
   });
-  const service = createRunService({ store, executor, concurrency: env.concurrency, log });
+  const service = createRunService({
+    store, executor, concurrency: env.concurrency, log,
+    ...(opts.mode ? { mode: opts.mode } : {}),
+    ...(env.leaseMs !== undefined ? { leaseMs: env.leaseMs } : {}),
+  });
   return {
     env, rawEnv, log, store, service, git, sandbox,
     async start() {
@@ -111,7 +117,9 @@ export function createServices(opts: ServicesOptions): Services {
     },
     async close() {
       await service.stop({ abort: true });
-      store.close?.();
+      // The containers this process started and an aborted port call may not have reached yet.
+      await sandbox.removeOrphans({ instanceId: sandbox.instanceId }).catch((err: unknown) => log.warn({ err }, 'sandbox containers could not be removed'));
+      await store.close();
     },
   };
 }

@@ -20,6 +20,9 @@ export interface RunRow {
   updated_at: string;
   started_at: string | null;
   finished_at: string | null;
+  lease_owner: string | null;
+  lease_expires_at: string | null;
+  heartbeat_at: string | null;
 }
 
 export interface StageRow {
@@ -73,5 +76,8 @@ export function toRun(row: RunRow, stages: StageRow[], settingsEnv?: SettingsEnv
     ...(row.started_at !== null ? { startedAt: row.started_at } : {}),
     ...(row.finished_at !== null ? { finishedAt: row.finished_at } : {}),
     ...(row.superseded_by !== null ? { supersededBy: row.superseded_by } : {}),
+    ...(row.lease_owner !== null && row.lease_expires_at !== null
+      ? { lease: { owner: row.lease_owner, expiresAt: row.lease_expires_at, heartbeatAt: row.heartbeat_at ?? row.lease_expires_at } }
+      : {}),
   };
 }
