@@ -89,7 +89,7 @@ export function createServices(opts: ServicesOptions): Services {
     ...(opts.gitBaseUrl ? { gitBaseUrl: opts.gitBaseUrl } : {}),
   });
   const stages = opts.stages ? opts.stages(defaults) : defaults;
-  const store = openRunStore({ dbPath: env.dbPath, settingsEnv: env });
+  const store = openRunStore({ dbPath: env.dbPath, ...(env.databaseUrl ? { databaseUrl: env.databaseUrl } : {}), settingsEnv: env });
   const executor = runPipeline({
     stages,
     ports: async (run) => {

@@ -2,11 +2,11 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { addUsage, ZERO_USAGE, type LlmUsage } from '../../llm/port.js';
-import { STAGES, type Run, type RunLease } from '../types.js';
+import { STAGES, type Run } from '../types.js';
 import type { NewRun, RunFilter, RunPatch, RunStore, StageOutputs, StageUpdate, UpdateConditions } from '../store.js';
 import { migrate } from './migrations.js';
 import type { SettingsEnv } from '../../config/run-settings.js';
-import { toRun, type RunRow, type StageRow } from './rows.js';
+import { mergeStage, meetsConditions, patchColumns, toRun, type RunRow, type StageRow } from '../rows.js';
 
 export interface SqliteStoreOptions {
   /** A file path (its folder is created), or `:memory:` for tests. */
@@ -15,39 +15,6 @@ export interface SqliteStoreOptions {
   busyTimeoutMs?: number;
   /** The server's model, for runs stored before their settings were (see runs/legacy-request.ts). */
   settingsEnv?: SettingsEnv;
-}
-
-const PATCH_COLUMNS: Record<Exclude<keyof RunPatch, 'lease'>, string> = {
-  status: 'status',
-  error: 'error',
-  report: 'report',
-  resumes: 'resumes',
-  startedAt: 'started_at',
-  finishedAt: 'finished_at',
-  supersededBy: 'superseded_by',
-};
-
-/** The columns a patch sets, with their values (a lease is three columns; null releases it). */
-export function patchColumns(patch: RunPatch): Array<[string, unknown]> {
-  const out: Array<[string, unknown]> = [];
-  for (const key of Object.keys(PATCH_COLUMNS) as Array<keyof typeof PATCH_COLUMNS>) {
-    const value = patch[key];
-    if (value === undefined) continue;
-    out.push([PATCH_COLUMNS[key], value !== null && (key === 'error' || key === 'report') ? JSON.stringify(value) : value]);
-  }
-  if (patch.lease !== undefined) {
-    const lease: RunLease | null = patch.lease;
-    out.push(['lease_owner', lease?.owner ?? null], ['lease_expires_at', lease?.expiresAt ?? null], ['heartbeat_at', lease?.heartbeatAt ?? null]);
-  }
-  return out;
-}
-
-/** Whether a row meets an update's conditions. */
-export function meetsConditions(row: { status: string; lease_owner: string | null; lease_expires_at: string | null }, c: UpdateConditions): boolean {
-  if (c.ifStatus && !(c.ifStatus as string[]).includes(row.status)) return false;
-  if (c.ifOwner !== undefined && row.lease_owner !== c.ifOwner) return false;
-  if (c.ifLeaseExpiredAt !== undefined && row.lease_expires_at !== null && row.lease_expires_at >= c.ifLeaseExpiredAt) return false;
-  return true;
 }
 
 /** The embedded run store: one SQLite file in WAL mode, schema migrated by version on open. */
@@ -133,21 +100,19 @@ export function openSqliteRunStore(opts: SqliteStoreOptions): RunStore & { reado
     const row = db.prepare<[string, string], StageRow>('SELECT * FROM run_stages WHERE run_id = ? AND name = ?').get(id, u.name);
     if (!row) return undefined;
     // A new attempt (to running) or a reset (to pending) clears the previous outcome.
-    const fresh = (u.status === 'running' && row.status !== 'running') || u.status === 'pending';
-    const keep = <T>(given: T | undefined, old: T | null): T | null => (given !== undefined ? given : fresh ? null : old);
-    const json = (v: unknown): string | undefined => (v === undefined ? undefined : JSON.stringify(v));
+    const m = mergeStage(row, u);
     db.prepare(
       `UPDATE run_stages SET status = ?, started_at = ?, finished_at = ?, duration_ms = ?, error = ?, progress = ?, note = ?, output = ?
        WHERE run_id = ? AND name = ?`,
     ).run(
-      u.status,
-      u.startedAt ?? row.started_at,
-      keep(u.finishedAt, row.finished_at),
-      keep(u.durationMs, row.duration_ms),
-      keep(json(u.error), row.error),
-      keep(json(u.progress), row.progress),
-      keep(u.note, row.note),
-      keep(json(u.output), row.output),
+      m.status,
+      m.started_at,
+      m.finished_at,
+      m.duration_ms,
+      m.error,
+      m.progress,
+      m.note,
+      m.output,
       id,
       u.name,
     );
