@@ -20,6 +20,7 @@ export const ERROR_CODES = {
   RUN_NOT_FOUND: 'run not found',
   RUN_CANCELLED: 'run cancelled',
   RUN_INTERRUPTED: 'run interrupted',
+  RUN_DEAD_LETTERED: 'run dead-lettered',
   RESULT_PARSE_FAILED: 'test result could not be parsed',
   UNSAFE_PATH: 'a path in the repository leads outside it',
   USAGE: 'invalid command usage',

@@ -5,6 +5,7 @@ import type { Logger } from '../logger.js';
 import { createRunEvents } from './events.js';
 import type { ExecutorContext, RunExecutor } from './executor.js';
 import { DEFAULT_LEASE_MS, leaseFor, newLeaseOwner } from './lease.js';
+import type { DeadLetter, RunQueue } from './queue/port.js';
 import { recoverExpiredLeases, resetRunningStage } from './recovery.js';
 import type { RunStore, StageUpdate } from './store.js';
 import { subjectKeyOf } from './subject.js';
@@ -30,6 +31,13 @@ export interface RunServiceOptions {
   leaseMs?: number;
   /** This process's lease owner id; default a new one (runs/lease.ts). */
   owner?: string;
+  /**
+   * A queue that hands runs to workers (BullMQ on Redis, see ./queue/): submitted runs are enqueued
+   * there instead of taken from the store. Without it the store is the queue (the embedded default).
+   */
+  queue?: RunQueue;
+  /** With a queue: whether this service carries out runs (`tfactory worker`) or only submits them (the App). Default true. */
+  consume?: boolean;
 }
 
 export interface RunServiceHandle extends RunService {
@@ -44,6 +52,8 @@ export interface RunServiceHandle extends RunService {
   stop(opts?: { abort?: boolean }): Promise<void>;
   /** Resolves once nothing is queued and nothing is in flight in this worker. */
   idle(): Promise<void>;
+  /** The queue's counts and dead letters (with a queue), for `tfactory worker --status`. */
+  queueStatus(): Promise<{ kind: RunQueue['kind'] | 'store'; counts?: Awaited<ReturnType<RunQueue['counts']>>; deadLetters: DeadLetter[] }>;
   /**
    * Carries on an interrupted run here (or a queued one, or a running one whose lease expired),
    * from its last finished stage. A run another live process owns is refused.
@@ -69,6 +79,8 @@ export function createRunService(opts: RunServiceOptions): RunServiceHandle {
   const newId = opts.newId ?? randomUUID;
   const leaseMs = opts.leaseMs ?? DEFAULT_LEASE_MS;
   const owner = opts.owner ?? newLeaseOwner(mode === 'own' ? 'cli' : 'worker');
+  const queue = mode === 'queue' ? opts.queue : undefined;
+  const consume = opts.consume ?? true;
   const events = createRunEvents(log);
   const inFlight = new Map<string, InFlight>();
   let started = false;
@@ -90,7 +102,7 @@ export function createRunService(opts: RunServiceOptions): RunServiceHandle {
   }
 
   function pump(): Promise<void> {
-    if (!started || stopped || mode === 'own') return Promise.resolve();
+    if (!started || stopped || mode === 'own' || queue) return Promise.resolve();
     if (pumping) {
       again = true;
       return pumping;
@@ -146,6 +158,36 @@ export function createRunService(opts: RunServiceOptions): RunServiceHandle {
     if (recovered.resumed.length > 0) void pump();
   }
 
+  /**
+   * With a queue: every run the store has `queued` gets a job (keyed by its id, so a run that has one
+   * waiting gets no second): runs recovered from a dead worker, handed back at shutdown, or whose
+   * submission could not reach the queue.
+   */
+  async function enqueueStranded(): Promise<void> {
+    if (!queue) return;
+    for (const run of await store.list({ status: ['queued'], limit: 1000 })) await queue.enqueue(run.id, { key: run.id });
+  }
+
+  /** A job from the queue: claim the run if it is still queued, carry it out here, resolve when it ended. */
+  async function processJob(runId: string): Promise<void> {
+    const run = await store.get(runId);
+    // Finished, cancelled, or running under a live lease (if its owner dies, recovery queues it again).
+    if (!run || run.status !== 'queued') return;
+    const at = iso();
+    const claimed = await store.update(runId, { status: 'running', lease: lease(), ...(run.startedAt ? {} : { startedAt: at }) }, { ifStatus: ['queued'], at });
+    if (!claimed) return;
+    launch(claimed);
+    await inFlight.get(runId)?.done;
+  }
+
+  /** Every attempt at a job failed (the store or the queue kept failing): the run fails, visibly, with why. */
+  async function deadLettered(dead: DeadLetter): Promise<void> {
+    const message = `dead-lettered after ${dead.attempts} attempts: ${dead.error}`;
+    const run = await finish(dead.runId, 'failed', { error: { code: 'RUN_DEAD_LETTERED', message } });
+    log.error({ runId: dead.runId, attempts: dead.attempts }, 'run dead-lettered');
+    if (!run) log.warn({ runId: dead.runId }, 'dead-lettered run was already finished');
+  }
+
   function tick(): void {
     if (ticking) return;
     ticking = (async () => {
@@ -153,6 +195,7 @@ export function createRunService(opts: RunServiceOptions): RunServiceHandle {
       if (mode === 'queue' && !stopped) {
         await recover();
         await pump(); // runs other processes queued in a shared store
+        await enqueueStranded();
       }
     })()
       .catch((err: unknown) => log.warn({ err }, 'lease heartbeat failed'))
@@ -213,7 +256,7 @@ export function createRunService(opts: RunServiceOptions): RunServiceHandle {
     const interrupted = mode === 'own';
     const patch = interrupted
       ? { status: 'interrupted' as const, lease: null, finishedAt: at, error: { code: 'RUN_INTERRUPTED', message: 'interrupted by a signal; resume with `tfactory run --resume <run id>`' } }
-      : { status: 'queued' as const, lease: null };
+      : { status: 'queued' as const, lease: null }; // with a queue, a live process's tick gives it a job again
     const run = await store.update(id, patch, { ifStatus: ['running'], ifOwner: owner, at });
     if (!run) return;
     await resetRunningStage(store, run, interrupted ? 'interrupted; resumes here' : 'handed back at shutdown; resumes here', at);
@@ -242,6 +285,10 @@ export function createRunService(opts: RunServiceOptions): RunServiceHandle {
       const older = (await store.list({ subjectKey, status: ACTIVE, limit: 1000 })).filter((r) => r.id !== run.id && r.request.trigger.kind !== 'cli');
       for (const old of older) {
         if (await cancelRun(old.id, 'superseded', `superseded by run ${run.id}`, run.id)) log.info({ runId: old.id, by: run.id }, 'run superseded');
+      }
+      if (queue) {
+        // Recorded first: a queue that cannot be reached now leaves it queued in the store, and a tick enqueues it later.
+        await queue.enqueue(run.id, { key: run.id }).catch((err: unknown) => log.error({ err, runId: run.id }, 'run not enqueued yet: the queue did not answer'));
       }
       void pump();
       return { run, created };
@@ -288,17 +335,26 @@ export function createRunService(opts: RunServiceOptions): RunServiceHandle {
       stopped = false;
       timer = setInterval(tick, Math.max(50, Math.floor(leaseMs / 3)));
       timer.unref();
+      if (queue) {
+        await enqueueStranded();
+        if (consume) await queue.consume((job) => processJob(job.runId), { concurrency, onDeadLetter: deadLettered });
+      }
       await pump();
     },
     async stop(stopOpts = {}) {
       stopped = true;
       if (stopOpts.abort) for (const f of inFlight.values()) f.controller.abort(new TfError('RUN_CANCELLED', SHUTDOWN));
       await Promise.all([...inFlight.values()].map((f) => f.done));
+      await queue?.close(); // a graceful close: the jobs of the runs just handed back complete first
       await pumping;
       if (timer) clearInterval(timer);
       timer = undefined;
       await ticking;
       started = false;
+    },
+    async queueStatus() {
+      if (!queue) return { kind: 'store' as const, deadLetters: [] };
+      return { kind: queue.kind, counts: await queue.counts(), deadLetters: await queue.deadLetters() };
     },
     async idle() {
       for (;;) {

@@ -8,6 +8,7 @@ import { createLlm, type LlmConfig } from '../llm/create-llm.js';
 import type { RunSettings } from '../config/run-settings.js';
 import type { LlmPort } from '../llm/port.js';
 import { openRunStore } from '../runs/open-run-store.js';
+import { createBullmqQueue } from '../runs/queue/bullmq-queue.js';
 import { createRunService, type RunServiceHandle, type RunServiceMode } from '../runs/run-service.js';
 import type { RunStore } from '../runs/store.js';
 import type { Run } from '../runs/types.js';
@@ -34,6 +35,11 @@ export interface ServicesOptions {
   stages?: (defaults: Stages) => Stages;
   /** `own` for a CLI command: it carries out only its own run (runs/run-service.ts); default `queue`. */
   mode?: RunServiceMode;
+  /**
+   * With REDIS_URL: this process carries out runs from the queue (`tfactory worker`); the App and
+   * the MCP server only submit. Without REDIS_URL every process takes runs from its store.
+   */
+  worker?: boolean;
 }
 
 export interface Services {
@@ -100,8 +106,11 @@ export function createServices(opts: ServicesOptions): Services {
       return { git, sandbox, publisher, ...(llm ? { llm } : {}) };
     },
   });
+  // With REDIS_URL, runs go through BullMQ to `tfactory worker` processes; a CLI command keeps its own run.
+  const queue = env.redisUrl && opts.mode !== 'own' ? createBullmqQueue({ url: env.redisUrl, ...(env.leaseMs !== undefined ? { lockMs: env.leaseMs } : {}) }) : undefined;
   const service = createRunService({
     store, executor, concurrency: env.concurrency, log,
+    ...(queue ? { queue, consume: opts.worker === true } : {}),
     ...(opts.mode ? { mode: opts.mode } : {}),
     ...(env.leaseMs !== undefined ? { leaseMs: env.leaseMs } : {}),
   });
