@@ -14,6 +14,7 @@ export const COMMANDS: Record<string, CommandEntry> = {
   evaluate: { summary: 'grade existing test files against a change, with the same verdicts', load: async () => (await import('./commands/evaluate.js')).run },
   mcp: { summary: 'serve the MCP tools on stdio (create_run, get_run_status, get_report, …)', load: async () => (await import('./commands/mcp.js')).run },
   demo: { summary: 'the whole pipeline offline on a sample project: tests written, proven and committed', load: async () => (await import('./commands/demo.js')).run },
+  worker: { summary: 'carry out queued runs (REDIS_URL) until SIGTERM; --status shows the queue and its dead letters', load: async () => (await import('./commands/worker.js')).run },
   // COMMANDS-END
 };
 

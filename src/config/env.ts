@@ -31,6 +31,10 @@ const EnvSchema = z.object({
     (v) => (typeof v === 'string' && v.trim() === '' ? undefined : v),
     z.string().trim().regex(/^postgres(ql)?:\/\/\S+$/, 'must be a PostgreSQL URL such as postgres://user:password@host:5432/tfactory').optional(),
   ),
+  TFACTORY_QUEUE: z.preprocess(
+    (v) => (typeof v === 'string' && v.trim() === '' ? undefined : v),
+    z.string().trim().regex(/^[A-Za-z0-9_-]{1,100}$/, 'must be a queue name: letters, digits, - and _').optional(),
+  ),
   REDIS_URL: z.preprocess(
     (v) => (typeof v === 'string' && v.trim() === '' ? undefined : v),
     z.string().trim().regex(/^rediss?:\/\/\S+$/, 'must be a Redis URL such as redis://host:6379').optional(),
@@ -67,6 +71,8 @@ export interface Env {
   databaseUrl?: string;
   /** The BullMQ queue on Redis (REDIS_URL); unset: the in-process queue. May hold a password: never logged. */
   redisUrl?: string;
+  /** The BullMQ queue's name (TFACTORY_QUEUE, default `tfactory-runs`): several installations can share one Redis. */
+  queueName?: string;
   workspaceRoot: string;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   llm: { provider: 'anthropic' | 'openai'; model?: string } | { provider: 'replay'; file: string; model?: string };
@@ -107,6 +113,7 @@ export function loadEnv(env: Record<string, string | undefined>, cwd: string = p
     ...(e.TFACTORY_LEASE_MS !== undefined ? { leaseMs: e.TFACTORY_LEASE_MS } : {}),
     ...(e.DATABASE_URL !== undefined ? { databaseUrl: e.DATABASE_URL } : {}),
     ...(e.REDIS_URL !== undefined ? { redisUrl: e.REDIS_URL } : {}),
+    ...(e.TFACTORY_QUEUE !== undefined ? { queueName: e.TFACTORY_QUEUE } : {}),
     workspaceRoot: abs(e.TFACTORY_WORKSPACE_ROOT ?? join(tmpdir(), 'tfactory-workspaces')),
     logLevel: e.LOG_LEVEL,
     llm: llm.provider === 'replay' ? { provider: 'replay', file: abs(llm.file), ...model } : { provider: llm.provider, ...model },

@@ -107,7 +107,7 @@ export function createServices(opts: ServicesOptions): Services {
     },
   });
   // With REDIS_URL, runs go through BullMQ to `tfactory worker` processes; a CLI command keeps its own run.
-  const queue = env.redisUrl && opts.mode !== 'own' ? createBullmqQueue({ url: env.redisUrl, ...(env.leaseMs !== undefined ? { lockMs: env.leaseMs } : {}) }) : undefined;
+  const queue = env.redisUrl && opts.mode !== 'own' ? createBullmqQueue({ url: env.redisUrl, ...(env.queueName ? { name: env.queueName } : {}), ...(env.leaseMs !== undefined ? { lockMs: env.leaseMs } : {}) }) : undefined;
   const service = createRunService({
     store, executor, concurrency: env.concurrency, log,
     ...(queue ? { queue, consume: opts.worker === true } : {}),
