@@ -241,3 +241,15 @@ export function openPostgresRunStore(opts: PostgresStoreOptions): RunStore {
     },
   };
 }
+
+/** Drops a schema made with `schema` (benchmarks, tests): its runs go with it. */
+export async function dropPostgresSchema(url: string, schema: string): Promise<void> {
+  if (!SCHEMA_NAME.test(schema)) throw new TfError('CONFIG_INVALID', `not a schema name: ${schema}`);
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  try {
+    await c.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+  } finally {
+    await c.end();
+  }
+}

@@ -90,3 +90,15 @@ export function createBullmqQueue(opts: BullmqQueueOptions): RunQueue {
     },
   };
 }
+
+/** Removes a queue and every job of it from Redis (benchmarks, tests). */
+export async function obliterateBullmqQueue(url: string, name: string): Promise<void> {
+  const connection = connect(url);
+  const queue = new Queue(name, { connection });
+  try {
+    await queue.obliterate({ force: true });
+  } finally {
+    await queue.close();
+    await connection.quit().catch(() => connection.disconnect());
+  }
+}
