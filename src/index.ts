@@ -102,7 +102,10 @@ export async function startGithubWorker(opts: { env: NodeJS.ProcessEnv; cwd: str
   const privateKey = opts.env.PRIVATE_KEY ? opts.env.PRIVATE_KEY.replace(/\\n/g, '\n') : await readFile(opts.env.PRIVATE_KEY_PATH ?? '', 'utf8');
   const probot = new Probot({ appId, privateKey, ...(opts.env.REDIS_URL ? { redisConfig: opts.env.REDIS_URL } : {}) });
   await probot.load(appFn);
-  await services?.start();
+  await services?.start().catch(async (err: unknown) => {
+    await services?.close(); // its connections (Redis, PostgreSQL) would keep the process alive
+    throw err;
+  });
 }
 
 /** SIGTERM / SIGINT: stop taking runs, interrupt those in flight (queued again on restart), close the store. */

@@ -28,21 +28,41 @@ async function defaultServices(env: NodeJS.ProcessEnv, io: CliIo): Promise<Servi
   if (env.APP_ID) {
     const { startGithubWorker } = await import('../../index.js');
     let services: Services | undefined;
-    await startGithubWorker({ env, cwd: io.cwd, onServices: (s) => (services = s) });
+    await startGithubWorker({ env, cwd: io.cwd, onServices: (s) => (services = s) }).catch((err: unknown) => {
+      exitSoon();
+      throw err;
+    });
     if (!services) throw new TfError('INTERNAL', 'the App did not build its services');
-    return services;
+    const close = services.close.bind(services);
+    return { ...services, close: async () => { await close(); exitSoon(); } };
   }
-  const services = createServices({ env, cwd: io.cwd, logToStderr: true, worker: true });
-  await services.start();
-  return services;
+  return startOrClose(createServices({ env, cwd: io.cwd, logToStderr: true, worker: true }));
+}
+
+/** Starts the services; if they cannot start, closes them first (open connections would keep the process alive). */
+async function startOrClose(services: Services): Promise<Services> {
+  try {
+    await services.start();
+    return services;
+  } catch (err) {
+    await services.close();
+    throw err;
+  }
+}
+
+/**
+ * Probot keeps the Redis connection of its shared throttling open and offers no way to close it:
+ * once the worker has closed everything of its own, the process exits (with the command's status)
+ * instead of waiting on it for ever.
+ */
+function exitSoon(): void {
+  setTimeout(() => process.exit(), 2000).unref();
 }
 
 /** A worker with the given wiring: for `tfactory worker` and for tests with scripted stages. */
 export function workerServices(extra: Partial<ServicesOptions>): WorkerServices {
   return async (env, io) => {
-    const services = createServices({ env, cwd: io.cwd, logToStderr: true, worker: true, ...extra });
-    await services.start();
-    return services;
+    return startOrClose(createServices({ env, cwd: io.cwd, logToStderr: true, worker: true, ...extra }));
   };
 }
 
