@@ -12,15 +12,18 @@ const adapters = [
   { name: '@anthropic-ai/sdk', owner: 'src/llm/anthropic' },
   { name: 'openai', owner: 'src/llm/openai' },
   { name: 'better-sqlite3', owner: 'src/runs/sqlite' },
+  { name: 'pg', owner: 'src/runs/postgres' },
+  { name: 'bullmq', owner: 'src/runs/queue' },
+  { name: 'ioredis', owner: 'src/runs/queue' },
   { name: 'fast-xml-parser', owner: 'src/sandbox/results' },
   { name: '@modelcontextprotocol/sdk', owner: 'src/mcp' },
   { name: 'probot', owner: 'src/github' },
   { name: '@octokit/rest', owner: 'src/github' },
 ];
 
-const restricted = (except) =>
+const restricted = (exceptOwner) =>
   adapters
-    .filter((a) => a.name !== except)
+    .filter((a) => a.owner !== exceptOwner)
     .map((a) => ({
       // Anchored, so our own relative paths (./openai/…) never match a package name.
       regex: `^${a.name.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}(/.*)?$`,
@@ -47,7 +50,7 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: restricted(a.name).filter((p) => !(a.owner === 'src/github' && (p.regex.startsWith('^@octokit') || p.regex.startsWith('^probot')))) },
+        { patterns: restricted(a.owner).filter((p) => !(a.owner === 'src/github' && (p.regex.startsWith('^@octokit') || p.regex.startsWith('^probot')))) },
       ],
     },
   })),

@@ -10,6 +10,9 @@
 #   5. Python test packages: Debian's python3 test packages for the Python grader's host tests
 #   6. Runner images: tfactory images build, unless `tfactory images list` says all are current
 #   7. Chromium: Debian's chromium for the dashboard's browser tests (test/dashboard/browser.test.ts)
+#   8. PostgreSQL: the shared run store's tests (on Debian as root: postgresql installed, its cluster
+#      started, a `tfactory` role and `tfactory_test` database made)
+#   9. Redis: the distributed queue's tests (on Debian as root: redis-server installed and started)
 # One line per step on the terminal; the full output of every step goes to one log file, whose path
 # is printed first (TFACTORY_SETUP_LOG picks another). The step runner is scripts/lib/steps.sh.
 set -euo pipefail
@@ -146,8 +149,12 @@ runner_images() {
   step_result "built ${built} on $(sed -n 's/^Base: \(base \)\{0,1\}\([^ ]*\).*/\2/p' <<<"$summary")"
 }
 
+# The local test services (scripts/lib/services.sh): what the PostgreSQL store and BullMQ queue tests use.
+# shellcheck source=lib/services.sh
+source scripts/lib/services.sh
+
 main() {
-  steps_init 7 "${TFACTORY_SETUP_LOG:-}"
+  steps_init 9 "${TFACTORY_SETUP_LOG:-}"
   step_run "Node dependencies" node_dependencies
   step_run "Build" build
   step_run "Docker engine" docker_engine
@@ -155,6 +162,8 @@ main() {
   step_run "Python test packages" python_test_packages
   step_run "Runner images" runner_images
   step_run "Chromium" chromium_browser
+  step_run "PostgreSQL" postgresql_service
+  step_run "Redis" redis_service
   steps_finish
 }
 

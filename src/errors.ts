@@ -19,6 +19,8 @@ export const ERROR_CODES = {
   REPLAY_MISS: 'replay transcript holds no such request',
   RUN_NOT_FOUND: 'run not found',
   RUN_CANCELLED: 'run cancelled',
+  RUN_INTERRUPTED: 'run interrupted',
+  RUN_DEAD_LETTERED: 'run dead-lettered',
   RESULT_PARSE_FAILED: 'test result could not be parsed',
   UNSAFE_PATH: 'a path in the repository leads outside it',
   USAGE: 'invalid command usage',

@@ -5,7 +5,8 @@
  * The app function is `createApp(deps)` (src/github/app.ts); the services is `createServices` (src/wiring/).
  */
 import { pathToFileURL } from 'node:url';
-import type { ApplicationFunction, Probot } from 'probot';
+import { readFile } from 'node:fs/promises';
+import { Probot, type ApplicationFunction } from 'probot';
 import { createApp, getInstallationToken, type AppDeps } from './github/app.js';
 import type { InstallationAuth, Octokit } from './github/octokit.js';
 import { checkServerEnv, renderServerEnvProblems, serveApp } from './github/serve.js';
@@ -44,6 +45,8 @@ export interface TfactoryAppOptions {
   stages?: ServicesOptions['stages'];
   /** Receives the services once built (shutdown, tests). */
   onServices?: (services: Services) => void;
+  /** With REDIS_URL: this process carries out queued runs (`tfactory worker`) instead of only submitting them. */
+  worker?: boolean;
 }
 
 /**
@@ -66,6 +69,7 @@ export function createTfactoryApp(opts: TfactoryAppOptions): ApplicationFunction
       publisherFor: (run) => (run.request.source.kind === 'github' ? githubPublisher : createLocalPublisher()),
       ...(opts.gitBaseUrl ? { gitBaseUrl: opts.gitBaseUrl } : {}),
       ...(opts.stages ? { stages: opts.stages } : {}),
+      ...(opts.worker ? { worker: true } : {}),
     });
     opts.onServices?.(services);
     const appId = opts.appId ?? services.env.github.appId;
@@ -85,6 +89,25 @@ export function createTfactoryApp(opts: TfactoryAppOptions): ApplicationFunction
         services.start().catch((err: unknown) => services.log.error({ err }, 'the worker did not start'));
       },
     };
+  });
+}
+
+/**
+ * `tfactory worker` with the App's credentials (APP_ID and a private key): the app is loaded into a
+ * Probot instance without its web server, so GitHub runs are cloned and published as the App and
+ * their check runs follow the progress of the runs carried out here. Probot throttles GitHub calls
+ * through REDIS_URL, shared with the App. Resolves once the worker has started.
+ */
+export async function startGithubWorker(opts: { env: NodeJS.ProcessEnv; cwd: string; log?: Logger; onServices: (services: Services) => void }): Promise<void> {
+  let services: Services | undefined;
+  const appFn = createTfactoryApp({ env: opts.env, cwd: opts.cwd, ...(opts.log ? { log: opts.log } : {}), worker: true, startWorker: false, onServices: (s) => { services = s; opts.onServices(s); } });
+  const appId = Number(opts.env.APP_ID);
+  const privateKey = opts.env.PRIVATE_KEY ? opts.env.PRIVATE_KEY.replace(/\\n/g, '\n') : await readFile(opts.env.PRIVATE_KEY_PATH ?? '', 'utf8');
+  const probot = new Probot({ appId, privateKey, ...(opts.env.REDIS_URL ? { redisConfig: opts.env.REDIS_URL } : {}) });
+  await probot.load(appFn);
+  await services?.start().catch(async (err: unknown) => {
+    await services?.close(); // its connections (Redis, PostgreSQL) would keep the process alive
+    throw err;
   });
 }
 

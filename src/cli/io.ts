@@ -1,3 +1,5 @@
+import { onStopSignals, type StopSignal } from './signals.js';
+
 /** What a CLI command writes to and reads from; tests pass their own. */
 export interface CliIo {
   stdout: (text: string) => void;
@@ -8,6 +10,11 @@ export interface CliIo {
   isTty: boolean;
   /** True when stderr, where progress goes, is a terminal (live display); default: isTty. */
   stderrIsTty?: boolean;
+  /**
+   * Calls `onFirst` on the first SIGINT/SIGTERM (a second one forces exit); returns the unsubscribe.
+   * Without it a command installs no handler (tests).
+   */
+  onStopSignal?: (onFirst: (signal: StopSignal) => void) => () => void;
 }
 
 export function processIo(): CliIo {
@@ -18,6 +25,7 @@ export function processIo(): CliIo {
     cwd: process.cwd(),
     isTty: Boolean(process.stdout.isTTY),
     stderrIsTty: Boolean(process.stderr.isTTY),
+    onStopSignal: (onFirst) => onStopSignals(onFirst),
   };
 }
 

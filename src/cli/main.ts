@@ -15,6 +15,7 @@ export const COMMANDS: Record<string, CommandEntry> = {
   mcp: { summary: 'serve the MCP tools on stdio (create_run, get_run_status, get_report, …)', load: async () => (await import('./commands/mcp.js')).run },
   serve: { summary: 'the run dashboard in a browser: every run, live, over the local run database', load: async () => (await import('./commands/serve.js')).run },
   demo: { summary: 'the whole pipeline offline on a sample project: tests written, proven and committed', load: async () => (await import('./commands/demo.js')).run },
+  worker: { summary: 'carry out queued runs (REDIS_URL) until SIGTERM; --status shows the queue and its dead letters', load: async () => (await import('./commands/worker.js')).run },
   // COMMANDS-END
 };
 

@@ -27,6 +27,19 @@ const EnvSchema = z.object({
     z.coerce.number({ message: 'must be a whole number' }).int('must be a whole number').min(1, 'must be at least 1').max(256, 'must be at most 256').optional(),
   ),
   TFACTORY_WORKSPACE_ROOT: optionalText,
+  TFACTORY_LEASE_MS: wholeNumber(200, 3_600_000),
+  DATABASE_URL: z.preprocess(
+    (v) => (typeof v === 'string' && v.trim() === '' ? undefined : v),
+    z.string().trim().regex(/^postgres(ql)?:\/\/\S+$/, 'must be a PostgreSQL URL such as postgres://user:password@host:5432/tfactory').optional(),
+  ),
+  TFACTORY_QUEUE: z.preprocess(
+    (v) => (typeof v === 'string' && v.trim() === '' ? undefined : v),
+    z.string().trim().regex(/^[A-Za-z0-9_-]{1,100}$/, 'must be a queue name: letters, digits, - and _').optional(),
+  ),
+  REDIS_URL: z.preprocess(
+    (v) => (typeof v === 'string' && v.trim() === '' ? undefined : v),
+    z.string().trim().regex(/^rediss?:\/\/\S+$/, 'must be a Redis URL such as redis://host:6379').optional(),
+  ),
   LOG_LEVEL: z.preprocess(
     (v) => (typeof v === 'string' && v.trim() === '' ? undefined : typeof v === 'string' ? v.trim().toLowerCase() : v),
     z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { message: 'must be one of fatal, error, warn, info, debug, trace, silent' }).default('info'),
@@ -58,6 +71,14 @@ export interface Env {
   /** Absolute path of the run database, or `:memory:`. */
   dbPath: string;
   concurrency: number;
+  /** How long a run's lease lasts without a heartbeat (runs/lease.ts); undefined: the default. */
+  leaseMs?: number;
+  /** The shared PostgreSQL run store (DATABASE_URL); unset: SQLite at dbPath. Holds a password: never logged. */
+  databaseUrl?: string;
+  /** The BullMQ queue on Redis (REDIS_URL); unset: the in-process queue. May hold a password: never logged. */
+  redisUrl?: string;
+  /** The BullMQ queue's name (TFACTORY_QUEUE, default `tfactory-runs`): several installations can share one Redis. */
+  queueName?: string;
   workspaceRoot: string;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   llm: { provider: 'anthropic' | 'openai'; model?: string } | { provider: 'replay'; file: string; model?: string };
@@ -95,6 +116,10 @@ export function loadEnv(env: Record<string, string | undefined>, cwd: string = p
   return {
     dbPath: db === ':memory:' ? db : abs(db),
     concurrency: e.TFACTORY_CONCURRENCY ?? availableParallelism(),
+    ...(e.TFACTORY_LEASE_MS !== undefined ? { leaseMs: e.TFACTORY_LEASE_MS } : {}),
+    ...(e.DATABASE_URL !== undefined ? { databaseUrl: e.DATABASE_URL } : {}),
+    ...(e.REDIS_URL !== undefined ? { redisUrl: e.REDIS_URL } : {}),
+    ...(e.TFACTORY_QUEUE !== undefined ? { queueName: e.TFACTORY_QUEUE } : {}),
     workspaceRoot: abs(e.TFACTORY_WORKSPACE_ROOT ?? join(tmpdir(), 'tfactory-workspaces')),
     logLevel: e.LOG_LEVEL,
     llm: llm.provider === 'replay' ? { provider: 'replay', file: abs(llm.file), ...model } : { provider: llm.provider, ...model },

@@ -1,10 +1,15 @@
 import type { Logger } from '../logger.js';
+import { leaseRole } from './lease.js';
 import type { RunStore } from './store.js';
 import type { Run, StageName } from './types.js';
 
 export interface RecoveryResult {
+  /** Queued again to resume from their last finished stage (a worker's run, first crash). */
   resumed: string[];
+  /** Failed: their worker died twice. */
   failed: string[];
+  /** Marked interrupted, resumable with `tfactory run --resume <id>` (a CLI command's run). */
+  interrupted: string[];
 }
 
 /** The stage a crashed run was in: the running one, else the first that had not finished. */
@@ -15,29 +20,53 @@ export function crashedStage(run: Run): StageName | undefined {
 }
 
 /**
- * At worker start: runs left `running` by a dead worker are queued again to resume from their
- * last finished stage, once; a run that already was resumed fails with a reason. Queued runs stay
- * queued (the store is the queue). Assumes one worker process per store (the embedded default).
+ * The stage a stopped attempt was in (left `running`, or failed by the abort itself) goes back to
+ * `pending` with why; the outputs of finished stages stay.
  */
-export async function recoverRuns(store: RunStore, log: Logger, now: () => Date): Promise<RecoveryResult> {
-  const result: RecoveryResult = { resumed: [], failed: [] };
-  const stale = await store.list({ status: ['running'], limit: 10_000 });
-  for (const run of stale) {
+export async function resetRunningStage(store: RunStore, run: Run, note: string, at: string): Promise<void> {
+  const running = run.stages.find((s) => s.status === 'running' || (s.status === 'failed' && s.error?.code === 'RUN_CANCELLED'));
+  if (running) await store.recordStage(run.id, { name: running.name, status: 'pending', note }, at);
+}
+
+/**
+ * Acts only on running runs whose lease expired (their process died without releasing it); a run
+ * whose owner still renews its lease is never touched, whoever asks. Each is taken over at most
+ * once: the change is a compare-and-set on the expired lease.
+ *  - a CLI command's run (and, with `takeOver` off, a run from before leases) is marked `interrupted`;
+ *  - with `takeOver` (the App, `tfactory worker`), a worker's run is queued again to resume from its
+ *    last finished stage, once; a run whose worker already died once fails with a reason.
+ * Without `takeOver` (a CLI command) a worker's run is left for the workers.
+ */
+export async function recoverExpiredLeases(store: RunStore, log: Logger, now: () => Date, opts: { takeOver: boolean }): Promise<RecoveryResult> {
+  const result: RecoveryResult = { resumed: [], failed: [], interrupted: [] };
+  const at = now().toISOString();
+  for (const run of await store.expiredLeases(at)) {
+    const role = leaseRole(run.lease?.owner);
     const stage = crashedStage(run);
-    const at = now().toISOString();
+    const cas = { ifStatus: ['running' as const], ifLeaseExpiredAt: at, ...(run.lease ? { ifOwner: run.lease.owner } : {}), at };
+    if (role === 'cli' || (role === undefined && !opts.takeOver)) {
+      const message = `interrupted: the process that ran it stopped during stage ${stage ?? 'unknown'}`;
+      const done = await store.update(run.id, { status: 'interrupted', lease: null, error: { code: 'RUN_INTERRUPTED', message }, finishedAt: at }, cas);
+      if (!done) continue;
+      await resetRunningStage(store, run, 'interrupted; resumes here', at);
+      result.interrupted.push(run.id);
+      log.warn({ runId: run.id, stage }, 'run interrupted: its process stopped without releasing the lease');
+      continue;
+    }
+    if (!opts.takeOver) continue;
     if (run.resumes >= 1) {
       const message = `worker crashed twice during stage ${stage ?? 'unknown'}`;
+      const failed = await store.update(run.id, { status: 'failed', lease: null, error: { code: 'INTERNAL', message }, finishedAt: at }, cas);
+      if (!failed) continue;
       if (stage) await store.recordStage(run.id, { name: stage, status: 'failed', finishedAt: at, error: { code: 'INTERNAL', message } }, at);
-      const failed = await store.update(run.id, { status: 'failed', error: { code: 'INTERNAL', message }, finishedAt: at }, { ifStatus: ['running'], at });
-      if (failed) result.failed.push(run.id);
+      result.failed.push(run.id);
       log.warn({ runId: run.id, stage }, 'run failed: worker crashed twice');
       continue;
     }
-    if (stage && run.stages.find((s) => s.name === stage)?.status === 'running') {
-      await store.recordStage(run.id, { name: stage, status: 'pending', note: 'interrupted by a worker crash; resumed' }, at);
-    }
-    const queued = await store.update(run.id, { status: 'queued', resumes: run.resumes + 1 }, { ifStatus: ['running'], at });
-    if (queued) result.resumed.push(run.id);
+    const queued = await store.update(run.id, { status: 'queued', lease: null, resumes: run.resumes + 1 }, cas);
+    if (!queued) continue;
+    await resetRunningStage(store, run, 'interrupted by a worker crash; resumed', at);
+    result.resumed.push(run.id);
     log.info({ runId: run.id, stage }, 'run resumes after a worker crash');
   }
   return result;

@@ -5,7 +5,19 @@ import type { RunSettings } from '../config/run-settings.js';
 export const STAGES = ['ingest', 'plan', 'generate', 'evaluate', 'triage', 'publish'] as const;
 export type StageName = (typeof STAGES)[number];
 
-export type RunStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled' | 'superseded';
+/**
+ * `interrupted`: stopped by a signal (or its owner's lease expired with no worker to take it over); it keeps
+ * its stage outputs and resumes explicitly (`tfactory run --resume <id>`).
+ */
+export type RunStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled' | 'superseded' | 'interrupted';
+
+/** Who carries out a running run, until when: the owner renews it (heartbeat) while it works. */
+export interface RunLease {
+  /** `<role>:<host>:<pid>:<nonce>`; the role is `cli` (runs only its own) or `worker` (takes queued runs). */
+  owner: string;
+  expiresAt: string;
+  heartbeatAt: string;
+}
 export type StageStatus = 'pending' | 'running' | 'done' | 'failed' | 'skipped';
 
 export type RunSource =
@@ -84,6 +96,8 @@ export interface Run {
   finishedAt?: string;
   /** For a superseded run: the newer run of the same subject. */
   supersededBy?: string;
+  /** While running: who owns it and until when (see runs/lease.ts). */
+  lease?: RunLease;
 }
 
 export type RunEvent =

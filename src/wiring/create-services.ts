@@ -8,7 +8,8 @@ import { createLlm, type LlmConfig } from '../llm/create-llm.js';
 import type { RunSettings } from '../config/run-settings.js';
 import type { LlmPort } from '../llm/port.js';
 import { openRunStore } from '../runs/open-run-store.js';
-import { createRunService, type RunServiceHandle } from '../runs/run-service.js';
+import { createBullmqQueue } from '../runs/queue/bullmq-queue.js';
+import { createRunService, type RunServiceHandle, type RunServiceMode } from '../runs/run-service.js';
 import type { RunStore } from '../runs/store.js';
 import type { Run } from '../runs/types.js';
 import { runPipeline } from '../pipeline/run-pipeline.js';
@@ -32,10 +33,17 @@ export interface ServicesOptions {
   defaultDb?: 'cwd' | 'user-cache';
   /** Tests and benchmarks may swap stages. */
   stages?: (defaults: Stages) => Stages;
+  /** `own` for a CLI command: it carries out only its own run (runs/run-service.ts); default `queue`. */
+  mode?: RunServiceMode;
+  /**
+   * With REDIS_URL: this process carries out runs from the queue (`tfactory worker`); the App and
+   * the MCP server only submit. Without REDIS_URL every process takes runs from its store.
+   */
+  worker?: boolean;
 }
 
 export interface Services {
-  /** Removes sandbox leftovers of dead processes, recovers crashed runs, starts the worker. */
+  /** Removes sandbox leftovers of dead processes, acts on runs whose lease expired, starts the worker. */
   start(): Promise<void>;
   env: Env;
   /** The environment as given (with the CLI's defaults applied); adapters read their keys from it. */
@@ -88,7 +96,7 @@ export function createServices(opts: ServicesOptions): Services {
     ...(opts.gitBaseUrl ? { gitBaseUrl: opts.gitBaseUrl } : {}),
   });
   const stages = opts.stages ? opts.stages(defaults) : defaults;
-  const store = openRunStore({ dbPath: env.dbPath, settingsEnv: env });
+  const store = openRunStore({ dbPath: env.dbPath, ...(env.databaseUrl ? { databaseUrl: env.databaseUrl } : {}), settingsEnv: env });
   const executor = runPipeline({
     stages,
     ports: async (run) => {
@@ -99,7 +107,14 @@ export function createServices(opts: ServicesOptions): Services {
       return { git, sandbox, publisher, ...(llm ? { llm } : {}) };
     },
   });
-  const service = createRunService({ store, executor, concurrency: env.concurrency, log });
+  // With REDIS_URL, runs go through BullMQ to `tfactory worker` processes; a CLI command keeps its own run.
+  const queue = env.redisUrl && opts.mode !== 'own' ? createBullmqQueue({ url: env.redisUrl, ...(env.queueName ? { name: env.queueName } : {}), ...(env.leaseMs !== undefined ? { lockMs: env.leaseMs } : {}) }) : undefined;
+  const service = createRunService({
+    store, executor, concurrency: env.concurrency, log,
+    ...(queue ? { queue, consume: opts.worker === true } : {}),
+    ...(opts.mode ? { mode: opts.mode } : {}),
+    ...(env.leaseMs !== undefined ? { leaseMs: env.leaseMs } : {}),
+  });
   return {
     env, rawEnv, log, store, service, git, sandbox,
     async start() {
@@ -112,7 +127,9 @@ export function createServices(opts: ServicesOptions): Services {
     },
     async close() {
       await service.stop({ abort: true });
-      store.close?.();
+      // The containers this process started and an aborted port call may not have reached yet.
+      await sandbox.removeOrphans({ instanceId: sandbox.instanceId }).catch((err: unknown) => log.warn({ err }, 'sandbox containers could not be removed'));
+      await store.close();
     },
   };
 }

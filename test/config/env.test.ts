@@ -103,4 +103,15 @@ describe('requirements per mode', () => {
     expect(err.message).not.toContain('APP_ID');
     expect(requireGitHubAppEnv(loadEnv({ APP_ID: '5', PRIVATE_KEY_PATH: '/k.pem', WEBHOOK_SECRET: 'w' }, '/'))).toEqual({ appId: 5, webhookSecret: 'w', privateKeyPath: '/k.pem' });
   });
+
+  it('reads the scale-out settings; a wrong URL is named, never printed', () => {
+    const env = loadEnv({ DATABASE_URL: 'postgres://u:pw@db:5432/tf', REDIS_URL: 'redis://cache:6379', TFACTORY_QUEUE: 'tf-prod', TFACTORY_LEASE_MS: '5000' }, '/srv');
+    expect(env).toMatchObject({ databaseUrl: 'postgres://u:pw@db:5432/tf', redisUrl: 'redis://cache:6379', queueName: 'tf-prod', leaseMs: 5000 });
+    expect(loadEnv({}, '/srv')).not.toHaveProperty('databaseUrl');
+    const err = failure(() => loadEnv({ DATABASE_URL: 'mysql://u:s3cret@db/tf', REDIS_URL: 'http://x', TFACTORY_LEASE_MS: '10' }));
+    expect(err.message).toContain('DATABASE_URL: must be a PostgreSQL URL');
+    expect(err.message).toContain('REDIS_URL: must be a Redis URL');
+    expect(err.message).toContain('TFACTORY_LEASE_MS: must be at least 200');
+    expect(err.message).not.toContain('s3cret');
+  });
 });

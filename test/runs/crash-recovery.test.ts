@@ -10,8 +10,10 @@ import { transpileForChild, type Transpiled } from '../helpers/transpile.js';
 type Line = Record<string, unknown> & { event: string };
 
 /** A worker child process on the shared DB file, with its JSON lines collected as they come. */
+const LEASE_MS = 1200;
+
 function startWorker(script: string, dbPath: string, mode: 'submit' | 'resume') {
-  const child: ChildProcess = spawn(process.execPath, [script, dbPath, mode], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child: ChildProcess = spawn(process.execPath, [script, dbPath, mode, String(LEASE_MS)], { stdio: ['ignore', 'pipe', 'pipe'] });
   const lines: Line[] = [];
   let stderr = '';
   const waiters: Array<() => void> = [];
@@ -47,7 +49,7 @@ describe('crash recovery with a real worker process', () => {
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  it('resumes a killed run after its last finished stage once, then fails it on a second crash; nothing is lost', async () => {
+  it('takes a killed worker\'s run over only once its lease expired, resumes it after its last finished stage once, then fails it on a second crash; nothing is lost', async () => {
     const script = built.pathOf('test/runs/fixtures/crash-worker.ts');
     const dbPath = join(dir, 'runs', 'tfactory.db');
 
@@ -61,25 +63,33 @@ describe('crash recovery with a real worker process', () => {
     expect(planned1.nonce).toBe(ingested.nonce);
     w1.child.kill('SIGKILL');
     await w1.exited;
+    const peek = openSqliteRunStore({ path: dbPath });
+    const held = await peek.get(blockedId);
+    await peek.close();
+    expect(held?.status).toBe('running');
+    expect(held?.lease?.owner).toBe(planned1.owner);
 
-    // 2nd worker: the run resumes at plan with ingest's output reused, not recomputed.
+    // 2nd worker, started at once: it leaves the run alone while the dead worker's lease lasts, then
+    // resumes it at plan with ingest's output reused, not recomputed.
     const w2 = startWorker(script, dbPath, 'resume');
     const reattached = await w2.waitFor('reattached', (l) => l.run === blockedId);
+    expect(reattached.at as string >= (held?.lease?.expiresAt ?? '')).toBe(true);
     const planned2 = await w2.waitFor('plan-started', (l) => l.run === blockedId);
     expect(reattached.nonce).toBe(ingested.nonce);
     expect(planned2.nonce).toBe(ingested.nonce);
     expect(planned2.resumes).toBe(1);
-    expect(w2.lines.filter((l) => l.event === 'ingest-ran')).toEqual([]);
+    expect(planned2.owner).toBe((await w2.waitFor('started')).owner);
+    expect(w2.lines.filter((l) => l.event === 'ingest-ran' && l.run === blockedId)).toEqual([]);
+    // meanwhile w2 carried out the queued run the dead worker never started
+    expect((await w2.waitFor('finished', (l) => l.run === queuedId)).status).toBe('succeeded');
     w2.child.kill('SIGKILL');
     await w2.exited;
 
-    // 3rd worker: a second crash in the same run fails it with a reason; the queued run still runs.
+    // 3rd worker: a second crash in the same run fails it with a reason, once its lease expired.
     const w3 = startWorker(script, dbPath, 'resume');
     const failed = await w3.waitFor('finished', (l) => l.run === blockedId);
     expect(failed.status).toBe('failed');
     expect(failed.error).toEqual({ code: 'INTERNAL', message: 'worker crashed twice during stage plan' });
-    const other = await w3.waitFor('finished', (l) => l.run === queuedId);
-    expect(other.status).toBe('succeeded');
     await w3.waitFor('idle');
     expect(await w3.exited).toBe(0);
     expect(w3.lines.filter((l) => l.event === 'plan-started' && l.run === blockedId)).toEqual([]);

@@ -109,7 +109,7 @@ const docker = requireDocker();
 
 /** On this machine, already set up (Docker up, images built), the set-up is short and does nothing. */
 describe.skipIf(!docker)('scripts/setup.sh on a machine already set up', () => {
-  const STEP_NAMES = ['Node dependencies', 'Build', 'Docker engine', 'debootstrap', 'Python test packages', 'Runner images', 'Chromium'];
+  const STEP_NAMES = ['Node dependencies', 'Build', 'Docker engine', 'debootstrap', 'Python test packages', 'Runner images', 'Chromium', 'PostgreSQL', 'Redis'];
 
   function checkRun(r: Ran): string {
     expect(r.stderr).toBe('');
@@ -139,6 +139,6 @@ describe.skipIf(!docker)('scripts/setup.sh on a machine already set up', () => {
     }
     const log = readFileSync(logPath, 'utf8');
     expect(log).toContain('$ node bin/tfactory.js images list');
-    expect(log).toMatch(/==== 6\/7 Runner images: up to date/);
+    expect(log).toMatch(/==== 6\/9 Runner images: up to date/);
   }, 180_000);
 });

@@ -2,13 +2,14 @@ import { resolve } from 'node:path';
 import { TfError } from '../../errors.js';
 import type { RunRequest } from '../../runs/types.js';
 import type { CliIo } from '../io.js';
-import { runLocally } from '../run-local.js';
+import { resumeLocally, runLocally } from '../run-local.js';
 import { progressModeFor } from '../progress.js';
 import { checkLocalRepo, checkRefs } from '../local-repo.js';
 import { localRunSettings, OUTPUT_HELP, parseFormat, parseRunArgs, sharedRunFlags, wholeNumber } from '../run-options.js';
 import { DEFAULT_MAX_TESTS, MAX_TESTS_LIMIT, type RunSettings } from '../../config/run-settings.js';
 
 const HELP = `Usage: tfactory run --repo <dir> --base <ref> --head <ref> [options]
+       tfactory run --resume <run id> [output options]
 
   The whole pipeline on a local checkout: find the spec, plan, write tests with the model,
   prove them in the sandbox, and report. Only committed history is read (base...head).
@@ -24,11 +25,16 @@ const HELP = `Usage: tfactory run --repo <dir> --base <ref> --head <ref> [option
   --max-tests <n>     at most n planned tests (1 to ${MAX_TESTS_LIMIT}, default ${DEFAULT_MAX_TESTS})
   --stability <n>     identical runs per test to detect flakiness (default 3)
   --no-mutation       skip the mutation probe (weaker verdicts)
+  --resume <run id>   carry on a run that was interrupted (Ctrl-C, SIGTERM, or its process died),
+                      from the stage it was in, with the settings it was started with
+
+  A command carries out its own run only. The first Ctrl-C (or SIGTERM) stops the run's containers
+  and marks it interrupted (exit 130, or 143); a second one exits at once.
 ${OUTPUT_HELP}`;
 
 /** `tfactory run`'s arguments (a parse error is a USAGE error). */
 export function parseRunCommandArgs(argv: string[]) {
-  return parseRunArgs(argv, { commit: { type: 'boolean' }, 'max-tests': { type: 'string' } }, 'run');
+  return parseRunArgs(argv, { commit: { type: 'boolean' }, 'max-tests': { type: 'string' }, resume: { type: 'string' } }, 'run');
 }
 
 /** The settings a `tfactory run` resolves from its flags and the environment, once, before it submits. */
@@ -43,8 +49,14 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
     io.stdout(HELP);
     return 0;
   }
-  if (!o.base) throw new TfError('USAGE', '--base is required', { hint: 'e.g. tfactory run --base main --head HEAD' });
   const format = parseFormat(o.format, io.isTty);
+  const output = { format, progress: progressModeFor(o, io), ...(o.verbose ? { verbose: true } : {}), ...(o.out ? { out: o.out } : {}) };
+  if (o.resume !== undefined) {
+    const changes = (['repo', 'base', 'head', 'spec', 'llm', 'stability', 'no-mutation', 'commit', 'max-tests'] as const).filter((k) => o[k] !== undefined);
+    if (changes.length > 0) throw new TfError('USAGE', `--resume carries on a run with its own settings: --${changes.join(', --')} cannot be given with it`);
+    return (await resumeLocally(io, o.resume, output)).code;
+  }
+  if (!o.base) throw new TfError('USAGE', '--base is required', { hint: 'e.g. tfactory run --base main --head HEAD' });
   const repo = await checkLocalRepo(resolve(io.cwd, o.repo ?? '.'));
   await checkRefs(repo, [o.base, o.head ?? 'HEAD']);
   const request: RunRequest = {
@@ -54,6 +66,6 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
     settings: runCommandSettings(o, io),
     idempotencyKey: `cli:run:${Date.now()}:${Math.random().toString(36).slice(2)}`,
   };
-  const { code } = await runLocally(io, request, { format, progress: progressModeFor(o, io), ...(o.verbose ? { verbose: true } : {}), ...(o.out ? { out: o.out } : {}) });
+  const { code } = await runLocally(io, request, output);
   return code;
 }

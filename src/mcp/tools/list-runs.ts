@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { guarded, jsonResult, summariseRun, type McpDeps } from './shared.js';
 
-const STATUSES = ['queued', 'running', 'succeeded', 'failed', 'cancelled', 'superseded'] as const;
+const STATUSES = ['queued', 'running', 'succeeded', 'failed', 'cancelled', 'superseded', 'interrupted'] as const;
 
 export function registerListRuns(server: McpServer, deps: McpDeps): void {
   server.registerTool('list_runs', {

@@ -2,11 +2,11 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { addUsage, ZERO_USAGE, type LlmUsage } from '../../llm/port.js';
-import { STAGES, type Run, type RunStatus } from '../types.js';
-import type { NewRun, RunFilter, RunPatch, RunStore, StageOutputs, StageUpdate } from '../store.js';
+import { STAGES, type Run } from '../types.js';
+import type { NewRun, RunFilter, RunPatch, RunStore, StageOutputs, StageUpdate, UpdateConditions } from '../store.js';
 import { migrate } from './migrations.js';
 import type { SettingsEnv } from '../../config/run-settings.js';
-import { toRun, type RunRow, type StageRow } from './rows.js';
+import { mergeStage, meetsConditions, patchColumns, toRun, type RunRow, type StageRow } from '../rows.js';
 
 export interface SqliteStoreOptions {
   /** A file path (its folder is created), or `:memory:` for tests. */
@@ -15,20 +15,6 @@ export interface SqliteStoreOptions {
   busyTimeoutMs?: number;
   /** The server's model, for runs stored before their settings were (see runs/legacy-request.ts). */
   settingsEnv?: SettingsEnv;
-}
-
-const PATCH_COLUMNS: Record<keyof RunPatch, string> = {
-  status: 'status',
-  error: 'error',
-  report: 'report',
-  resumes: 'resumes',
-  startedAt: 'started_at',
-  finishedAt: 'finished_at',
-  supersededBy: 'superseded_by',
-};
-
-function columnValue(key: keyof RunPatch, value: unknown): unknown {
-  return key === 'error' || key === 'report' ? JSON.stringify(value) : value;
 }
 
 /** The embedded run store: one SQLite file in WAL mode, schema migrated by version on open. */
@@ -45,17 +31,26 @@ export function openSqliteRunStore(opts: SqliteStoreOptions): RunStore & { reado
   const selectByKey = db.prepare<[string], RunRow>('SELECT * FROM runs WHERE idempotency_key = ?');
   const selectStages = db.prepare<[string], StageRow>('SELECT * FROM run_stages WHERE run_id = ?');
   const insertRun = db.prepare(
-    `INSERT INTO runs (id, idempotency_key, subject_key, status, request, usage, resumes, created_at, updated_at)
-     VALUES (@id, @key, @subject, 'queued', @request, @usage, 0, @at, @at)
+    `INSERT INTO runs (id, idempotency_key, subject_key, status, request, usage, resumes, created_at, updated_at, started_at, lease_owner, lease_expires_at, heartbeat_at)
+     VALUES (@id, @key, @subject, @status, @request, @usage, 0, @at, @at, @startedAt, @owner, @expiresAt, @heartbeatAt)
      ON CONFLICT (idempotency_key) DO NOTHING`,
   );
   const insertStage = db.prepare(
     "INSERT INTO run_stages (run_id, position, name, status) VALUES (?, ?, ?, 'pending')",
   );
-  const claim = db.prepare<[{ at: string }], { id: string }>(
-    `UPDATE runs SET status = 'running', started_at = COALESCE(started_at, @at), updated_at = @at
+  const claim = db.prepare<[{ at: string; owner: string; expiresAt: string; heartbeatAt: string }], { id: string }>(
+    `UPDATE runs SET status = 'running', started_at = COALESCE(started_at, @at), updated_at = @at,
+       lease_owner = @owner, lease_expires_at = @expiresAt, heartbeat_at = @heartbeatAt
      WHERE seq = (SELECT seq FROM runs WHERE status = 'queued' ORDER BY seq LIMIT 1)
      RETURNING id`,
+  );
+  const renew = db.prepare<[{ id: string; owner: string; expiresAt: string; heartbeatAt: string }], { id: string }>(
+    `UPDATE runs SET lease_expires_at = @expiresAt, heartbeat_at = @heartbeatAt
+     WHERE id = @id AND status = 'running' AND lease_owner = @owner
+     RETURNING id`,
+  );
+  const selectExpired = db.prepare<[string, number], RunRow>(
+    `SELECT * FROM runs WHERE status = 'running' AND (lease_expires_at IS NULL OR lease_expires_at < ?) ORDER BY seq LIMIT ?`,
   );
   const selectOutputs = db.prepare<[string], { name: string; output: string }>(
     "SELECT name, output FROM run_stages WHERE run_id = ? AND output IS NOT NULL AND status IN ('done', 'skipped')",
@@ -77,6 +72,11 @@ export function openSqliteRunStore(opts: SqliteStoreOptions): RunStore & { reado
       request: JSON.stringify(input.request),
       usage: JSON.stringify(ZERO_USAGE),
       at: input.createdAt,
+      status: input.lease ? 'running' : 'queued',
+      startedAt: input.lease ? input.createdAt : null,
+      owner: input.lease?.owner ?? null,
+      expiresAt: input.lease?.expiresAt ?? null,
+      heartbeatAt: input.lease?.heartbeatAt ?? null,
     });
     if (res.changes === 0) {
       const existing = selectByKey.get(input.request.idempotencyKey);
@@ -87,34 +87,32 @@ export function openSqliteRunStore(opts: SqliteStoreOptions): RunStore & { reado
     return { run: read(input.id) as Run, created: true };
   });
 
-  const update = db.transaction((id: string, patch: RunPatch, ifStatus: RunStatus[] | undefined, at: string) => {
+  const update = db.transaction((id: string, patch: RunPatch, conditions: UpdateConditions, at: string) => {
     const row = selectRun.get(id);
-    if (!row) return undefined;
-    if (ifStatus && !ifStatus.includes(row.status as RunStatus)) return undefined;
-    const keys = (Object.keys(patch) as Array<keyof RunPatch>).filter((k) => patch[k] !== undefined);
-    const sets = [...keys.map((k) => `${PATCH_COLUMNS[k]} = ?`), 'updated_at = ?'];
-    db.prepare(`UPDATE runs SET ${sets.join(', ')} WHERE id = ?`).run(...keys.map((k) => columnValue(k, patch[k])), at, id);
+    if (!row || !meetsConditions(row, conditions)) return undefined;
+    const columns = patchColumns(patch);
+    const sets = [...columns.map(([c]) => `${c} = ?`), 'updated_at = ?'];
+    db.prepare(`UPDATE runs SET ${sets.join(', ')} WHERE id = ?`).run(...columns.map(([, v]) => v), at, id);
     return read(id);
   });
 
   const recordStage = db.transaction((id: string, u: StageUpdate, at: string) => {
     const row = db.prepare<[string, string], StageRow>('SELECT * FROM run_stages WHERE run_id = ? AND name = ?').get(id, u.name);
     if (!row) return undefined;
-    const fresh = u.status === 'running' && row.status !== 'running';
-    const keep = <T>(given: T | undefined, old: T | null): T | null => (given !== undefined ? given : fresh ? null : old);
-    const json = (v: unknown): string | undefined => (v === undefined ? undefined : JSON.stringify(v));
+    // A new attempt (to running) or a reset (to pending) clears the previous outcome.
+    const m = mergeStage(row, u);
     db.prepare(
       `UPDATE run_stages SET status = ?, started_at = ?, finished_at = ?, duration_ms = ?, error = ?, progress = ?, note = ?, output = ?
        WHERE run_id = ? AND name = ?`,
     ).run(
-      u.status,
-      u.startedAt ?? row.started_at,
-      keep(u.finishedAt, row.finished_at),
-      keep(u.durationMs, row.duration_ms),
-      keep(json(u.error), row.error),
-      keep(json(u.progress), row.progress),
-      keep(u.note, row.note),
-      keep(json(u.output), row.output),
+      m.status,
+      m.started_at,
+      m.finished_at,
+      m.duration_ms,
+      m.error,
+      m.progress,
+      m.note,
+      m.output,
       id,
       u.name,
     );
@@ -155,12 +153,19 @@ export function openSqliteRunStore(opts: SqliteStoreOptions): RunStore & { reado
       const rows = db.prepare<unknown[], RunRow>(sql).all(...args, filter.limit ?? 100);
       return rows.map((r) => toRun(r, selectStages.all(r.id), opts.settingsEnv));
     },
-    async update(id, patch, opts = {}) {
-      return update.immediate(id, patch, opts.ifStatus, opts.at ?? nowIso());
+    async update(id, patch, conditions = {}) {
+      return update.immediate(id, patch, conditions, conditions.at ?? nowIso());
     },
-    async claimNext(at) {
-      const claimed = db.transaction(() => claim.get({ at })).immediate();
+    async claimNext(at, lease) {
+      const claimed = db.transaction(() => claim.get({ at, owner: lease.owner, expiresAt: lease.expiresAt, heartbeatAt: lease.heartbeatAt })).immediate();
       return claimed ? read(claimed.id) : undefined;
+    },
+    async heartbeat(id, lease) {
+      const renewed = renew.get({ id, owner: lease.owner, expiresAt: lease.expiresAt, heartbeatAt: lease.heartbeatAt });
+      return renewed ? read(id) : undefined;
+    },
+    async expiredLeases(at, limit = 1000) {
+      return selectExpired.all(at, limit).map((r) => toRun(r, selectStages.all(r.id), opts.settingsEnv));
     },
     async recordStage(id, u, at) {
       return recordStage.immediate(id, u, at ?? nowIso());
