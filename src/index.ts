@@ -7,7 +7,8 @@
 import { pathToFileURL } from 'node:url';
 import type { ApplicationFunction, Probot } from 'probot';
 import { createApp, getInstallationToken, type AppDeps } from './github/app.js';
-import type { InstallationAuth, Octokit } from './github/octokit.js';
+import { apiBaseOf, type InstallationAuth, type Octokit } from './github/octokit.js';
+import { gitBaseFromApiBase } from './git/remote-url.js';
 import { checkServerEnv, renderServerEnvProblems, serveApp } from './github/serve.js';
 import type { Logger } from './logger.js';
 import type { Publisher } from './pipeline/types.js';
@@ -32,7 +33,7 @@ export interface TfactoryAppOptions {
   log?: Logger;
   /** Our App id; default APP_ID from env. */
   appId?: number;
-  /** Where repositories are cloned from and pushed to (default `https://github.com`). */
+  /** Where repositories are cloned from and pushed to (default: the git host of Probot's REST base, github.com or GHES). */
   gitBaseUrl?: string;
   /** Temporary checkouts of the publisher. */
   workRoot?: string;
@@ -51,7 +52,9 @@ export interface TfactoryAppOptions {
  * bound late (`onReady`) and the worker starts then. Clones use installation tokens from the app's auth.
  */
 export function createTfactoryApp(opts: TfactoryAppOptions): ApplicationFunction {
-  return createEntry((app) => {
+  return createEntry(async (app) => {
+    // GitHub Enterprise Server: Probot's REST base (GHE_HOST, GHE_PROTOCOL) names the git host too.
+    const gitBaseUrl = opts.gitBaseUrl ?? gitBaseFromApiBase(await apiBaseOf(app));
     const auth: InstallationAuth = (installationId) => app.auth(installationId) as Promise<Octokit>;
     let bindPublisher: (publisher: Publisher) => void = () => undefined;
     const githubPublisher = new Promise<Publisher>((resolve) => {
@@ -63,7 +66,7 @@ export function createTfactoryApp(opts: TfactoryAppOptions): ApplicationFunction
       ...(opts.log ? { log: opts.log } : {}),
       githubToken: (installationId) => getInstallationToken(auth, installationId),
       publisherFor: (run) => (run.request.source.kind === 'github' ? githubPublisher : createLocalPublisher()),
-      ...(opts.gitBaseUrl ? { gitBaseUrl: opts.gitBaseUrl } : {}),
+      gitBaseUrl,
       ...(opts.stages ? { stages: opts.stages } : {}),
     });
     opts.onServices?.(services);
@@ -73,7 +76,7 @@ export function createTfactoryApp(opts: TfactoryAppOptions): ApplicationFunction
       renderMarkdown,
       settingsEnv: services.env,
       ...(appId !== undefined ? { appId } : {}),
-      ...(opts.gitBaseUrl ? { gitBaseUrl: opts.gitBaseUrl } : {}),
+      gitBaseUrl,
       ...(opts.workRoot ? { workRoot: opts.workRoot } : {}),
       ...(opts.progressIntervalMs !== undefined ? { progressIntervalMs: opts.progressIntervalMs } : {}),
       onReady: (github) => {

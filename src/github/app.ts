@@ -5,7 +5,8 @@ import type { RunService } from '../runs/types.js';
 import { createCheckRunProgress, type CheckRunProgress } from './check-run-progress.js';
 import { CheckRunTracker } from './check-run-tracker.js';
 import type { HandlerDeps } from './handler-deps.js';
-import type { InstallationAuth, Octokit } from './octokit.js';
+import { apiBaseOf, type InstallationAuth, type Octokit } from './octokit.js';
+import { gitBaseFromApiBase } from '../git/remote-url.js';
 import { handleCheckRunRerequested } from './on-check-run.js';
 import { handleIssueComment } from './on-issue-comment.js';
 import { handlePullRequestLabeled, handlePullRequestSynchronize } from './on-pull-request.js';
@@ -21,7 +22,7 @@ export interface AppDeps {
   appId?: number;
   /** The server's model settings, under a repo config's (see config/run-settings.ts); default Anthropic. */
   settingsEnv?: SettingsEnv;
-  /** Default `https://github.com`; tests use a `file://` folder of bare repositories. */
+  /** Default: the git host of Probot's REST base (github.com, or the GHES host); tests use a `file://` folder of bare repositories. */
   gitBaseUrl?: string;
   author?: GitAuthor;
   workRoot?: string;
@@ -72,7 +73,7 @@ export function createApp(deps: AppDeps | ((app: Probot) => AppDeps | Promise<Ap
       progress,
       renderMarkdown: d.renderMarkdown,
       log,
-      ...(d.gitBaseUrl ? { gitBaseUrl: d.gitBaseUrl } : {}),
+      gitBaseUrl: d.gitBaseUrl ?? gitBaseFromApiBase(await apiBaseOf(app)),
       ...(d.author ? { author: d.author } : {}),
       ...(d.workRoot ? { workRoot: d.workRoot } : {}),
     });

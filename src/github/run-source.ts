@@ -10,7 +10,7 @@ export interface PullLike {
   title?: string;
   body?: string | null;
   head: { ref: string; sha: string; repo: { full_name: string } | null };
-  base: { ref: string };
+  base: { ref: string; repo?: { clone_url?: string | null } | null };
 }
 
 export function sourceFromPull(owner: string, repo: string, installationId: number, pr: PullLike): GithubSource {
@@ -24,6 +24,8 @@ export function sourceFromPull(owner: string, repo: string, installationId: numb
     headRef: pr.head.ref,
     baseRef: pr.base.ref,
     headSha: pr.head.sha,
+    // GitHub Enterprise Server: the clone URL is on its own host (ingest uses it when it is on the git host).
+    ...(pr.base.repo?.clone_url ? { cloneUrl: pr.base.repo.clone_url } : {}),
     // Spec selection reads `Spec:` trailers from the description.
     ...(pr.title ? { prTitle: pr.title } : {}),
     ...(pr.body ? { prBody: pr.body } : {}),
