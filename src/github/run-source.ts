@@ -58,10 +58,13 @@ export async function startRun(deps: StartRunDeps, octokit: Octokit, request: Ru
   return result;
 }
 
-/** Creates the queued check run of a run that was just recorded. */
+/** Creates the queued check run of a run that was just recorded (nothing when its check run already completed). */
 export async function announceRun(deps: StartRunDeps, octokit: Octokit, run: Run): Promise<void> {
   const src = run.request.source;
   if (src.kind !== 'github') return;
-  const ref = await createQueuedCheckRun(octokit, { owner: src.owner, repo: src.repo, headSha: src.headSha, runId: run.id });
-  deps.tracker.remember(run.id, ref);
+  await deps.tracker.exclusive(run.id, async () => {
+    if (deps.tracker.stateOf(run.id) !== undefined) return;
+    const ref = await createQueuedCheckRun(octokit, { owner: src.owner, repo: src.repo, headSha: src.headSha, runId: run.id });
+    deps.tracker.remember(run.id, ref);
+  });
 }
