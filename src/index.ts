@@ -4,6 +4,7 @@
  *  - `probot run ./dist/index.js` (npm start) loads the default export, which checks the same.
  * The app function is `createApp(deps)` (src/github/app.ts); the services is `createServices` (src/wiring/).
  */
+import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { ApplicationFunction, Probot } from 'probot';
 import { createApp, getInstallationToken, type AppDeps } from './github/app.js';
@@ -78,6 +79,8 @@ export function createTfactoryApp(opts: TfactoryAppOptions): ApplicationFunction
       ...(appId !== undefined ? { appId } : {}),
       gitBaseUrl,
       ...(opts.workRoot ? { workRoot: opts.workRoot } : {}),
+      // Deliveries wait beside the run database between the webhook's answer and the end of their work.
+      ...(services.env.dbPath !== ':memory:' ? { inboxDir: join(dirname(services.env.dbPath), 'deliveries') } : {}),
       ...(opts.progressIntervalMs !== undefined ? { progressIntervalMs: opts.progressIntervalMs } : {}),
       onReady: (github) => {
         bindPublisher(github.publisher);

@@ -4,6 +4,9 @@ import type { Publisher } from '../pipeline/types.js';
 import type { RunService } from '../runs/types.js';
 import { createCheckRunProgress, type CheckRunProgress } from './check-run-progress.js';
 import { CheckRunTracker } from './check-run-tracker.js';
+import { createDeferredWork } from './deferred-work.js';
+import { DeliveryInbox } from './delivery-inbox.js';
+import { KeyedLock } from './keyed-lock.js';
 import type { HandlerDeps } from './handler-deps.js';
 import { apiBaseOf, type InstallationAuth, type Octokit } from './octokit.js';
 import { gitBaseFromApiBase } from '../git/remote-url.js';
@@ -30,6 +33,8 @@ export interface AppDeps {
   progressIntervalMs?: number;
   schedule?: Schedule;
   now?: () => number;
+  /** Where deliveries wait, between the webhook's answer and the end of their work (default: memory only). */
+  inboxDir?: string;
   /** Receives the GitHub side once loaded: the worker publishes GitHub runs through `publisher`. */
   onReady?: (github: GithubRuntime) => void;
 }
@@ -40,6 +45,8 @@ export interface GithubRuntime {
   tracker: CheckRunTracker;
   /** Stops following the run service's events. */
   stop(): void;
+  /** Resolves once the work of every delivery answered so far is done. */
+  settled(): Promise<void>;
 }
 
 /** An installation token for git, from Probot's installation client. */
@@ -80,16 +87,21 @@ export function createApp(deps: AppDeps | ((app: Probot) => AppDeps | Promise<Ap
     const handlerDeps: HandlerDeps = {
       runService: d.runService,
       tracker,
+      pullLock: new KeyedLock(),
       log,
       ...(d.appId !== undefined ? { appId: d.appId } : {}),
       ...(d.settingsEnv ? { settingsEnv: d.settingsEnv } : {}),
     };
 
-    app.on('pull_request.labeled', (context) => handlePullRequestLabeled(handlerDeps, context));
-    app.on('pull_request.synchronize', (context) => handlePullRequestSynchronize(handlerDeps, context));
-    app.on('issue_comment.created', (context) => handleIssueComment(handlerDeps, context));
-    app.on('check_run.rerequested', (context) => handleCheckRunRerequested(handlerDeps, context));
+    // The webhook is answered once the delivery is recorded; the handler's work (config, permission,
+    // run, check run, comments) happens after the answer (deferred-work.ts).
+    const work = createDeferredWork({ inbox: new DeliveryInbox(d.inboxDir), log, deps: handlerDeps, auth: (id) => app.auth(id) });
+    app.on('pull_request.labeled', (context) => work.accept(context, handlePullRequestLabeled));
+    app.on('pull_request.synchronize', (context) => work.accept(context, handlePullRequestSynchronize));
+    app.on('issue_comment.created', (context) => work.accept(context, handleIssueComment));
+    app.on('check_run.rerequested', (context) => work.accept(context, handleCheckRunRerequested));
+    work.replayPending();
 
-    d.onReady?.({ publisher, progress, tracker, stop });
+    d.onReady?.({ publisher, progress, tracker, stop, settled: () => work.settled() });
   };
 }

@@ -1,6 +1,7 @@
 import type { Run } from '../runs/types.js';
 import { findCheckRunForRun, type CheckRunRef } from './check-run.js';
 import type { Octokit } from './octokit.js';
+import { KeyedLock } from './keyed-lock.js';
 
 /** Where a run's check run is: created queued, in progress, completed (final). */
 export type CheckRunState = 'queued' | 'in_progress' | 'completed';
@@ -19,21 +20,11 @@ const COMPLETED_MEMORY = 10_000;
 export class CheckRunTracker {
   readonly #byRun = new Map<string, { ref: CheckRunRef; state: CheckRunState }>();
   readonly #completed = new Set<string>();
-  readonly #chains = new Map<string, Promise<void>>();
+  readonly #lock = new KeyedLock();
 
   /** Runs `fn` after every earlier operation on this run's check run has finished. */
   exclusive<T>(runId: string, fn: () => Promise<T>): Promise<T> {
-    const previous = this.#chains.get(runId) ?? Promise.resolve();
-    const result = previous.then(fn);
-    const chain = result.then(
-      () => undefined,
-      () => undefined,
-    );
-    this.#chains.set(runId, chain);
-    void chain.then(() => {
-      if (this.#chains.get(runId) === chain) this.#chains.delete(runId);
-    });
-    return result;
+    return this.#lock.run(runId, fn);
   }
 
   remember(runId: string, ref: CheckRunRef, state: CheckRunState = 'queued'): void {

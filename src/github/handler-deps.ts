@@ -1,12 +1,15 @@
 import type { Logger } from '../logger.js';
 import type { RunService } from '../runs/types.js';
 import type { CheckRunTracker } from './check-run-tracker.js';
+import type { KeyedLock } from './keyed-lock.js';
 import type { SettingsEnv } from '../config/run-settings.js';
 
 /** What the webhook handlers share: the run service and the check run tracker, nothing global. */
 export interface HandlerDeps {
   runService: RunService;
   tracker: CheckRunTracker;
+  /** Serialises the triggers of one PR (see run-source.ts startRun). */
+  pullLock?: KeyedLock;
   log: Logger;
   /** Our GitHub App id: a rerequested check run of another app is not ours. */
   appId?: number;

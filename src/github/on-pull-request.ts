@@ -33,14 +33,15 @@ export async function handlePullRequestLabeled(deps: HandlerDeps, context: Conte
     await context.octokit.rest.issues.createComment({ owner, repo, issue_number: pr.number, body: renderRefusal(payload.sender.login) });
     return;
   }
-  const { run, created } = await startRun(deps, context.octokit, {
+  const { run, created, inProgress } = await startRun(deps, context.octokit, {
     source: sourceFromPull(owner, repo, payload.installation.id, pr),
     trigger: { kind: 'label', actor: payload.sender.login, deliveryId: context.id },
     options: {},
     settings: triggerSettings(config.config, deps.settingsEnv),
     idempotencyKey: idempotencyKeyFor(context.id, 'pull_request', 'labeled'),
   });
-  deps.log.info({ runId: run.id, created, owner, repo, pull: pr.number }, 'run requested by label');
+  // A label is not a conversation: a run already in progress for this commit is named in the log only.
+  deps.log.info({ runId: run.id, created, inProgress: inProgress === true, owner, repo, pull: pr.number }, inProgress ? 'run already in progress for this commit' : 'run requested by label');
 }
 
 /**

@@ -90,21 +90,42 @@ describe('pull_request.labeled', () => {
     });
   });
 
-  it('makes one run and one check run when the same delivery arrives twice', async () => {
+  it('makes one run and one check run when the same delivery arrives twice (the second costs no request)', async () => {
     const { probot, runs } = await createTestApp();
     const scope = github();
     mockInstallationToken(scope);
     mockRepoConfig(scope, OWNER, REPO, null);
     mockPermission(scope, OWNER, REPO, 'Codertocat', 'admin');
-    mockRepoConfig(scope, OWNER, REPO, null);
-    mockPermission(scope, OWNER, REPO, 'Codertocat', 'admin');
     scope.post(`${PR_PATH}/check-runs`).once().reply(201, { id: 77 });
 
     await deliver(probot, 'pull_request', labeledPayload(), 'same');
+    const afterFirst = sentRequests().length;
     await deliver(probot, 'pull_request', labeledPayload(), 'same');
 
     expect(runs.runs).toHaveLength(1);
+    expect(sentRequests()).toHaveLength(afterFirst);
     expect(sentRequests().filter((r) => r.path.endsWith('/check-runs'))).toHaveLength(1);
+  });
+
+  it('starts nothing new for the same label on the same head commit while its run is queued; a new head commit starts a run', async () => {
+    const { probot, runs } = await createTestApp();
+    const scope = github();
+    mockInstallationToken(scope);
+    for (let i = 0; i < 3; i++) {
+      mockRepoConfig(scope, OWNER, REPO, null);
+      mockPermission(scope, OWNER, REPO, 'Codertocat', 'write');
+    }
+    scope.post(`${PR_PATH}/check-runs`).times(2).reply(201, { id: 79 });
+
+    await deliver(probot, 'pull_request', labeledPayload(), 'label-a');
+    await deliver(probot, 'pull_request', labeledPayload(), 'label-b');
+    expect(runs.runs).toHaveLength(1);
+    expect(sentRequests().filter((r) => r.path.endsWith('/check-runs'))).toHaveLength(1);
+
+    const moved = labeledPayload();
+    moved.pull_request.head.sha = 'f'.repeat(40);
+    await deliver(probot, 'pull_request', moved, 'label-c');
+    expect(runs.runs.map((r) => (r.request.source as { headSha: string }).headSha)).toEqual([labeledPayload().pull_request.head.sha, 'f'.repeat(40)]);
   });
 
   it('ignores another label', async () => {
@@ -196,6 +217,27 @@ describe('issue_comment.created', () => {
     expect(runs.runs[0]!.request.settings).toEqual(testSettings());
     expect(runs.runs[0]!.request.settings).toMatchObject({ maxTests: 30, evaluation: { stabilityRuns: 3, mutation: true }, commitFlagged: false });
     expect(runs.runs[0]!.request.source).toMatchObject({ pullNumber: 1, headSha: pr.head.sha });
+  });
+
+  it('/tfactory run on a head commit whose run is in progress names that run and starts nothing', async () => {
+    const { probot, runs } = await createTestApp();
+    const pr = pullResponse();
+    const scope = github();
+    mockInstallationToken(scope);
+    for (let i = 0; i < 2; i++) {
+      mockRepoConfig(scope, OWNER, REPO, null);
+      mockPermission(scope, OWNER, REPO, 'Codertocat', 'write');
+      scope.get(`${PR_PATH}/pulls/1`).reply(200, pr);
+    }
+    scope.post(`${PR_PATH}/check-runs`).reply(201, { id: 6 });
+    scope.post(`${PR_PATH}/issues/comments/492700400/reactions`).reply(201, { id: 1, content: 'rocket' });
+    scope.post(`${PR_PATH}/issues/1/comments`).reply(201, { id: 2 });
+
+    await deliver(probot, 'issue_comment', commentPayload('/tfactory run'), 'run-1');
+    await deliver(probot, 'issue_comment', commentPayload('/tfactory run'), 'run-2');
+
+    expect(runs.runs).toHaveLength(1);
+    expect(body(`${PR_PATH}/issues/1/comments`).body).toMatch(new RegExp(`run \`${runs.runs[0]!.id}\` is already queued for this commit; no new run was started`));
   });
 
   it('answers an unknown command with the help text', async () => {
