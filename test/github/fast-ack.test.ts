@@ -1,0 +1,93 @@
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { DeliveryInbox } from '../../src/github/delivery-inbox.js';
+import { createTestApp, examplePayload, github, mockInstallationToken, mockPermission, mockRepoConfig, sentRequests, useGithubMocks } from './harness.js';
+
+useGithubMocks();
+
+/**
+ * Webhooks are answered once the delivery is recorded: the signature is verified by Probot's
+ * middleware first, then the delivery is written to the inbox and the handler returns; the config,
+ * permission check, run and check run come after the answer.
+ */
+
+const OWNER = 'Codertocat';
+const REPO = 'Hello-World';
+
+function labeledPayload() {
+  const payload = examplePayload('pull_request', 'labeled');
+  payload.label.name = 'tfactory';
+  payload.pull_request.labels = [{ ...payload.label }];
+  return payload;
+}
+
+let dirs: string[] = [];
+afterEach(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  dirs = [];
+});
+function tempDir(): string {
+  const d = mkdtempSync(join(tmpdir(), 'tfactory-inbox-'));
+  dirs.push(d);
+  return d;
+}
+
+describe('fast webhook answers', () => {
+  it('answers before any GitHub request, with the delivery on disk; the work follows and removes it', async () => {
+    const inboxDir = tempDir();
+    const { probot, runs, runtime } = await createTestApp({ inboxDir });
+    const scope = github();
+    mockInstallationToken(scope);
+    mockRepoConfig(scope, OWNER, REPO, null);
+    mockPermission(scope, OWNER, REPO, 'Codertocat', 'write');
+    scope.post(`/repos/${OWNER}/${REPO}/check-runs`).reply(201, { id: 90 });
+
+    await probot.receive({ id: 'fast-1', name: 'pull_request', payload: labeledPayload() } as never);
+    // Answered: the delivery is recorded, nothing has reached GitHub and no run exists yet.
+    expect(readdirSync(inboxDir)).toEqual(['fast-1.json']);
+    expect(runs.runs).toHaveLength(0);
+    expect(sentRequests().filter((r) => !r.path.includes('access_tokens'))).toEqual([]);
+
+    await runtime.settled();
+    expect(runs.runs).toHaveLength(1);
+    expect(sentRequests().some((r) => r.method === 'POST' && r.path.endsWith('/check-runs'))).toBe(true);
+    expect(readdirSync(inboxDir)).toEqual([]);
+  });
+
+  it('handles after a restart a delivery that was answered but not worked on', async () => {
+    const inboxDir = tempDir();
+    // The process that answered crashed before the work: only its record is left.
+    await new DeliveryInbox(inboxDir).accept({ id: 'crashed-1', name: 'pull_request', payload: labeledPayload() });
+    expect(existsSync(join(inboxDir, 'crashed-1.json'))).toBe(true);
+
+    const scope = github();
+    mockInstallationToken(scope);
+    mockRepoConfig(scope, OWNER, REPO, null);
+    mockPermission(scope, OWNER, REPO, 'Codertocat', 'write');
+    scope.post(`/repos/${OWNER}/${REPO}/check-runs`).reply(201, { id: 91 });
+    const { probot, runs, runtime } = await createTestApp({ inboxDir });
+    await runtime.settled();
+
+    expect(runs.runs).toHaveLength(1);
+    expect(runs.runs[0]!.request.idempotencyKey).toBe('github:crashed-1:pull_request.labeled');
+    expect(readdirSync(inboxDir)).toEqual([]);
+    // GitHub redelivers it: nothing happens twice.
+    await probot.receive({ id: 'crashed-1', name: 'pull_request', payload: labeledPayload() } as never);
+    await runtime.settled();
+    expect(runs.runs).toHaveLength(1);
+  });
+
+  it('the inbox is idempotent by delivery id and never turns an odd id into a path', async () => {
+    const dir = tempDir();
+    const inbox = new DeliveryInbox(dir);
+    expect(await inbox.accept({ id: 'a-1', name: 'x', payload: {} })).toBe(true);
+    expect(await inbox.accept({ id: 'a-1', name: 'x', payload: {} })).toBe(false);
+    expect(await inbox.accept({ id: '../escape', name: 'x', payload: {} })).toBe(true);
+    expect(readdirSync(dir)).toEqual(['a-1.json']);
+    expect(new DeliveryInbox(dir).pending().map((d) => d.id)).toEqual(['a-1']);
+    await inbox.done('a-1');
+    expect(readdirSync(dir)).toEqual([]);
+  });
+});
