@@ -179,6 +179,24 @@ describe('pull_request.labeled', () => {
   });
 });
 
+describe('repo config that is not valid YAML', () => {
+  it('fails the check run naming the line and column', async () => {
+    const { probot, runs } = await createTestApp();
+    const payload = labeledPayload();
+    const scope = github();
+    mockInstallationToken(scope);
+    mockRepoConfig(scope, OWNER, REPO, 'label: tfactory\nmaxTests: [1, 2\nmutation: false\n');
+    scope.post(`${PR_PATH}/check-runs`).reply(201, { id: 10 });
+
+    await deliver(probot, 'pull_request', payload);
+
+    expect(runs.runs).toHaveLength(0);
+    const sentBody = body(`${PR_PATH}/check-runs`);
+    expect(sentBody).toMatchObject({ status: 'completed', conclusion: 'failure' });
+    expect(sentBody.output.summary).toMatch(/\.github\/tfactory\.yml: invalid YAML at line 3, column 1: Flow sequence/);
+  });
+});
+
 describe('webhook signature', () => {
   it('rejects a delivery signed with the wrong secret, before any handler runs', async () => {
     const { probot, runs } = await createTestApp();
