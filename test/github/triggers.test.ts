@@ -345,6 +345,30 @@ describe('check_run.rerequested', () => {
     expect(body('/repos/github/hello-world/check-runs')).toMatchObject({ head_sha: source.headSha, external_id: again.id, status: 'queued' });
   });
 
+  it('starts a fresh run with the current repo config when the check run maps to no run (e.g. the failed check of an invalid config)', async () => {
+    const { probot, runs } = await createTestApp();
+    const payload = examplePayload('check_run', 'rerequested');
+    payload.check_run.name = 'TFactory';
+    payload.check_run.external_id = '';
+    const pullNumber = 1;
+    payload.check_run.pull_requests = [{ number: pullNumber, id: 1, url: `${API}${PR_PATH}/pulls/1`, head: { ref: 'changes', sha: 'a'.repeat(40), repo: { id: 1, name: REPO, url: '' } }, base: { ref: 'master', sha: 'b'.repeat(40), repo: { id: 1, name: REPO, url: '' } } }];
+    const owner = payload.repository.owner.login;
+    const repo = payload.repository.name;
+    const pr = pullResponse();
+    pr.number = pullNumber;
+    const scope = github();
+    mockInstallationToken(scope);
+    scope.get(`/repos/${owner}/${repo}/pulls/${pullNumber}`).reply(200, pr);
+    mockRepoConfig(scope, owner, repo, 'maxTests: 4\n');
+    scope.post(`/repos/${owner}/${repo}/check-runs`).reply(201, { id: 11 });
+
+    await deliver(probot, 'check_run', payload, 'rerequest-fresh');
+
+    expect(runs.runs).toHaveLength(1);
+    expect(runs.runs[0]!.request).toMatchObject({ trigger: { kind: 'rerequest', actor: payload.sender.login }, settings: { maxTests: 4 }, source: { pullNumber, headSha: pr.head.sha } });
+    expect(body(`/repos/${owner}/${repo}/check-runs`)).toMatchObject({ status: 'queued', external_id: runs.runs[0]!.id });
+  });
+
   it("ignores another app's check run", async () => {
     const { probot, runs } = await createTestApp();
     const payload = examplePayload('check_run', 'rerequested');
