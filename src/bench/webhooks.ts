@@ -32,6 +32,10 @@ export interface BurstOptions {
   pulls: number;
   inFlight: number;
   latencyMs: number;
+  /** Bursts per server, taken in turns (bare, App, bare, App…). */
+  rounds: number;
+  /** Where the App records deliveries before answering: `disk` (production) or `memory` (to see the fsync's share). */
+  inbox?: 'disk' | 'memory';
 }
 
 export interface LatencyFigures {
@@ -190,7 +194,7 @@ export async function runWebhookBench(opts: BurstOptions): Promise<WebhookBenchR
   const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs1', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } });
   // Probot's default Octokit (retries and write throttling on, as in production).
   let runtime: GithubRuntime | undefined;
-  const appFn = createApp({ runService, renderMarkdown, appId: 2, inboxDir: join(root, 'deliveries'), onReady: (r) => (runtime = r) });
+  const appFn = createApp({ runService, renderMarkdown, appId: 2, ...(opts.inbox === 'memory' ? {} : { inboxDir: join(root, 'deliveries') }), onReady: (r) => (runtime = r) });
   // The App's webhook path as the server runs it: body limit, Probot's middleware, our handlers.
   const handler = await createWebhookHandler(appFn, { appId: 2, privateKey, secret: SECRET, baseUrl: fake.apiBase, log: silentLogger() });
   const burst = buildBurst(opts, fake.origin);
@@ -200,8 +204,15 @@ export async function runWebhookBench(opts: BurstOptions): Promise<WebhookBenchR
     const rssBefore = process.memoryUsage().rss;
     // Warm both servers (connection set-up, JIT) with one delivery each of another id range.
     await fire(bare.url, buildBurst({ ...opts, deliveries: 2 }, fake.origin).map((d) => ({ ...d, id: `warm-${d.id}` })), 1);
-    const bareSamples = await fire(bare.url, burst, opts.inFlight);
-    const appSamples = await fire(app.url, burst, opts.inFlight);
+    // Side by side: the two servers take turns, round after round, on the same machine and load;
+    // each round is the same burst under new delivery ids.
+    const bareSamples: Array<{ ms: number; status: number }> = [];
+    const appSamples: Array<{ ms: number; status: number }> = [];
+    for (let round = 0; round < opts.rounds; round++) {
+      const deliveries = burst.map((d) => ({ ...d, id: `r${round}-${d.id}` }));
+      bareSamples.push(...(await fire(bare.url, deliveries, opts.inFlight)));
+      appSamples.push(...(await fire(app.url, deliveries, opts.inFlight)));
+    }
     const workStarted = performance.now();
     await runtime?.settled();
     const workMs = performance.now() - workStarted;
@@ -260,10 +271,12 @@ async function main(argv: string[]): Promise<void> {
     pulls: arg(argv, 'pulls', 20),
     inFlight: arg(argv, 'in-flight', 50),
     latencyMs: arg(argv, 'latency', 20),
+    rounds: Math.max(1, arg(argv, 'rounds', 3)),
+    inbox: argv.includes('--memory-inbox') ? 'memory' : 'disk',
   };
   const r = await runWebhookBench(opts);
   const out = [
-    `webhook burst: ${opts.deliveries} deliveries for ${opts.pulls} PRs, ${opts.inFlight} in flight, fake GitHub on 127.0.0.1 answering in ${opts.latencyMs} ms`,
+    `webhook burst: ${opts.deliveries} deliveries for ${opts.pulls} PRs, ${opts.inFlight} in flight, ${opts.rounds} rounds per server taken in turns, fake GitHub on 127.0.0.1 answering in ${opts.latencyMs} ms; deliveries recorded ${opts.inbox === 'memory' ? 'in memory only' : 'on disk (fsync)'} before the answer`,
     line('bare server', r.bare),
     line('TFactory App', r.app),
     `p99 ratio App / bare: ${r.ratioP99.toFixed(2)}× (target ≤ 1.5×)`,

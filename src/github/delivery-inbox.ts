@@ -1,5 +1,5 @@
-import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
-import { open, rename, rm } from 'node:fs/promises';
+import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { open, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 
 /** A webhook delivery as Probot hands it to a handler (signature already verified). */
@@ -12,63 +12,118 @@ export interface Delivery {
 /** Delivery ids remembered after their work is done, so a redelivery does nothing (oldest forgotten first). */
 const SEEN_MEMORY = 50_000;
 
+type Entry = { op: 'accept'; delivery: Delivery } | { op: 'done'; id: string };
+
 /**
  * Records each delivery before the webhook is answered, so the work done after the answer survives
- * a crash: one file per pending delivery (`<dir>/<id>.json`, written then renamed, fsynced), removed
- * when its work is done; at start the files left are the deliveries to handle again. Idempotent by
- * delivery id: a delivery already pending or done is not accepted twice. Without a folder (tests),
- * deliveries are remembered in memory only.
+ * a crash. The record is an append-only journal (`<dir>/inbox.jsonl`): an `accept` line per delivery,
+ * a `done` line when its work is over. Appends are group-committed: the deliveries that arrive while
+ * one write + fsync is under way share the next one, so a burst costs a few fsyncs, not one each.
+ * At start the journal is read (accepted and not done = to handle again) and compacted.
+ * Idempotent by delivery id. Without a folder (tests), deliveries are remembered in memory only.
  */
 export class DeliveryInbox {
-  readonly #dir: string | undefined;
+  readonly #file: string | undefined;
   readonly #seen = new Set<string>();
+  readonly #pending = new Map<string, Delivery>();
+  #handle: Promise<FileHandle> | undefined;
+  #queue: Array<{ line: string; durable: boolean; resolve: () => void; reject: (err: unknown) => void }> = [];
+  #flushing = false;
 
   constructor(dir?: string) {
-    this.#dir = dir;
-    if (dir) mkdirSync(dir, { recursive: true, mode: 0o700 });
+    if (!dir) return;
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    this.#file = join(dir, 'inbox.jsonl');
+    this.#load();
   }
 
-  /** Records the delivery; false when this id was already accepted (a redelivery). */
+  /** Records the delivery (durably, when a folder is set) and resolves; false when this id was already accepted. */
   async accept(delivery: Delivery): Promise<boolean> {
     if (this.#seen.has(delivery.id)) return false;
     this.#remember(delivery.id);
-    if (this.#dir && SAFE_ID.test(delivery.id)) {
-      const file = join(this.#dir, `${delivery.id}.json`);
-      const tmp = `${file}.tmp`;
-      const handle = await open(tmp, 'w', 0o600);
-      try {
-        await handle.writeFile(JSON.stringify(delivery));
-        await handle.sync();
-      } finally {
-        await handle.close();
-      }
-      await rename(tmp, file);
-    }
+    this.#pending.set(delivery.id, delivery);
+    await this.#append({ op: 'accept', delivery }, true);
     return true;
   }
 
-  /** The delivery's work is done (whatever its outcome): its record goes. */
+  /** The delivery's work is done (whatever its outcome). */
   async done(id: string): Promise<void> {
-    if (this.#dir && SAFE_ID.test(id)) await rm(join(this.#dir, `${id}.json`), { force: true });
+    if (!this.#pending.delete(id)) return;
+    // Losing a `done` line in a crash only means the work is looked at again (and finds its run).
+    await this.#append({ op: 'done', id }, false);
   }
 
-  /** Deliveries recorded but not done (a crash came between the answer and the end of the work). */
+  /** Deliveries recorded but not done when the journal was read (a crash came between answer and work). */
   pending(): Delivery[] {
-    if (!this.#dir) return [];
-    const out: Delivery[] = [];
-    for (const name of readdirSync(this.#dir)) {
-      if (!name.endsWith('.json')) continue;
+    return [...this.#pending.values()];
+  }
+
+  async close(): Promise<void> {
+    if (this.#handle) await (await this.#handle).close();
+    this.#handle = undefined;
+  }
+
+  #load(): void {
+    const file = this.#file;
+    if (!file) return;
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch {
+      text = '';
+    }
+    for (const line of text.split('\n')) {
+      if (!line.trim()) continue;
       try {
-        const delivery = JSON.parse(readFileSync(join(this.#dir, name), 'utf8')) as Delivery;
-        if (typeof delivery.id === 'string' && typeof delivery.name === 'string') {
-          this.#remember(delivery.id);
-          out.push(delivery);
-        }
+        const entry = JSON.parse(line) as Entry;
+        if (entry.op === 'accept' && typeof entry.delivery?.id === 'string' && typeof entry.delivery.name === 'string') {
+          this.#remember(entry.delivery.id);
+          this.#pending.set(entry.delivery.id, entry.delivery);
+        } else if (entry.op === 'done') this.#pending.delete(entry.id);
       } catch {
-        // A torn write cannot happen (rename), but a file someone edited is skipped.
+        // A line cut by a crash mid-write: that delivery was never answered, GitHub sends it again.
       }
     }
-    return out;
+    // Compaction: only the deliveries still to handle stay.
+    const tmp = `${file}.tmp`;
+    const fd = openSync(tmp, 'w', 0o600);
+    try {
+      for (const delivery of this.#pending.values()) writeSync(fd, `${JSON.stringify({ op: 'accept', delivery } satisfies Entry)}\n`);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(tmp, file);
+  }
+
+  #append(entry: Entry, durable: boolean): Promise<void> {
+    if (!this.#file) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      this.#queue.push({ line: `${JSON.stringify(entry)}\n`, durable, resolve, reject });
+      void this.#flush();
+    });
+  }
+
+  async #flush(): Promise<void> {
+    if (this.#flushing || !this.#file) return;
+    this.#flushing = true;
+    try {
+      while (this.#queue.length > 0) {
+        const batch = this.#queue;
+        this.#queue = [];
+        try {
+          this.#handle ??= open(this.#file, 'a', 0o600);
+          const handle = await this.#handle;
+          await handle.write(batch.map((b) => b.line).join(''));
+          if (batch.some((b) => b.durable)) await handle.datasync();
+          for (const b of batch) b.resolve();
+        } catch (err) {
+          for (const b of batch) b.reject(err);
+        }
+      }
+    } finally {
+      this.#flushing = false;
+    }
   }
 
   #remember(id: string): void {
@@ -79,6 +134,3 @@ export class DeliveryInbox {
     }
   }
 }
-
-/** GitHub's delivery ids are GUIDs; anything else never becomes a file name. */
-const SAFE_ID = /^[A-Za-z0-9._-]{1,100}$/;
