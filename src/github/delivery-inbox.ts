@@ -12,6 +12,9 @@ export interface Delivery {
 /** Delivery ids remembered after their work is done, so a redelivery does nothing (oldest forgotten first). */
 const SEEN_MEMORY = 50_000;
 
+/** The journal is rewritten with only its pending deliveries once this much was appended. */
+const COMPACT_AFTER_BYTES = 8 * 1024 * 1024;
+
 type Entry = { op: 'accept'; delivery: Delivery } | { op: 'done'; id: string };
 
 /**
@@ -19,7 +22,8 @@ type Entry = { op: 'accept'; delivery: Delivery } | { op: 'done'; id: string };
  * a crash. The record is an append-only journal (`<dir>/inbox.jsonl`): an `accept` line per delivery,
  * a `done` line when its work is over. Appends are group-committed: the deliveries that arrive while
  * one write + fsync is under way share the next one, so a burst costs a few fsyncs, not one each.
- * At start the journal is read (accepted and not done = to handle again) and compacted.
+ * At start the journal is read (accepted and not done = to handle again) and compacted; it is
+ * compacted again whenever 8 MB were appended, so it stays the size of the work in progress.
  * Idempotent by delivery id. Without a folder (tests), deliveries are remembered in memory only.
  */
 export class DeliveryInbox {
@@ -29,6 +33,8 @@ export class DeliveryInbox {
   #handle: Promise<FileHandle> | undefined;
   #queue: Array<{ line: string; durable: boolean; resolve: () => void; reject: (err: unknown) => void }> = [];
   #flushing = false;
+  /** Bytes appended since the journal was last compacted. */
+  #written = 0;
 
   constructor(dir?: string) {
     if (!dir) return;
@@ -85,15 +91,7 @@ export class DeliveryInbox {
       }
     }
     // Compaction: only the deliveries still to handle stay.
-    const tmp = `${file}.tmp`;
-    const fd = openSync(tmp, 'w', 0o600);
-    try {
-      for (const delivery of this.#pending.values()) writeSync(fd, `${JSON.stringify({ op: 'accept', delivery } satisfies Entry)}\n`);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(tmp, file);
+    this.#writeCompacted(file);
   }
 
   #append(entry: Entry, durable: boolean): Promise<void> {
@@ -114,9 +112,12 @@ export class DeliveryInbox {
         try {
           this.#handle ??= open(this.#file, 'a', 0o600);
           const handle = await this.#handle;
-          await handle.write(batch.map((b) => b.line).join(''));
+          const text = batch.map((b) => b.line).join('');
+          await handle.write(text);
+          this.#written += Buffer.byteLength(text);
           if (batch.some((b) => b.durable)) await handle.datasync();
           for (const b of batch) b.resolve();
+          if (this.#written > COMPACT_AFTER_BYTES) await this.#compactOpen();
         } catch (err) {
           for (const b of batch) b.reject(err);
         }
@@ -124,6 +125,28 @@ export class DeliveryInbox {
     } finally {
       this.#flushing = false;
     }
+  }
+
+  /** Rewrites the journal with only the pending deliveries (between two batches, so nothing is in flight). */
+  async #compactOpen(): Promise<void> {
+    const file = this.#file;
+    if (!file) return;
+    if (this.#handle) await (await this.#handle).close();
+    this.#handle = undefined;
+    this.#writeCompacted(file);
+    this.#written = 0;
+  }
+
+  #writeCompacted(file: string): void {
+    const tmp = `${file}.tmp`;
+    const fd = openSync(tmp, 'w', 0o600);
+    try {
+      for (const delivery of this.#pending.values()) writeSync(fd, `${JSON.stringify({ op: 'accept', delivery } satisfies Entry)}\n`);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(tmp, file);
   }
 
   #remember(id: string): void {

@@ -1,4 +1,4 @@
-import { appendFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -106,5 +106,19 @@ describe('fast webhook answers', () => {
     expect(readFileSync(join(dir, 'inbox.jsonl'), 'utf8').trim().split('\n')).toHaveLength(1);
     expect(await restarted.accept({ id: 'a-2', name: 'x', payload: {} })).toBe(false);
     await restarted.close();
+  });
+
+  it('keeps the journal the size of the work in progress: compacted after 8 MB of appends, pending deliveries kept', async () => {
+    const dir = tempDir();
+    const inbox = new DeliveryInbox(dir);
+    const big = 'x'.repeat(1024 * 1024);
+    await inbox.accept({ id: 'keep', name: 'x', payload: { big: 'small' } });
+    for (let i = 0; i < 20; i++) {
+      await inbox.accept({ id: `big-${i}`, name: 'x', payload: { big } });
+      await inbox.done(`big-${i}`);
+    }
+    await inbox.close();
+    expect(statSync(join(dir, 'inbox.jsonl')).size).toBeLessThan(10 * 1024 * 1024);
+    expect(new DeliveryInbox(dir).pending().map((d) => d.id)).toEqual(['keep']);
   });
 });
