@@ -2,7 +2,8 @@ import { createHmac } from 'node:crypto';
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { limitWebhookBody, WEBHOOK_BODY_LIMIT } from '../../src/github/webhook-server.js';
+import { generateKeyPairSync } from 'node:crypto';
+import { limitWebhookBody, startWebhookServer, WEBHOOK_BODY_LIMIT } from '../../src/github/webhook-server.js';
 import { createTestApp, examplePayload, WEBHOOK_SECRET } from './harness.js';
 
 /**
@@ -82,5 +83,26 @@ describe('webhook body limit', () => {
     payload.pull_request.body = 'x'.repeat(256 * 1024);
     expect(await post(port, Buffer.from(JSON.stringify(payload)), { chunked: true, name: 'pull_request' })).toBe(413);
     expect(runs()).toBe(0);
+  });
+
+  it('the App server (settings from the environment) answers /ping and refuses a 26 MB delivery with 413', async () => {
+    const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs1', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } });
+    let loaded = false;
+    const app = await startWebhookServer(
+      () => {
+        loaded = true;
+      },
+      { env: { APP_ID: '2', PRIVATE_KEY: privateKey, WEBHOOK_SECRET, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent' } },
+    );
+    try {
+      expect(loaded).toBe(true);
+      const ping = await fetch(`${app.url}/ping`);
+      expect(await ping.text()).toBe('PONG');
+      const port = Number(new URL(app.url).port);
+      expect(await post(port, Buffer.alloc(26 * 1024 * 1024, 0x20), { name: 'ping', id: 'too-big' })).toBe(413);
+      expect(await post(port, Buffer.from(JSON.stringify({ zen: 'small' })), { name: 'ping', id: 'small' })).toBe(200);
+    } finally {
+      await app.close();
+    }
   });
 });
