@@ -43,7 +43,7 @@ export interface GithubRuntime {
   publisher: Publisher;
   progress: CheckRunProgress;
   tracker: CheckRunTracker;
-  /** Stops following the run service's events. */
+  /** Stops following the run service's events and closes the delivery journal. */
   stop(): void;
   /** Resolves once the work of every delivery answered so far is done. */
   settled(): Promise<void>;
@@ -95,13 +95,18 @@ export function createApp(deps: AppDeps | ((app: Probot) => AppDeps | Promise<Ap
 
     // The webhook is answered once the delivery is recorded; the handler's work (config, permission,
     // run, check run, comments) happens after the answer (deferred-work.ts).
-    const work = createDeferredWork({ inbox: new DeliveryInbox(d.inboxDir), log, deps: handlerDeps, auth: (id) => app.auth(id) });
+    const inbox = new DeliveryInbox(d.inboxDir);
+    const work = createDeferredWork({ inbox, log, deps: handlerDeps, auth: (id) => app.auth(id) });
     app.on('pull_request.labeled', (context) => work.accept(context, handlePullRequestLabeled));
     app.on('pull_request.synchronize', (context) => work.accept(context, handlePullRequestSynchronize));
     app.on('issue_comment.created', (context) => work.accept(context, handleIssueComment));
     app.on('check_run.rerequested', (context) => work.accept(context, handleCheckRunRerequested));
     work.replayPending();
 
-    d.onReady?.({ publisher, progress, tracker, stop, settled: () => work.settled() });
+    const stopAll = (): void => {
+      stop();
+      inbox.close().catch((err: unknown) => log.warn({ err }, 'delivery journal not closed'));
+    };
+    d.onReady?.({ publisher, progress, tracker, stop: stopAll, settled: () => work.settled() });
   };
 }
