@@ -88,6 +88,7 @@ export function createApp(deps: AppDeps | ((app: Probot) => AppDeps | Promise<Ap
       runService: d.runService,
       tracker,
       pullLock: new KeyedLock(),
+      toldInProgress: new Set<string>(),
       log,
       ...(d.appId !== undefined ? { appId: d.appId } : {}),
       ...(d.settingsEnv ? { settingsEnv: d.settingsEnv } : {}),

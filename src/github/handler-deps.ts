@@ -10,6 +10,8 @@ export interface HandlerDeps {
   tracker: CheckRunTracker;
   /** Serialises the triggers of one PR (see run-source.ts startRun). */
   pullLock?: KeyedLock;
+  /** Runs whose PR was already told (by a label trigger) that they are in progress: told once, not on every label. */
+  toldInProgress?: Set<string>;
   log: Logger;
   /** Our GitHub App id: a rerequested check run of another app is not ours. */
   appId?: number;

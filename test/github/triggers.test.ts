@@ -115,12 +115,19 @@ describe('pull_request.labeled', () => {
       mockRepoConfig(scope, OWNER, REPO, null);
       mockPermission(scope, OWNER, REPO, 'Codertocat', 'write');
     }
+    mockRepoConfig(scope, OWNER, REPO, null);
+    mockPermission(scope, OWNER, REPO, 'Codertocat', 'write');
     scope.post(`${PR_PATH}/check-runs`).times(2).reply(201, { id: 79 });
+    scope.post(`${PR_PATH}/issues/2/comments`).once().reply(201, { id: 3 });
 
     await deliver(probot, 'pull_request', labeledPayload(), 'label-a');
     await deliver(probot, 'pull_request', labeledPayload(), 'label-b');
+    await deliver(probot, 'pull_request', labeledPayload(), 'label-b2');
     expect(runs.runs).toHaveLength(1);
     expect(sentRequests().filter((r) => r.path.endsWith('/check-runs'))).toHaveLength(1);
+    // The PR is told once which run is in progress, not on every label.
+    expect(sentRequests().filter((r) => r.path.endsWith('/issues/2/comments'))).toHaveLength(1);
+    expect(body(`${PR_PATH}/issues/2/comments`).body).toMatch(new RegExp(`run \`${runs.runs[0]!.id}\` is already queued for this commit`));
 
     const moved = labeledPayload();
     moved.pull_request.head.sha = 'f'.repeat(40);
