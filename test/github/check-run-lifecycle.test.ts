@@ -1,4 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
+import { announceRun } from '../../src/github/run-source.js';
 import type { Run } from '../../src/runs/types.js';
 import { makeReport } from '../fakes/reports.js';
 import { testSettings } from '../fakes/settings.js';
@@ -72,7 +73,6 @@ describe('check run lifecycle', () => {
     scope.patch(`${BASE}/check-runs/62`).reply(200, { id: 62 });
 
     const octokit = await app.probot.auth(1);
-    const { announceRun } = await import('../../src/github/run-source.js');
     const announced = announceRun({ runService: app.runs, tracker: app.runtime.tracker }, octokit as never, run);
     run.supersededBy = 'run-9';
     app.runs.finish(run, 'superseded', { code: 'RUN_CANCELLED', message: 'superseded by run run-9' });
@@ -131,7 +131,6 @@ describe('check run lifecycle', () => {
     scope.post(`${BASE}/check-runs`).reply(201, { id: 65 });
     scope.patch(`${BASE}/check-runs/65`).reply(200, { id: 65 });
     const octokit = await app.probot.auth(1);
-    const { announceRun } = await import('../../src/github/run-source.js');
     await announceRun({ runService: app.runs, tracker: app.runtime.tracker }, octokit as never, run);
     app.runs.finish(run, 'cancelled', { code: 'RUN_CANCELLED', message: 'cancelled by @octocat' });
     await vi.waitFor(() => expect(bodies('PATCH', `${BASE}/check-runs/65`)).toHaveLength(1), { timeout: 30_000 });
