@@ -57,6 +57,8 @@ export interface WebhookBenchResult {
   rssMb: { before: number; after: number; afterOversized: number };
   /** Answers to five 30 MB deliveries (413 expected). */
   oversizedStatuses: number[];
+  /** p99 of each round, to show the spread. */
+  roundP99: Array<{ bare: number; app: number }>;
 }
 
 interface Delivery {
@@ -208,10 +210,14 @@ export async function runWebhookBench(opts: BurstOptions): Promise<WebhookBenchR
     // each round is the same burst under new delivery ids.
     const bareSamples: Array<{ ms: number; status: number }> = [];
     const appSamples: Array<{ ms: number; status: number }> = [];
+    const roundP99: Array<{ bare: number; app: number }> = [];
     for (let round = 0; round < opts.rounds; round++) {
       const deliveries = burst.map((d) => ({ ...d, id: `r${round}-${d.id}` }));
-      bareSamples.push(...(await fire(bare.url, deliveries, opts.inFlight)));
-      appSamples.push(...(await fire(app.url, deliveries, opts.inFlight)));
+      const b = await fire(bare.url, deliveries, opts.inFlight);
+      const a = await fire(app.url, deliveries, opts.inFlight);
+      bareSamples.push(...b);
+      appSamples.push(...a);
+      roundP99.push({ bare: figures(b).p99, app: figures(a).p99 });
     }
     const workStarted = performance.now();
     await runtime?.settled();
@@ -242,6 +248,7 @@ export async function runWebhookBench(opts: BurstOptions): Promise<WebhookBenchR
       workMs,
       rssMb: { before: Math.round(rssBefore / 2 ** 20), after: Math.round(rssAfter / 2 ** 20), afterOversized: Math.round(rssAfterBig / 2 ** 20) },
       oversizedStatuses: oversized,
+      roundP99,
     };
   } finally {
     runtime?.stop();
@@ -279,7 +286,7 @@ async function main(argv: string[]): Promise<void> {
     `webhook burst: ${opts.deliveries} deliveries for ${opts.pulls} PRs, ${opts.inFlight} in flight, ${opts.rounds} rounds per server taken in turns, fake GitHub on 127.0.0.1 answering in ${opts.latencyMs} ms; deliveries recorded ${opts.inbox === 'memory' ? 'in memory only' : 'on disk (fsync)'} before the answer`,
     line('bare server', r.bare),
     line('TFactory App', r.app),
-    `p99 ratio App / bare: ${r.ratioP99.toFixed(2)}× (target ≤ 1.5×)`,
+    `p99 ratio App / bare: ${r.ratioP99.toFixed(2)}× (target ≤ 1.5×); per round (bare/App): ${r.roundP99.map((x) => `${x.bare.toFixed(0)}/${x.app.toFixed(0)} ms`).join(', ')}`,
     `work after the answers: ${(r.workMs / 1000).toFixed(1)} s; runs recorded: ${r.runs}; PRs left without a run: ${r.pullsWithoutRun} of ${opts.pulls}`,
     `RSS: ${r.rssMb.before} MB before the bursts, ${r.rssMb.after} MB after; five 30 MB deliveries answered ${r.oversizedStatuses.join(', ')}, RSS then ${r.rssMb.afterOversized} MB (the bench's own 30 MB string included)`,
   ];
