@@ -24,7 +24,11 @@ export interface DeferredWorkDeps {
   log: Logger;
   /** An installation client (Probot: `app.auth(installationId)`), for deliveries handled again after a restart. */
   auth: (installationId: number) => Promise<unknown>;
+  /** Deliveries worked on at once (default 8). */
+  concurrency?: number;
 }
+
+const DEFAULT_CONCURRENCY = 8;
 
 export interface DeferredWork {
   /** Records the delivery and returns (the webhook is answered); the handler runs after. A redelivery does nothing. */
@@ -43,11 +47,30 @@ export interface DeferredWork {
  */
 export function createDeferredWork(d: DeferredWorkDeps): DeferredWork {
   const inFlight = new Set<Promise<void>>();
+  const limit = Math.max(1, d.concurrency ?? DEFAULT_CONCURRENCY);
+  let running = 0;
+  const waiting: Array<() => void> = [];
+  // A few deliveries are worked on at once (GitHub writes are throttled anyway), so a burst's work
+  // does not crowd out the answers to the deliveries still arriving.
+  const slot = (): Promise<void> => {
+    if (running < limit) {
+      running++;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => waiting.push(resolve));
+  };
+  const release = (): void => {
+    const next = waiting.shift();
+    if (next) setImmediate(next);
+    else running--;
+  };
 
   const launch = (delivery: Pick<Delivery, 'id' | 'name'>, run: () => Promise<void>): void => {
-    const task = run()
+    const task = slot()
+      .then(run)
       .catch((err: unknown) => d.log.error({ err, deliveryId: delivery.id, event: delivery.name }, 'webhook work failed'))
       .finally(async () => {
+        release();
         await d.inbox.done(delivery.id).catch((err: unknown) => d.log.warn({ err, deliveryId: delivery.id }, 'delivery record not removed'));
         inFlight.delete(task);
       });
