@@ -4,11 +4,13 @@
  *  - `probot run ./dist/index.js` (npm start) loads the default export, which checks the same.
  * The app function is `createApp(deps)` (src/github/app.ts); the services is `createServices` (src/wiring/).
  */
+import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { readFile } from 'node:fs/promises';
 import { Probot, type ApplicationFunction } from 'probot';
 import { createApp, getInstallationToken, type AppDeps } from './github/app.js';
-import type { InstallationAuth, Octokit } from './github/octokit.js';
+import { apiBaseOf, type InstallationAuth, type Octokit } from './github/octokit.js';
+import { gitBaseFromApiBase } from './git/remote-url.js';
 import { checkServerEnv, renderServerEnvProblems, serveApp } from './github/serve.js';
 import type { Logger } from './logger.js';
 import type { Publisher } from './pipeline/types.js';
@@ -34,7 +36,7 @@ export interface TfactoryAppOptions {
   log?: Logger;
   /** Our App id; default APP_ID from env. */
   appId?: number;
-  /** Where repositories are cloned from and pushed to (default `https://github.com`). */
+  /** Where repositories are cloned from and pushed to (default: the git host of Probot's REST base, github.com or GHES). */
   gitBaseUrl?: string;
   /** Temporary checkouts of the publisher. */
   workRoot?: string;
@@ -55,7 +57,9 @@ export interface TfactoryAppOptions {
  * bound late (`onReady`) and the worker starts then. Clones use installation tokens from the app's auth.
  */
 export function createTfactoryApp(opts: TfactoryAppOptions): ApplicationFunction {
-  return createEntry((app) => {
+  return createEntry(async (app) => {
+    // GitHub Enterprise Server: Probot's REST base (GHE_HOST, GHE_PROTOCOL) names the git host too.
+    const gitBaseUrl = opts.gitBaseUrl ?? gitBaseFromApiBase(await apiBaseOf(app));
     const auth: InstallationAuth = (installationId) => app.auth(installationId) as Promise<Octokit>;
     let bindPublisher: (publisher: Publisher) => void = () => undefined;
     const githubPublisher = new Promise<Publisher>((resolve) => {
@@ -67,7 +71,7 @@ export function createTfactoryApp(opts: TfactoryAppOptions): ApplicationFunction
       ...(opts.log ? { log: opts.log } : {}),
       githubToken: (installationId) => getInstallationToken(auth, installationId),
       publisherFor: (run) => (run.request.source.kind === 'github' ? githubPublisher : createLocalPublisher()),
-      ...(opts.gitBaseUrl ? { gitBaseUrl: opts.gitBaseUrl } : {}),
+      gitBaseUrl,
       ...(opts.stages ? { stages: opts.stages } : {}),
       ...(opts.worker ? { worker: true } : {}),
     });
@@ -78,8 +82,10 @@ export function createTfactoryApp(opts: TfactoryAppOptions): ApplicationFunction
       renderMarkdown,
       settingsEnv: services.env,
       ...(appId !== undefined ? { appId } : {}),
-      ...(opts.gitBaseUrl ? { gitBaseUrl: opts.gitBaseUrl } : {}),
+      gitBaseUrl,
       ...(opts.workRoot ? { workRoot: opts.workRoot } : {}),
+      // Deliveries wait beside the run database between the webhook's answer and the end of their work.
+      ...(services.env.dbPath !== ':memory:' ? { inboxDir: join(dirname(services.env.dbPath), 'deliveries') } : {}),
       ...(opts.progressIntervalMs !== undefined ? { progressIntervalMs: opts.progressIntervalMs } : {}),
       ...(opts.env.TFACTORY_PUBLIC_URL ? { publicUrl: opts.env.TFACTORY_PUBLIC_URL } : {}),
       httpHandler: createAppDashboard({ env: opts.env, runs: services.service, stageOutputs: (id) => services.store.stageOutputs(id), log: services.log }),

@@ -4,8 +4,12 @@ import type { Publisher } from '../pipeline/types.js';
 import type { RunService } from '../runs/types.js';
 import { createCheckRunProgress, type CheckRunProgress } from './check-run-progress.js';
 import { CheckRunTracker } from './check-run-tracker.js';
+import { createDeferredWork } from './deferred-work.js';
+import { DeliveryInbox } from './delivery-inbox.js';
+import { KeyedLock } from './keyed-lock.js';
 import type { HandlerDeps } from './handler-deps.js';
-import type { InstallationAuth, Octokit } from './octokit.js';
+import { apiBaseOf, type InstallationAuth, type Octokit } from './octokit.js';
+import { gitBaseFromApiBase } from '../git/remote-url.js';
 import { handleCheckRunRerequested } from './on-check-run.js';
 import { handleIssueComment } from './on-issue-comment.js';
 import { handlePullRequestLabeled, handlePullRequestSynchronize } from './on-pull-request.js';
@@ -24,7 +28,7 @@ export interface AppDeps {
   appId?: number;
   /** The server's model settings, under a repo config's (see config/run-settings.ts); default Anthropic. */
   settingsEnv?: SettingsEnv;
-  /** Default `https://github.com`; tests use a `file://` folder of bare repositories. */
+  /** Default: the git host of Probot's REST base (github.com, or the GHES host); tests use a `file://` folder of bare repositories. */
   gitBaseUrl?: string;
   author?: GitAuthor;
   workRoot?: string;
@@ -32,6 +36,8 @@ export interface AppDeps {
   progressIntervalMs?: number;
   schedule?: Schedule;
   now?: () => number;
+  /** Where deliveries wait, between the webhook's answer and the end of their work (default: memory only). */
+  inboxDir?: string;
   /** Receives the GitHub side once loaded: the worker publishes GitHub runs through `publisher`. */
   onReady?: (github: GithubRuntime) => void;
   /** TFACTORY_PUBLIC_URL: the check run's details link and the PR comment point at the run's dashboard page. */
@@ -44,8 +50,10 @@ export interface GithubRuntime {
   publisher: Publisher;
   progress: CheckRunProgress;
   tracker: CheckRunTracker;
-  /** Stops following the run service's events. */
+  /** Stops following the run service's events and closes the delivery journal. */
   stop(): void;
+  /** Resolves once the work of every delivery answered so far is done. */
+  settled(): Promise<void>;
 }
 
 /** An installation token for git, from Probot's installation client. */
@@ -80,7 +88,7 @@ export function createApp(deps: AppDeps | ((app: Probot) => AppDeps | Promise<Ap
       progress,
       renderMarkdown: d.renderMarkdown,
       log,
-      ...(d.gitBaseUrl ? { gitBaseUrl: d.gitBaseUrl } : {}),
+      gitBaseUrl: d.gitBaseUrl ?? gitBaseFromApiBase(await apiBaseOf(app)),
       ...(d.author ? { author: d.author } : {}),
       ...(d.workRoot ? { workRoot: d.workRoot } : {}),
       runPageUrl: pageOf,
@@ -88,16 +96,23 @@ export function createApp(deps: AppDeps | ((app: Probot) => AppDeps | Promise<Ap
     const handlerDeps: HandlerDeps = {
       runService: d.runService,
       tracker,
+      pullLock: new KeyedLock(),
+      toldInProgress: new Set<string>(),
       log,
       ...(d.appId !== undefined ? { appId: d.appId } : {}),
       ...(d.settingsEnv ? { settingsEnv: d.settingsEnv } : {}),
       runPageUrl: pageOf,
     };
 
-    app.on('pull_request.labeled', (context) => handlePullRequestLabeled(handlerDeps, context));
-    app.on('pull_request.synchronize', (context) => handlePullRequestSynchronize(handlerDeps, context));
-    app.on('issue_comment.created', (context) => handleIssueComment(handlerDeps, context));
-    app.on('check_run.rerequested', (context) => handleCheckRunRerequested(handlerDeps, context));
+    // The webhook is answered once the delivery is recorded; the handler's work (config, permission,
+    // run, check run, comments) happens after the answer (deferred-work.ts).
+    const inbox = new DeliveryInbox(d.inboxDir);
+    const work = createDeferredWork({ inbox, log, deps: handlerDeps, auth: (id) => app.auth(id) });
+    app.on('pull_request.labeled', (context) => work.accept(context, handlePullRequestLabeled));
+    app.on('pull_request.synchronize', (context) => work.accept(context, handlePullRequestSynchronize));
+    app.on('issue_comment.created', (context) => work.accept(context, handleIssueComment));
+    app.on('check_run.rerequested', (context) => work.accept(context, handleCheckRunRerequested));
+    work.replayPending();
 
     if (d.httpHandler && options) {
       // Probot.load without a server (tests, probot.receive only) has nowhere to mount pages.
@@ -107,6 +122,10 @@ export function createApp(deps: AppDeps | ((app: Probot) => AppDeps | Promise<Ap
         log.debug({ err }, 'no HTTP server: extra pages not mounted');
       }
     }
-    d.onReady?.({ publisher, progress, tracker, stop });
+    const stopAll = (): void => {
+      stop();
+      inbox.close().catch((err: unknown) => log.warn({ err }, 'delivery journal not closed'));
+    };
+    d.onReady?.({ publisher, progress, tracker, stop: stopAll, settled: () => work.settled() });
   };
 }

@@ -1,7 +1,7 @@
 import type { Logger } from '../logger.js';
 import type { Run, RunEvent, RunService, StageName } from '../runs/types.js';
 import { buildEndedOutput } from './check-output.js';
-import { completeCheckRun, updateCheckRunProgress } from './check-run.js';
+import { completeCheckRun, createCompletedCheckRun, updateCheckRunProgress } from './check-run.js';
 import type { CheckRunTracker } from './check-run-tracker.js';
 import type { InstallationAuth } from './octokit.js';
 import { renderFailureComment, upsertReportComment } from './pr-comment.js';
@@ -33,6 +33,8 @@ interface Snapshot {
   stage: StageName | undefined;
 }
 
+const FINAL = new Set(['succeeded', 'failed', 'cancelled', 'superseded']);
+
 function signature(s: Snapshot): string {
   const record = s.run.stages.find((r) => r.name === s.stage);
   return `${s.stage ?? ''}:${record?.status ?? ''}:${record?.progress?.done ?? ''}/${record?.progress?.total ?? ''}`;
@@ -44,22 +46,26 @@ export function createCheckRunProgress(deps: CheckRunProgressDeps): CheckRunProg
     sameAs: (a, b) => signature(a) === signature(b),
     ...(deps.now ? { now: deps.now } : {}),
     ...(deps.schedule ? { schedule: deps.schedule } : {}),
-    send: async (_key, snap) => {
-      const src = snap.run.request.source;
-      if (src.kind !== 'github') return;
-      try {
-        const octokit = await deps.auth(src.installationId);
-        const ref = await deps.tracker.resolve(octokit, snap.run);
-        if (ref) await updateCheckRunProgress(octokit, ref, snap.run, snap.stage);
-      } catch (err) {
-        deps.log.warn({ runId: snap.run.id, err }, 'check run progress update failed');
-      }
-    },
+    send: (_key, snap) =>
+      deps.tracker.exclusive(snap.run.id, async () => {
+        const src = snap.run.request.source;
+        // Progress only while not completed: a late update never re-opens a completed check run.
+        if (src.kind !== 'github' || deps.tracker.isCompleted(snap.run.id)) return;
+        try {
+          const octokit = await deps.auth(src.installationId);
+          const ref = await deps.tracker.resolve(octokit, snap.run);
+          if (!ref) return;
+          await updateCheckRunProgress(octokit, ref, snap.run, snap.stage);
+          deps.tracker.markInProgress(snap.run.id);
+        } catch (err) {
+          deps.log.warn({ runId: snap.run.id, err }, 'check run progress update failed');
+        }
+      }),
   });
 
   const progress: CheckRunProgress = {
     update(run, stage) {
-      if (run.request.source.kind !== 'github') return;
+      if (run.request.source.kind !== 'github' || deps.tracker.isCompleted(run.id) || FINAL.has(run.status)) return;
       throttle.push(run.id, { run, stage });
     },
     settle: (runId) => throttle.stop(runId),
@@ -67,19 +73,24 @@ export function createCheckRunProgress(deps: CheckRunProgressDeps): CheckRunProg
       const src = run.request.source;
       if (src.kind !== 'github') return;
       await throttle.stop(run.id);
-      try {
-        const octokit = await deps.auth(src.installationId);
-        const ref = await deps.tracker.resolve(octokit, run);
-        if (!ref) return;
-        const conclusion = run.status === 'failed' ? 'failure' : 'cancelled';
-        await completeCheckRun(octokit, ref, { conclusion, output: buildEndedOutput(run), annotations: [] });
-        deps.tracker.forget(run.id);
-        // A failure the PR author can fix (no spec, an invalid one) is said where they look: the PR comment.
-        const failure = run.status === 'failed' ? renderFailureComment(run) : undefined;
-        if (failure) await upsertReportComment(octokit, { owner: src.owner, repo: src.repo, issueNumber: src.pullNumber }, failure);
-      } catch (err) {
-        deps.log.warn({ runId: run.id, err }, 'check run completion failed');
-      }
+      await deps.tracker.exclusive(run.id, async () => {
+        if (deps.tracker.isCompleted(run.id)) return;
+        try {
+          const octokit = await deps.auth(src.installationId);
+          const conclusion = run.status === 'failed' ? 'failure' : 'cancelled';
+          const output = buildEndedOutput(run);
+          const ref = await deps.tracker.resolve(octokit, run);
+          if (ref) await completeCheckRun(octokit, ref, { conclusion, output, annotations: [] });
+          // Ended before its check run existed (or it was lost): the PR still gets a completed one saying why.
+          else if (!deps.tracker.isCompleted(run.id)) await createCompletedCheckRun(octokit, { owner: src.owner, repo: src.repo, headSha: src.headSha, externalId: run.id }, conclusion, output);
+          deps.tracker.markCompleted(run.id);
+          // A failure is said where the PR's people look: the PR comment (what failed, how to retry).
+          const failure = run.status === 'failed' ? renderFailureComment(run) : undefined;
+          if (failure) await upsertReportComment(octokit, { owner: src.owner, repo: src.repo, issueNumber: src.pullNumber }, failure);
+        } catch (err) {
+          deps.log.warn({ runId: run.id, err }, 'check run completion failed');
+        }
+      });
     },
     watch(runs) {
       return runs.subscribe((event: RunEvent) => {

@@ -34,8 +34,8 @@ export async function createQueuedCheckRun(
 /** A completed check run created in one request (e.g. an invalid repo config stops a trigger). */
 export async function createCompletedCheckRun(
   octokit: Octokit,
-  target: RepoRef & { headSha: string },
-  conclusion: CheckConclusion,
+  target: RepoRef & { headSha: string; externalId?: string },
+  conclusion: CheckConclusion | 'cancelled',
   output: CheckOutput,
 ): Promise<CheckRunRef> {
   const { data } = await octokit.rest.checks.create({
@@ -43,6 +43,7 @@ export async function createCompletedCheckRun(
     repo: target.repo,
     name: CHECK_RUN_NAME,
     head_sha: target.headSha,
+    ...(target.externalId !== undefined ? { external_id: target.externalId } : {}),
     status: 'completed',
     conclusion,
     completed_at: new Date().toISOString(),
@@ -51,8 +52,8 @@ export async function createCompletedCheckRun(
   return { owner: target.owner, repo: target.repo, checkRunId: data.id };
 }
 
-/** Finds the check run of a run by its `external_id` on the run's head commit. */
-export async function findCheckRunForRun(octokit: Octokit, target: RepoRef & { headSha: string; runId: string }): Promise<CheckRunRef | undefined> {
+/** Finds the check run of a run by its `external_id` on the run's head commit (with whether it is completed). */
+export async function findCheckRunForRun(octokit: Octokit, target: RepoRef & { headSha: string; runId: string }): Promise<(CheckRunRef & { completed: boolean }) | undefined> {
   const { data } = await octokit.rest.checks.listForRef({
     owner: target.owner,
     repo: target.repo,
@@ -62,7 +63,7 @@ export async function findCheckRunForRun(octokit: Octokit, target: RepoRef & { h
     per_page: 100,
   });
   const found = data.check_runs.find((c) => c.external_id === target.runId);
-  return found ? { owner: target.owner, repo: target.repo, checkRunId: found.id } : undefined;
+  return found ? { owner: target.owner, repo: target.repo, checkRunId: found.id, completed: found.status === 'completed' } : undefined;
 }
 
 /** Marks the check run in progress with the current stage in its summary. */

@@ -10,3 +10,9 @@ export interface RepoRef {
   owner: string;
   repo: string;
 }
+
+/** The REST base Probot was configured with (`GHE_HOST`/`GHE_PROTOCOL`, or `baseUrl`): `https://api.github.com` by default. */
+export async function apiBaseOf(app: { auth(): Promise<unknown> }): Promise<string> {
+  const octokit = (await app.auth()) as { request?: { endpoint?: { DEFAULTS?: { baseUrl?: string } } } };
+  return octokit.request?.endpoint?.DEFAULTS?.baseUrl ?? 'https://api.github.com';
+}

@@ -6,7 +6,7 @@ import { isBotSender, type HandlerDeps } from './handler-deps.js';
 import { checkTriggerPermission, renderRefusal } from './permissions.js';
 import { loadRepoConfig, renderConfigErrors } from './repo-config-loader.js';
 import { triggerSettings } from './trigger-settings.js';
-import { idempotencyKeyFor, isRunOfPull, sourceFromPull, startRun } from './run-source.js';
+import { idempotencyKeyFor, isRunOfPull, renderInProgress, sourceFromPull, startRun } from './run-source.js';
 import { renderRunStatus, sortNewestFirst } from './run-status.js';
 
 type CommentContext = Context<'issue_comment.created'>;
@@ -76,13 +76,17 @@ async function dispatch(deps: HandlerDeps, context: CommentContext, command: Com
       const installationId = payload.installation?.id;
       if (installationId === undefined) return;
       const { data: pr } = await context.octokit.rest.pulls.get({ owner: t.owner, repo: t.repo, pull_number: t.pullNumber });
-      const { run, created } = await startRun(deps, context.octokit, {
+      const { run, created, inProgress } = await startRun(deps, context.octokit, {
         source: sourceFromPull(t.owner, t.repo, installationId, pr),
         trigger: { kind: 'comment', actor: payload.sender.login, deliveryId: context.id },
         options: command.specId !== undefined ? { specId: command.specId } : {},
         settings: triggerSettings(t.config, deps.settingsEnv),
         idempotencyKey: idempotencyKeyFor(context.id, 'issue_comment', 'created'),
       });
+      if (inProgress) {
+        deps.log.info({ runId: run.id, owner: t.owner, repo: t.repo, pull: t.pullNumber }, 'run already in progress for this commit');
+        return t.reply(renderInProgress(run));
+      }
       if (created) {
         await context.octokit.rest.reactions.createForIssueComment({ owner: t.owner, repo: t.repo, comment_id: payload.comment.id, content: 'rocket' });
       }

@@ -6,7 +6,7 @@ import { checkTriggerPermission, renderRefusal } from './permissions.js';
 import { hasRunTrailer } from './push-tests.js';
 import { loadRepoConfig, renderConfigErrors } from './repo-config-loader.js';
 import { triggerSettings } from './trigger-settings.js';
-import { idempotencyKeyFor, sourceFromPull, startRun } from './run-source.js';
+import { idempotencyKeyFor, renderInProgress, sourceFromPull, startRun } from './run-source.js';
 
 /** `pull_request.labeled` with the configured label starts a run. */
 export async function handlePullRequestLabeled(deps: HandlerDeps, context: Context<'pull_request.labeled'>): Promise<void> {
@@ -33,14 +33,20 @@ export async function handlePullRequestLabeled(deps: HandlerDeps, context: Conte
     await context.octokit.rest.issues.createComment({ owner, repo, issue_number: pr.number, body: renderRefusal(payload.sender.login) });
     return;
   }
-  const { run, created } = await startRun(deps, context.octokit, {
+  const { run, created, inProgress } = await startRun(deps, context.octokit, {
     source: sourceFromPull(owner, repo, payload.installation.id, pr),
     trigger: { kind: 'label', actor: payload.sender.login, deliveryId: context.id },
     options: {},
     settings: triggerSettings(config.config, deps.settingsEnv),
     idempotencyKey: idempotencyKeyFor(context.id, 'pull_request', 'labeled'),
   });
-  deps.log.info({ runId: run.id, created, owner, repo, pull: pr.number }, 'run requested by label');
+  deps.log.info({ runId: run.id, created, inProgress: inProgress === true, owner, repo, pull: pr.number }, inProgress ? 'run already in progress for this commit' : 'run requested by label');
+  // The PR is told which run is in progress, once per run (a label added again and again makes one comment).
+  if (inProgress && deps.toldInProgress && !deps.toldInProgress.has(run.id)) {
+    if (deps.toldInProgress.size > 10_000) deps.toldInProgress.clear();
+    deps.toldInProgress.add(run.id);
+    await context.octokit.rest.issues.createComment({ owner, repo, issue_number: pr.number, body: renderInProgress(run) });
+  }
 }
 
 /**

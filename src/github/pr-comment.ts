@@ -80,9 +80,26 @@ function renderPatch(patch: string): string {
 /** Failures the PR author can fix, answered in the PR comment (others only fail the check run). */
 const AUTHOR_FIXABLE = new Set(['SPEC_NOT_FOUND', 'SPEC_AMBIGUOUS', 'SPEC_INVALID']);
 
-/** The comment of a run that failed for a reason the author can fix, or undefined. */
+/** What an infrastructure failure means for the person reading the PR, by code. */
+const INFRA_HINTS: Record<string, string> = {
+  ENGINE_UNREACHABLE: 'the sandbox engine did not answer',
+  IMAGE_MISSING: 'a sandbox image is missing on the server',
+  IMAGE_BUILD_FAILED: 'a sandbox image could not be built',
+  SANDBOX_FAILED: 'the sandbox could not run the tests',
+  PREPARE_FAILED: "the project's packages could not be installed",
+  GIT_FAILED: 'a git operation failed',
+  LLM_FAILED: 'the model did not answer',
+  LLM_INVALID_OUTPUT: 'the model answered off-schema',
+  LLM_BUDGET_EXCEEDED: "the run's model budget was spent",
+};
+
+/**
+ * The comment of a failed run: for a reason the author can fix, what to fix; for an infrastructure
+ * failure, a short note (what failed, how to retry). Undefined for a cancelled run.
+ */
 export function renderFailureComment(run: Run): string | undefined {
-  if (!run.error || !AUTHOR_FIXABLE.has(run.error.code)) return undefined;
+  if (!run.error || run.error.code === 'RUN_CANCELLED') return undefined;
+  if (!AUTHOR_FIXABLE.has(run.error.code)) return renderInfraFailure(run, run.error);
   const fence = fenceFor(run.error.message);
   return [
     REPORT_MARKER,
@@ -95,6 +112,18 @@ export function renderFailureComment(run: Run): string | undefined {
     fence,
     '',
     'Add a spec under `.aifactory/specs/<id>/spec.md` (or an "## Acceptance Criteria" section to the PR description), or name one with `/tfactory run --spec <id>`, then run again.',
+    '',
+  ].join('\n');
+}
+
+function renderInfraFailure(run: Run, error: { code: string; message: string }): string {
+  const firstLine = (error.message.split('\n')[0] ?? '').slice(0, 300);
+  const what = INFRA_HINTS[error.code] ?? 'TFactory hit an internal error';
+  return [
+    REPORT_MARKER,
+    `**TFactory run \`${run.id}\` failed:** ${what} (\`${error.code}\`: ${firstLine.replace(/`/g, "'")}).`,
+    '',
+    'This is not caused by your change. Retry with **Re-run** on the TFactory check, or comment `/tfactory run`.',
     '',
   ].join('\n');
 }

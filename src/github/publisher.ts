@@ -13,7 +13,7 @@ import type { CheckRunTracker } from './check-run-tracker.js';
 import type { InstallationAuth } from './octokit.js';
 import { composeReportComment, upsertReportComment } from './pr-comment.js';
 import { pushTests, type GithubSource, type PushOutcome } from './push-tests.js';
-import { evaluateQualityGate } from './quality-gate.js';
+import { evaluateQualityGate, type GateResult } from './quality-gate.js';
 
 export type RenderMarkdown = (report: Report) => string;
 
@@ -34,6 +34,17 @@ export interface GithubPublisherDeps {
 }
 
 export const DEFAULT_AUTHOR: GitAuthor = { name: 'tfactory[bot]', email: 'tfactory[bot]@users.noreply.github.com' };
+
+/**
+ * Tests that were accepted but could not be pushed (a fork without maintainer edits, a refused push)
+ * make the check `neutral`, never `success`: the patch is in the PR comment.
+ */
+export function notPushedGate(gate: GateResult, outcome: PushOutcome): GateResult {
+  if (outcome.kind !== 'patch' && outcome.kind !== 'failed') return gate;
+  const reason = `the tests were not pushed (${outcome.reason}); the patch is in the PR comment`;
+  if (gate.conclusion === 'success') return { conclusion: 'neutral', reasons: [reason] };
+  return { ...gate, reasons: [...gate.reasons, reason] };
+}
 
 function githubSource(run: Run): GithubSource {
   const src = run.request.source;
@@ -88,17 +99,21 @@ export function createGithubPublisher(deps: GithubPublisherDeps): Publisher {
       );
 
       await deps.progress.settle(run.id);
-      const gate = evaluateQualityGate(report, settings.qualityGate);
-      const ref =
-        (await deps.tracker.resolve(octokit, run)) ??
-        (await createQueuedCheckRun(octokit, { owner: src.owner, repo: src.repo, headSha: src.headSha, runId: run.id, detailsUrl: page }));
-      await completeCheckRun(octokit, ref, {
-        conclusion: gate.conclusion,
-        output: buildReportOutput(report, gate, markdown, notes),
-        annotations: buildAnnotations(report),
-        detailsUrl: page ?? comment.htmlUrl,
+      const gate = notPushedGate(evaluateQualityGate(report, settings.qualityGate), outcome);
+      await deps.tracker.exclusive(run.id, async () => {
+        // Completion is final: a check run completed already (by a cancel that won the race) stays as it is.
+        if (deps.tracker.isCompleted(run.id)) return;
+        const found = await deps.tracker.resolve(octokit, run);
+        if (!found && deps.tracker.isCompleted(run.id)) return;
+        const ref = found ?? (await createQueuedCheckRun(octokit, { owner: src.owner, repo: src.repo, headSha: src.headSha, runId: run.id, detailsUrl: page }));
+        await completeCheckRun(octokit, ref, {
+          conclusion: gate.conclusion,
+          output: buildReportOutput(report, gate, markdown, notes),
+          annotations: buildAnnotations(report),
+          detailsUrl: page ?? comment.htmlUrl,
+        });
+        deps.tracker.markCompleted(run.id);
       });
-      deps.tracker.forget(run.id);
 
       const outcomeNote = outcome.kind === 'patch' || outcome.kind === 'failed' ? [`tests not pushed: ${outcome.reason}`] : [];
       return { ...(outcome.kind === 'pushed' ? { commitSha: outcome.commitSha } : {}), notes: [...notes, ...outcomeNote] };

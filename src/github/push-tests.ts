@@ -11,6 +11,7 @@ import {
   type GitAuthor,
 } from '../git/commit-push.js';
 import type { Logger } from '../logger.js';
+import { repoRemoteUrl } from '../git/remote-url.js';
 import type { RunSource } from '../runs/types.js';
 import type { Octokit } from './octokit.js';
 
@@ -25,7 +26,7 @@ export interface PushTestsInput {
   files: FileToCommit[];
   testCount: number;
   specId: string | undefined;
-  /** `https://github.com` (tests: a `file://` folder holding `<owner>/<repo>.git`). */
+  /** `https://github.com`, a GHES host (tests: a `file://` folder holding `<owner>/<repo>.git`); the API's clone URLs are used when on it. */
   gitBaseUrl: string;
   author: GitAuthor;
   log: Logger;
@@ -51,8 +52,8 @@ export function hasRunTrailer(message: string): boolean {
   return new RegExp(`^${RUN_TRAILER}:\\s*\\S+`, 'mi').test(message);
 }
 
-export function remoteUrlFor(gitBaseUrl: string, fullName: string): string {
-  return `${gitBaseUrl.replace(/\/+$/, '')}/${fullName}.git`;
+export function remoteUrlFor(gitBaseUrl: string, fullName: string, cloneUrl?: string | null): string {
+  return repoRemoteUrl(gitBaseUrl, fullName, cloneUrl);
 }
 
 /**
@@ -74,8 +75,8 @@ export async function pushTests(input: PushTestsInput): Promise<PushOutcome> {
 
   const dir = await mkdtemp(join(input.workRoot ?? tmpdir(), 'tfactory-publish-'));
   try {
-    const baseUrl = remoteUrlFor(input.gitBaseUrl, baseFullName);
-    const pushUrl = headRepo ? remoteUrlFor(input.gitBaseUrl, headRepo.full_name) : baseUrl;
+    const baseUrl = remoteUrlFor(input.gitBaseUrl, baseFullName, pr.base.repo.clone_url);
+    const pushUrl = headRepo ? remoteUrlFor(input.gitBaseUrl, headRepo.full_name, headRepo.clone_url) : baseUrl;
     // Without push access, read the head through the base repo's pull ref.
     const fetched = patchReason
       ? await fetchRef(dir, baseUrl, `refs/pull/${source.pullNumber}/head`, input.token)

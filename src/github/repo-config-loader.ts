@@ -11,9 +11,21 @@ export async function loadRepoConfig(read: ConfigReader): Promise<RepoConfigResu
   } catch (err) {
     const status = (err as { status?: number }).status;
     if (status !== undefined) throw err; // an API failure is not the repo's fault
-    return { ok: false, errors: [`${REPO_CONFIG_PATH}: ${err instanceof Error ? err.message : String(err)}`] };
+    return { ok: false, errors: [`${REPO_CONFIG_PATH}: ${describeConfigError(err)}`] };
   }
   return parseRepoConfig(raw);
+}
+
+/** A YAML error as a person fixes it: line and column, and what is wrong there (Probot keeps the parser's error as `cause`). */
+export function describeConfigError(err: unknown): string {
+  const cause = (err as { cause?: unknown }).cause as { linePos?: Array<{ line: number; col: number }>; message?: string } | undefined;
+  const pos = cause?.linePos?.[0];
+  if (pos && typeof cause?.message === 'string') {
+    const what = (cause.message.split('\n')[0] ?? '').replace(/\s+at line \d+, column \d+:?\s*$/, '').trim();
+    return `invalid YAML at line ${pos.line}, column ${pos.col}: ${what}`;
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  return message.replace(/^\[@probot\/octokit-plugin-config\]\s*/, '');
 }
 
 /** Check run text for an invalid config. */

@@ -1,6 +1,7 @@
 import { run, type ApplicationFunction } from 'probot';
 import { loadEnv, requireGitHubAppEnv, requireLlmEnv, type Env } from '../config/env.js';
 import { isTfError } from '../errors.js';
+import { startWebhookServer } from './webhook-server.js';
 
 /**
  * What the server lacks before it may start, one line per variable (names only, never values):
@@ -42,8 +43,17 @@ export function renderServerEnvProblems(issues: string[]): string {
 export interface ServeDeps {
   stderr: (text: string) => void;
   exit: (code: number) => never;
-  /** Probot's `run` (tests replace it). */
+  /** The server (tests replace it): our webhook server, or Probot's `run` when WEBHOOK_PROXY_URL asks for smee. */
   runProbot?: (app: ApplicationFunction, opts: { env: NodeJS.ProcessEnv }) => Promise<unknown>;
+}
+
+/**
+ * The webhook server with the 25 MB body limit (webhook-server.ts); local development through a
+ * smee.io channel (WEBHOOK_PROXY_URL) uses Probot's own server, which forwards the channel.
+ */
+export function defaultServer(app: ApplicationFunction, opts: { env: NodeJS.ProcessEnv }): Promise<unknown> {
+  if (opts.env.WEBHOOK_PROXY_URL) return run(app, opts);
+  return startWebhookServer(app, { env: opts.env });
 }
 
 /**
@@ -56,5 +66,5 @@ export async function serveApp(app: ApplicationFunction, env: NodeJS.ProcessEnv,
     deps.stderr(renderServerEnvProblems(issues));
     deps.exit(1);
   }
-  await (deps.runProbot ?? ((fn, opts) => run(fn, opts)))(app, { env });
+  await (deps.runProbot ?? defaultServer)(app, { env });
 }

@@ -32,6 +32,8 @@ export type RunSource =
       headRef: string;
       baseRef: string;
       headSha: string;
+      /** The base repository's `clone_url` from GitHub's API (GitHub Enterprise Server: its own host). */
+      cloneUrl?: string;
       /** PR title and description at trigger time (spec selection reads trailers from it). */
       prTitle?: string;
       prBody?: string;

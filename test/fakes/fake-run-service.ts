@@ -1,6 +1,7 @@
 import { ZERO_USAGE } from '../../src/llm/port.js';
 import type { Run, RunEvent, RunRequest, RunService, RunStatus, StageName } from '../../src/runs/types.js';
 import { STAGES } from '../../src/runs/types.js';
+import { subjectKeyOf } from '../../src/runs/subject.js';
 
 /**
  * An in-memory RunService for tests of the entry points: records submissions (idempotent on the
@@ -86,7 +87,7 @@ export class FakeRunService implements RunService {
     const run: Run = {
       id: `run-${++this.#seq}`,
       request: req,
-      subjectKey: src.kind === 'github' ? `github:${src.owner}/${src.repo}#${src.pullNumber}` : `local:${src.repoPath}`,
+      subjectKey: subjectKeyOf(src),
       status: 'queued',
       stages: STAGES.map((name) => ({ name, status: 'pending' })),
       usage: { ...ZERO_USAGE },

@@ -104,6 +104,7 @@ export async function createTestApp(overrides: Partial<AppDeps> = {}): Promise<T
     }),
   );
   if (!runtime) throw new Error('app did not report ready');
+  runtimes.set(probot, runtime);
   return { probot, runs, runtime };
 }
 
@@ -119,6 +120,10 @@ export function examplePayload(event: string, action: string, index = 0): any {
   return structuredClone(found);
 }
 
+const runtimes = new WeakMap<Probot, GithubRuntime>();
+
+/** Delivers a webhook and waits for its work, which the app does after answering. */
 export async function deliver(probot: Probot, name: string, payload: unknown, id = 'delivery-1'): Promise<void> {
   await probot.receive({ id, name, payload } as Parameters<Probot['receive']>[0]);
+  await runtimes.get(probot)?.settled();
 }

@@ -150,6 +150,10 @@ describe('GitHub publisher', () => {
     expect(comment).toMatch(/git apply --index tfactory\.patch/);
     expect(comment).toMatch(/\+def test_accept_0\(\):/);
     expect(comment).toMatch(/TFactory-Run: run-1/);
+    // Accepted tests that could not be pushed never make a green check.
+    const [completion] = patches(57);
+    expect(completion).toMatchObject({ status: 'completed', conclusion: 'neutral' });
+    expect(completion.output.summary).toMatch(/tests were not pushed .*the patch is in the PR comment/);
   });
 
   it('never pushes to the default branch: the head branch is master', async () => {

@@ -90,21 +90,49 @@ describe('pull_request.labeled', () => {
     });
   });
 
-  it('makes one run and one check run when the same delivery arrives twice', async () => {
+  it('makes one run and one check run when the same delivery arrives twice (the second costs no request)', async () => {
     const { probot, runs } = await createTestApp();
     const scope = github();
     mockInstallationToken(scope);
     mockRepoConfig(scope, OWNER, REPO, null);
     mockPermission(scope, OWNER, REPO, 'Codertocat', 'admin');
-    mockRepoConfig(scope, OWNER, REPO, null);
-    mockPermission(scope, OWNER, REPO, 'Codertocat', 'admin');
     scope.post(`${PR_PATH}/check-runs`).once().reply(201, { id: 77 });
 
     await deliver(probot, 'pull_request', labeledPayload(), 'same');
+    const afterFirst = sentRequests().length;
     await deliver(probot, 'pull_request', labeledPayload(), 'same');
 
     expect(runs.runs).toHaveLength(1);
+    expect(sentRequests()).toHaveLength(afterFirst);
     expect(sentRequests().filter((r) => r.path.endsWith('/check-runs'))).toHaveLength(1);
+  });
+
+  it('starts nothing new for the same label on the same head commit while its run is queued; a new head commit starts a run', async () => {
+    const { probot, runs } = await createTestApp();
+    const scope = github();
+    mockInstallationToken(scope);
+    for (let i = 0; i < 3; i++) {
+      mockRepoConfig(scope, OWNER, REPO, null);
+      mockPermission(scope, OWNER, REPO, 'Codertocat', 'write');
+    }
+    mockRepoConfig(scope, OWNER, REPO, null);
+    mockPermission(scope, OWNER, REPO, 'Codertocat', 'write');
+    scope.post(`${PR_PATH}/check-runs`).times(2).reply(201, { id: 79 });
+    scope.post(`${PR_PATH}/issues/2/comments`).once().reply(201, { id: 3 });
+
+    await deliver(probot, 'pull_request', labeledPayload(), 'label-a');
+    await deliver(probot, 'pull_request', labeledPayload(), 'label-b');
+    await deliver(probot, 'pull_request', labeledPayload(), 'label-b2');
+    expect(runs.runs).toHaveLength(1);
+    expect(sentRequests().filter((r) => r.path.endsWith('/check-runs'))).toHaveLength(1);
+    // The PR is told once which run is in progress, not on every label.
+    expect(sentRequests().filter((r) => r.path.endsWith('/issues/2/comments'))).toHaveLength(1);
+    expect(body(`${PR_PATH}/issues/2/comments`).body).toMatch(new RegExp(`run \`${runs.runs[0]!.id}\` is already queued for this commit`));
+
+    const moved = labeledPayload();
+    moved.pull_request.head.sha = 'f'.repeat(40);
+    await deliver(probot, 'pull_request', moved, 'label-c');
+    expect(runs.runs.map((r) => (r.request.source as { headSha: string }).headSha)).toEqual([labeledPayload().pull_request.head.sha, 'f'.repeat(40)]);
   });
 
   it('ignores another label', async () => {
@@ -158,6 +186,24 @@ describe('pull_request.labeled', () => {
   });
 });
 
+describe('repo config that is not valid YAML', () => {
+  it('fails the check run naming the line and column', async () => {
+    const { probot, runs } = await createTestApp();
+    const payload = labeledPayload();
+    const scope = github();
+    mockInstallationToken(scope);
+    mockRepoConfig(scope, OWNER, REPO, 'label: tfactory\nmaxTests: [1, 2\nmutation: false\n');
+    scope.post(`${PR_PATH}/check-runs`).reply(201, { id: 10 });
+
+    await deliver(probot, 'pull_request', payload);
+
+    expect(runs.runs).toHaveLength(0);
+    const sentBody = body(`${PR_PATH}/check-runs`);
+    expect(sentBody).toMatchObject({ status: 'completed', conclusion: 'failure' });
+    expect(sentBody.output.summary).toMatch(/\.github\/tfactory\.yml: invalid YAML at line 3, column 1: Flow sequence/);
+  });
+});
+
 describe('webhook signature', () => {
   it('rejects a delivery signed with the wrong secret, before any handler runs', async () => {
     const { probot, runs } = await createTestApp();
@@ -196,6 +242,27 @@ describe('issue_comment.created', () => {
     expect(runs.runs[0]!.request.settings).toEqual(testSettings());
     expect(runs.runs[0]!.request.settings).toMatchObject({ maxTests: 30, evaluation: { stabilityRuns: 3, mutation: true }, commitFlagged: false });
     expect(runs.runs[0]!.request.source).toMatchObject({ pullNumber: 1, headSha: pr.head.sha });
+  });
+
+  it('/tfactory run on a head commit whose run is in progress names that run and starts nothing', async () => {
+    const { probot, runs } = await createTestApp();
+    const pr = pullResponse();
+    const scope = github();
+    mockInstallationToken(scope);
+    for (let i = 0; i < 2; i++) {
+      mockRepoConfig(scope, OWNER, REPO, null);
+      mockPermission(scope, OWNER, REPO, 'Codertocat', 'write');
+      scope.get(`${PR_PATH}/pulls/1`).reply(200, pr);
+    }
+    scope.post(`${PR_PATH}/check-runs`).reply(201, { id: 6 });
+    scope.post(`${PR_PATH}/issues/comments/492700400/reactions`).reply(201, { id: 1, content: 'rocket' });
+    scope.post(`${PR_PATH}/issues/1/comments`).reply(201, { id: 2 });
+
+    await deliver(probot, 'issue_comment', commentPayload('/tfactory run'), 'run-1');
+    await deliver(probot, 'issue_comment', commentPayload('/tfactory run'), 'run-2');
+
+    expect(runs.runs).toHaveLength(1);
+    expect(body(`${PR_PATH}/issues/1/comments`).body).toMatch(new RegExp(`run \`${runs.runs[0]!.id}\` is already queued for this commit; no new run was started`));
   });
 
   it('answers an unknown command with the help text', async () => {
@@ -283,6 +350,30 @@ describe('check_run.rerequested', () => {
     expect(again.request).toMatchObject({ options: { specId: 'x' }, trigger: { kind: 'rerequest', actor: 'octocat' } });
     expect(again.request.settings).toEqual(settings);
     expect(body('/repos/github/hello-world/check-runs')).toMatchObject({ head_sha: source.headSha, external_id: again.id, status: 'queued' });
+  });
+
+  it('starts a fresh run with the current repo config when the check run maps to no run (e.g. the failed check of an invalid config)', async () => {
+    const { probot, runs } = await createTestApp();
+    const payload = examplePayload('check_run', 'rerequested');
+    payload.check_run.name = 'TFactory';
+    payload.check_run.external_id = '';
+    const pullNumber = 1;
+    payload.check_run.pull_requests = [{ number: pullNumber, id: 1, url: `${API}${PR_PATH}/pulls/1`, head: { ref: 'changes', sha: 'a'.repeat(40), repo: { id: 1, name: REPO, url: '' } }, base: { ref: 'master', sha: 'b'.repeat(40), repo: { id: 1, name: REPO, url: '' } } }];
+    const owner = payload.repository.owner.login;
+    const repo = payload.repository.name;
+    const pr = pullResponse();
+    pr.number = pullNumber;
+    const scope = github();
+    mockInstallationToken(scope);
+    scope.get(`/repos/${owner}/${repo}/pulls/${pullNumber}`).reply(200, pr);
+    mockRepoConfig(scope, owner, repo, 'maxTests: 4\n');
+    scope.post(`/repos/${owner}/${repo}/check-runs`).reply(201, { id: 11 });
+
+    await deliver(probot, 'check_run', payload, 'rerequest-fresh');
+
+    expect(runs.runs).toHaveLength(1);
+    expect(runs.runs[0]!.request).toMatchObject({ trigger: { kind: 'rerequest', actor: payload.sender.login }, settings: { maxTests: 4 }, source: { pullNumber, headSha: pr.head.sha } });
+    expect(body(`/repos/${owner}/${repo}/check-runs`)).toMatchObject({ status: 'queued', external_id: runs.runs[0]!.id });
   });
 
   it("ignores another app's check run", async () => {

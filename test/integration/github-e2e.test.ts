@@ -106,6 +106,14 @@ async function eventually(condition: () => boolean, what: string): Promise<void>
   if (!condition()) throw new Error(`gave up waiting for ${what}`);
 }
 
+async function eventuallyAsync(condition: () => Promise<boolean>, what: string): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    if (await condition()) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`gave up waiting for ${what}`);
+}
+
 const hasDocker = requireDocker();
 
 describe.skipIf(!hasDocker)('GitHub App end to end', () => {
@@ -169,6 +177,8 @@ describe.skipIf(!hasDocker)('GitHub App end to end', () => {
       const payload = JSON.stringify(labeledPayload(fx.headSha, fx.baseSha));
       const signature = `sha256=${createHmac('sha256', SECRET).update(payload).digest('hex')}`;
       await probot.webhooks.verifyAndReceive({ id: 'e2e-delivery', name: 'pull_request', payload, signature });
+      // The webhook is answered once the delivery is recorded; the run and its check run come right after.
+      await eventuallyAsync(async () => (await rt.service.list()).length > 0 && bodiesOf('POST', `${API_REPO}/check-runs`).length > 0, 'the run and its queued check run');
 
       const [queued] = await rt.service.list();
       expect(queued?.status).toBe('queued');

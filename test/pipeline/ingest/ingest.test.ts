@@ -6,7 +6,7 @@ import { TfError } from '../../../src/errors.js';
 import type { DiffSummary, GitPort, WorkspaceSource } from '../../../src/git/types.js';
 import type { LanguageProfile } from '../../../src/languages/types.js';
 import { silentLogger } from '../../../src/logger.js';
-import { createIngestStage, type SelectSpecInput } from '../../../src/pipeline/stages/ingest/ingest.js';
+import { createIngestStage, toWorkspaceSource, type SelectSpecInput } from '../../../src/pipeline/stages/ingest/ingest.js';
 import type { StageContext } from '../../../src/pipeline/types.js';
 import type { SandboxPort } from '../../../src/sandbox/port.js';
 import type { Run, RunRequest } from '../../../src/runs/types.js';
@@ -83,6 +83,14 @@ function deps() {
 }
 
 describe('ingest stage', () => {
+  it('clones from the GHES host: the API clone_url when it is on the git host, never another host', async () => {
+    const onHost = makeRequest({ source: { ...githubSource(7), cloneUrl: 'https://ghe.example.com/acme/shop.git' } });
+    const run = { id: 'r', request: onHost } as never;
+    expect(await toWorkspaceSource(run, { gitBaseUrl: 'https://ghe.example.com' })).toMatchObject({ cloneUrl: 'https://ghe.example.com/acme/shop.git' });
+    const elsewhere = { id: 'r', request: makeRequest({ source: { ...githubSource(7), cloneUrl: 'https://evil.example.net/acme/shop.git' } }) } as never;
+    expect(await toWorkspaceSource(elsewhere, { gitBaseUrl: 'https://ghe.example.com' })).toMatchObject({ cloneUrl: 'https://ghe.example.com/acme/shop.git' });
+  });
+
   it('prepares the workspace, diffs base...head, selects the spec and detects languages', async () => {
     const { git, calls } = fakeGit();
     const d = deps();

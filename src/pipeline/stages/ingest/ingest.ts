@@ -3,6 +3,7 @@ import type { DiffSummary, WorkspaceSource } from '../../../git/types.js';
 import { listChangedSymbols } from '../../../languages/changed-symbols.js';
 import type { LanguageProfile } from '../../../languages/types.js';
 import type { Run } from '../../../runs/types.js';
+import { GITHUB_GIT_BASE, repoRemoteUrl } from '../../../git/remote-url.js';
 import type { SpecSelection } from '../../../criteria/types.js';
 import { noSpecSelection, type SelectSpecInput } from '../../../criteria/select-spec.js';
 import type { IngestResult, StageContext } from '../../types.js';
@@ -20,7 +21,7 @@ export interface IngestDeps {
   detectLanguages: DetectLanguages;
   /** Installation token for cloning a PR's repository; reaches git through its environment only. */
   githubToken?: (installationId: number) => Promise<string>;
-  /** Where GitHub repositories are cloned from: default `https://github.com`; tests use a `file://` folder of `<owner>/<repo>.git`. */
+  /** Where GitHub repositories are cloned from: default `https://github.com` (GHES: its host; the source's `clone_url` is used when on it); tests use a `file://` folder of `<owner>/<repo>.git`. */
   gitBaseUrl?: string;
   /** Removes a re-attached workspace (its original `dispose` did not survive the crash); default `rm -rf`. */
   removeDir?: (dir: string) => Promise<void>;
@@ -33,7 +34,7 @@ export async function toWorkspaceSource(run: Run, deps: Pick<IngestDeps, 'github
   const token = deps.githubToken ? await deps.githubToken(source.installationId) : undefined;
   return {
     kind: 'remote',
-    cloneUrl: `${(deps.gitBaseUrl ?? 'https://github.com').replace(/\/+$/, '')}/${source.owner}/${source.repo}.git`,
+    cloneUrl: repoRemoteUrl(deps.gitBaseUrl ?? GITHUB_GIT_BASE, `${source.owner}/${source.repo}`, source.cloneUrl),
     baseRef: source.baseRef,
     // The head commit of a fork's PR is reachable in the base repository under refs/pull/<n>/head.
     headRef: source.headSha,
