@@ -8,6 +8,7 @@ import type { CliIo } from '../io.js';
 import { runLocally } from '../run-local.js';
 import { progressModeFor } from '../progress.js';
 import { checkLocalRepo, checkRefs } from '../local-repo.js';
+import { expandTestArgs, spreadFlagValues, testPathCandidates } from '../test-paths.js';
 
 const HELP = `Usage: tfactory evaluate --repo <dir> --base <ref> --head <ref> --tests <path>... [options]
 
@@ -17,8 +18,11 @@ const HELP = `Usage: tfactory evaluate --repo <dir> --base <ref> --head <ref> --
   --repo <dir>        the git repository (default: the current folder)
   --base <ref>        base of the change, e.g. main
   --head <ref>        head of the change (default: HEAD)
-  --tests <path>      a test file to grade; repeat for several. A path inside the repo keeps its
-                      place; a file from elsewhere goes into the project's test folder
+  --tests <path>...   test files to grade: several after one --tests, or --tests repeated, or a
+                      quoted glob ("tests/test_*.py", "**/*.test.ts"). A relative path is looked up
+                      from the current folder, then from the repository's root, and graded as it
+                      is on disk (committed or not). A path inside the repo keeps its place; a
+                      file from elsewhere goes into the project's test folder
   --spec <id>         the spec whose acceptance criteria the tests are checked against
   --no-llm            no model: skip the relevance judge
   --llm <provider>    anthropic | openai | replay:<file> (default: TFACTORY_LLM or anthropic)
@@ -28,21 +32,24 @@ const HELP = `Usage: tfactory evaluate --repo <dir> --base <ref> --head <ref> --
   --no-mutation       skip the mutation probe (weaker verdicts)
 ${OUTPUT_HELP}`;
 
-/** A provided test: its repo-relative path, and its content when it lives outside the repo. */
+/**
+ * A provided test: its repo-relative path, and its content as it is on disk (a file of the working
+ * tree is graded as it is there, committed or not). A relative path is looked up from the current
+ * folder, then from the repository's root; a path found on neither is read from the head commit.
+ */
 async function providedTest(repo: string, cwd: string, path: string): Promise<{ path: string; content?: string; external?: boolean }> {
-  const abs = isAbsolute(path) ? path : resolve(cwd, path);
-  if (existsSync(abs)) {
+  const abs = testPathCandidates(path, cwd, repo).find((p) => existsSync(p));
+  if (abs) {
     const rel = relative(repo, abs);
     const content = await readFile(abs, 'utf8');
     if (!rel.startsWith('..') && !isAbsolute(rel)) return { path: rel.split(sep).join('/'), content };
     return { path: basename(abs), content, external: true };
   }
-  // Not on disk: a repo-relative path read from the checkout at head.
   return { path: path.split(sep).join('/') };
 }
 
 export async function run(argv: string[], io: CliIo): Promise<number> {
-  const o = parseRunArgs(argv, { tests: { type: 'string', multiple: true }, 'no-llm': { type: 'boolean' } }, 'evaluate');
+  const o = parseRunArgs(spreadFlagValues(argv, '--tests'), { tests: { type: 'string', multiple: true }, 'no-llm': { type: 'boolean' } }, 'evaluate');
   if (o.help) {
     io.stdout(HELP);
     return 0;
@@ -53,7 +60,8 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
   const repo = await checkLocalRepo(resolve(io.cwd, o.repo ?? '.'));
   await checkRefs(repo, [o.base, o.head ?? 'HEAD']);
   const settings = localRunSettings(io, { ...sharedRunFlags(o), ...(o['no-llm'] ? { noLlm: true } : {}) });
-  const provided = await Promise.all(o.tests.map((t) => providedTest(repo, io.cwd, t)));
+  const paths = await expandTestArgs(o.tests, io.cwd, repo);
+  const provided = await Promise.all(paths.map((t) => providedTest(repo, io.cwd, t)));
   const request: RunRequest = {
     source: { kind: 'local', repoPath: repo, baseRef: o.base, headRef: o.head ?? 'HEAD' },
     trigger: { kind: 'cli' },
