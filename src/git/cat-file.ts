@@ -79,3 +79,40 @@ export function batchBySize<T extends { size?: number }>(entries: T[], maxBytes:
   if (current.length > 0) batches.push(current);
   return batches;
 }
+
+/**
+ * Many files at one commit with ONE `git cat-file --batch` process (`<ref>:<path>` per line, answers
+ * in order): path → text, for the blobs that exist. A path holding a newline cannot be asked this
+ * way and is left out (the caller reads it on its own).
+ */
+export async function readBlobsAt(dir: string, ref: string, paths: string[]): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  const asked = [...new Set(paths)].filter((p) => !p.includes('\n'));
+  if (asked.length === 0) return out;
+  const child = spawn('git', ['cat-file', '--batch'], { cwd: dir, env: buildBaseEnv({}), stdio: ['pipe', 'pipe', 'pipe'] });
+  const chunks: Buffer[] = [];
+  let stderr = '';
+  child.stdout.on('data', (c: Buffer) => chunks.push(c));
+  child.stderr.on('data', (c: Buffer) => { stderr += c.toString('utf8').slice(0, 2000); });
+  const done = new Promise<number | null>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', resolve);
+  });
+  child.stdin.end(`${asked.map((p) => `${ref}:${p.replace(/^\.\//, '')}`).join('\n')}\n`);
+  const code = await done;
+  if (code !== 0) throw new TfError('GIT_FAILED', `git cat-file --batch failed: ${stderr.split('\n')[0] ?? ''}`, { details: { dir, stderr } });
+  const data = Buffer.concat(chunks);
+  let pos = 0;
+  for (const path of asked) {
+    const nl = data.indexOf(0x0a, pos);
+    if (nl < 0) break;
+    const header = data.subarray(pos, nl).toString('utf8');
+    pos = nl + 1;
+    const m = /^[0-9a-f]+ (\w+) (\d+)$/.exec(header);
+    if (!m) continue; // `<name> missing` / `ambiguous`: no body follows
+    const length = Number(m[2]);
+    if (m[1] === 'blob') out.set(path, data.subarray(pos, pos + length).toString('utf8'));
+    pos += length + 1;
+  }
+  return out;
+}

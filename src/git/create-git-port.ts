@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { silentLogger, type Logger } from '../logger.js';
 import { computeDiff } from './diff.js';
 import { resolveCommit } from './run-git.js';
+import { readBlobsAt } from './cat-file.js';
 import { exportTree, readFileAt } from './tree.js';
 import type { GitPort } from './types.js';
 import { prepareWorkspace } from './workspace.js';
@@ -26,6 +27,7 @@ export function createGitPort(opts: GitPortOptions = {}): LocalGitPort {
     diff: computeDiff,
     exportTree,
     readFileAt,
+    readFilesAt: readBlobsAt,
     resolveCommit,
   };
 }

@@ -69,4 +69,6 @@ export interface GitPort {
   exportTree(dir: string, ref: string, destDir: string): Promise<void>;
   /** Read one file at a ref; undefined if it does not exist there. */
   readFileAt(dir: string, ref: string, path: string): Promise<string | undefined>;
+  /** Read many files at a ref in one go (path → text, for those that exist); optional for fakes. */
+  readFilesAt?(dir: string, ref: string, paths: string[]): Promise<Map<string, string>>;
 }

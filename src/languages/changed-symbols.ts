@@ -69,15 +69,27 @@ export function findChangedSymbols(file: ChangedFile, baseText: string | undefin
 /** Reads one file at a commit; undefined when it is not there. */
 export type ReadFileAt = (sha: string, path: string) => Promise<string | undefined>;
 
-/** The changed functions, methods and classes of a diff (`base...head`), in any language a plug-in reads. */
-export async function listChangedSymbols(diff: GitDiff, readAt: ReadFileAt): Promise<ChangedSymbol[]> {
+/** Reads many files at one commit at once (path → text of those that exist). */
+export type ReadFilesAt = (sha: string, paths: string[]) => Promise<Map<string, string>>;
+
+/**
+ * The changed functions, methods and classes of a diff (`base...head`), in any language a plug-in
+ * reads. With `readMany`, the files are read two batches in all (base and head), not two reads a file.
+ */
+export async function listChangedSymbols(diff: GitDiff, readAt: ReadFileAt, readMany?: ReadFilesAt): Promise<ChangedSymbol[]> {
+  const files = diff.files.filter((f) => !f.binary && readsSymbolsOf(f.path));
+  const preloaded = new Map<string, Map<string, string>>();
+  if (readMany) {
+    preloaded.set(diff.headSha, await readMany(diff.headSha, files.filter((f) => f.change !== 'deleted').map((f) => f.path)));
+    preloaded.set(diff.mergeBaseSha, await readMany(diff.mergeBaseSha, files.filter((f) => f.change !== 'added').map((f) => f.oldPath ?? f.path)));
+  }
   const read = async (sha: string, path: string): Promise<string | undefined> => {
-    const text = await readAt(sha, path);
+    const batch = preloaded.get(sha);
+    const text = batch ? (batch.get(path) ?? (path.includes('\n') ? await readAt(sha, path) : undefined)) : await readAt(sha, path);
     return text !== undefined && text.length <= MAX_SYMBOL_SOURCE_CHARS ? text : undefined;
   };
   const symbols: ChangedSymbol[] = [];
-  for (const file of diff.files) {
-    if (file.binary || !readsSymbolsOf(file.path)) continue;
+  for (const file of files) {
     const headText = file.change === 'deleted' ? undefined : await read(diff.headSha, file.path);
     const baseText = file.change === 'added' ? undefined : await read(diff.mergeBaseSha, file.oldPath ?? file.path);
     symbols.push(...findChangedSymbols(file, baseText, headText));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { batchBySize, parseLsTree, readObjects } from '../../src/git/cat-file.js';
+import { batchBySize, parseLsTree, readBlobsAt, readObjects } from '../../src/git/cat-file.js';
 import { makeRepo } from '../fakes/repos.js';
 
 describe('plumbing reads', () => {
@@ -28,6 +28,26 @@ describe('plumbing reads', () => {
       expect(objects.get(a)?.toString()).toBe('alpha\n');
       expect(objects.get(b)).toEqual(Buffer.from('\u0000\u0001binary\n'));
       expect(objects.size).toBe(2);
+    } finally {
+      repo.cleanup();
+    }
+  });
+
+  it('reads many files at a commit with one process, in order, missing paths and folders left out', async () => {
+    const repo = makeRepo('tfactory-read-blobs-');
+    try {
+      repo.write({ 'src/a.py': 'A = 1\n', 'src/b c.py': 'B = 2\n', 'src/deep/d.ts': 'export const d = 4;\n' });
+      const first = repo.commit('three files');
+      repo.write({ 'src/a.py': 'A = 10\n' });
+      repo.commit('a changed');
+      const got = await readBlobsAt(repo.dir, first, ['src/a.py', 'nope.py', 'src/deep', './src/b c.py', 'src/deep/d.ts', 'src/a.py']);
+      expect([...got.entries()]).toEqual([
+        ['src/a.py', 'A = 1\n'],
+        ['./src/b c.py', 'B = 2\n'],
+        ['src/deep/d.ts', 'export const d = 4;\n'],
+      ]);
+      expect((await readBlobsAt(repo.dir, 'HEAD', ['src/a.py'])).get('src/a.py')).toBe('A = 10\n');
+      expect((await readBlobsAt(repo.dir, 'HEAD', [])).size).toBe(0);
     } finally {
       repo.cleanup();
     }

@@ -101,6 +101,17 @@ describe('GitPort.diff on a real repository, with the plug-ins\' changed symbols
   });
   afterAll(() => repo.cleanup());
 
+  it('finds the same changed symbols reading the files in two batches (base, head) as one by one', async () => {
+    const port = createGitPort();
+    const asked: number[] = [];
+    const batched = await listChangedSymbols(summary, (sha, path) => port.readFileAt(repo.dir, sha, path), async (sha, paths) => {
+      asked.push(paths.length);
+      return port.readFilesAt!(repo.dir, sha, paths);
+    });
+    expect(batched).toEqual(summary.symbols);
+    expect(asked).toHaveLength(2);
+  });
+
   it('diffs from the merge base (base...head), so later base commits are not included', () => {
     expect(summary.mergeBaseSha).toBe(baseAtBranch);
     expect(summary.baseSha).toBe(repo.git('rev-parse', 'main').trim());

@@ -74,7 +74,8 @@ export function createIngestStage(deps: IngestDeps): IngestStage {
         signal.throwIfAborted();
         const files = await ports.git.diff(workspace.dir, workspace.baseSha, workspace.headSha);
         // git gives files and line ranges; the language plug-ins find the changed symbols in them.
-        const symbols = await listChangedSymbols(files, (sha, path) => ports.git.readFileAt(workspace.dir, sha, path));
+        const readMany = ports.git.readFilesAt?.bind(ports.git);
+        const symbols = await listChangedSymbols(files, (sha, path) => ports.git.readFileAt(workspace.dir, sha, path), readMany && ((sha, paths) => readMany(workspace.dir, sha, paths)));
         const diff: DiffSummary = { ...files, symbols };
         ctx.progress('ingest', 2, total);
         signal.throwIfAborted();
