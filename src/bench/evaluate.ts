@@ -14,6 +14,7 @@ import { PACKAGE_ROOT } from '../version.js';
 import { createServices } from '../wiring/create-services.js';
 import { resolveRunSettings } from '../config/run-settings.js';
 import type { EvaluateResult } from '../pipeline/types.js';
+import { measureGuardCost, type GuardCost } from './guard-cost.js';
 
 const FIXTURES = join(PACKAGE_ROOT, 'fixtures', 'repos');
 
@@ -70,10 +71,12 @@ async function main(): Promise<void> {
   const names = process.argv.slice(2).length > 0 ? process.argv.slice(2) : (await readdir(FIXTURES)).filter((n) => existsSync(join(FIXTURES, n, 'candidates'))).sort();
   const dbDir = await mkdtemp(join(tmpdir(), 'tfactory-bench-'));
   const rows: Row[] = [];
+  const guards: Array<[string, GuardCost]> = [];
   try {
     for (const name of names) {
       process.stderr.write(`bench:evaluate ${name} …\n`);
       rows.push(await benchOne(name, dbDir));
+      guards.push([name, await measureGuardCost(join(FIXTURES, name))]);
     }
   } finally {
     await rm(dbDir, { recursive: true, force: true });
@@ -84,6 +87,10 @@ async function main(): Promise<void> {
   const fmt = (cells: string[]): string => cells.map((c, i) => c.padStart(widths[i] ?? 0)).join('  ');
   console.log(fmt(header));
   for (const l of lines) console.log(fmt(l));
+  console.log('\nStatic guard per candidate file (real sandbox, one container; all files in one process as evaluate does, and one process per file as before):');
+  for (const [name, g] of guards) {
+    console.log(`  ${name}: ${g.files} files: 1 file ${g.oneS.toFixed(2)} s, all in one process ${g.batchS.toFixed(2)} s, one process each ${g.perProcessS.toFixed(2)} s; per additional file ${g.perFileBatchS.toFixed(3)} s (one process) vs ${g.perFilePerProcessS.toFixed(3)} s (one each)`);
+  }
   console.log('\n"necessary" = one head run of each candidate test (what any grader must pay); the rest is stability reruns, coverage, mutants, the base run, static checks and container start.');
 }
 
