@@ -1,7 +1,8 @@
 /**
  * The static guard's cost per candidate file, for bench:evaluate: a fixture's candidates checked in
  * the real sandbox (one reused container, as the evaluate stage does), all in one guard process
- * (what evaluate does) and one process per file (what it did before), after a warm-up. The cost
+ * (what evaluate does; median of 3 rounds) and one process per file (what it did before), after
+ * a warm-up. The cost
  * of one more file is (all files - one file) / (files - 1).
  */
 import { readdir, readFile } from 'node:fs/promises';
@@ -30,6 +31,11 @@ async function timed(fn: () => Promise<unknown>): Promise<number> {
   return (performance.now() - t0) / 1000;
 }
 
+async function median3(fn: () => Promise<unknown>): Promise<number> {
+  const rounds = [await timed(fn), await timed(fn), await timed(fn)].sort((a, b) => a - b);
+  return rounds[1] as number;
+}
+
 export async function measureGuardCost(fixtureDir: string): Promise<GuardCost> {
   const candDir = join(fixtureDir, 'candidates');
   const candidates: CandidateFile[] = [];
@@ -49,8 +55,9 @@ export async function measureGuardCost(fixtureDir: string): Promise<GuardCost> {
     const deps = { sandbox, image, workspace: join(fixtureDir, 'head') };
     const items = candidates.map((candidate) => ({ candidate, acs: [] }));
     await runStaticChecksMany(items.slice(0, 1), deps); // warm-up: the container starts
-    const oneS = await timed(() => runStaticChecksMany(items.slice(0, 1), deps));
-    const batchS = await timed(() => runStaticChecksMany(items, deps));
+    // Medians of 3 rounds (the one-process figures are small next to the machine's noise).
+    const oneS = await median3(() => runStaticChecksMany(items.slice(0, 1), deps));
+    const batchS = await median3(() => runStaticChecksMany(items, deps));
     const perProcessS = await timed(async () => {
       for (const c of candidates) await runStaticChecks(c, [], deps);
     });
