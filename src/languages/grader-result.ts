@@ -42,6 +42,7 @@ export const graderResultSchema = z.object({
   changedExecutable: lineMap,
   executions: z.number().int().nonnegative(),
   necessaryMs: z.number().nonnegative(),
+  mutationMs: z.number().nonnegative().optional(),
   errors: z.array(z.string()),
 });
 

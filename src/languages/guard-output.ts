@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { posix } from 'node:path';
+import { SANDBOX_PATHS } from '../sandbox/port.js';
 
 /** One finding of a hallucination guard (Python or TS/JS): a module, imported name or attribute. */
 export const guardItemSchema = z.object({
@@ -25,4 +27,22 @@ export function parseGuardOutput<T>(result: { exitCode: number | null; stdout: s
   } catch (err) {
     return { ok: false, error: `guard output is not JSON: ${err instanceof Error ? err.message : String(err)}` };
   }
+}
+
+/** A batch guard's answer split per file (by the file's path under /workspace); a missing file is an error. */
+export function outcomesByPath<T>(
+  files: Array<{ path: string }>,
+  batch: GuardOutcome<{ files: Array<{ path: string; result: T }> }>,
+): Map<string, GuardOutcome<T>> {
+  const out = new Map<string, GuardOutcome<T>>();
+  const byContainerPath = batch.ok ? new Map(batch.value.files.map((f) => [f.path, f.result])) : new Map<string, T>();
+  for (const f of files) {
+    if (!batch.ok) {
+      out.set(f.path, batch);
+      continue;
+    }
+    const value = byContainerPath.get(posix.join(SANDBOX_PATHS.workspace, f.path));
+    out.set(f.path, value === undefined ? { ok: false, error: `guard gave no answer for ${f.path}` } : { ok: true, value });
+  }
+  return out;
 }

@@ -68,6 +68,8 @@ export interface LanguagePlugin {
   isSourcePath(path: string): boolean;
   /** Static checks of one candidate file (lint, assertions, tautology, criterion numbers, guard when given). */
   analyse(candidate: CandidateFile, acs: AcceptanceCriterion[], guard: GuardDeps | undefined): Promise<StaticAnalysis>;
+  /** The same for several candidates of this language, the guard of all of them in one process (results in order). */
+  analyseMany(items: Array<{ candidate: CandidateFile; acs: AcceptanceCriterion[] }>, guard: GuardDeps | undefined): Promise<StaticAnalysis[]>;
   /** The in-sandbox grader. */
   readonly grader: Grader;
 

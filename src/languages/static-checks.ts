@@ -3,8 +3,9 @@ import type { SandboxPort } from '../sandbox/port.js';
 import type { AcceptanceCriterion } from '../criteria/types.js';
 import type { CandidateFile } from './candidate.js';
 import type { GuardItem } from './guard-output.js';
+import type { LanguagePlugin } from './port.js';
 import { pluginFor } from './registry.js';
-import type { GuardDeps, StaticCheckDeps, StaticCheckOutcome, StaticCheckResult, TestStaticResult } from './static-check-types.js';
+import type { GuardDeps, StaticAnalysis, StaticCheckDeps, StaticCheckOutcome, StaticCheckResult, TestStaticResult } from './static-check-types.js';
 
 /**
  * The static checks every candidate test file goes through, shared by the generator's guard and
@@ -36,7 +37,37 @@ function citedCriteria(candidate: CandidateFile, acs: AcceptanceCriterion[]): Ac
 
 export async function runStaticChecks(candidate: CandidateFile, acs: AcceptanceCriterion[], deps: StaticCheckDeps): Promise<StaticCheckResult> {
   const criteria = citedCriteria(candidate, acs);
-  const a = await pluginFor(candidate.language).analyse(candidate, criteria, guardDepsFor(deps, deps.sandbox, candidate));
+  return resultOf(candidate, await pluginFor(candidate.language).analyse(candidate, criteria, guardDepsFor(deps, deps.sandbox, candidate)));
+}
+
+/**
+ * The static checks of several candidates (each with the criteria it is checked against): per
+ * plug-in one call, so the hallucination guard of all of a language's files runs in one
+ * process. Results in the order given.
+ */
+export async function runStaticChecksMany(items: Array<{ candidate: CandidateFile; acs: AcceptanceCriterion[] }>, deps: StaticCheckDeps): Promise<StaticCheckResult[]> {
+  const results: StaticCheckResult[] = new Array<StaticCheckResult>(items.length);
+  // By plug-in: TypeScript and JavaScript files share one.
+  const byPlugin = new Map<LanguagePlugin, number[]>();
+  items.forEach((item, i) => {
+    const plugin = pluginFor(item.candidate.language);
+    byPlugin.set(plugin, [...(byPlugin.get(plugin) ?? []), i]);
+  });
+  for (const [plugin, indexes] of byPlugin) {
+    const mine = indexes.map((i) => items[i] as { candidate: CandidateFile; acs: AcceptanceCriterion[] });
+    const first = mine[0] as { candidate: CandidateFile };
+    const analyses = await plugin.analyseMany(
+      mine.map((m) => ({ candidate: m.candidate, acs: citedCriteria(m.candidate, m.acs) })),
+      guardDepsFor(deps, deps.sandbox, first.candidate),
+    );
+    indexes.forEach((at, k) => {
+      results[at] = resultOf((mine[k] as { candidate: CandidateFile }).candidate, analyses[k] as StaticAnalysis);
+    });
+  }
+  return results;
+}
+
+function resultOf(candidate: CandidateFile, a: StaticAnalysis): StaticCheckResult {
   const fileFindings = [...a.fileFindings];
   const units = a.units.map((u) => ({ ...u, findings: [...u.findings] }));
   for (const f of guardFindings(a.guard?.hallucinated ?? [])) {

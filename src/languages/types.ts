@@ -96,6 +96,8 @@ export interface GraderResult {
   executions: number;
   /** Sum of the wall time of the executions that were strictly necessary (one pass per test). */
   necessaryMs: number;
+  /** Wall time of the mutation phase (the control run and every mutant run), when the grader measured it. */
+  mutationMs?: number;
   /** Infrastructure problems (collection of the whole file failed, grader crash): never accepted. */
   errors: string[];
 }

@@ -4,7 +4,7 @@ import type { DockerSandbox } from '../sandbox/index.js';
 import { requireRunnerImage } from '../sandbox/index.js';
 import type { Language, LanguageProfile } from '../languages/types.js';
 import { detectLanguages, profileForPath, runnerFor } from '../languages/registry.js';
-import { runStaticChecks, createGuardRunner, toCheckOutcome } from '../languages/static-checks.js';
+import { runStaticChecksMany, createGuardRunner, toCheckOutcome } from '../languages/static-checks.js';
 import { selectSpec } from '../criteria/index.js';
 import { createIngestStage } from '../pipeline/stages/ingest/ingest.js';
 import { planTests, createReplanner } from '../pipeline/stages/plan/plan-tests.js';
@@ -32,9 +32,9 @@ export interface StageDeps {
 /** The real stage implementations, wired to the real ports (the composition root of the pipeline). */
 export function createStages(deps: StageDeps): Stages {
   const imageFor = (language: Language): Promise<string> => requireRunnerImage(runnerFor(language), { engine: deps.sandbox.images });
-  const staticChecks: StaticChecker = async (candidate, acs, ctx) => {
-    const result = await runStaticChecks(candidate, acs, { sandbox: ctx.sandbox, image: ctx.image, workspace: ctx.workspace });
-    return toCheckOutcome(result, candidate.content);
+  const staticChecks: StaticChecker = async (items, ctx) => {
+    const results = await runStaticChecksMany(items, { sandbox: ctx.sandbox, image: ctx.image, workspace: ctx.workspace });
+    return results.map((result, i) => toCheckOutcome(result, items[i]?.candidate.content ?? ''));
   };
   // The evaluate stage grades with these; the publish stage runs a file cut down to its accepted tests again with them.
   const grading = {

@@ -1,12 +1,13 @@
 import type { LintFinding } from '../../report/types.js';
 import type { AcceptanceCriterion } from '../../criteria/types.js';
 import type { CandidateFile } from '../candidate.js';
+import type { GuardOutcome } from '../guard-output.js';
 import { checkCriterionNumbers } from '../criterion-check.js';
 import type { AnalysedTest, GuardDeps, StaticAnalysis } from '../static-check-types.js';
 import { checkPythonAssertions, pythonAssertedText } from './assertions.js';
 import { applyDiscoveredTests, discoverPythonFile } from './discover.js';
 import { viewTests } from './discover-view.js';
-import { runPythonGuard } from './guard.js';
+import { runPythonGuard, runPythonGuardMany, type PythonGuardOutput } from './guard.js';
 import { lintPythonTest } from './lint.js';
 import { checkPythonTampering } from './tamper.js';
 import { checkPythonTautology } from './tautology.js';
@@ -17,13 +18,22 @@ import { checkPythonTautology } from './tautology.js';
  * assertions, tautology, criterion numbers.
  */
 export async function analysePythonCandidate(candidate: CandidateFile, acs: AcceptanceCriterion[], guardDeps: GuardDeps | undefined): Promise<StaticAnalysis> {
+  return analyseWithGuard(candidate, acs, guardDeps ? await runPythonGuard(candidate.path, candidate.content, guardDeps) : undefined);
+}
+
+/** The same checks for several candidates, their guard in one process. */
+export async function analysePythonCandidates(items: Array<{ candidate: CandidateFile; acs: AcceptanceCriterion[] }>, guardDeps: GuardDeps | undefined): Promise<StaticAnalysis[]> {
+  const guards = guardDeps ? await runPythonGuardMany(items.map((i) => ({ path: i.candidate.path, content: i.candidate.content })), guardDeps) : undefined;
+  return items.map((i) => analyseWithGuard(i.candidate, i.acs, guards?.get(i.candidate.path)));
+}
+
+function analyseWithGuard(candidate: CandidateFile, acs: AcceptanceCriterion[], out: GuardOutcome<PythonGuardOutput> | undefined): StaticAnalysis {
   let model = discoverPythonFile(candidate.content);
   const fileFindings: LintFinding[] = [...checkPythonTampering(model.source)];
   let guard: StaticAnalysis['guard'] = null;
   let guardError: string | undefined;
   let discovery: StaticAnalysis['discovery'] = 'python-scanner';
-  if (guardDeps) {
-    const out = await runPythonGuard(candidate.path, candidate.content, guardDeps);
+  if (out) {
     if (out.ok) {
       discovery = 'python-ast';
       if (out.value.syntaxError) {

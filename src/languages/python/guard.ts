@@ -3,7 +3,7 @@ import { dirname, join, posix, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { SANDBOX_PATHS } from '../../sandbox/port.js';
-import { guardItemSchema, parseGuardOutput, type GuardOutcome } from '../guard-output.js';
+import { guardItemSchema, outcomesByPath, parseGuardOutput, type GuardOutcome } from '../guard-output.js';
 import type { GuardDeps } from '../static-check-types.js';
 
 /**
@@ -57,4 +57,33 @@ export async function runPythonGuard(testPath: string, content: string, deps: Gu
     deps.signal,
   );
   return parseGuardOutput(result, outputSchema);
+}
+
+const batchSchema = z.object({ files: z.array(z.object({ path: z.string(), result: outputSchema })) });
+
+/**
+ * The guard of several test files in one `python3` process: each project module is imported once
+ * (in its own child, as for one file) for all the files that use it. Each file's outcome, by path;
+ * an infrastructure failure is every file's outcome.
+ */
+export async function runPythonGuardMany(files: Array<{ path: string; content: string }>, deps: GuardDeps): Promise<Map<string, GuardOutcome<PythonGuardOutput>>> {
+  const cmd = [
+    'python3', `${CONTAINER_DIR}/resolve_imports.py`, '--batch',
+    '--timeout', String(Math.max(1, Math.round((deps.importTimeoutMs ?? 10_000) / 1000))),
+  ];
+  const stdin = JSON.stringify({
+    files: files.map((f) => ({ path: posix.join(SANDBOX_PATHS.workspace, f.path), source: f.content, roots: pythonRoots(f.path, deps.projectRoot ?? '') })),
+  });
+  const result = await deps.sandbox.run(
+    {
+      image: deps.image,
+      workspace: deps.workspace,
+      mounts: [{ hostPath: pythonGuardDir(), containerPath: CONTAINER_DIR, readOnly: true }],
+      labels: { 'tfactory.purpose': 'static-guard' },
+      limits: { timeoutMs: deps.timeoutMs ?? 120_000 },
+    },
+    { cmd, stdin, env: { PYTHONDONTWRITEBYTECODE: '1', HOME: '/tmp', ...deps.env } },
+    deps.signal,
+  );
+  return outcomesByPath(files, parseGuardOutput(result, batchSchema));
 }

@@ -1,7 +1,7 @@
 import type { LanguagePlugin } from '../port.js';
 import { describePythonFramework } from './framework-version.js';
 import { prunePythonTestFile } from './prune.js';
-import { analysePythonCandidate } from './analyse.js';
+import { analysePythonCandidate, analysePythonCandidates } from './analyse.js';
 import { detectPythonProfiles } from './detect.js';
 import { pythonGrader } from './grader.js';
 import { resolvePythonImports } from './imports.js';
@@ -37,6 +37,7 @@ export const pythonPlugin: LanguagePlugin = {
   isTestPath: isPythonTestPath,
   isSourcePath: isPythonSourcePath,
   analyse: analysePythonCandidate,
+  analyseMany: analysePythonCandidates,
   grader: pythonGrader,
   pruneTestFile: (_path, content, keep) => prunePythonTestFile(content, keep),
   stripComments: stripPythonComments,

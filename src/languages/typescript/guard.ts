@@ -4,7 +4,7 @@ import { dirname, join, posix, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { SANDBOX_PATHS } from '../../sandbox/port.js';
-import { guardItemSchema, parseGuardOutput, type GuardOutcome } from '../guard-output.js';
+import { guardItemSchema, outcomesByPath, parseGuardOutput, type GuardOutcome } from '../guard-output.js';
 import type { GuardDeps } from '../static-check-types.js';
 
 /**
@@ -51,4 +51,34 @@ export async function runTsGuard(testPath: string, content: string, deps: GuardD
     deps.signal,
   );
   return parseGuardOutput(result, outputSchema);
+}
+
+const batchSchema = z.object({ files: z.array(z.object({ path: z.string(), result: outputSchema })) });
+
+/**
+ * The guard of several test files in one `node` process (one Program per file, the parsed library
+ * and project files shared): each file's outcome, by path. An infrastructure failure is every
+ * file's outcome.
+ */
+export async function runTsGuardMany(files: Array<{ path: string; content: string }>, deps: GuardDeps): Promise<Map<string, GuardOutcome<TsGuardOutput>>> {
+  const project = posix.join(SANDBOX_PATHS.workspace, deps.projectRoot || '.');
+  const result = await deps.sandbox.run(
+    {
+      image: deps.image,
+      workspace: deps.workspace,
+      mounts: [
+        { hostPath: tsGuardDir(), containerPath: CONTAINER_DIR, readOnly: true },
+        { hostPath: typescriptPackageDir(), containerPath: CONTAINER_TS, readOnly: true },
+      ],
+      labels: { 'tfactory.purpose': 'static-guard' },
+      limits: { timeoutMs: deps.timeoutMs ?? 120_000 },
+    },
+    {
+      cmd: ['node', `${CONTAINER_DIR}/check_imports.mjs`, '--batch', CONTAINER_TS, project],
+      stdin: JSON.stringify({ files: files.map((f) => ({ path: posix.join(SANDBOX_PATHS.workspace, f.path), source: f.content })) }),
+      env: { HOME: '/tmp', ...deps.env },
+    },
+    deps.signal,
+  );
+  return outcomesByPath(files, parseGuardOutput(result, batchSchema));
 }

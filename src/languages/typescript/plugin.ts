@@ -1,7 +1,7 @@
 import type { LanguagePlugin } from '../port.js';
 import { describeTsFramework } from './framework-version.js';
 import { pruneTsTestFile } from './prune.js';
-import { analyseTsCandidate } from './analyse.js';
+import { analyseTsCandidate, analyseTsCandidates } from './analyse.js';
 import { detectTypeScriptProfiles } from './detect.js';
 import { tsGrader } from './grader.js';
 import { resolveTsImports } from './imports.js';
@@ -41,6 +41,7 @@ export const typescriptPlugin: LanguagePlugin = {
   isTestPath: isTsTestPath,
   isSourcePath: isTsSourcePath,
   analyse: analyseTsCandidate,
+  analyseMany: analyseTsCandidates,
   grader: tsGrader,
   pruneTestFile: pruneTsTestFile,
   stripComments: stripTsComments,

@@ -66,6 +66,8 @@ describe.skipIf(!hasPython)('python evaluation runtime (host /usr/bin/python3)',
 
   it('puts mutants only on changed lines of the source file', () => {
     expect(result.mutants.length).toBeGreaterThan(5);
+    // The mutation phase's wall time is measured for the run's stats.
+    expect(result.mutationMs).toBeGreaterThan(0);
     const allowed = new Set(result.changedExecutable[SOURCE]);
     for (const m of result.mutants) {
       expect(m.file).toBe(SOURCE);

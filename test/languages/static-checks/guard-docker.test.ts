@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runPythonGuard } from '../../../src/languages/python/guard.js';
-import { runStaticChecks } from '../../../src/languages/static-checks.js';
+import { runStaticChecks, runStaticChecksMany } from '../../../src/languages/static-checks.js';
 import { runTsGuard } from '../../../src/languages/typescript/guard.js';
 import type { CandidateFile } from '../../../src/pipeline/types.js';
 import { createDockerSandbox, type DockerSandbox } from '../../../src/sandbox/docker/docker-sandbox.js';
@@ -114,5 +114,34 @@ describe.skipIf(!hasDocker)('hallucination guard in the real sandbox', () => {
     const out = await runTsGuard(c.path, c.content, { sandbox, image: nodeImage, workspace: tsWorkspace });
     if (!out.ok) throw new Error(out.error);
     expect(out.value.hallucinated.map((h) => h.name)).toEqual(['../src/pricing.js:applyDiscont']);
+  });
+
+  it('batch: every candidate of a language checked in one guard process gives what each alone gives', async () => {
+    const files: Array<[string, string, CandidateFile['language'], CandidateFile['framework']]> = [
+      ['python-app', 'tests/test_pricing_bad.py', 'python', 'pytest'],
+      ['python-app', 'tests/test_pricing_ok.py', 'python', 'pytest'],
+      ['ts-app', 'tests/pricing-bad.test.ts', 'typescript', 'vitest'],
+      ['ts-app', 'tests/pricing-ok.test.ts', 'typescript', 'vitest'],
+      ['ts-app', 'tests/pricing-js.test.js', 'javascript', 'vitest'],
+    ];
+    const broken: CandidateFile = { path: 'tests/test_broken.py', content: 'def test_x(:\n    assert 1\n', language: 'python', framework: 'pytest', origin: 'generated', acIds: [] };
+    const candidates = [...(await Promise.all(files.map(([app, path, language, framework]) => candidate(app, path, language, framework)))), broken];
+    const py = candidates.filter((c) => c.language === 'python');
+    const ts = candidates.filter((c) => c.language !== 'python');
+    const runs: string[] = [];
+    const counting = { ...sandbox, run: (spec: Parameters<DockerSandbox['run']>[0], exec: Parameters<DockerSandbox['run']>[1], signal?: AbortSignal) => {
+      runs.push(exec.cmd.join(' '));
+      return sandbox.run(spec, exec, signal);
+    } };
+    const pyMany = await runStaticChecksMany(py.map((c) => ({ candidate: c, acs: [] })), { sandbox: counting, image: pyImage, workspace: pyWorkspace });
+    const tsMany = await runStaticChecksMany(ts.map((c) => ({ candidate: c, acs: [] })), { sandbox: counting, image: nodeImage, workspace: tsWorkspace });
+    expect(runs).toHaveLength(2);
+    expect(runs.every((r) => r.includes('--batch'))).toBe(true);
+    const pyAlone = await Promise.all(py.map((c) => runStaticChecks(c, [], { sandbox, image: pyImage, workspace: pyWorkspace })));
+    const tsAlone = await Promise.all(ts.map((c) => runStaticChecks(c, [], { sandbox, image: nodeImage, workspace: tsWorkspace })));
+    expect(pyMany).toEqual(pyAlone);
+    expect(tsMany).toEqual(tsAlone);
+    expect(pyMany.map((r) => r.decision)).toEqual(['reject', 'keep', 'reject']);
+    expect(tsMany.map((r) => r.decision)).toEqual(['reject', 'keep', 'reject']);
   });
 });

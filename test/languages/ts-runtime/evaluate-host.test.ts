@@ -40,6 +40,8 @@ describe('TS grader on the host: mutation, coverage, fail-to-pass', () => {
   it('generates mutants only on changed lines, with the tests that reach them', () => {
     expect(new Set(result.mutants.map((m) => m.line))).toEqual(new Set([7, 15, 22, 23]));
     expect(new Set(result.mutants.map((m) => m.id)).size).toBe(result.mutants.length);
+    // The mutation phase's wall time is measured for the run's stats.
+    expect(result.mutationMs).toBeGreaterThan(0);
     const boundary = result.mutants.find((m) => m.line === 15 && m.operator === 'comparison-boundary');
     expect(boundary?.description).toContain('>= becomes >');
     expect(boundary?.coveredBy).toContain('test/pricing.good.test.ts::shippingFee > is free from exactly 50');

@@ -29,13 +29,13 @@ describe('evaluateCandidates on a fake sandbox', () => {
   it('checks each candidate once, runs one grader, judges only passing tests, and decides every verdict', async () => {
     const sandbox = graderSandbox(graderResult([measuredTest(GEN, 'test_cap', { kills: 2 }), measuredTest(GEN, 'test_wrong', { passes: false, kills: 0 })]));
     const llm = createScriptedLlm(() => ({ tests: [{ name: 'test_cap', relevant: true, rationale: 'checks the cap' }] }));
-    const staticChecks = vi.fn<StaticChecker>(async () => noTests);
+    const staticChecks = vi.fn<StaticChecker>(async (items) => items.map(() => noTests));
     const ctx = graderContext(sandbox, llm);
     const out = await evaluateCandidates(ctx, loadPricingIngest(), candidates(), options, { staticChecks, imageFor: async () => 'runner:py' });
 
     // Static checks: the generated file's outcome was reused; only the provided file was checked.
     expect(staticChecks).toHaveBeenCalledTimes(1);
-    expect(staticChecks.mock.calls[0]?.[0].path).toBe(PROVIDED);
+    expect(staticChecks.mock.calls[0]?.[0].map((i) => i.candidate.path)).toEqual([PROVIDED]);
     // One grader container for the one Python project.
     expect(sandbox.calls).toHaveLength(1);
     expect(out.tests.map((t) => [t.id, t.verdict])).toEqual([
@@ -58,7 +58,7 @@ describe('evaluateCandidates on a fake sandbox', () => {
   it('turns a grader without result into error verdicts for every test, and asks no judge', async () => {
     const sandbox = graderSandbox(undefined, { exitCode: 1, stderr: 'Traceback' });
     const llm = createScriptedLlm([]);
-    const out = await evaluateCandidates(graderContext(sandbox, llm), loadPricingIngest(), candidates(), options, { staticChecks: async () => noTests, imageFor: async () => 'runner:py' });
+    const out = await evaluateCandidates(graderContext(sandbox, llm), loadPricingIngest(), candidates(), options, { staticChecks: async (items) => items.map(() => noTests), imageFor: async () => 'runner:py' });
     expect(out.tests.map((t) => t.verdict)).toEqual(['error', 'error', 'error']);
     expect(out.tests[0]?.reasons[0]?.code).toBe('infrastructure');
     expect(llm.requests).toHaveLength(0);
@@ -67,7 +67,7 @@ describe('evaluateCandidates on a fake sandbox', () => {
   it('never asks the judge when the run turned it off', async () => {
     const sandbox = graderSandbox(graderResult([measuredTest(GEN, 'test_cap')]));
     const llm = createScriptedLlm([]);
-    const out = await evaluateCandidates(graderContext(sandbox, llm), loadPricingIngest(), candidates().slice(0, 1), { ...options, judge: false }, { staticChecks: async () => noTests, imageFor: async () => 'runner:py' });
+    const out = await evaluateCandidates(graderContext(sandbox, llm), loadPricingIngest(), candidates().slice(0, 1), { ...options, judge: false }, { staticChecks: async (items) => items.map(() => noTests), imageFor: async () => 'runner:py' });
     expect(out.tests[0]?.signals.judge).toBeNull();
     expect(llm.requests).toHaveLength(0);
   });
@@ -86,7 +86,7 @@ describe('evaluateCandidates: a candidate whose path leads through a link', () =
       symlinkSync(host, join(ws, 'evil'));
       const sandbox = graderSandbox(graderResult([measuredTest(GEN, 'test_cap', { kills: 2 }), measuredTest(GEN, 'test_wrong', { passes: false, kills: 0 })]));
       const hostile = candidate('evil/test_planted.py', 'def test_x():\n    assert 1 == 1\n', { origin: 'provided', acIds: [] });
-      const out = await evaluateCandidates(graderContext(sandbox), loadPricingIngest(ws), [candidates()[0]!, hostile], { ...options, judge: false }, { staticChecks: async () => noTests, imageFor: async () => 'runner:py' });
+      const out = await evaluateCandidates(graderContext(sandbox), loadPricingIngest(ws), [candidates()[0]!, hostile], { ...options, judge: false }, { staticChecks: async (items) => items.map(() => noTests), imageFor: async () => 'runner:py' });
       expect(existsSync(join(host, 'test_planted.py'))).toBe(false);
       const refused = out.tests.find((t) => t.file === 'evil/test_planted.py');
       expect(refused).toMatchObject({ verdict: 'reject', reasons: [{ code: 'unsafe-path' }] });

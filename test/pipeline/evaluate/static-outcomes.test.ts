@@ -15,7 +15,7 @@ describe('staticOutcomesFor', () => {
   it('reuses the outcome a generated file brings and checks only the files without one (once each)', async () => {
     const brought: StaticCheckOutcome = { tests: [{ id: 'tests/test_a.py::test_a', name: 'test_a', findings: [], source: 'def test_a(): ...', line: 1 }], fileFindings: [] };
     const computed: StaticCheckOutcome = { tests: [], fileFindings: [{ rule: 'no-tests', severity: 'high', message: 'no test function found in the file' }] };
-    const check = vi.fn<StaticChecker>(async () => computed);
+    const check = vi.fn<StaticChecker>(async (items) => items.map(() => computed));
     const generated = candidate('tests/test_a.py', 'def test_a(): ...', { checks: brought });
     const provided = candidate('tests/test_b.py', 'x = 1', { origin: 'provided', acIds: ['AC#2', 'AC#9'] });
     const out = await staticOutcomesFor([generated, provided], acs, check, where);
@@ -23,7 +23,8 @@ describe('staticOutcomesFor', () => {
     expect(out.get('tests/test_b.py')).toBe(computed);
     expect(check).toHaveBeenCalledTimes(1);
     // Only the criteria the file cites and the spec has.
-    expect(check.mock.calls[0]?.[1].map((a) => a.id)).toEqual(['AC#2']);
-    expect(check.mock.calls[0]?.[2]).toBe(where);
+    expect(check.mock.calls[0]?.[0].map((i) => i.candidate.path)).toEqual(['tests/test_b.py']);
+    expect(check.mock.calls[0]?.[0][0]?.acs.map((a) => a.id)).toEqual(['AC#2']);
+    expect(check.mock.calls[0]?.[1]).toBe(where);
   });
 });

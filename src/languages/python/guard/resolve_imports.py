@@ -1,4 +1,4 @@
-"""TFactory hallucination guard and test discovery for one Python test file.
+"""TFactory hallucination guard and test discovery for Python test files (one, or --batch).
 
 Reads the test source on stdin; prints one JSON object on stdout:
   {"syntaxError": null | {"message", "line"},
@@ -11,6 +11,8 @@ roots (--root, repeatable: the project folder, its src/, the test's folder). Eve
 the test imports is imported in its own subprocess (side effects contained, --timeout seconds
 each) and every `from m import name` and `m.attr` chain is looked up on it. A module that is
 neither in the project nor installed is "unknown", never a hallucination.
+With --batch, stdin is {"files": [{"path", "source", "roots"}]} and the output {"files": [{"path",
+"result"}]}: all of a run's candidates in one process, each project module imported once per roots.
 Standard library only; Python 3.8+.
 """
 import argparse
@@ -172,28 +174,18 @@ def run_child(module, paths, roots, timeout):
     return json.loads(lines[-1])
 
 
-def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--path", required=True)
-    ap.add_argument("--root", action="append", default=[])
-    ap.add_argument("--timeout", type=float, default=10.0)
-    ap.add_argument("--no-guard", action="store_true")
-    args = ap.parse_args()
-    source = sys.stdin.read()
-    roots = [r for r in args.root if os.path.isdir(r)]
+def prepare(path, source, roots, no_guard=False):
+    """Parse and discover one file; with the guard, also what it needs imported: (result, checks, first_line)."""
     result = {"syntaxError": None, "tests": [], "hallucinated": [], "unknown": []}
     try:
-        tree = ast.parse(source, filename=args.path)
+        tree = ast.parse(source, filename=path)
     except SyntaxError as e:
         result["syntaxError"] = {"message": str(e.msg), "line": e.lineno or 1}
-        print(json.dumps(result))
-        return
+        return result, None, None
     discover(tree.body, [], set(), result["tests"])
-    if args.no_guard:
-        print(json.dumps(result))
-        return
-
-    bindings, imports = collect(tree, module_of_test(args.path, roots))
+    if no_guard:
+        return result, None, None
+    bindings, imports = collect(tree, module_of_test(path, roots))
     # module -> list of (attr path, line, kind, display name)
     checks = {}
     for imp in imports:
@@ -206,7 +198,20 @@ def main():
     first_line = {}
     for imp in imports:
         first_line.setdefault(imp["module"], imp["line"])
+    return result, checks, first_line
 
+
+def child_requests(checks, roots):
+    """The project modules a file's checks import in a child: [(module, paths)]."""
+    out = []
+    for module, wanted in sorted(checks.items()):
+        if in_project(module.split(".")[0], roots):
+            out.append((module, [w[0] for w in wanted if w[0]]))
+    return out
+
+
+def finish(result, checks, first_line, roots, lookup):
+    """Turn the children's answers (lookup(module, paths) -> child result) into the file's findings."""
     for module, wanted in sorted(checks.items()):
         top = module.split(".")[0]
         line = first_line.get(module, wanted[0][1] if wanted else 1)
@@ -220,7 +225,7 @@ def main():
                                           "reason": "not part of the project and not installed"})
             continue
         paths = [w[0] for w in wanted if w[0]]
-        res = run_child(module, paths, roots, args.timeout)
+        res = lookup(module, paths)
         if res["import"] == "missing":
             missing = res.get("missing") or module
             if in_project(missing.split(".")[0], roots) and (module == missing or module.startswith(missing + ".")):
@@ -246,7 +251,71 @@ def main():
             elif status["status"] == "unknown":
                 result["unknown"].append({"name": display, "line": use_line, "kind": kind,
                                           "reason": "could not be looked up"})
-    print(json.dumps(result))
+    return result
+
+
+def check_one(path, source, roots, timeout, no_guard=False):
+    result, checks, first_line = prepare(path, source, roots, no_guard)
+    if checks is None:
+        return result
+    return finish(result, checks, first_line, roots, lambda module, paths: run_child(module, paths, roots, timeout))
+
+
+def check_many(files, timeout):
+    """Several files in one process: each project module is imported once, in one child, for all
+    the files that import it with the same roots (the union of their name paths is looked up)."""
+    prepared = []
+    wanted = {}  # (module, roots) -> list of distinct paths
+    for f in files:
+        roots = [r for r in f["roots"] if os.path.isdir(r)]
+        result, checks, first_line = prepare(f["path"], f["source"], roots)
+        prepared.append((f["path"], roots, result, checks, first_line))
+        if checks is None:
+            continue
+        for module, paths in child_requests(checks, roots):
+            union = wanted.setdefault((module, tuple(roots)), [])
+            for p in paths:
+                if p not in union:
+                    union.append(p)
+    answers = {}
+    for (module, roots), paths in wanted.items():
+        res = run_child(module, paths, list(roots), timeout)
+        answers[(module, roots)] = (paths, res)
+
+    def lookup_for(roots):
+        def lookup(module, paths):
+            union, res = answers[(module, tuple(roots))]
+            if res["import"] != "ok":
+                return res
+            by_path = {json.dumps(p): s for p, s in zip(union, res["paths"])}
+            return {"import": "ok", "paths": [by_path.get(json.dumps(p), {"status": "unknown"}) for p in paths]}
+        return lookup
+
+    out = []
+    for path, roots, result, checks, first_line in prepared:
+        if checks is not None:
+            finish(result, checks, first_line, roots, lookup_for(roots))
+        out.append({"path": path, "result": result})
+    return {"files": out}
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--path")
+    ap.add_argument("--root", action="append", default=[])
+    ap.add_argument("--timeout", type=float, default=10.0)
+    ap.add_argument("--no-guard", action="store_true")
+    ap.add_argument("--batch", action="store_true",
+                    help='stdin is {"files": [{"path", "source", "roots"}]}; prints {"files": [{"path", "result"}]}')
+    args = ap.parse_args()
+    if args.batch:
+        print(json.dumps(check_many(json.loads(sys.stdin.read())["files"], args.timeout)))
+        return
+    if not args.path:
+        ap.error("--path is required without --batch")
+    source = sys.stdin.read()
+    roots = [r for r in args.root if os.path.isdir(r)]
+    print(json.dumps(check_one(args.path, source, roots, args.timeout, args.no_guard)))
 
 
 if __name__ == "__main__":

@@ -181,7 +181,11 @@ def evaluate(inp, workspace):
                 _log("mutant %s dropped: %s" % (m["id"], m["unpatchable"]))
         executions = sum(int(w.get("executions", 0)) for w in workers)
         rerun_maps = [{t["id"]: t["run"] for t in r.get("tests", [])} for r in reruns]
-        return assembler.build(head, rerun_maps, base, executions)
+        result = assembler.build(head, rerun_maps, base, executions)
+        # The mutation phase's wall time (the control run and every mutant), for the run's stats.
+        if isinstance(head.get("mutationMs"), (int, float)) and head["mutationMs"] >= 0:
+            result["mutationMs"] = head["mutationMs"]
+        return result
 
 
 def _empty(errors):

@@ -8,14 +8,18 @@
  * A finding is "hallucinated" when it points at the project's own code (relative or aliased import,
  * a member of a project module or type); "unknown" when it is about a package the project did not
  * install or a global whose types are not there. Prints one JSON object on stdout.
+ * Batch mode: argv --batch <typescript dir> <project root>; stdin {"files": [{"path", "source"}]};
+ * prints {"files": [{"path", "result"}]}. One Program per file as in the single mode (no file sees
+ * another's declarations), the parsed library and project files shared between them.
  */
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 
-const [tsDir, testFile, projectRoot] = process.argv.slice(2);
+const batch = process.argv[2] === '--batch';
+const [tsDir, testFileArg, projectRoot] = batch ? [process.argv[3], undefined, process.argv[4]] : process.argv.slice(2);
 const ts = createRequire(import.meta.url)(tsDir);
-const source = fs.readFileSync(0, 'utf8');
+const stdin = fs.readFileSync(0, 'utf8');
 
 const TEST_GLOBALS = new Set(['describe', 'it', 'test', 'expect', 'vi', 'jest', 'beforeEach', 'afterEach', 'beforeAll', 'afterAll', 'suite', 'bench', 'assert', 'chai', 'expectTypeOf', 'assertType']);
 const RUNTIME_GLOBALS = new Set(['process', 'Buffer', 'require', 'module', 'exports', '__dirname', '__filename', 'global', 'setImmediate', 'clearImmediate', 'NodeJS']);
@@ -60,97 +64,116 @@ if (nodePaths.length > 0) {
 
 const host = ts.createCompilerHost(options);
 const norm = (p) => path.resolve(p);
+// The file being checked (its source from stdin, not the disk) and the files parsed so far.
+let testFile = '';
+let source = '';
+const parsed = new Map();
 const getSourceFile = host.getSourceFile.bind(host);
-host.getSourceFile = (name, lang, onError, create) =>
-  norm(name) === norm(testFile) ? ts.createSourceFile(name, source, lang, true) : getSourceFile(name, lang, onError, create);
+host.getSourceFile = (name, lang, onError, create) => {
+  if (norm(name) === norm(testFile)) return ts.createSourceFile(name, source, lang, true);
+  const key = `${norm(name)}\0${typeof lang === 'object' ? lang.languageVersion : lang}`;
+  if (!parsed.has(key)) parsed.set(key, getSourceFile(name, lang, onError, create));
+  return parsed.get(key);
+};
 const fileExists = host.fileExists.bind(host);
 host.fileExists = (name) => norm(name) === norm(testFile) || fileExists(name);
 const readFile = host.readFile.bind(host);
 host.readFile = (name) => (norm(name) === norm(testFile) ? source : readFile(name));
 
-const program = ts.createProgram({ rootNames: [testFile], options, host });
-const checker = program.getTypeChecker();
-const sf = program.getSourceFile(testFile);
+function checkFile(file, text) {
+  testFile = file;
+  source = text;
+  const program = ts.createProgram({ rootNames: [testFile], options, host });
+  const checker = program.getTypeChecker();
+  const sf = program.getSourceFile(testFile);
 
-function isProjectFile(fileName) {
-  const f = norm(fileName);
-  return f.startsWith(norm(projectRoot) + path.sep) && !f.split(path.sep).includes('node_modules') && norm(f) !== norm(testFile);
-}
+  function isProjectFile(fileName) {
+    const f = norm(fileName);
+    return f.startsWith(norm(projectRoot) + path.sep) && !f.split(path.sep).includes('node_modules') && norm(f) !== norm(testFile);
+  }
 
-function nodeAt(pos) {
-  let found;
-  const visit = (n) => {
-    if (pos >= n.getStart(sf) && pos < n.getEnd()) {
-      found = n;
-      ts.forEachChild(n, visit);
+  function nodeAt(pos) {
+    let found;
+    const visit = (n) => {
+      if (pos >= n.getStart(sf) && pos < n.getEnd()) {
+        found = n;
+        ts.forEachChild(n, visit);
+      }
+    };
+    visit(sf);
+    return found;
+  }
+
+  function enclosingImport(node) {
+    let n = node;
+    while (n && !ts.isImportDeclaration(n) && !ts.isExportDeclaration(n)) n = n.parent;
+    return n;
+  }
+
+  function packageInstalled(spec) {
+    const parts = spec.split('/');
+    const name = spec.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0];
+    if (nodePaths.some((p) => fs.existsSync(path.join(p, name)))) return true;
+    let dir = path.dirname(testFile);
+    for (;;) {
+      if (fs.existsSync(path.join(dir, 'node_modules', name))) return true;
+      const up = path.dirname(dir);
+      if (up === dir) return false;
+      dir = up;
     }
-  };
-  visit(sf);
-  return found;
-}
-
-function enclosingImport(node) {
-  let n = node;
-  while (n && !ts.isImportDeclaration(n) && !ts.isExportDeclaration(n)) n = n.parent;
-  return n;
-}
-
-function packageInstalled(spec) {
-  const parts = spec.split('/');
-  const name = spec.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0];
-  if (nodePaths.some((p) => fs.existsSync(path.join(p, name)))) return true;
-  let dir = path.dirname(testFile);
-  for (;;) {
-    if (fs.existsSync(path.join(dir, 'node_modules', name))) return true;
-    const up = path.dirname(dir);
-    if (up === dir) return false;
-    dir = up;
   }
-}
 
-function resolvesToProject(spec) {
-  const r = ts.resolveModuleName(spec, testFile, options, host).resolvedModule;
-  return r ? isProjectFile(r.resolvedFileName) : undefined;
-}
-
-function isAliasOrRelative(spec) {
-  if (spec.startsWith('.') || spec.startsWith('/')) return true;
-  return Object.keys(projectPaths).some((k) => new RegExp('^' + k.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace('*', '.*') + '$').test(spec));
-}
-
-const hallucinated = [];
-const unknown = [];
-const diags = [...program.getSyntacticDiagnostics(sf), ...program.getSemanticDiagnostics(sf)];
-for (const d of diags) {
-  if (d.start === undefined) continue;
-  const line = sf.getLineAndCharacterOfPosition(d.start).line + 1;
-  const text = ts.flattenDiagnosticMessageText(d.messageText, '\n');
-  const node = nodeAt(d.start);
-  const entry = (name, kind, reason) => ({ name, line, kind, reason: reason || text });
-  if (d.code === 2307 || d.code === 2792) {
-    const spec = node && ts.isStringLiteralLike(node) ? node.text : (/'([^']+)'/.exec(text) || [])[1] || '?';
-    if (isAliasOrRelative(spec)) hallucinated.push(entry(spec, 'module'));
-    else unknown.push(entry(spec, 'module', packageInstalled(spec) ? 'installed but not resolvable: ' + text : 'not part of the project and not installed'));
-  } else if ([2305, 2724, 2614, 2613, 1192].includes(d.code)) {
-    const imp = enclosingImport(node);
-    const spec = imp && imp.moduleSpecifier && ts.isStringLiteralLike(imp.moduleSpecifier) ? imp.moduleSpecifier.text : undefined;
-    const name = node && ts.isIdentifier(node) ? node.text : (/'([^']+)'\.?(?: Did|$)/.exec(text) || [])[1] || 'default';
-    const project = spec === undefined ? undefined : resolvesToProject(spec);
-    if (project) hallucinated.push(entry(`${spec}:${name}`, 'name'));
-    else unknown.push(entry(`${spec}:${name}`, 'name'));
-  } else if (d.code === 2339 || d.code === 2551) {
-    let access = node;
-    while (access && !ts.isPropertyAccessExpression(access)) access = access.parent;
-    if (!access) continue;
-    const type = checker.getTypeAtLocation(access.expression);
-    const symbol = type.getSymbol() || type.aliasSymbol || checker.getSymbolAtLocation(access.expression);
-    const decls = (symbol && symbol.getDeclarations()) || [];
-    const name = access.getText(sf);
-    if (decls.some((decl) => isProjectFile(decl.getSourceFile().fileName))) hallucinated.push(entry(name, 'attribute'));
-  } else if (d.code === 2304 || d.code === 2552 || d.code === 2582 || d.code === 2593) {
-    const name = node && ts.isIdentifier(node) ? node.text : (/'([^']+)'/.exec(text) || [])[1] || '?';
-    if (TEST_GLOBALS.has(name) || RUNTIME_GLOBALS.has(name)) continue;
-    hallucinated.push(entry(name, 'name'));
+  function resolvesToProject(spec) {
+    const r = ts.resolveModuleName(spec, testFile, options, host).resolvedModule;
+    return r ? isProjectFile(r.resolvedFileName) : undefined;
   }
+
+  function isAliasOrRelative(spec) {
+    if (spec.startsWith('.') || spec.startsWith('/')) return true;
+    return Object.keys(projectPaths).some((k) => new RegExp('^' + k.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace('*', '.*') + '$').test(spec));
+  }
+
+  const hallucinated = [];
+  const unknown = [];
+  const diags = [...program.getSyntacticDiagnostics(sf), ...program.getSemanticDiagnostics(sf)];
+  for (const d of diags) {
+    if (d.start === undefined) continue;
+    const line = sf.getLineAndCharacterOfPosition(d.start).line + 1;
+    const text = ts.flattenDiagnosticMessageText(d.messageText, '\n');
+    const node = nodeAt(d.start);
+    const entry = (name, kind, reason) => ({ name, line, kind, reason: reason || text });
+    if (d.code === 2307 || d.code === 2792) {
+      const spec = node && ts.isStringLiteralLike(node) ? node.text : (/'([^']+)'/.exec(text) || [])[1] || '?';
+      if (isAliasOrRelative(spec)) hallucinated.push(entry(spec, 'module'));
+      else unknown.push(entry(spec, 'module', packageInstalled(spec) ? 'installed but not resolvable: ' + text : 'not part of the project and not installed'));
+    } else if ([2305, 2724, 2614, 2613, 1192].includes(d.code)) {
+      const imp = enclosingImport(node);
+      const spec = imp && imp.moduleSpecifier && ts.isStringLiteralLike(imp.moduleSpecifier) ? imp.moduleSpecifier.text : undefined;
+      const name = node && ts.isIdentifier(node) ? node.text : (/'([^']+)'\.?(?: Did|$)/.exec(text) || [])[1] || 'default';
+      const project = spec === undefined ? undefined : resolvesToProject(spec);
+      if (project) hallucinated.push(entry(`${spec}:${name}`, 'name'));
+      else unknown.push(entry(`${spec}:${name}`, 'name'));
+    } else if (d.code === 2339 || d.code === 2551) {
+      let access = node;
+      while (access && !ts.isPropertyAccessExpression(access)) access = access.parent;
+      if (!access) continue;
+      const type = checker.getTypeAtLocation(access.expression);
+      const symbol = type.getSymbol() || type.aliasSymbol || checker.getSymbolAtLocation(access.expression);
+      const decls = (symbol && symbol.getDeclarations()) || [];
+      const name = access.getText(sf);
+      if (decls.some((decl) => isProjectFile(decl.getSourceFile().fileName))) hallucinated.push(entry(name, 'attribute'));
+    } else if (d.code === 2304 || d.code === 2552 || d.code === 2582 || d.code === 2593) {
+      const name = node && ts.isIdentifier(node) ? node.text : (/'([^']+)'/.exec(text) || [])[1] || '?';
+      if (TEST_GLOBALS.has(name) || RUNTIME_GLOBALS.has(name)) continue;
+      hallucinated.push(entry(name, 'name'));
+    }
+  }
+  return { hallucinated, unknown };
 }
-process.stdout.write(JSON.stringify({ hallucinated, unknown }) + '\n');
+
+if (batch) {
+  const files = JSON.parse(stdin).files.map((f) => ({ path: f.path, result: checkFile(f.path, f.source) }));
+  process.stdout.write(JSON.stringify({ files }) + '\n');
+} else {
+  process.stdout.write(JSON.stringify(checkFile(testFileArg, stdin)) + '\n');
+}

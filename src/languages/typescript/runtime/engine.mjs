@@ -114,6 +114,7 @@ export async function evaluate(ts, input, paths) {
     coveredBy: tests.filter((t) => t.hits.includes(m.probe)).map((t) => `${t.file}::${t.name}`),
   }));
   const verdictsByMutant = new Map();
+  const mutationStarted = Date.now();
   // The control run (instrument-files.mjs shamMutant): every test about to face a mutant, with a
   // mutant switched on that changes nothing. A test that passed on head and fails now reacts to the
   // grader's switch; it is rejected as tampering and faces no real mutant.
@@ -136,6 +137,7 @@ export async function evaluate(ts, input, paths) {
     executions += r.executions;
     verdictsByMutant.set(m.id, r.verdicts);
   }
+  const mutationMs = Date.now() - mutationStarted;
 
   // 5. Fail-to-pass: the candidate files against the base tree (same layout, no instrumentation).
   const onBase = new Map();
@@ -172,6 +174,7 @@ export async function evaluate(ts, input, paths) {
     changedExecutable: inst.changedExecutable,
     executions,
     necessaryMs: head.wallMs,
+    mutationMs,
     errors,
   };
 }

@@ -30,7 +30,7 @@ export interface EvaluateDeps {
 }
 
 function emptyResult(): EvaluateResult {
-  return { tests: [], sources: {}, languages: {}, notes: [], stats: { containers: 0, executions: 0, necessaryMs: 0, mutants: 0, graderMs: 0 } };
+  return { tests: [], sources: {}, languages: {}, notes: [], stats: { containers: 0, executions: 0, necessaryMs: 0, mutants: 0, graderMs: 0, mutationMs: 0 } };
 }
 
 /**
@@ -82,6 +82,7 @@ export async function evaluateCandidates(
         out.stats.executions += grade.result.executions;
         out.stats.necessaryMs += grade.result.necessaryMs;
         out.stats.mutants += grade.result.mutants.length;
+        out.stats.mutationMs = (out.stats.mutationMs ?? 0) + (grade.result.mutationMs ?? 0);
         for (const e of grade.result.errors) out.notes.push(`${language} grader: ${e}`);
       }
       for (const candidate of mine) {

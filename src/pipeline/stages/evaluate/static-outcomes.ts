@@ -3,11 +3,16 @@ import type { SandboxPort } from '../../../sandbox/port.js';
 import type { AcceptanceCriterion } from '../../../criteria/types.js';
 import type { CandidateFile } from '../../types.js';
 
-export type StaticChecker = (candidate: CandidateFile, acs: AcceptanceCriterion[], ctx: { image: string; workspace: string; sandbox: SandboxPort }) => Promise<StaticCheckOutcome>;
+/** The static checks of several candidates of one project, each against its criteria (outcomes in order): one guard process for all. */
+export type StaticChecker = (
+  items: Array<{ candidate: CandidateFile; acs: AcceptanceCriterion[] }>,
+  ctx: { image: string; workspace: string; sandbox: SandboxPort },
+) => Promise<StaticCheckOutcome[]>;
 
 /**
  * The static checks' outcome of each candidate, computed once per candidate: a generated file
- * brings the one its guard computed; a provided file is checked here, in the evaluation tree.
+ * brings the one its guard computed; the provided files are checked here, in the evaluation tree,
+ * all in one call.
  */
 export async function staticOutcomesFor(
   candidates: CandidateFile[],
@@ -17,13 +22,16 @@ export async function staticOutcomesFor(
 ): Promise<Map<string, StaticCheckOutcome>> {
   const byId = new Map(acs.map((a) => [a.id, a]));
   const out = new Map<string, StaticCheckOutcome>();
+  const unchecked: Array<{ candidate: CandidateFile; acs: AcceptanceCriterion[] }> = [];
   for (const c of candidates) {
-    if (c.checks) {
-      out.set(c.path, c.checks);
-      continue;
-    }
-    const cited = c.acIds.map((id) => byId.get(id)).filter((a): a is AcceptanceCriterion => a !== undefined);
-    out.set(c.path, await check(c, cited, where));
+    if (c.checks) out.set(c.path, c.checks);
+    else unchecked.push({ candidate: c, acs: c.acIds.map((id) => byId.get(id)).filter((a): a is AcceptanceCriterion => a !== undefined) });
   }
+  if (unchecked.length === 0) return out;
+  const outcomes = await check(unchecked, where);
+  unchecked.forEach((u, i) => {
+    const outcome = outcomes[i];
+    if (outcome) out.set(u.candidate.path, outcome);
+  });
   return out;
 }

@@ -230,7 +230,9 @@ class Runner:
             out["tests"].append(dict(self.describe(self.cand[k]), run=results[k], order=keys.index(k)))
         if mode == "head":
             out["suiteLines"] = self._suite_lines()
+            started = time.monotonic()
             out["mutants"] = self._mutants(results) if self.job.get("mutants") else []
+            out["mutationMs"] = round((time.monotonic() - started) * 1000)
         out["executions"] = self.executions
         return out
 
