@@ -2,7 +2,7 @@
 // A relay that stands in for an OpenAI-compatible model server, so a person (or another program)
 // can answer a real run's model requests by hand and the run can be recorded.
 //
-//   node scripts/model-relay.mjs <folder> [port]      (default port 8765, listens on 127.0.0.1 only)
+//   node scripts/model-relay.mjs <folder> [port]      (default port 8765, 0 for any free one; listens on 127.0.0.1 only)
 //   OPENAI_BASE_URL=http://127.0.0.1:8765/v1 TFACTORY_MODEL_STALL_MS=3600000 TFACTORY_MODEL_TIMEOUT_MS=3600000 \
 //     tfactory run ... --llm openai:<name>
 //
@@ -102,4 +102,4 @@ const server = createServer((req, res) => {
     res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(reply));
   });
 });
-server.listen(Number(portText), '127.0.0.1', () => process.stdout.write(`relay: listening on http://127.0.0.1:${portText}/v1, requests in ${folder}\n`));
+server.listen(Number(portText), '127.0.0.1', () => process.stdout.write(`relay: listening on http://127.0.0.1:${server.address().port}/v1, requests in ${folder}\n`));
