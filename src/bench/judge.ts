@@ -5,26 +5,36 @@ import { readTranscript, type Transcript } from '../llm/replay/transcript.js';
 import { PACKAGE_ROOT } from '../version.js';
 
 /**
- * `npm run bench:judge`: the model cost of recorded runs, before and after the judge was batched
- * per test file. "Before" transcripts (fixtures/bench/judge-before/) were recorded with the judge
- * of prompts/judge.md 1.x (one call per test function, best of 3); "after" are the current
- * fixtures, re-recorded from the same scripted model through the same runs. Prints calls per stage,
- * the judge's share of calls, tokens per accepted test and the cacheable and cache-read shares.
+ * `npm run bench:judge`: the model cost of recorded runs as the judge was batched. "before"
+ * (fixtures/bench/judge-before/<run>-transcript.json): prompts/judge.md 1.x, one call per test
+ * function, best of 3. "per file" (<run>-per-file...): judge 2.x, one call per test file. "after" (the
+ * current fixtures): judge 3.x, the run's files in one call within a token budget, a second opinion
+ * only on dissent. demo and github-e2e are answered by scripted models; python and typescript are
+ * whole runs answered by a capable model (test/recorded/recorded-runs.test.ts). Prints calls per
+ * stage, the judge's share of calls, tokens per accepted test and the cacheable and cache-read shares.
  */
 
 export interface RunPair {
   name: string;
-  before: string;
+  /** Judge 1.x (per test, best of 3), when that recording exists. */
+  before?: string;
+  /** Judge 2.x (per test file), when that recording exists. */
+  perFile?: string;
   after: string;
 }
 
+const BEFORE = join(PACKAGE_ROOT, 'fixtures', 'bench', 'judge-before');
+
 export const JUDGE_BENCH_RUNS: RunPair[] = [
-  { name: 'demo', before: join(PACKAGE_ROOT, 'fixtures', 'bench', 'judge-before', 'demo-transcript.json'), after: join(PACKAGE_ROOT, 'fixtures', 'demo', 'transcript.json') },
+  { name: 'demo', before: join(BEFORE, 'demo-transcript.json'), perFile: join(BEFORE, 'demo-per-file-transcript.json'), after: join(PACKAGE_ROOT, 'fixtures', 'demo', 'transcript.json') },
   {
     name: 'github-e2e',
-    before: join(PACKAGE_ROOT, 'fixtures', 'bench', 'judge-before', 'github-e2e-transcript.json'),
+    before: join(BEFORE, 'github-e2e-transcript.json'),
+    perFile: join(BEFORE, 'github-e2e-per-file-transcript.json'),
     after: join(PACKAGE_ROOT, 'fixtures', 'llm', 'github-e2e-transcript.json'),
   },
+  { name: 'python (model)', perFile: join(BEFORE, 'recorded-python-per-file.json'), after: join(PACKAGE_ROOT, 'fixtures', 'llm', 'recorded-python.json') },
+  { name: 'typescript (model)', after: join(PACKAGE_ROOT, 'fixtures', 'llm', 'recorded-typescript.json') },
 ];
 
 export interface RunFigures {
@@ -54,8 +64,9 @@ function tokens(u: LlmUsage): number {
 function relevantTests(promptExcerpt: string, response: string): string[] {
   const value = JSON.parse(response) as { relevant?: boolean; tests?: Array<{ name: string; relevant: boolean }> };
   if (value.tests) {
+    // judge 3.x names tests `file::name` (several files per call); 2.x named them within its one file.
     const file = /## Test file `([^`]+)`/.exec(promptExcerpt)?.[1] ?? '?';
-    return value.tests.filter((t) => t.relevant).map((t) => `${file}::${t.name}`);
+    return value.tests.filter((t) => t.relevant).map((t) => (t.name.includes('::') ? t.name : `${file}::${t.name}`));
   }
   const id = /## Test `([^`]+)`/.exec(promptExcerpt)?.[1];
   return value.relevant && id ? [id] : [];
@@ -91,11 +102,18 @@ export function figuresOf(transcript: Transcript): RunFigures {
 
 const pct = (x: number): string => `${(100 * x).toFixed(0)}%`;
 
-export function formatJudgeBench(rows: Array<{ name: string; before: RunFigures; after: RunFigures }>): string {
+export interface BenchRow {
+  name: string;
+  before?: RunFigures;
+  perFile?: RunFigures;
+  after: RunFigures;
+}
+
+export function formatJudgeBench(rows: BenchRow[]): string {
   const stages = ['plan', 'generate', 'judge'];
   const line = (label: string, f: RunFigures): string =>
     [
-      label.padEnd(18),
+      label.padEnd(27),
       `${String(f.totalCalls).padStart(5)} (${stages.map((s) => f.calls[s] ?? 0).join('/')})`.padEnd(16),
       pct(f.judgeShare).padStart(11),
       String(tokens(f.usage.judge ?? ZERO_USAGE)).padStart(12),
@@ -107,24 +125,32 @@ export function formatJudgeBench(rows: Array<{ name: string; before: RunFigures;
       pct(f.cacheReadShare).padStart(11),
     ].join(' ');
   const out = [
-    `${'run'.padEnd(18)} ${'calls (p/g/j)'.padEnd(16)} ${'judge share'.padStart(11)} ${'judge tokens'.padStart(12)} ${'all tokens'.padStart(12)} ${'accepted'.padStart(9)} ${'tokens/accepted'.padStart(15)} ${'judge/accepted'.padStart(15)} ${'cacheable'.padStart(10)} ${'cache read'.padStart(11)}`,
+    `${'run'.padEnd(27)} ${'calls (p/g/j)'.padEnd(16)} ${'judge share'.padStart(11)} ${'judge tokens'.padStart(12)} ${'all tokens'.padStart(12)} ${'accepted'.padStart(9)} ${'tokens/accepted'.padStart(15)} ${'judge/accepted'.padStart(15)} ${'cacheable'.padStart(10)} ${'cache read'.padStart(11)}`,
   ];
   for (const r of rows) {
-    out.push(line(`${r.name} before`, r.before), line(`${r.name} after`, r.after));
+    if (r.before) out.push(line(`${r.name} before`, r.before));
+    if (r.perFile) out.push(line(`${r.name} per file`, r.perFile));
+    out.push(line(`${r.name} after`, r.after));
   }
   out.push(
     '',
-    'calls (p/g/j): plan / generate / judge calls. Tokens are the recorded usage (input + cache + output); the scripted model of these',
-    'recordings counts every input token as uncached. "after" also carries the richer shared context of plan and generate (whole',
-    'changed files, their base version, conventions): more input per request, all of it in the cacheable prefix. The scripted model',
-    'reports chars/4 estimates and no provider cache figures, so "cache read" is 0 until a run with a real model is recorded;',
-    '"cacheable" is the share of request characters in the shared prefix (system prompt + shared blocks) that a provider can cache.',
+    'calls (p/g/j): plan / generate / judge calls. before: one judge call per test (best of 3); per file: one per test file; after:',
+    "the run's test files in one call (split past a token budget), a second opinion only on dissent. demo and github-e2e are",
+    'answered by scripted models that report chars/4 estimates and no cache figures; python and typescript (model) are whole runs',
+    'answered by a capable model through the OpenAI-compatible relay (scripts/model-relay.mjs), whose usage counts the prefix a',
+    'request shares with the one before it as cache-read, as a caching provider does. "cacheable" is the share of request',
+    'characters in the shared prefix (system prompt + shared blocks) that a provider can cache.',
   );
   return out.join('\n');
 }
 
-export function runJudgeBench(runs: RunPair[] = JUDGE_BENCH_RUNS): Array<{ name: string; before: RunFigures; after: RunFigures }> {
-  return runs.map((r) => ({ name: r.name, before: figuresOf(readTranscript(r.before)), after: figuresOf(readTranscript(r.after)) }));
+export function runJudgeBench(runs: RunPair[] = JUDGE_BENCH_RUNS): BenchRow[] {
+  return runs.map((r) => ({
+    name: r.name,
+    ...(r.before ? { before: figuresOf(readTranscript(r.before)) } : {}),
+    ...(r.perFile ? { perFile: figuresOf(readTranscript(r.perFile)) } : {}),
+    after: figuresOf(readTranscript(r.after)),
+  }));
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

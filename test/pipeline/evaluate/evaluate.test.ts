@@ -45,10 +45,11 @@ describe('evaluateCandidates on a fake sandbox', () => {
     ]);
     expect(out.tests[1]?.reasons[0]?.code).toBe('fails-on-head');
     expect(out.tests[0]).toMatchObject({ line: 3, subtaskId: 'S1', origin: 'generated', signals: { judge: { relevant: true } } });
-    // One judge call for the file, about the passing test only (the failing one is rejected whatever it says).
+    // One judge call for the run, about the passing test only (the failing one is rejected whatever it says);
+    // the answer may name a test by its bare name when that is unique.
     expect(llm.requests).toHaveLength(1);
-    expect(llm.requests[0]?.prompt).toContain('- `test_cap` claims AC#1');
-    expect(llm.requests[0]?.prompt).not.toContain('- `test_wrong`');
+    expect(llm.requests[0]?.prompt).toContain(`- \`${GEN}::test_cap\` claims AC#1`);
+    expect(llm.requests[0]?.prompt).not.toContain('test_wrong` claims');
     expect(out.sources[`${GEN}::test_cap`]).toContain('== 50.0');
     expect(out.languages[`${GEN}::test_cap`]).toBe('python');
     expect(out.stats).toMatchObject({ executions: 8, necessaryMs: 10, mutants: 1 });

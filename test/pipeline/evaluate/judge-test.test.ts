@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { TfError } from '../../../src/errors.js';
-import { judgeCandidate, judgeContext, worthJudging } from '../../../src/pipeline/stages/evaluate/judge-test.js';
+import { judgeCandidate, judgeCandidates, judgeContext, worthJudging } from '../../../src/pipeline/stages/evaluate/judge-test.js';
+import { batchFiles, JUDGE_BATCH_CHARS } from '../../../src/pipeline/stages/evaluate/judge.js';
 import { buildTestRows } from '../../../src/pipeline/stages/evaluate/test-rows.js';
 import type { LlmRequest } from '../../../src/llm/port.js';
 import { createScriptedLlm } from '../../fakes/scripted-llm.js';
@@ -71,7 +72,7 @@ describe('the relevance judge', () => {
     const req = llm.requests[0];
     // The whole file: the module constant the test uses is there.
     expect(req?.prompt).toContain(CONTENT.trimEnd());
-    expect(req?.prompt).toContain('- `test_cap` claims AC#1\n- `test_none` claims AC#1');
+    expect(req?.prompt).toContain(`- \`${FILE}::test_cap\` claims AC#1\n- \`${FILE}::test_none\` claims AC#1`);
     // The spec block the planner and generator send, and the changed file whole (bodies, not signatures).
     expect(req?.sharedContext[0]).toContain('AC#3');
     expect(req?.sharedContext[1]).toContain('## shop/pricing.py (whole file)');
@@ -79,26 +80,56 @@ describe('the relevance judge', () => {
   });
 
   it('asks a second opinion only about the dissenting tests, and flags a test only when both readings dissent', async () => {
-    const llm = createScriptedLlm(answer({ test_cap: [false, false], test_none: [true] }));
+    const llm = createScriptedLlm(answer({ [`${FILE}::test_cap`]: [false, false], [`${FILE}::test_none`]: [true] }));
     const list = rows();
     const j = await judgeCandidate(llm, list, candidate(FILE, CONTENT), shared, signal);
     expect(j.calls).toBe(2);
     expect(llm.requests[1]?.prompt).toContain('(a second reading)');
-    expect(llm.requests[1]?.prompt).toContain('- `test_cap` claims');
-    expect(llm.requests[1]?.prompt).not.toContain('- `test_none` claims');
+    expect(llm.requests[1]?.prompt).toContain(`- \`${FILE}::test_cap\` claims`);
+    expect(llm.requests[1]?.prompt).not.toContain(`- \`${FILE}::test_none\` claims`);
     expect(list.map((r) => r.signals.judge)).toEqual([
-      { relevant: false, votes: 0, of: 2, rationale: 'test_cap only checks a vague property' },
+      { relevant: false, votes: 0, of: 2, rationale: `${FILE}::test_cap only checks a vague property` },
       { relevant: true, votes: 1, of: 1 },
     ]);
 
-    const again = createScriptedLlm(answer({ test_cap: [false, true] }));
+    const again = createScriptedLlm(answer({ [`${FILE}::test_cap`]: [false, true] }));
     const second = rows();
     await judgeCandidate(again, second, candidate(FILE, CONTENT), shared, signal);
     expect(second[0]?.signals.judge).toEqual({ relevant: true, votes: 1, of: 2 });
   });
 
+  it('judges the files of a run together in one call, split only past the budget, with a second opinion only on dissent', async () => {
+    const OTHER = 'tests/test_pricing_tfactory_2.py';
+    const other = () => buildTestRows(candidate(OTHER, CONTENT), { ...outcome, tests: outcome.tests.map((t) => ({ ...t, id: t.id.replace(FILE, OTHER) })) }, graderResult([measuredTest(OTHER, 'test_cap'), measuredTest(OTHER, 'test_none')]), undefined);
+    const llm = createScriptedLlm(answer({ [`${OTHER}::test_none`]: [false, false] }));
+    const a = rows();
+    const b = other();
+    const j = await judgeCandidates(llm, [{ candidate: candidate(FILE, CONTENT), rows: a }, { candidate: candidate(OTHER, CONTENT), rows: b }], shared, signal);
+    // One call for both files (the same test names in each, told apart by their file), one second opinion for the dissent.
+    expect(j).toEqual({ notes: [], calls: 2 });
+    expect(llm.requests[0]?.prompt).toContain(`## Test file \`${FILE}\``);
+    expect(llm.requests[0]?.prompt).toContain(`## Test file \`${OTHER}\``);
+    expect(llm.requests[1]?.prompt).not.toContain(`## Test file \`${FILE}\``);
+    expect([...a, ...b].map((r) => r.signals.judge?.relevant)).toEqual([true, true, true, false]);
+
+    // Past the budget, the files go in separate calls.
+    expect(batchFiles([{ content: 'x'.repeat(30) }, { content: 'y'.repeat(30) }, { content: 'z'.repeat(10) }], 50).map((b) => b.length)).toEqual([1, 2]);
+    const split = createScriptedLlm(answer());
+    const k = await judgeCandidates(split, [{ candidate: candidate(FILE, CONTENT), rows: rows() }, { candidate: candidate(OTHER, CONTENT), rows: other() }], shared, signal);
+    expect(k.calls).toBe(1);
+    expect(JUDGE_BATCH_CHARS).toBeGreaterThan(2 * CONTENT.length);
+  });
+
+  it('takes an answer that names a test by its bare name when that is unique', async () => {
+    const llm = createScriptedLlm(() => ({ tests: [{ name: 'test_cap', relevant: true, rationale: 'AC#1 exact value' }, { name: `${FILE}::test_none`, relevant: true, rationale: 'AC#1' }] }));
+    const list = rows();
+    const j = await judgeCandidate(llm, list, candidate(FILE, CONTENT), shared, signal);
+    expect(j.notes).toEqual([]);
+    expect(list.map((r) => r.signals.judge?.relevant)).toEqual([true, true]);
+  });
+
   it('sends the same shared blocks, byte for byte, with every judge call of a run', async () => {
-    const llm = createScriptedLlm(answer({ test_cap: [false, false] }));
+    const llm = createScriptedLlm(answer({ [`${FILE}::test_cap`]: [false, false] }));
     await judgeCandidate(llm, rows(), candidate(FILE, CONTENT), judgeContext(loadPricingIngest()), signal);
     await judgeCandidate(llm, rows(), candidate('tests/test_other.py', CONTENT), judgeContext(loadPricingIngest()), signal);
     expect(new Set(llm.requests.map((r) => JSON.stringify([r.system, r.sharedContext]))).size).toBe(1);

@@ -18,6 +18,16 @@ describe('triage', () => {
     expect(duplicates[0]?.of).toBe(a.id);
   });
 
+  it('keeps every case of a parametrised function (one source, one file), but still finds a copy of it elsewhere', () => {
+    const src = '@pytest.mark.parametrize("code", ["welcome", "WeLcOmE"])\ndef test_case(code):\n    assert apply_discount(50, code) == 40\n';
+    const one = { ...reportTest('test_case[welcome]'), id: 'tests/t.py::test_case[welcome]', file: 'tests/t.py' };
+    const two = { ...reportTest('test_case[WeLcOmE]'), id: 'tests/t.py::test_case[WeLcOmE]', file: 'tests/t.py' };
+    const copy = { ...reportTest('test_case[welcome]'), id: 'tests/u.py::test_case[welcome]', file: 'tests/u.py' };
+    const { kept, duplicates } = dedupTests([one, two, copy].map((test) => ({ test, source: src, language: 'python' as const })));
+    expect(kept.map((k) => k.test.id)).toEqual([one.id, two.id]);
+    expect(duplicates).toEqual([{ item: expect.objectContaining({ test: copy }), of: one.id }]);
+  });
+
   it('normalises TypeScript comments but keeps URLs in strings', () => {
     expect(normaliseSource('it("x", () => { // hi\n  expect(f("http://a")).toBe(1) /* c */ })', 'typescript'))
       .toBe('it("x", () => { expect(f("http://a")).toBe(1) })');

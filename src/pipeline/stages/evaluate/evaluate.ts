@@ -4,11 +4,11 @@ import { reuseContainers } from '../../../sandbox/reuse-containers.js';
 import type { CandidateFile, EvaluateResult, IngestResult, StageContext } from '../../types.js';
 import { prepareEvalTrees } from './eval-tree.js';
 import { gradeProject } from './grade-project.js';
-import { judgeCandidate, judgeContext, worthJudging } from './judge-test.js';
+import { judgeCandidates, judgeContext, worthJudging } from './judge-test.js';
 import type { PreparedPackages } from './run-grader.js';
 import { candidatesFor, changedRangesFor } from './select.js';
 import { staticOutcomesFor, type StaticChecker } from './static-outcomes.js';
-import { buildTestRows, fileRow, refusedRow } from './test-rows.js';
+import { buildTestRows, fileRow, refusedRow, type TestRow } from './test-rows.js';
 import { decideVerdict } from './verdict.js';
 
 export type { StaticChecker } from './static-outcomes.js';
@@ -55,8 +55,8 @@ export async function evaluateCandidates(
     candidates,
     git: ctx.ports.git,
   });
-  // The judge's shared blocks, built once per evaluation (byte-stable across its calls).
-  let judgeShared: string[] | undefined;
+  // Every graded file with its test rows, judged together once all are graded.
+  const graded: Array<{ candidate: CandidateFile; rows: TestRow[]; fileRow?: EvaluateResult['tests'][number] }> = [];
   try {
     let done = 0;
     ctx.progress('evaluate', 0, candidates.length);
@@ -88,27 +88,30 @@ export async function evaluateCandidates(
       for (const candidate of mine) {
         const outcome = outcomes.get(candidate.path) ?? { tests: [], fileFindings: [] };
         const rows = buildTestRows(candidate, outcome, grade.result, grade.infra);
-        if (rows.length === 0) out.tests.push(fileRow(candidate, outcome, grade.infra));
-        // The judge: one call for the file's tests that every other signal accepts (none asked about the others).
-        if (options.judge && ctx.ports.llm) {
-          const worth = rows.filter((row) => worthJudging(row, options.mutation));
-          if (worth.length > 0) {
-            judgeShared ??= judgeContext(ingest);
-            const j = await judgeCandidate(ctx.ports.llm, worth, candidate, judgeShared, ctx.signal);
-            out.notes.push(...j.notes);
-          }
-        }
-        for (const row of rows) {
-          const { verdict, reasons } = decideVerdict({ signals: row.signals, findings: row.findings, infraErrors: row.infraErrors, mutationEnabled: options.mutation });
-          out.tests.push({
-            id: row.id, file: candidate.path, name: row.name, verdict, reasons, signals: row.signals, acIds: candidate.acIds,
-            ...(row.statics?.line ? { line: row.statics.line } : {}),
-            ...(candidate.subtaskId ? { subtaskId: candidate.subtaskId } : {}), origin: candidate.origin,
-          });
-          out.sources[row.id] = row.statics?.source ?? '';
-          out.languages[row.id] = candidate.language;
-        }
+        graded.push({ candidate, rows, ...(rows.length === 0 ? { fileRow: fileRow(candidate, outcome, grade.infra) } : {}) });
         ctx.progress('evaluate', ++done, candidates.length);
+      }
+    }
+    // The judge, once every file is graded: the tests every other signal accepts (none asked about the
+    // others), as many files per call as fit its budget, so a run usually costs one judge call.
+    if (options.judge && ctx.ports.llm) {
+      const items = graded.map(({ candidate, rows }) => ({ candidate, rows: rows.filter((row) => worthJudging(row, options.mutation)) }));
+      if (items.some((i) => i.rows.length > 0)) {
+        const j = await judgeCandidates(ctx.ports.llm, items, judgeContext(ingest), ctx.signal);
+        out.notes.push(...j.notes);
+      }
+    }
+    for (const { candidate, rows, fileRow: whole } of graded) {
+      if (whole) out.tests.push(whole);
+      for (const row of rows) {
+        const { verdict, reasons } = decideVerdict({ signals: row.signals, findings: row.findings, infraErrors: row.infraErrors, mutationEnabled: options.mutation });
+        out.tests.push({
+          id: row.id, file: candidate.path, name: row.name, verdict, reasons, signals: row.signals, acIds: candidate.acIds,
+          ...(row.statics?.line ? { line: row.statics.line } : {}),
+          ...(candidate.subtaskId ? { subtaskId: candidate.subtaskId } : {}), origin: candidate.origin,
+        });
+        out.sources[row.id] = row.statics?.source ?? '';
+        out.languages[row.id] = candidate.language;
       }
     }
   } finally {
