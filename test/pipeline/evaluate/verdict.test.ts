@@ -9,6 +9,16 @@ function decide(over: Partial<VerdictInput>) {
 const codes = (r: ReturnType<typeof decide>) => r.reasons.map((x) => x.code);
 
 describe('verdict rules', () => {
+  it('takes the criterion-number lint as a hint for a test shown to check the change (fails on base, a mutant killed by a value check), a flag otherwise', () => {
+    const finding: LintFinding = { rule: 'criterion-number', severity: 'medium', message: "AC#1 states 100, 10% but none of these appear in the test's checks", line: 4 };
+    expect(decide({ findings: [finding] }).verdict).toBe('accept');
+    const noF2p = decide({ findings: [finding], signals: signals({ failToPass: 'pass-to-pass' }) });
+    expect([noF2p.verdict, codes(noF2p)]).toEqual(['flag', ['lint:criterion-number']]);
+    const crashOnly = decide({ findings: [finding], signals: signals({ mutation: { killed: 2, killedByAssertion: 0, killedByCrash: 2, survived: 1, notReached: 0, total: 3 } }) });
+    expect(crashOnly.verdict).toBe('flag');
+    expect(codes(crashOnly)).toContain('lint:criterion-number');
+  });
+
   it('accepts a passing, stable test that kills mutants by assertion', () => {
     const r = decide({});
     expect(r.verdict).toBe('accept');

@@ -92,6 +92,17 @@ function lintReasons(findings: LintFinding[]): VerdictReason[] {
   return out;
 }
 
+/**
+ * The criterion-number lint reads numbers literally: `apply_discount(200) == 180.0` checks "10% off
+ * over 100" without spelling 100 or 10. When the test is shown to check the change itself (it fails
+ * on base and kills a mutant by a value check), the lint is a hint, not a flag.
+ */
+function numberLintAsHint(findings: LintFinding[], s: TestSignals): LintFinding[] {
+  const proven = s.failToPass === 'fail-to-pass' && (s.mutation?.killedByAssertion ?? 0) > 0;
+  if (!proven) return findings;
+  return findings.map((f) => (f.rule === 'criterion-number' && f.severity === 'medium' ? { ...f, severity: 'low' as const } : f));
+}
+
 function coverageAndMutationReasons(s: TestSignals, mutationEnabled: boolean): VerdictReason[] {
   const out: VerdictReason[] = [];
   if (s.coverage && s.coverage.changedTotal > 0 && s.coverage.coveredCount === 0) {
@@ -125,7 +136,7 @@ export function decideVerdict(input: VerdictInput): VerdictOutput {
   if (!failed && s.stability?.flaky) {
     reasons.push(reason('reject', 'flaky', `It is unstable: it passed ${s.stability.passed} of ${s.stability.runs} identical runs.`));
   }
-  reasons.push(...lintReasons(input.findings));
+  reasons.push(...lintReasons(numberLintAsHint(input.findings, s)));
   if (!failed) reasons.push(...coverageAndMutationReasons(s, input.mutationEnabled));
   if (s.judge && !s.judge.relevant) {
     reasons.push(reason('flag', 'judge-dissents', `The relevance judge doubts it tests the acceptance criteria (${s.judge.votes} of ${s.judge.of} votes for)${s.judge.rationale ? `: ${s.judge.rationale}` : ''}.`));
