@@ -14,7 +14,9 @@ describe('bench:judge over the recorded runs', () => {
       expect(r.after.judgeShare, r.name).toBeLessThanOrEqual(0.25);
       for (const earlier of [r.before, r.perFile]) {
         if (!earlier) continue;
-        expect(r.after.accepted, r.name).toBe(earlier.accepted);
+        // The Python model run's per-file recording predates the number lint turning into a hint for
+        // tests that fail on base and kill a mutant by a value check: 3 of its tests were flagged then.
+        expect(r.after.accepted, r.name).toBe(earlier.accepted + (r.name === 'python (model)' ? 3 : 0));
         expect(r.after.judgeShare, r.name).toBeLessThan(earlier.judgeShare);
         expect(r.after.judgeTokensPerAccepted, r.name).toBeLessThan(earlier.judgeTokensPerAccepted);
       }
