@@ -10,19 +10,7 @@ export async function readObjects(dir: string, shas: string[]): Promise<Map<stri
   const out = new Map<string, Buffer>();
   const wanted = [...new Set(shas)];
   if (wanted.length === 0) return out;
-  const child = spawn('git', ['cat-file', '--batch'], { cwd: dir, env: buildBaseEnv({}), stdio: ['pipe', 'pipe', 'pipe'] });
-  const chunks: Buffer[] = [];
-  let stderr = '';
-  child.stdout.on('data', (c: Buffer) => chunks.push(c));
-  child.stderr.on('data', (c: Buffer) => { stderr += c.toString('utf8').slice(0, 2000); });
-  const done = new Promise<number | null>((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', resolve);
-  });
-  child.stdin.end(`${wanted.join('\n')}\n`);
-  const code = await done;
-  if (code !== 0) throw new TfError('GIT_FAILED', `git cat-file --batch failed: ${stderr.split('\n')[0] ?? ''}`, { details: { dir, stderr } });
-  const data = Buffer.concat(chunks);
+  const data = await catFileBatch(dir, wanted);
   let pos = 0;
   while (pos < data.length) {
     const nl = data.indexOf(0x0a, pos);
@@ -89,19 +77,7 @@ export async function readBlobsAt(dir: string, ref: string, paths: string[]): Pr
   const out = new Map<string, string>();
   const asked = [...new Set(paths)].filter((p) => !p.includes('\n'));
   if (asked.length === 0) return out;
-  const child = spawn('git', ['cat-file', '--batch'], { cwd: dir, env: buildBaseEnv({}), stdio: ['pipe', 'pipe', 'pipe'] });
-  const chunks: Buffer[] = [];
-  let stderr = '';
-  child.stdout.on('data', (c: Buffer) => chunks.push(c));
-  child.stderr.on('data', (c: Buffer) => { stderr += c.toString('utf8').slice(0, 2000); });
-  const done = new Promise<number | null>((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', resolve);
-  });
-  child.stdin.end(`${asked.map((p) => `${ref}:${p.replace(/^\.\//, '')}`).join('\n')}\n`);
-  const code = await done;
-  if (code !== 0) throw new TfError('GIT_FAILED', `git cat-file --batch failed: ${stderr.split('\n')[0] ?? ''}`, { details: { dir, stderr } });
-  const data = Buffer.concat(chunks);
+  const data = await catFileBatch(dir, asked.map((p) => `${ref}:${p.replace(/^\.\//, '')}`));
   let pos = 0;
   for (const path of asked) {
     const nl = data.indexOf(0x0a, pos);
@@ -115,4 +91,21 @@ export async function readBlobsAt(dir: string, ref: string, paths: string[]): Pr
     pos += length + 1;
   }
   return out;
+}
+
+/** One `git cat-file --batch` process over `names` (one per line): its whole output. */
+async function catFileBatch(dir: string, names: string[]): Promise<Buffer> {
+  const child = spawn('git', ['cat-file', '--batch'], { cwd: dir, env: buildBaseEnv({}), stdio: ['pipe', 'pipe', 'pipe'] });
+  const chunks: Buffer[] = [];
+  let stderr = '';
+  child.stdout.on('data', (c: Buffer) => chunks.push(c));
+  child.stderr.on('data', (c: Buffer) => { stderr += c.toString('utf8').slice(0, 2000); });
+  const done = new Promise<number | null>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', resolve);
+  });
+  child.stdin.end(`${names.join('\n')}\n`);
+  const code = await done;
+  if (code !== 0) throw new TfError('GIT_FAILED', `git cat-file --batch failed: ${stderr.split('\n')[0] ?? ''}`, { details: { dir, stderr } });
+  return Buffer.concat(chunks);
 }
