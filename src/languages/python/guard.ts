@@ -37,23 +37,31 @@ export function pythonRoots(testPath: string, projectRoot: string): string[] {
   return [...new Set([project, posix.join(project, 'src'), posix.dirname(posix.join(SANDBOX_PATHS.workspace, testPath)), SANDBOX_PATHS.workspace])];
 }
 
+/** The guard's container: the project read-only, the guard's folder mounted, its time limit. */
+function guardContainer(deps: GuardDeps) {
+  return {
+    image: deps.image,
+    workspace: deps.workspace,
+    mounts: [{ hostPath: pythonGuardDir(), containerPath: CONTAINER_DIR, readOnly: true }],
+    labels: { 'tfactory.purpose': 'static-guard' },
+    limits: { timeoutMs: deps.timeoutMs ?? 120_000 },
+  };
+}
+
+const guardEnv = (deps: GuardDeps): Record<string, string> => ({ PYTHONDONTWRITEBYTECODE: '1', HOME: '/tmp', ...deps.env });
+const importTimeoutArgs = (deps: GuardDeps): string[] => ['--timeout', String(Math.max(1, Math.round((deps.importTimeoutMs ?? 10_000) / 1000)))];
+
 export async function runPythonGuard(testPath: string, content: string, deps: GuardDeps): Promise<GuardOutcome<PythonGuardOutput>> {
   const roots = pythonRoots(testPath, deps.projectRoot ?? '');
   const cmd = [
     'python3', `${CONTAINER_DIR}/resolve_imports.py`,
     '--path', posix.join(SANDBOX_PATHS.workspace, testPath),
     ...roots.flatMap((r) => ['--root', r]),
-    '--timeout', String(Math.max(1, Math.round((deps.importTimeoutMs ?? 10_000) / 1000))),
+    ...importTimeoutArgs(deps),
   ];
   const result = await deps.sandbox.run(
-    {
-      image: deps.image,
-      workspace: deps.workspace,
-      mounts: [{ hostPath: pythonGuardDir(), containerPath: CONTAINER_DIR, readOnly: true }],
-      labels: { 'tfactory.purpose': 'static-guard' },
-      limits: { timeoutMs: deps.timeoutMs ?? 120_000 },
-    },
-    { cmd, stdin: content, env: { PYTHONDONTWRITEBYTECODE: '1', HOME: '/tmp', ...deps.env } },
+    guardContainer(deps),
+    { cmd, stdin: content, env: guardEnv(deps) },
     deps.signal,
   );
   return parseGuardOutput(result, outputSchema);
@@ -69,20 +77,14 @@ const batchSchema = z.object({ files: z.array(z.object({ path: z.string(), resul
 export async function runPythonGuardMany(files: Array<{ path: string; content: string }>, deps: GuardDeps): Promise<Map<string, GuardOutcome<PythonGuardOutput>>> {
   const cmd = [
     'python3', `${CONTAINER_DIR}/resolve_imports.py`, '--batch',
-    '--timeout', String(Math.max(1, Math.round((deps.importTimeoutMs ?? 10_000) / 1000))),
+    ...importTimeoutArgs(deps),
   ];
   const stdin = JSON.stringify({
     files: files.map((f) => ({ path: posix.join(SANDBOX_PATHS.workspace, f.path), source: f.content, roots: pythonRoots(f.path, deps.projectRoot ?? '') })),
   });
   const result = await deps.sandbox.run(
-    {
-      image: deps.image,
-      workspace: deps.workspace,
-      mounts: [{ hostPath: pythonGuardDir(), containerPath: CONTAINER_DIR, readOnly: true }],
-      labels: { 'tfactory.purpose': 'static-guard' },
-      limits: { timeoutMs: deps.timeoutMs ?? 120_000 },
-    },
-    { cmd, stdin, env: { PYTHONDONTWRITEBYTECODE: '1', HOME: '/tmp', ...deps.env } },
+    guardContainer(deps),
+    { cmd, stdin, env: guardEnv(deps) },
     deps.signal,
   );
   return outcomesByPath(files, parseGuardOutput(result, batchSchema));

@@ -30,19 +30,24 @@ export function typescriptPackageDir(): string {
   return dirname(createRequire(import.meta.url).resolve('typescript/package.json'));
 }
 
+/** The guard's container: the project read-only, the guard's folder and TFactory's typescript mounted, its time limit. */
+function guardContainer(deps: GuardDeps) {
+  return {
+    image: deps.image,
+    workspace: deps.workspace,
+    mounts: [
+      { hostPath: tsGuardDir(), containerPath: CONTAINER_DIR, readOnly: true },
+      { hostPath: typescriptPackageDir(), containerPath: CONTAINER_TS, readOnly: true },
+    ],
+    labels: { 'tfactory.purpose': 'static-guard' },
+    limits: { timeoutMs: deps.timeoutMs ?? 120_000 },
+  };
+}
+
 export async function runTsGuard(testPath: string, content: string, deps: GuardDeps): Promise<GuardOutcome<TsGuardOutput>> {
   const project = posix.join(SANDBOX_PATHS.workspace, deps.projectRoot || '.');
   const result = await deps.sandbox.run(
-    {
-      image: deps.image,
-      workspace: deps.workspace,
-      mounts: [
-        { hostPath: tsGuardDir(), containerPath: CONTAINER_DIR, readOnly: true },
-        { hostPath: typescriptPackageDir(), containerPath: CONTAINER_TS, readOnly: true },
-      ],
-      labels: { 'tfactory.purpose': 'static-guard' },
-      limits: { timeoutMs: deps.timeoutMs ?? 120_000 },
-    },
+    guardContainer(deps),
     {
       cmd: ['node', `${CONTAINER_DIR}/check_imports.mjs`, CONTAINER_TS, posix.join(SANDBOX_PATHS.workspace, testPath), project],
       stdin: content,
@@ -63,16 +68,7 @@ const batchSchema = z.object({ files: z.array(z.object({ path: z.string(), resul
 export async function runTsGuardMany(files: Array<{ path: string; content: string }>, deps: GuardDeps): Promise<Map<string, GuardOutcome<TsGuardOutput>>> {
   const project = posix.join(SANDBOX_PATHS.workspace, deps.projectRoot || '.');
   const result = await deps.sandbox.run(
-    {
-      image: deps.image,
-      workspace: deps.workspace,
-      mounts: [
-        { hostPath: tsGuardDir(), containerPath: CONTAINER_DIR, readOnly: true },
-        { hostPath: typescriptPackageDir(), containerPath: CONTAINER_TS, readOnly: true },
-      ],
-      labels: { 'tfactory.purpose': 'static-guard' },
-      limits: { timeoutMs: deps.timeoutMs ?? 120_000 },
-    },
+    guardContainer(deps),
     {
       cmd: ['node', `${CONTAINER_DIR}/check_imports.mjs`, '--batch', CONTAINER_TS, project],
       stdin: JSON.stringify({ files: files.map((f) => ({ path: posix.join(SANDBOX_PATHS.workspace, f.path), source: f.content })) }),
