@@ -42,10 +42,8 @@ export async function runResolved(runner, spec, limits) {
     const v = verdicts.get(keyOf(h.file, h.name));
     if (v && (h.printed ?? 0) > OUTPUT_LIMIT_BYTES) v.run = toRun({ state: 'failed', outputBytes: h.printed, durationMs: v.run.durationMs });
   }
-  const moduleErrors = out.moduleErrors.slice();
-  let wallMs = out.wallMs;
-  let hits = out.hits;
-  let forged = out.forged ?? 0;
+  const acc = { verdicts, moduleErrors: out.moduleErrors.slice(), hits: out.hits.slice(), wallMs: out.wallMs, forged: out.forged ?? 0 };
+  const { moduleErrors } = acc;
   if (out.killedBy) {
     const collected = new Map();
     for (const c of [...out.collected, ...(spec.tests ?? [])]) if (isWanted(c)) collected.set(keyOf(c.file, c.name), c);
@@ -66,12 +64,7 @@ export async function runResolved(runner, spec, limits) {
       // Files the killed run never reached: run them again, one by one if none was reached at all.
       const batches = untouched.length === spec.files.length ? untouched.map((f) => [f]) : [untouched];
       for (const files of batches) {
-        const sub = await runResolved(runner, { ...spec, files, tests: undefined }, limits);
-        for (const [k, v] of sub.verdicts) verdicts.set(k, v);
-        moduleErrors.push(...sub.moduleErrors);
-        hits = [...hits, ...sub.hits];
-        wallMs += sub.wallMs;
-        forged += sub.forged;
+        absorb(acc, await runResolved(runner, { ...spec, files, tests: undefined }, limits));
       }
     }
     const rest = pending.filter((c) => !hung.has(keyOf(c.file, c.name)));
@@ -79,12 +72,7 @@ export async function runResolved(runner, spec, limits) {
     for (const group of groups) {
       if (group.length === 0) continue;
       const files = [...new Set(group.map((c) => c.file))];
-      const sub = await runResolved(runner, { ...spec, files, tests: group }, limits);
-      for (const [k, v] of sub.verdicts) verdicts.set(k, v);
-      moduleErrors.push(...sub.moduleErrors);
-      hits = [...hits, ...sub.hits];
-      wallMs += sub.wallMs;
-      forged += sub.forged;
+      absorb(acc, await runResolved(runner, { ...spec, files, tests: group }, limits));
     }
   }
   for (const m of moduleErrors) {
@@ -93,7 +81,16 @@ export async function runResolved(runner, spec, limits) {
       if (t.file === m.file && !verdicts.has(k)) verdicts.set(k, { file: t.file, name: t.name, names: t.names, run: moduleErrorRun(m.errors) });
     }
   }
-  return { verdicts, moduleErrors, hits, wallMs, executions: verdicts.size, forged };
+  return { ...acc, executions: verdicts.size };
+}
+
+/** Adds a sub-run's verdicts, module errors, hits, time and forged-line count to `acc`. */
+function absorb(acc, sub) {
+  for (const [k, v] of sub.verdicts) acc.verdicts.set(k, v);
+  acc.moduleErrors.push(...sub.moduleErrors);
+  acc.hits.push(...sub.hits);
+  acc.wallMs += sub.wallMs;
+  acc.forged += sub.forged ?? 0;
 }
 
 /**
@@ -104,20 +101,13 @@ export async function runResolved(runner, spec, limits) {
  * other test the verdict of a run without it.
  */
 async function isolate(runner, spec, limits, out, message) {
-  const acc = { verdicts: new Map(), moduleErrors: [], hits: [], wallMs: out.wallMs, executions: 0, forged: out.forged ?? 0 };
-  const merge = (sub) => {
-    for (const [k, v] of sub.verdicts) acc.verdicts.set(k, v);
-    acc.moduleErrors.push(...sub.moduleErrors);
-    acc.hits.push(...sub.hits);
-    acc.wallMs += sub.wallMs;
-    acc.forged += sub.forged ?? 0;
-  };
+  const acc = { verdicts: new Map(), moduleErrors: [], hits: [], wallMs: out.wallMs, forged: out.forged ?? 0 };
   const done = () => ({ ...acc, executions: acc.verdicts.size });
   if (spec.files.length > 1) {
     for (const file of spec.files) {
       const tests = spec.tests?.filter((t) => t.file === file);
       if (tests && tests.length === 0) continue;
-      merge(await runResolved(runner, { ...spec, files: [file], tests }, limits));
+      absorb(acc, await runResolved(runner, { ...spec, files: [file], tests }, limits));
     }
     return done();
   }
@@ -127,7 +117,7 @@ async function isolate(runner, spec, limits, out, message) {
     if (c.file === file && c.names) known.set(keyOf(c.file, c.name), { file: c.file, name: c.name, names: c.names });
   }
   if (known.size > 1) {
-    for (const t of known.values()) merge(await runResolved(runner, { ...spec, files: [file], tests: [t] }, limits));
+    for (const t of known.values()) absorb(acc, await runResolved(runner, { ...spec, files: [file], tests: [t] }, limits));
     return done();
   }
   const text = message.slice(0, 1000);
