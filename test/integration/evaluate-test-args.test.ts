@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -51,5 +51,17 @@ describe.skipIf(!hasDocker)('tfactory evaluate --tests with several paths, a glo
       ['test_canada_parcel_of_three_kilos', 'accept'],
       ['test_us_parcel_of_one_kilo', 'accept'],
     ]);
+  });
+
+  it('refuses a --tests path that is a link inside the repository, naming it, instead of reading where it points', async () => {
+    const secret = join(scratch, 'host-secret.py');
+    writeFileSync(secret, 'TOKEN = "do-not-read"\n');
+    symlinkSync(secret, join(sec.repo.dir, 'tests', 'test_linked.py'));
+    const err: string[] = [];
+    const io: CliIo = { stdout: () => undefined, stderr: (t) => err.push(t), env: { ...process.env, TFACTORY_DB: join(scratch, 'runs2.db') }, cwd: sec.repo.dir, isTty: false };
+    const exit = await main(['evaluate', '--repo', sec.repo.dir, '--base', 'main', '--head', 'feature', '--tests', 'tests/test_linked.py', '--no-llm'], io);
+    expect(exit).not.toBe(0);
+    expect(err.join('')).toContain('tests/test_linked.py is a symbolic link in the repository');
+    expect(err.join('')).not.toContain('do-not-read');
   });
 });

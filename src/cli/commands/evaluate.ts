@@ -9,6 +9,8 @@ import { runLocally } from '../run-local.js';
 import { progressModeFor } from '../progress.js';
 import { checkLocalRepo, checkRefs } from '../local-repo.js';
 import { expandTestArgs, spreadFlagValues, testPathCandidates } from '../test-paths.js';
+import { readContained } from '../../files/contained.js';
+import { MAX_TEST_FILE_BYTES as MAX_PROVIDED_BYTES } from '../../pipeline/stages/collect/collect.js';
 
 const HELP = `Usage: tfactory evaluate --repo <dir> --base <ref> --head <ref> --tests <path>... [options]
 
@@ -41,9 +43,14 @@ async function providedTest(repo: string, cwd: string, path: string): Promise<{ 
   const abs = testPathCandidates(path, cwd, repo).find((p) => existsSync(p));
   if (abs) {
     const rel = relative(repo, abs);
-    const content = await readFile(abs, 'utf8');
-    if (!rel.startsWith('..') && !isAbsolute(rel)) return { path: rel.split(sep).join('/'), content };
-    return { path: basename(abs), content, external: true };
+    if (!rel.startsWith('..') && !isAbsolute(rel)) {
+      // Inside the repository: never through a link the checkout holds (UNSAFE_PATH names it).
+      const inRepo = rel.split(sep).join('/');
+      const content = await readContained(repo, inRepo, MAX_PROVIDED_BYTES);
+      if (content === undefined) throw new TfError('USAGE', `--tests ${path}: not a regular file of at most ${MAX_PROVIDED_BYTES / 1_000_000} MB`);
+      return { path: inRepo, content };
+    }
+    return { path: basename(abs), content: await readFile(abs, 'utf8'), external: true };
   }
   return { path: path.split(sep).join('/') };
 }

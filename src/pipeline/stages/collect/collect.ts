@@ -7,7 +7,7 @@ import type { CollectStage } from '../types.js';
 
 
 /** A provided test file larger than this is not a test file. */
-const MAX_TEST_FILE_BYTES = 2_000_000;
+export const MAX_TEST_FILE_BYTES = 2_000_000;
 
 /** ACs a provided test file cites by id (`AC#2`, `AC-2`, `ac_2` in names, comments or docstrings). */
 export function citedAcs(content: string, known: string[]): string[] {
