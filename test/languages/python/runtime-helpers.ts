@@ -54,12 +54,12 @@ export function lineOf(file: string, text: string): number {
   return index + 1;
 }
 
-/** Run the engine with the host's Python on `workspace`; returns the validated result. */
-export async function runGrader(dir: string, workspace: string, input: GraderInput): Promise<{ result: GraderResult; stderr: string }> {
+/** Run the engine with the host's Python on `workspace` (in `env` when given); returns the validated result. */
+export async function runGrader(dir: string, workspace: string, input: GraderInput, env?: NodeJS.ProcessEnv): Promise<{ result: GraderResult; stderr: string }> {
   const inputPath = join(dir, 'input.json');
   const outputPath = join(dir, 'result.json');
   writeFileSync(inputPath, JSON.stringify(input));
   const engine = join(pythonRuntimeDir(), 'tfactory_grader.py');
-  const { stderr } = await promisify(execFile)(PYTHON, [engine, inputPath, outputPath, '--workspace', workspace], { timeout: 280_000 });
+  const { stderr } = await promisify(execFile)(PYTHON, [engine, inputPath, outputPath, '--workspace', workspace], { timeout: 280_000, ...(env ? { env } : {}) });
   return { result: parseGraderResult(readFileSync(outputPath, 'utf8')), stderr };
 }
