@@ -73,9 +73,11 @@ describe('tfactory spec show', () => {
       empty.write({ 'a.py': 'x = 1\n' });
       empty.commit('no spec');
       const io = captureIo(empty.dir);
-      expect(await main(['spec', 'show'], io)).toBe(1);
-      expect(io.err()).toContain('no spec found. Looked for:');
-      expect(io.err()).toContain('.aifactory/specs/<spec-id>/spec.md: none');
+      expect(await main(['spec', 'show'], io)).toBe(0);
+      expect(io.out()).toContain('Spec:    none found');
+      expect(io.out()).toContain('Looked for:\n');
+      expect(io.out()).toContain('.aifactory/specs/<spec-id>/spec.md: none');
+      expect(io.out()).toContain('Warning: no --base given: the commit messages were not read');
     } finally {
       empty.cleanup();
     }

@@ -4,17 +4,21 @@ import { join, resolve } from 'node:path';
 import { TfError } from '../../errors.js';
 import { createGitPort, type LocalGitPort } from '../../git/index.js';
 import { selectSpec } from '../../criteria/index.js';
+import { noSpecSelection } from '../../criteria/select-spec.js';
+import { deriveSpecSelection } from '../../criteria/derive/index.js';
 import type { SpecSelection, SpecSnapshot } from '../../criteria/types.js';
 import type { CliIo } from '../io.js';
 import { parseCommandArgs } from '../args.js';
 
 const HELP = `Usage: tfactory spec show [--repo <dir>] [--ref <ref>] [--base <ref>] [--spec <id>] [--json]
 
-  Show the spec TFactory would choose for a checkout, its acceptance criteria and plan.
+  Show the spec TFactory would choose for a checkout, its acceptance criteria and plan. With no
+  spec, the criteria a run would derive from the commit messages base...ref, and their sources.
   --repo <dir>   the repository (default: the current folder)
   --ref <ref>    read the spec at this commit or branch (default: the working tree);
                  a branch name also counts for "spec id in the branch name"
-  --base <ref>   diff base...ref (or base...HEAD) so that "spec folders the diff touches" counts
+  --base <ref>   diff base...ref (or base...HEAD) so that "spec folders the diff touches" counts,
+                 and, with no spec, the commit messages base..ref are read
   --spec <id>    choose this spec explicitly
   --json         print the SpecSelection as JSON
 `;
@@ -27,9 +31,10 @@ const REASONS: Record<SpecSelection['reason'], string> = {
   'only-spec': 'it is the only spec in the repository',
   none: 'no spec was found (an evaluate-only run needs none)',
   'pr-description': 'the PR description states acceptance criteria',
+  derived: 'no spec was found; a run derives its criteria from what the change says about itself',
 };
 
-const KINDS: Record<SpecSnapshot['kind'], string> = { aifactory: 'AIFactory', 'agent-os': 'Agent OS', 'pr-body': 'PR description', none: 'none' };
+const KINDS: Record<SpecSnapshot['kind'], string> = { aifactory: 'AIFactory', 'agent-os': 'Agent OS', 'pr-body': 'PR description', derived: 'derived', none: 'none' };
 
 function parse(argv: string[]) {
   return parseCommandArgs(argv, {
@@ -38,8 +43,25 @@ function parse(argv: string[]) {
   }, 'tfactory spec show [--repo <dir>] [--ref <ref>] [--spec <id>] [--json]', { positionals: true });
 }
 
+/** A selection with no spec: where the criteria come from, what was looked for, the criteria. */
+function renderDerived(sel: SpecSelection, looked: string[]): string {
+  const s = sel.spec;
+  const out: string[] = [`Spec:    none found`, `Chosen:  ${s.derived?.label ?? REASONS[sel.reason]}`];
+  if (looked.length > 0) out.push('Looked for:', ...looked.map((l) => `  - ${l}`));
+  const sources = s.derived?.sources ?? [];
+  out.push('', `Sources read (${sources.length}):`, ...(sources.length > 0 ? sources.map((src) => `  - ${src.ref}: ${src.criteria} criteri${src.criteria === 1 ? 'on' : 'a'}`) : ['  (none)']));
+  out.push('', `Derived acceptance criteria (${s.acs.length}):`);
+  const width = Math.max(0, ...s.acs.map((a) => a.id.length));
+  for (const ac of s.acs) out.push(`  ${ac.id.padEnd(width)}  ${ac.text}`, `  ${' '.repeat(width)}  ↳ ${ac.source.path}${ac.source.line > 1 ? `:${ac.source.line}` : ''}`);
+  if (s.acs.length === 0) out.push('  (none: tests would be planned from the diff alone)');
+  out.push('', 'A GitHub run also reads the PR title and description and the issues they close (Fixes #n).');
+  for (const w of s.warnings ?? []) out.push(`Warning: ${w}`);
+  return `${out.join('\n')}\n`;
+}
+
 /** The human-readable rendering of a selection. */
-export function renderSelection(sel: SpecSelection): string {
+export function renderSelection(sel: SpecSelection, looked: string[] = []): string {
+  if (sel.reason === 'derived') return renderDerived(sel, looked);
   const s = sel.spec;
   const out: string[] = [
     `Spec:    ${s.id} (${KINDS[s.kind]})`,
@@ -89,14 +111,27 @@ async function show(values: ReturnType<typeof parse>['values'], io: CliIo): Prom
   const tree = ref ? await mkdtemp(join(tmpdir(), 'tfactory-spec-')) : undefined;
   try {
     if (tree && ref) await git.exportTree(repo, ref, tree);
+    let looked: string[] = [];
     const selection = await selectSpec({
       dir: tree ?? repo,
       ...(commitSha ? { commitSha } : {}),
       ...(values.spec ? { explicitId: values.spec } : {}),
       ...(ref && !/^[0-9a-f]{7,40}$/i.test(ref) ? { headBranch: ref } : {}),
       ...(changedPaths ? { changedPaths } : {}),
+    }).catch(async (err: unknown) => {
+      // No spec: what `tfactory run` would derive (local: the commit messages base..ref).
+      const none = noSpecSelection(err);
+      if (!none) throw err;
+      looked = none.spec.warnings ?? [];
+      const base = values.base;
+      const derived = await deriveSpecSelection({
+        ...(commitSha ? { commitSha } : {}),
+        ...(base ? { readCommits: async () => git.commitMessages(repo, await git.resolveCommit(repo, base), commitSha ?? (await git.resolveCommit(repo, 'HEAD'))) } : {}),
+      });
+      if (!base) derived.spec.warnings = [...(derived.spec.warnings ?? []), 'no --base given: the commit messages were not read (pass --base <ref> to read base..ref as `tfactory run --base` does)'];
+      return derived;
     });
-    io.stdout(values.json ? `${JSON.stringify(selection, null, 2)}\n` : renderSelection(selection));
+    io.stdout(values.json ? `${JSON.stringify(selection, null, 2)}\n` : renderSelection(selection, looked));
     return 0;
   } finally {
     if (tree) await rm(tree, { recursive: true, force: true });
