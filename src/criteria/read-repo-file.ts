@@ -7,7 +7,7 @@ import { join } from 'node:path';
 export const MAX_SPEC_BYTES = 1_000_000;
 
 function megabytes(bytes: number): string {
-  return `${(bytes / 1_000_000).toFixed(bytes < 10_000_000 ? 1 : 0)} MB`;
+  return `${(bytes / 1_000_000).toFixed(bytes < 10_000_000 ? 1 : 0).replace(/\.0$/, '')} MB`;
 }
 
 /** The one-line error of a spec file over the cap: which file, its size, the cap, what to do. */

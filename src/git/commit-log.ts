@@ -15,13 +15,13 @@ export async function readCommitMessages(dir: string, base: string, head: string
   for (const ref of [base, head]) {
     if (ref.startsWith('-') || ref.includes('..')) throw new TfError('USAGE', `'${ref}' is not a commit reference`, { hint: 'name a branch, tag or commit' });
   }
-  const out = await runGit(dir, ['log', '--no-merges', '--no-show-signature', '--encoding=UTF-8', `--max-count=${max}`, '--format=%H%x00%B%x1e', `${base}..${head}`, '--']);
+  // -z: records end in NUL, which a commit message cannot hold; each record is `<sha>\n<message>`.
+  const out = await runGit(dir, ['log', '-z', '--no-merges', '--no-show-signature', '--encoding=UTF-8', `--max-count=${max}`, '--format=%H%n%B', `${base}..${head}`, '--']);
   return out
-    .split('\x1e')
-    .map((rec) => rec.replace(/^\n+/, ''))
-    .filter((rec) => rec.includes('\0'))
+    .split('\0')
+    .filter((rec) => /^[0-9a-f]{40,64}\n/.test(rec))
     .map((rec) => {
-      const at = rec.indexOf('\0');
+      const at = rec.indexOf('\n');
       return { sha: rec.slice(0, at), message: rec.slice(at + 1).trimEnd() };
     })
     .reverse();

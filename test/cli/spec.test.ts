@@ -83,6 +83,52 @@ describe('tfactory spec show', () => {
     }
   });
 
+  it('with no spec and --base: the criteria a run would derive from the commit messages, with their sources (no model called)', async () => {
+    const empty = makeRepo('tfactory-cli-derive-');
+    try {
+      empty.write({ 'shop.py': 'def cost(w):\n    return 5\n' });
+      empty.commit('base');
+      empty.git('checkout', '--quiet', '-b', 'feature');
+      empty.write({ 'shop.py': 'def cost(w):\n    return 5 + 2 * w\n' });
+      const first = empty.commit('Price parcels by weight\n\nFixes #12');
+      empty.write({ 'shop.py': 'def cost(w):\n    if w <= 0:\n        raise ValueError(w)\n    return 5 + 2 * w\n' });
+      empty.commit('wip');
+      empty.write({ 'shop.py': 'def cost(w):\n    if w <= 0:\n        raise ValueError("weight")\n    return 5 + 2 * w\n' });
+      const third = empty.commit('Refuse zero and negative weights');
+      const io = captureIo(empty.dir);
+      expect(await main(['spec', 'show', '--base', 'main'], io)).toBe(0);
+      const out = io.out();
+      expect(out).toContain('Spec:    none found\nChosen:  no spec: criteria derived from 2 commit messages\nLooked for:\n');
+      expect(out).toContain(`Sources read (3):\n  - ${first.slice(0, 12)}: 1 criterion\n`);
+      expect(out).toContain(': 0 criteria\n');
+      expect(out).toContain(`Derived acceptance criteria (2):\n  AC#1  Price parcels by weight\n        ↳ commit ${first.slice(0, 12)}\n  AC#2  Refuse zero and negative weights\n        ↳ commit ${third.slice(0, 12)}\n`);
+      expect(out).not.toContain('Warning:');
+
+      const json = captureIo(empty.dir);
+      expect(await main(['spec', 'show', '--base', 'main', '--json'], json)).toBe(0);
+      const sel = JSON.parse(json.out()) as SpecSelection;
+      expect(sel.reason).toBe('derived');
+      expect(sel.spec.derived?.label).toBe('no spec: criteria derived from 2 commit messages');
+      expect(sel.spec.acs.map((a) => a.text)).toEqual(['Price parcels by weight', 'Refuse zero and negative weights']);
+    } finally {
+      empty.cleanup();
+    }
+  });
+
+  it('a spec over the size cap: one clear error naming the file, its size and the cap, exit 1', async () => {
+    const big = makeRepo('tfactory-cli-big-');
+    try {
+      big.write({ '.aifactory/specs/huge/spec.md': `# Huge\n${'x'.repeat(1_500_000)}\n` });
+      big.commit('a huge spec');
+      const io = captureIo(big.dir);
+      expect(await main(['spec', 'show'], io)).toBe(1);
+      expect(io.err()).toContain('.aifactory/specs/huge/spec.md is 1.5 MB (1500008 bytes), over the 1 MB cap for spec files; it was not read');
+      expect(io.err()).not.toContain('no spec found');
+    } finally {
+      big.cleanup();
+    }
+  });
+
   it('lists the candidates when the choice is ambiguous, and rejects a bad subcommand with exit 2', async () => {
     const io = captureIo(repo.dir);
     expect(await main(['spec', 'show', '--ref', featureSha], io)).toBe(1);
