@@ -201,6 +201,19 @@ describe('ingest stage', () => {
     await prepared.release();
   });
 
+  it('a local run without a spec derives criteria from its commit messages only (no issue is looked up)', async () => {
+    const notFound = new TfError('SPEC_NOT_FOUND', 'no spec found', { details: { looked: [] } });
+    let issuesRead = 0;
+    const stage = createIngestStage({ ...deps(), selectSpec: async () => { throw notFound; }, readIssue: () => async () => { issuesRead++; return undefined; } });
+    const { git } = fakeGit();
+    git.commitMessages = async () => [{ sha: 'c'.repeat(40), message: 'Round totals to cents\n\nFixes #12' }];
+    const prepared = await stage.run(contextFor(makeRequest({ source: localSource() }), git));
+    expect(prepared.result.spec.spec.derived?.label).toBe('no spec: criteria derived from 1 commit message');
+    expect(prepared.result.spec.spec.acs.map((a) => a.text)).toEqual(['Round totals to cents']);
+    expect(issuesRead).toBe(0);
+    await prepared.release();
+  });
+
   it('re-attaches a resumed run\'s workspace only while it exists, and removes it on release', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'tf-ingest-'));
     dirs.push(dir);
