@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildAnnotations } from '../../src/github/annotations.js';
 import { buildReportOutput } from '../../src/github/check-output.js';
+import { evaluateQualityGate } from '../../src/github/quality-gate.js';
 import { renderMarkdown } from '../../src/report/render-markdown.js';
 import { renderTerminal } from '../../src/report/render-terminal.js';
 import { validateReport } from '../../src/report/schema.js';
@@ -47,5 +48,14 @@ describe('a report whose criteria were derived (no spec)', () => {
     const withSpec = buildAnnotations({ ...derivedReport(), spec: sampleReport().spec });
     expect(withSpec.some((a) => a.title.endsWith('not verified'))).toBe(true);
     expect(buildAnnotations(derivedReport()).some((a) => a.title.endsWith('not verified'))).toBe(false);
+  });
+
+  it('requireAllAcsVerified asks a person to act on unverified spec criteria, but only notes unverified derived ones', () => {
+    const gate = { minAccepted: 0, failOnRejected: false, requireAllAcsVerified: true };
+    const spec = { ...derivedReport(), spec: sampleReport().spec };
+    expect(evaluateQualityGate(spec, gate).conclusion).toBe('action_required');
+    const derived = evaluateQualityGate(derivedReport(), gate);
+    expect(derived.conclusion).toBe('neutral');
+    expect(derived.reasons).toContain(`${derivedReport().summary.acsTotal - derivedReport().summary.acsVerified} of ${derivedReport().summary.acsTotal} criteria derived from the PR (no spec) are not verified`);
   });
 });
