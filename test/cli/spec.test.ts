@@ -1,3 +1,5 @@
+import { rmSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CliIo } from '../../src/cli/io.js';
 import { main } from '../../src/cli/main.js';
@@ -103,6 +105,24 @@ describe('tfactory spec show', () => {
       expect(out).toContain(': 0 criteria\n');
       expect(out).toContain(`Derived acceptance criteria (2):\n  AC#1  Price parcels by weight\n        ↳ commit ${first.slice(0, 12)}\n  AC#2  Refuse zero and negative weights\n        ↳ commit ${third.slice(0, 12)}\n`);
       expect(out).not.toContain('Warning:');
+
+      // As the App would see the PR: its title and description too; the issue it closes is named, not fetched.
+      writeFileSync(join(empty.dir, '..', `${basename(empty.dir)}-body.md`), '<!-- template -->\nParcels cost 5 plus 2 per kg.\n\nFixes #12\n');
+      const pr = captureIo(empty.dir);
+      expect(await main(['spec', 'show', '--base', 'main', '--title', 'Shipping by weight', '--body', `../${basename(empty.dir)}-body.md`], pr)).toBe(0);
+      expect(pr.out()).toContain('Chosen:  no spec: criteria derived from the PR title and description, 2 commit messages\n');
+      expect(pr.out()).toContain('  AC#1  Shipping by weight\n        ↳ PR title\n  AC#2  Parcels cost 5 plus 2 per kg.\n        ↳ PR description:2\n');
+      expect(pr.out()).toContain('Warning: linked issue #12: a GitHub run reads it through the REST API; not read here');
+      expect(pr.out()).not.toContain('template');
+      rmSync(join(empty.dir, '..', `${basename(empty.dir)}-body.md`));
+      // A description with an Acceptance Criteria section is a spec of its own.
+      const acs = captureIo(empty.dir);
+      writeFileSync(join(empty.dir, 'body.md'), '## Acceptance Criteria\n- A parcel costs 5 plus 2 per kg.\n');
+      expect(await main(['spec', 'show', '--body', 'body.md'], acs)).toBe(0);
+      expect(acs.out()).toContain('Chosen:  the PR description states acceptance criteria');
+      const missing = captureIo(empty.dir);
+      expect(await main(['spec', 'show', '--body', 'nope.md'], missing)).toBe(2);
+      expect(missing.err()).toContain('--body nope.md: no such file');
 
       const json = captureIo(empty.dir);
       expect(await main(['spec', 'show', '--base', 'main', '--json'], json)).toBe(0);

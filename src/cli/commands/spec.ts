@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { TfError } from '../../errors.js';
@@ -10,7 +10,7 @@ import type { SpecSelection, SpecSnapshot } from '../../criteria/types.js';
 import type { CliIo } from '../io.js';
 import { parseCommandArgs } from '../args.js';
 
-const HELP = `Usage: tfactory spec show [--repo <dir>] [--ref <ref>] [--base <ref>] [--spec <id>] [--json]
+const HELP = `Usage: tfactory spec show [--repo <dir>] [--ref <ref>] [--base <ref>] [--spec <id>] [--title <text>] [--body <file>] [--json]
 
   Show the spec TFactory would choose for a checkout, its acceptance criteria and plan. With no
   spec, the criteria a run would derive from the commit messages base...ref, and their sources.
@@ -20,6 +20,9 @@ const HELP = `Usage: tfactory spec show [--repo <dir>] [--ref <ref>] [--base <re
   --base <ref>   diff base...ref (or base...HEAD) so that "spec folders the diff touches" counts,
                  and, with no spec, the commit messages base..ref are read
   --spec <id>    choose this spec explicitly
+  --title <text> a PR title, and --body <file> a PR description, as the App would read them
+                 (a TFactory-Spec line or Acceptance Criteria in it count; with no spec, the
+                 criteria derived from them; the issues they close are named, not fetched)
   --json         print the SpecSelection as JSON
 `;
 
@@ -39,6 +42,7 @@ const KINDS: Record<SpecSnapshot['kind'], string> = { aifactory: 'AIFactory', 'a
 function parse(argv: string[]) {
   return parseCommandArgs(argv, {
     repo: { type: 'string' }, ref: { type: 'string' }, base: { type: 'string' }, spec: { type: 'string' },
+    title: { type: 'string' }, body: { type: 'string' },
     json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
   }, 'tfactory spec show [--repo <dir>] [--ref <ref>] [--spec <id>] [--json]', { positionals: true });
 }
@@ -54,7 +58,7 @@ function renderDerived(sel: SpecSelection, looked: string[]): string {
   const width = Math.max(0, ...s.acs.map((a) => a.id.length));
   for (const ac of s.acs) out.push(`  ${ac.id.padEnd(width)}  ${ac.text}`, `  ${' '.repeat(width)}  ↳ ${ac.source.path}${ac.source.line > 1 ? `:${ac.source.line}` : ''}`);
   if (s.acs.length === 0) out.push('  (none: tests would be planned from the diff alone)');
-  out.push('', 'A GitHub run also reads the PR title and description and the issues they close (Fixes #n).');
+  if (!sources.some((src) => src.kind === 'pr-title' || src.kind === 'pr-body')) out.push('', 'A GitHub run also reads the PR title and description (here: --title, --body) and the issues they close (Fixes #n).');
   for (const w of s.warnings ?? []) out.push(`Warning: ${w}`);
   return `${out.join('\n')}\n`;
 }
@@ -102,8 +106,22 @@ async function headShaOf(git: LocalGitPort, repo: string): Promise<string | unde
   return git.resolveCommit(repo, 'HEAD').catch(() => undefined);
 }
 
+/** A PR description from a file, under the cap GitHub itself keeps (65,536 characters; read up to 1 MB). */
+async function readBody(io: CliIo, file: string | undefined): Promise<string | undefined> {
+  if (file === undefined) return undefined;
+  const path = resolve(io.cwd, file);
+  const st = await stat(path).catch(() => undefined);
+  if (!st?.isFile()) throw new TfError('USAGE', `--body ${file}: no such file`, { hint: 'pass a file holding the PR description' });
+  if (st.size > MAX_BODY_BYTES) throw new TfError('USAGE', `--body ${file} is ${st.size} bytes, over the ${MAX_BODY_BYTES} bytes a PR description is read up to`, { hint: 'pass the PR description only' });
+  return readFile(path, 'utf8');
+}
+
+const MAX_BODY_BYTES = 1_000_000;
+
 async function show(values: ReturnType<typeof parse>['values'], io: CliIo): Promise<number> {
   const repo = resolve(io.cwd, values.repo ?? '.');
+  const body = await readBody(io, values.body);
+  const pr = values.title !== undefined || body !== undefined ? { ...(values.title !== undefined ? { title: values.title } : {}), ...(body !== undefined ? { body } : {}) } : undefined;
   const git = createGitPort();
   const ref = values.ref;
   const commitSha = ref ? await git.resolveCommit(repo, ref) : await headShaOf(git, repo);
@@ -118,6 +136,7 @@ async function show(values: ReturnType<typeof parse>['values'], io: CliIo): Prom
       ...(values.spec ? { explicitId: values.spec } : {}),
       ...(ref && !/^[0-9a-f]{7,40}$/i.test(ref) ? { headBranch: ref } : {}),
       ...(changedPaths ? { changedPaths } : {}),
+      ...(body !== undefined ? { prBody: body } : {}),
     }).catch(async (err: unknown) => {
       // No spec: what `tfactory run` would derive (local: the commit messages base..ref).
       const none = noSpecSelection(err);
@@ -126,6 +145,7 @@ async function show(values: ReturnType<typeof parse>['values'], io: CliIo): Prom
       const base = values.base;
       const derived = await deriveSpecSelection({
         ...(commitSha ? { commitSha } : {}),
+        ...(pr ? { pr } : {}),
         ...(base ? { readCommits: async () => git.commitMessages(repo, await git.resolveCommit(repo, base), commitSha ?? (await git.resolveCommit(repo, 'HEAD'))) } : {}),
       });
       if (!base) derived.spec.warnings = [...(derived.spec.warnings ?? []), 'no --base given: the commit messages were not read (pass --base <ref> to read base..ref as `tfactory run --base` does)'];

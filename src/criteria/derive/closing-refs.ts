@@ -40,9 +40,10 @@ export function findClosingRefs(texts: Array<string | undefined>, here: { owner:
   for (const text of texts) {
     if (!text) continue;
     for (const m of text.matchAll(CLOSING)) {
+      if (out.length >= MAX_LINKED_ISSUES) return out;
       add(toRef(m, here));
       let rest = text.slice((m.index ?? 0) + m[0].length);
-      for (let more = MORE.exec(rest); more; more = MORE.exec(rest)) {
+      for (let more = MORE.exec(rest); more && out.length < MAX_LINKED_ISSUES; more = MORE.exec(rest)) {
         add(toRef(more, here));
         rest = rest.slice(more[0].length);
       }

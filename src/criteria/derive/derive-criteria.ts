@@ -7,7 +7,8 @@ export const DERIVE_LIMITS = { total: 12, prBody: 6, issueBody: 3, commits: 8, c
 
 /** What a PR (or a local change) says about itself, as read: every text is untrusted. */
 export interface DerivationInput {
-  pr?: { number: number; title?: string; body?: string };
+  /** The PR (number unknown: `tfactory spec show --title/--body`). */
+  pr?: { number?: number; title?: string; body?: string };
   /** Linked issues that could be read, in the order they were named. */
   issues: Array<{ ref: string; title?: string; body?: string }>;
   /** Commits base..head, oldest first. */
@@ -65,7 +66,7 @@ export function deriveCriteria(input: DerivationInput): SpecSnapshot {
   const pr = input.pr;
   if (pr) {
     const title = readTitle(pr.title);
-    const path = `PR #${pr.number}`;
+    const path = pr.number === undefined ? 'PR' : `PR #${pr.number}`;
     if (pr.title !== undefined) add({ kind: 'pr-title', ref: `${path} title`, criteria: 0 }, title ? [{ text: title, line: 1, path: `${path} title` }] : [], 1);
     if (pr.body !== undefined) add({ kind: 'pr-body', ref: `${path} description`, criteria: 0 }, readStatements(pr.body, DERIVE_LIMITS.prBody).map((s) => ({ ...s, path: `${path} description` })), DERIVE_LIMITS.prBody);
   }
@@ -94,7 +95,7 @@ export function deriveCriteria(input: DerivationInput): SpecSnapshot {
     kind: 'derived',
     id: 'derived',
     title: label.replace(/^no spec/, 'No spec'),
-    path: pr ? `PR #${pr.number}` : 'commit messages',
+    path: pr ? (pr.number === undefined ? 'PR' : `PR #${pr.number}`) : 'commit messages',
     ...(input.commitSha ? { commitSha: input.commitSha } : {}),
     contentHash: hash.digest('hex'),
     acs,

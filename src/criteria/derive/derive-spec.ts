@@ -15,8 +15,8 @@ export type ReadIssue = (ref: IssueRef) => Promise<IssueText | undefined>;
 
 export interface DeriveSpecInput {
   commitSha?: string;
-  /** The pull request, for a GitHub run; a local run has none. */
-  pr?: { owner: string; repo: string; number: number; title?: string; body?: string };
+  /** The pull request, for a GitHub run (`spec show --title/--body`: no repository or number); a local run has none. */
+  pr?: { owner?: string; repo?: string; number?: number; title?: string; body?: string };
   /** Commit messages base..head, oldest first. */
   readCommits?: () => Promise<Array<{ sha: string; message: string }>>;
   /** Linked issues are read only when given (GitHub runs). */
@@ -40,11 +40,15 @@ export async function deriveSpecSelection(input: DeriveSpecInput): Promise<SpecS
   }
   const issues: DerivationInput['issues'] = [];
   const pr = input.pr;
-  if (pr && input.readIssue) {
-    const here = { owner: pr.owner, repo: pr.repo };
+  if (pr) {
+    const here = { owner: pr.owner ?? '', repo: pr.repo ?? '' };
     const refs = findClosingRefs([pr.title, pr.body?.slice(0, MAX_SOURCE_CHARS), ...commits.map((c) => c.message)], here).filter((r) => !(r.number === pr.number && sameRepo(r, here)));
     for (const ref of refs) {
       const shown = formatRef(ref, here);
+      if (!input.readIssue) {
+        warnings.push(`linked issue ${shown}: a GitHub run reads it through the REST API; not read here`);
+        continue;
+      }
       try {
         const issue = await input.readIssue(ref);
         if (issue) issues.push({ ref: shown, title: issue.title.slice(0, MAX_SOURCE_CHARS), ...(issue.body ? { body: issue.body.slice(0, MAX_SOURCE_CHARS) } : {}) });
@@ -55,7 +59,7 @@ export async function deriveSpecSelection(input: DeriveSpecInput): Promise<SpecS
     }
   }
   const spec = deriveCriteria({
-    ...(pr ? { pr: { number: pr.number, ...(pr.title !== undefined ? { title: pr.title } : {}), ...(pr.body !== undefined ? { body: pr.body } : {}) } } : {}),
+    ...(pr ? { pr: { ...(pr.number !== undefined ? { number: pr.number } : {}), ...(pr.title !== undefined ? { title: pr.title } : {}), ...(pr.body !== undefined ? { body: pr.body } : {}) } } : {}),
     issues,
     commits,
     ...(input.commitSha ? { commitSha: input.commitSha } : {}),
