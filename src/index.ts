@@ -11,6 +11,7 @@ import { Probot, type ApplicationFunction } from 'probot';
 import { createApp, getInstallationToken, type AppDeps } from './github/app.js';
 import { apiBaseOf, type InstallationAuth, type Octokit } from './github/octokit.js';
 import { gitBaseFromApiBase } from './git/remote-url.js';
+import { createIssueReader } from './github/issue-reader.js';
 import { checkServerEnv, renderServerEnvProblems, serveApp } from './github/serve.js';
 import type { Logger } from './logger.js';
 import type { Publisher } from './pipeline/types.js';
@@ -70,6 +71,7 @@ export function createTfactoryApp(opts: TfactoryAppOptions): ApplicationFunction
       cwd: opts.cwd,
       ...(opts.log ? { log: opts.log } : {}),
       githubToken: (installationId) => getInstallationToken(auth, installationId),
+      readIssue: createIssueReader(auth),
       publisherFor: (run) => (run.request.source.kind === 'github' ? githubPublisher : createLocalPublisher()),
       gitBaseUrl,
       ...(opts.stages ? { stages: opts.stages } : {}),

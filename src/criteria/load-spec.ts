@@ -5,7 +5,7 @@ import { summariseAgentOsTasks } from './agent-os-tasks.js';
 import type { SpecCandidate } from './locate-specs.js';
 import { parseAcsFromMarkdown, SPEC_FILE_OPTIONS, type RawAc } from './parse-acs.js';
 import { readContract, summarisePlan } from './plan.js';
-import { readRepoFile } from './read-repo-file.js';
+import { readOptionalRepoFile, readRepoFile } from './read-repo-file.js';
 import type { PlanSummary, SpecSnapshot, TaskContract } from './types.js';
 
 export function hashText(text: string): string {
@@ -20,7 +20,7 @@ export function readTitle(text: string, fallback: string): string {
 }
 
 async function readJson(dir: string, rel: string, warnings: string[]): Promise<unknown> {
-  const text = await readRepoFile(dir, rel);
+  const text = await readOptionalRepoFile(dir, rel, warnings);
   if (text === undefined) return undefined;
   try {
     return JSON.parse(text) as unknown;
@@ -44,10 +44,10 @@ async function readAifactoryExtras(dir: string, c: SpecCandidate, warnings: stri
 }
 
 /** ACs of an Agent OS spec: its expected-deliverable / acceptance sections, then sub-specs/tests.md. */
-async function readAgentOsAcs(dir: string, c: SpecCandidate, specText: string): Promise<RawAc[]> {
+async function readAgentOsAcs(dir: string, c: SpecCandidate, specText: string, warnings: string[]): Promise<RawAc[]> {
   const acs = parseAcsFromMarkdown(specText, c.specPath, SPEC_FILE_OPTIONS);
   const testsPath = `${c.folder}/sub-specs/tests.md`;
-  const tests = await readRepoFile(dir, testsPath);
+  const tests = await readOptionalRepoFile(dir, testsPath, warnings);
   if (tests !== undefined) {
     acs.push(...parseAcsFromMarkdown(tests, testsPath, {
       section: (h) => /test coverage|acceptance/i.test(h),
@@ -71,8 +71,8 @@ export async function loadSpec(dir: string, c: SpecCandidate, commitSha?: string
     raw = parseAcsFromMarkdown(text, c.specPath, SPEC_FILE_OPTIONS);
     extras = await readAifactoryExtras(dir, c, warnings);
   } else {
-    raw = await readAgentOsAcs(dir, c, text);
-    const tasks = await readRepoFile(dir, `${c.folder}/tasks.md`);
+    raw = await readAgentOsAcs(dir, c, text, warnings);
+    const tasks = await readOptionalRepoFile(dir, `${c.folder}/tasks.md`, warnings);
     const plan = tasks === undefined ? undefined : summariseAgentOsTasks(tasks);
     if (plan) extras = { plan };
   }

@@ -1,5 +1,5 @@
 import type { SpecKind } from './types.js';
-import { listSubfolders, readRepoFile } from './read-repo-file.js';
+import { isSpecTooLarge, listSubfolders, readRepoFile } from './read-repo-file.js';
 
 /** A spec folder found in a checkout. */
 export interface SpecCandidate {
@@ -26,7 +26,11 @@ export async function listSpecCandidates(dir: string): Promise<SpecCandidate[]> 
     for (const id of await listSubfolders(dir, root)) {
       const folder = `${root}/${id}`;
       const specPath = `${folder}/spec.md`;
-      const text = await readRepoFile(dir, specPath);
+      // A spec.md over the size cap is still a spec: choosing it says so (loadSpec), rather than "no spec found".
+      const text = await readRepoFile(dir, specPath).catch((err: unknown) => {
+        if (isSpecTooLarge(err)) return '';
+        throw err;
+      });
       if (text === undefined) continue;
       const declared = /^>\s*Spec ID:\s*(\S+)\s*$/im.exec(text)?.[1];
       out.push({ kind, id, folder, specPath, ...(declared && declared !== id ? { declaredId: declared } : {}) });

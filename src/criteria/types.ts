@@ -1,9 +1,12 @@
 /** Where a spec was found (SPEC-FORMATS.md). */
-/** `none`: an evaluate-only run of a PR with no spec (the tests are graded, no criteria ledger). */
-export type SpecKind = 'aifactory' | 'agent-os' | 'pr-body' | 'none';
+/**
+ * `none`: an evaluate-only run of a PR with no spec (the tests are graded, no criteria ledger).
+ * `derived`: no spec; criteria read from the PR title and description, linked issues and commit messages.
+ */
+export type SpecKind = 'aifactory' | 'agent-os' | 'pr-body' | 'derived' | 'none';
 
 /** Syntax an acceptance criterion was read from. */
-export type AcSyntax = 'tagged' | 'bullet' | 'gherkin' | 'ears' | 'checklist';
+export type AcSyntax = 'tagged' | 'bullet' | 'gherkin' | 'ears' | 'checklist' | 'derived';
 
 export interface AcceptanceCriterion {
   /** Stable id: the spec's own tag (`AC#1`) where it has one, else `AC#<n>` by order of appearance. */
@@ -47,11 +50,28 @@ export interface SpecSnapshot {
   contract?: TaskContract;
   /** What was read but ignored or missing (invalid plan JSON, no ACs found, …). */
   warnings?: string[];
+  /** A `derived` snapshot: where its criteria were read from. */
+  derived?: DerivedFrom;
+}
+
+/** One text a derived criterion list was read from. */
+export interface DerivedSource {
+  kind: 'pr-title' | 'pr-body' | 'issue' | 'commit';
+  /** `PR #7 title`, `#12`, `owner/repo#3`, a commit's short sha. */
+  ref: string;
+  /** Criteria read from it (0: read, nothing usable in it). */
+  criteria: number;
+}
+
+export interface DerivedFrom {
+  /** `no spec: criteria derived from the PR title and description, #12, 3 commit messages`. */
+  label: string;
+  sources: DerivedSource[];
 }
 
 /** How the spec for a run was chosen, and what else was considered. */
 export interface SpecSelection {
   spec: SpecSnapshot;
-  reason: 'explicit' | 'pr-body-trailer' | 'diff-touches' | 'branch-name' | 'only-spec' | 'pr-description' | 'none';
+  reason: 'explicit' | 'pr-body-trailer' | 'diff-touches' | 'branch-name' | 'only-spec' | 'pr-description' | 'derived' | 'none';
   candidates: string[];
 }

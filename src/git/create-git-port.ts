@@ -4,6 +4,7 @@ import { silentLogger, type Logger } from '../logger.js';
 import { computeDiff } from './diff.js';
 import { resolveCommit } from './run-git.js';
 import { readBlobsAt } from './cat-file.js';
+import { readCommitMessages } from './commit-log.js';
 import { exportTree, readFileAt } from './tree.js';
 import type { GitPort } from './types.js';
 import { prepareWorkspace } from './workspace.js';
@@ -17,6 +18,7 @@ export interface GitPortOptions {
 /** The simple-git implementation of GitPort, plus ref resolution for the CLI. */
 export interface LocalGitPort extends GitPort {
   resolveCommit(dir: string, ref: string): Promise<string>;
+  commitMessages: NonNullable<GitPort['commitMessages']>;
 }
 
 export function createGitPort(opts: GitPortOptions = {}): LocalGitPort {
@@ -28,6 +30,7 @@ export function createGitPort(opts: GitPortOptions = {}): LocalGitPort {
     exportTree,
     readFileAt,
     readFilesAt: readBlobsAt,
+    commitMessages: readCommitMessages,
     resolveCommit,
   };
 }

@@ -71,4 +71,6 @@ export interface GitPort {
   readFileAt(dir: string, ref: string, path: string): Promise<string | undefined>;
   /** Read many files at a ref in one go (path → text, for those that exist); optional for fakes. */
   readFilesAt?(dir: string, ref: string, paths: string[]): Promise<Map<string, string>>;
+  /** Messages of the commits `base..head` (no merges), oldest first, at most `max`; optional for fakes. */
+  commitMessages?(dir: string, base: string, head: string, max?: number): Promise<Array<{ sha: string; message: string }>>;
 }

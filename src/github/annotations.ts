@@ -31,7 +31,8 @@ export function buildAnnotations(report: Report): CheckAnnotation[] {
     });
   }
   for (const ac of report.acs) {
-    if (ac.status !== 'unverified') continue;
+    // Derived criteria come from the PR and its commits, not from a file an annotation could point at.
+    if (ac.status !== 'unverified' || report.spec?.derived) continue;
     const path = ac.source?.path ?? report.spec?.path;
     if (!path) continue;
     const line = ac.source?.line ?? 1;

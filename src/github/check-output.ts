@@ -39,6 +39,8 @@ export function buildReportOutput(report: Report, gate: GateResult, reportMarkdo
     '| Tests | Accepted | Flagged | Rejected | Errors | Stuck | ACs verified |',
     '| --- | --- | --- | --- | --- | --- | --- |',
     `| ${s.total} | ${s.accepted} | ${s.flagged} | ${s.rejected} | ${s.errors} | ${s.stuck} | ${s.acsVerified}/${s.acsTotal} |`,
+    // A PR without a spec: which texts the criteria were read from.
+    ...(report.spec?.derived ? ['', `**No spec:** ${report.spec.derived.label.replace(/^no spec: /, '')}.`] : []),
     ...(notes.length > 0 ? ['', ...notes.map((n) => `- ${n}`)] : []),
   ].join('\n');
   return {

@@ -77,7 +77,8 @@ export function createGithubPublisher(deps: GithubPublisherDeps): Publisher {
           runId: run.id,
           files,
           testCount: selection.testCount,
-          specId: report.spec?.id,
+          // A PR without a spec: "for this change", not "for derived".
+          specId: report.spec?.derived ? undefined : report.spec?.id,
           gitBaseUrl: deps.gitBaseUrl ?? 'https://github.com',
           author: deps.author ?? DEFAULT_AUTHOR,
           log,

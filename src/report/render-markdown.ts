@@ -11,6 +11,11 @@ function escapeCell(text: string): string {
   return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
 }
 
+/** Criteria can be text from a PR or an issue: an `@name` in them must not notify anyone. */
+function quietMentions(text: string): string {
+  return text.replace(/@(?=[A-Za-z0-9])/g, '@\u200b');
+}
+
 /** Kills over the mutants the test reached (it ran their line); those it never reached are counted apart, so the JSON's `total` adds up. */
 function mutationCell(t: ReportTest): string {
   const m = t.signals.mutation;
@@ -75,7 +80,9 @@ export function describeSettings(st: RunSettings, opts: { model?: boolean } = {}
 export function renderMarkdown(report: Report): string {
   const s = report.summary;
   const out: string[] = [];
-  out.push(`## TFactory report${report.spec ? ` — \`${report.spec.id}\`` : ''}`, '');
+  const derived = report.spec?.derived;
+  out.push(`## TFactory report${report.spec && !derived ? ` — \`${report.spec.id}\`` : derived ? ' — no spec' : ''}`, '');
+  if (derived) out.push(`> **No spec:** ${derived.label.replace(/^no spec: /, '')}.`, '');
   if (report.run.dryRun) out.push('> Dry run: nothing was committed.', '');
   out.push(
     '| Accepted | Flagged | Rejected | Errors | Stuck | ACs verified |',
@@ -87,12 +94,12 @@ export function renderMarkdown(report: Report): string {
     // Once published, the ledger also counts the tests of each criterion that were written or committed.
     const pub = report.publication !== undefined;
     out.push(
-      `### Acceptance criteria — verified ${s.acsVerified}/${s.acsTotal}`, '',
+      `### Acceptance criteria${derived ? ' (derived)' : ''} — verified ${s.acsVerified}/${s.acsTotal}`, '',
       `| AC | Status | Criterion | Tests |${pub ? ' Published |' : ''}`, `| --- | --- | --- | --- |${pub ? ' ---: |' : ''}`,
     );
     for (const ac of report.acs) {
       const tests = ac.tests.map((t) => `\`${escapeCell(t)}\``).join('<br>') || '–';
-      out.push(`| ${ac.id} | ${AC_ICON[ac.status]} ${ac.status} | ${escapeCell(ac.text)} | ${tests} |${pub ? ` ${ac.published?.length ?? 0} |` : ''}`);
+      out.push(`| ${ac.id} | ${AC_ICON[ac.status]} ${ac.status} | ${escapeCell(quietMentions(ac.text))} | ${tests} |${pub ? ` ${ac.published?.length ?? 0} |` : ''}`);
     }
     out.push('');
   }
@@ -117,7 +124,8 @@ export function renderMarkdown(report: Report): string {
     '<details><summary>Run details</summary>',
     '',
     `- Run \`${report.run.id}\` on \`${report.run.headSha.slice(0, 12)}\` (base \`${report.run.baseSha.slice(0, 12)}\`), TFactory ${report.run.tfactoryVersion}`,
-    ...(report.spec ? [`- Spec: \`${report.spec.path}\` (${report.spec.kind}, sha256 ${report.spec.contentHash.slice(0, 12)})`] : []),
+    ...(report.spec && !derived ? [`- Spec: \`${report.spec.path}\` (${report.spec.kind}, sha256 ${report.spec.contentHash.slice(0, 12)})`] : []),
+    ...(derived ? [`- Criteria: ${derived.label}${derived.sources.length > 0 ? ` (read from ${derived.sources.map((x) => `\`${x}\``).join(', ')})` : ''}`] : []),
     `- Model: ${u.provider}/${u.model} · ${u.calls} calls · ${u.inputTokens} in / ${u.outputTokens} out tokens · cache ${u.cacheReadTokens} read / ${u.cacheWriteTokens} written · $${u.costUsd.toFixed(4)}`,
     ...(u.byStage ? [`- Model per stage: ${Object.entries(u.byStage).map(([stage, x]) => `${stage} ${x.calls} call${x.calls === 1 ? '' : 's'}, ${x.inputTokens} in / ${x.outputTokens} out, cache ${x.cacheReadTokens} read`).join(' · ')}`] : []),
     `- Settings: ${describeSettings(report.settings)}`,

@@ -92,9 +92,9 @@ function header(report: Report, width: number, color: boolean): string[] {
   const u = report.usage;
   const took = duration(report);
   return [
-    title(`TFactory report${report.spec ? ` · ${sanitizeInline(report.spec.id)}` : ''}`, width, color),
+    title(`TFactory report${report.spec && !report.spec.derived ? ` · ${sanitizeInline(report.spec.id)}` : report.spec?.derived ? ' · no spec' : ''}`, width, color),
     ...labelled('Run', [r.id, r.source, `head ${r.headSha.slice(0, 12)}`, `base ${r.baseSha.slice(0, 12)}`, ...(took ? [`took ${took}`] : []), `TFactory ${r.tfactoryVersion}`], width),
-    ...(report.spec ? labelled('Spec', [`${report.spec.path} (${report.spec.kind})`], width) : labelled('Spec', ['none found'], width)),
+    ...(report.spec?.derived ? labelled('Spec', [report.spec.derived.label], width) : report.spec ? labelled('Spec', [`${report.spec.path} (${report.spec.kind})`], width) : labelled('Spec', ['none found'], width)),
     ...labelled('Settings', describeSettings(report.settings, { model: false }).split(' · '), width),
     ...labelled('Model', [`${u.provider}/${u.model}`, `${u.calls} calls`, `${u.inputTokens} in / ${u.outputTokens} out tokens`, `$${u.costUsd.toFixed(4)}`], width),
     ...(r.dryRun ? [cutRight('Dry run: nothing was committed.', width)] : []),

@@ -36,7 +36,10 @@ export const reportSchema = z.object({
     prompts: z.record(z.string(), z.string()), dryRun: z.boolean(),
   }),
   settings: RunSettingsSchema,
-  spec: z.object({ id: z.string(), kind: z.string(), path: z.string(), contentHash: z.string(), commitSha: z.string().optional() }).nullable(),
+  spec: z.object({
+    id: z.string(), kind: z.string(), path: z.string(), contentHash: z.string(), commitSha: z.string().optional(),
+    derived: z.object({ label: z.string(), sources: z.array(z.string()) }).optional(),
+  }).nullable(),
   summary: z.object({
     total: z.number().int(), accepted: z.number().int(), flagged: z.number().int(), rejected: z.number().int(),
     errors: z.number().int(), stuck: z.number().int(), acsVerified: z.number().int(), acsTotal: z.number().int(),

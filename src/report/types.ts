@@ -113,7 +113,8 @@ export interface Report {
   };
   /** The settings the run used (resolved once, at submission). */
   settings: RunSettings;
-  spec: { id: string; kind: string; path: string; contentHash: string; commitSha?: string } | null;
+  /** `derived`: no spec; `label` names the sources the criteria were read from (`no spec: criteria derived from …`). */
+  spec: { id: string; kind: string; path: string; contentHash: string; commitSha?: string; derived?: { label: string; sources: string[] } } | null;
   summary: { total: number; accepted: number; flagged: number; rejected: number; errors: number; stuck: number; acsVerified: number; acsTotal: number };
   tests: ReportTest[];
   acs: ReportAc[];

@@ -15,7 +15,7 @@ import type { Run } from '../runs/types.js';
 import { runPipeline } from '../pipeline/run-pipeline.js';
 import type { Publisher } from '../pipeline/types.js';
 import type { Stages } from '../pipeline/stages/types.js';
-import { createStages } from './create-stages.js';
+import { createStages, type StageDeps } from './create-stages.js';
 import { createLocalPublisher } from './local-publisher.js';
 
 export interface ServicesOptions {
@@ -27,6 +27,8 @@ export interface ServicesOptions {
   /** Publisher of a run; default: the local publisher (GitHub runs get theirs from the app). */
   publisherFor?: (run: Run) => Publisher | Promise<Publisher>;
   githubToken?: (installationId: number) => Promise<string>;
+  /** Reads a linked issue of a PR without a spec (GitHub App only). */
+  readIssue?: StageDeps['readIssue'];
   /** Where GitHub runs clone from (default `https://github.com`); tests use a `file://` folder of bare repositories. */
   gitBaseUrl?: string;
   /** The CLI keeps its runs in the user's cache unless TFACTORY_DB says otherwise. */
@@ -93,6 +95,7 @@ export function createServices(opts: ServicesOptions): Services {
   const defaults = createStages({
     git, sandbox, log,
     ...(opts.githubToken ? { githubToken: opts.githubToken } : {}),
+    ...(opts.readIssue ? { readIssue: opts.readIssue } : {}),
     ...(opts.gitBaseUrl ? { gitBaseUrl: opts.gitBaseUrl } : {}),
   });
   const stages = opts.stages ? opts.stages(defaults) : defaults;

@@ -6,6 +6,7 @@ import type { Language, LanguageProfile } from '../languages/types.js';
 import { detectLanguages, profileForPath, runnerFor } from '../languages/registry.js';
 import { runStaticChecksMany, createGuardRunner, toCheckOutcome } from '../languages/static-checks.js';
 import { selectSpec } from '../criteria/index.js';
+import type { ReadIssue } from '../criteria/derive/index.js';
 import { createIngestStage } from '../pipeline/stages/ingest/ingest.js';
 import { planTests, createReplanner } from '../pipeline/stages/plan/plan-tests.js';
 import { generateTests } from '../pipeline/stages/generate/generate-tests.js';
@@ -25,6 +26,8 @@ export interface StageDeps {
   log: Logger;
   /** Installation token for a GitHub run's clone (GitHub App only). */
   githubToken?: (installationId: number) => Promise<string>;
+  /** Reads a linked issue of a GitHub run's PR (criteria of a PR without a spec). */
+  readIssue?: (installationId: number) => ReadIssue;
   /** Where GitHub runs clone from (default `https://github.com`). */
   gitBaseUrl?: string;
 }
@@ -47,6 +50,7 @@ export function createStages(deps: StageDeps): Stages {
       selectSpec,
       detectLanguages,
       ...(deps.githubToken ? { githubToken: deps.githubToken } : {}),
+      ...(deps.readIssue ? { readIssue: deps.readIssue } : {}),
       ...(deps.gitBaseUrl ? { gitBaseUrl: deps.gitBaseUrl } : {}),
     }),
     plan: (ctx, ingest) => planTests(ctx, ingest, maxSubtasks(ctx.run)),

@@ -34,7 +34,7 @@ export function createLocalPublisher(opts: { outRoot?: string } = {}): Publisher
           location: { kind: 'folder', path: dir },
         };
       }
-      const sha = await commitFiles(source.repoPath, files.map((f) => ({ path: f.path, content: f.content })), commitMessage(files.length, report.spec?.id, run.id), TFACTORY_AUTHOR);
+      const sha = await commitFiles(source.repoPath, files.map((f) => ({ path: f.path, content: f.content })), commitMessage(files.length, report.spec?.derived ? undefined : report.spec?.id, run.id), TFACTORY_AUTHOR);
       const branch = (await runGit(source.repoPath, ['symbolic-ref', '--short', '-q', 'HEAD']).catch(() => '')).trim();
       return {
         commitSha: sha,

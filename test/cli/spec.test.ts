@@ -1,3 +1,5 @@
+import { rmSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CliIo } from '../../src/cli/io.js';
 import { main } from '../../src/cli/main.js';
@@ -73,11 +75,77 @@ describe('tfactory spec show', () => {
       empty.write({ 'a.py': 'x = 1\n' });
       empty.commit('no spec');
       const io = captureIo(empty.dir);
-      expect(await main(['spec', 'show'], io)).toBe(1);
-      expect(io.err()).toContain('no spec found. Looked for:');
-      expect(io.err()).toContain('.aifactory/specs/<spec-id>/spec.md: none');
+      expect(await main(['spec', 'show'], io)).toBe(0);
+      expect(io.out()).toContain('Spec:    none found');
+      expect(io.out()).toContain('Looked for:\n');
+      expect(io.out()).toContain('.aifactory/specs/<spec-id>/spec.md: none');
+      expect(io.out()).toContain('Warning: no --base given: the commit messages were not read');
     } finally {
       empty.cleanup();
+    }
+  });
+
+  it('with no spec and --base: the criteria a run would derive from the commit messages, with their sources (no model called)', async () => {
+    const empty = makeRepo('tfactory-cli-derive-');
+    try {
+      empty.write({ 'shop.py': 'def cost(w):\n    return 5\n' });
+      empty.commit('base');
+      empty.git('checkout', '--quiet', '-b', 'feature');
+      empty.write({ 'shop.py': 'def cost(w):\n    return 5 + 2 * w\n' });
+      const first = empty.commit('Price parcels by weight\n\nFixes #12');
+      empty.write({ 'shop.py': 'def cost(w):\n    if w <= 0:\n        raise ValueError(w)\n    return 5 + 2 * w\n' });
+      empty.commit('wip');
+      empty.write({ 'shop.py': 'def cost(w):\n    if w <= 0:\n        raise ValueError("weight")\n    return 5 + 2 * w\n' });
+      const third = empty.commit('Refuse zero and negative weights');
+      const io = captureIo(empty.dir);
+      expect(await main(['spec', 'show', '--base', 'main'], io)).toBe(0);
+      const out = io.out();
+      expect(out).toContain('Spec:    none found\nChosen:  no spec: criteria derived from 2 commit messages\nLooked for:\n');
+      expect(out).toContain(`Sources read (3):\n  - ${first.slice(0, 12)}: 1 criterion\n`);
+      expect(out).toContain(': 0 criteria\n');
+      expect(out).toContain(`Derived acceptance criteria (2):\n  AC#1  Price parcels by weight\n        ↳ commit ${first.slice(0, 12)}\n  AC#2  Refuse zero and negative weights\n        ↳ commit ${third.slice(0, 12)}\n`);
+      expect(out).not.toContain('Warning:');
+
+      // As the App would see the PR: its title and description too; the issue it closes is named, not fetched.
+      writeFileSync(join(empty.dir, '..', `${basename(empty.dir)}-body.md`), '<!-- template -->\nParcels cost 5 plus 2 per kg.\n\nFixes #12\n');
+      const pr = captureIo(empty.dir);
+      expect(await main(['spec', 'show', '--base', 'main', '--title', 'Shipping by weight', '--body', `../${basename(empty.dir)}-body.md`], pr)).toBe(0);
+      expect(pr.out()).toContain('Chosen:  no spec: criteria derived from the PR title and description, 2 commit messages\n');
+      expect(pr.out()).toContain('  AC#1  Shipping by weight\n        ↳ PR title\n  AC#2  Parcels cost 5 plus 2 per kg.\n        ↳ PR description:2\n');
+      expect(pr.out()).toContain('Warning: linked issue #12: a GitHub run reads it through the REST API; not read here');
+      expect(pr.out()).not.toContain('template');
+      rmSync(join(empty.dir, '..', `${basename(empty.dir)}-body.md`));
+      // A description with an Acceptance Criteria section is a spec of its own.
+      const acs = captureIo(empty.dir);
+      writeFileSync(join(empty.dir, 'body.md'), '## Acceptance Criteria\n- A parcel costs 5 plus 2 per kg.\n');
+      expect(await main(['spec', 'show', '--body', 'body.md'], acs)).toBe(0);
+      expect(acs.out()).toContain('Chosen:  the PR description states acceptance criteria');
+      const missing = captureIo(empty.dir);
+      expect(await main(['spec', 'show', '--body', 'nope.md'], missing)).toBe(2);
+      expect(missing.err()).toContain('--body nope.md: no such file');
+
+      const json = captureIo(empty.dir);
+      expect(await main(['spec', 'show', '--base', 'main', '--json'], json)).toBe(0);
+      const sel = JSON.parse(json.out()) as SpecSelection;
+      expect(sel.reason).toBe('derived');
+      expect(sel.spec.derived?.label).toBe('no spec: criteria derived from 2 commit messages');
+      expect(sel.spec.acs.map((a) => a.text)).toEqual(['Price parcels by weight', 'Refuse zero and negative weights']);
+    } finally {
+      empty.cleanup();
+    }
+  });
+
+  it('a spec over the size cap: one clear error naming the file, its size and the cap, exit 1', async () => {
+    const big = makeRepo('tfactory-cli-big-');
+    try {
+      big.write({ '.aifactory/specs/huge/spec.md': `# Huge\n${'x'.repeat(1_500_000)}\n` });
+      big.commit('a huge spec');
+      const io = captureIo(big.dir);
+      expect(await main(['spec', 'show'], io)).toBe(1);
+      expect(io.err()).toContain('.aifactory/specs/huge/spec.md is 1.5 MB (1500008 bytes), over the 1 MB cap for spec files; it was not read');
+      expect(io.err()).not.toContain('no spec found');
+    } finally {
+      big.cleanup();
     }
   });
 

@@ -41,6 +41,16 @@ describe('local publisher', () => {
     expect(readFileSync(join(repo.dir, file.path), 'utf8')).toBe(file.content);
   });
 
+  it('a run whose criteria were derived (no spec) commits "for this change", not for a spec id', async () => {
+    repo = makeRepo('tfactory-localpub-');
+    repo.write({ 'README.md': 'x\n' });
+    repo.commit('base');
+    const report = { ...sampleReport(), spec: { id: 'derived', kind: 'derived', path: 'commit messages', contentHash: 'h', derived: { label: 'no spec: criteria derived from 2 commit messages', sources: [] } } };
+    await createLocalPublisher().publish(localRun(repo.dir, true), report, [file]);
+    const message = execFileSync('git', ['log', '-1', '--format=%B'], { cwd: repo.dir }).toString();
+    expect(message).toContain('test: add 1 test file for this change (TFactory)');
+  });
+
   it('without --commit, leaves the repository untouched and writes the files where the note says', async () => {
     repo = makeRepo('tfactory-localpub-');
     repo.write({ 'README.md': 'x\n' });

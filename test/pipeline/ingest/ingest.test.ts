@@ -143,7 +143,7 @@ describe('ingest stage', () => {
     expect(ok.calls.disposed).toBe(1);
   });
 
-  it('an evaluate-only run of a PR without a spec goes on with no criteria (a spec asked for by id, or a run that writes tests, still needs one)', async () => {
+  it('an evaluate-only run of a PR without a spec goes on with no criteria (a spec asked for by id still needs one)', async () => {
     const looked = ['an explicit spec id: none given', '.aifactory/specs/<spec-id>/spec.md: none'];
     const notFound = new TfError('SPEC_NOT_FOUND', 'no spec found', { details: { looked } });
     const stage = createIngestStage({ ...deps(), selectSpec: async () => { throw notFound; } });
@@ -157,9 +157,61 @@ describe('ingest stage', () => {
     });
     await prepared.release();
 
-    await expect(stage.run(contextFor(makeRequest(), fakeGit().git))).rejects.toBe(notFound);
     const byId = createIngestStage({ ...deps(), selectSpec: async () => { throw new TfError('SPEC_NOT_FOUND', "spec 'x' not found"); } });
     await expect(byId.run(contextFor(makeRequest({ options: { provided } }), fakeGit().git))).rejects.toMatchObject({ code: 'SPEC_NOT_FOUND' });
+  });
+
+  it('a run that writes tests for a PR without a spec derives criteria from the PR, the issues it closes and its commits', async () => {
+    const notFound = new TfError('SPEC_NOT_FOUND', 'no spec found', { details: { looked: ['.aifactory/specs/<spec-id>/spec.md: none'] } });
+    const stage = createIngestStage({
+      ...deps(),
+      selectSpec: async () => { throw notFound; },
+      readIssue: (installationId) => async (ref) => {
+        expect(installationId).toBe(githubSource(7).installationId);
+        return ref.number === 12 ? { title: 'Shipping ignores parcel weight', body: 'Heavy parcels should cost more than light ones.' } : undefined;
+      },
+    });
+    const { git } = fakeGit();
+    const logged: Array<[string, string, string]> = [];
+    git.commitMessages = async (dir, base, head) => {
+      logged.push([dir, base, head]);
+      return [
+        { sha: 'c'.repeat(40), message: 'Price parcels by weight\n\nSigned-off-by: A <a@example.com>' },
+        { sha: 'd'.repeat(40), message: 'wip' },
+        { sha: 'e'.repeat(40), message: 'Refuse zero and negative weights (fixes acme/other#3)' },
+      ];
+    };
+    const source = { ...githubSource(7), prTitle: 'Shipping by weight', prBody: 'Parcels cost 5 plus 2 per kg.\n\nFixes #12' };
+    const prepared = await stage.run(contextFor(makeRequest({ source }), git));
+    const sel = prepared.result.spec;
+    // base..head of the workspace (the merge base), one git log.
+    expect(logged).toEqual([['/ws/run-1', 'm1', 'h1']]);
+    expect(sel.reason).toBe('derived');
+    expect(sel.spec.acs.map((a) => `${a.id} ${a.text} [${a.source.path}]`)).toEqual([
+      'AC#1 Shipping by weight [PR #7 title]',
+      'AC#2 Parcels cost 5 plus 2 per kg. [PR #7 description]',
+      'AC#3 Shipping ignores parcel weight [issue #12 title]',
+      'AC#4 Heavy parcels should cost more than light ones. [issue #12]',
+      'AC#5 Price parcels by weight [commit cccccccccccc]',
+      'AC#6 Refuse zero and negative weights (fixes acme/other#3) [commit eeeeeeeeeeee]',
+    ]);
+    expect(sel.spec.derived?.label).toBe('no spec: criteria derived from the PR title and description, #12, 2 commit messages');
+    // The other repository's issue could not be seen: noted, not fatal.
+    expect(sel.spec.warnings).toEqual(["linked issue acme/other#3 could not be read (not found, or not visible to the App's installation)"]);
+    await prepared.release();
+  });
+
+  it('a local run without a spec derives criteria from its commit messages only (no issue is looked up)', async () => {
+    const notFound = new TfError('SPEC_NOT_FOUND', 'no spec found', { details: { looked: [] } });
+    let issuesRead = 0;
+    const stage = createIngestStage({ ...deps(), selectSpec: async () => { throw notFound; }, readIssue: () => async () => { issuesRead++; return undefined; } });
+    const { git } = fakeGit();
+    git.commitMessages = async () => [{ sha: 'c'.repeat(40), message: 'Round totals to cents\n\nFixes #12' }];
+    const prepared = await stage.run(contextFor(makeRequest({ source: localSource() }), git));
+    expect(prepared.result.spec.spec.derived?.label).toBe('no spec: criteria derived from 1 commit message');
+    expect(prepared.result.spec.spec.acs.map((a) => a.text)).toEqual(['Round totals to cents']);
+    expect(issuesRead).toBe(0);
+    await prepared.release();
   });
 
   it('re-attaches a resumed run\'s workspace only while it exists, and removes it on release', async () => {

@@ -6,6 +6,7 @@ import type { Run } from '../../../runs/types.js';
 import { GITHUB_GIT_BASE, repoRemoteUrl } from '../../../git/remote-url.js';
 import type { SpecSelection } from '../../../criteria/types.js';
 import { noSpecSelection, type SelectSpecInput } from '../../../criteria/select-spec.js';
+import { deriveSpecSelection, type ReadIssue } from '../../../criteria/derive/index.js';
 import type { IngestResult, StageContext } from '../../types.js';
 import type { IngestStage, PreparedIngest } from '../types.js';
 import { scopeProfiles } from './scope-profiles.js';
@@ -23,6 +24,8 @@ export interface IngestDeps {
   githubToken?: (installationId: number) => Promise<string>;
   /** Where GitHub repositories are cloned from: default `https://github.com` (GHES: its host; the source's `clone_url` is used when on it); tests use a `file://` folder of `<owner>/<repo>.git`. */
   gitBaseUrl?: string;
+  /** Reads a linked issue of a GitHub run's PR through the REST API (criteria of a PR without a spec). */
+  readIssue?: (installationId: number) => ReadIssue;
   /** Removes a re-attached workspace (its original `dispose` did not survive the crash); default `rm -rf`. */
   removeDir?: (dir: string) => Promise<void>;
 }
@@ -60,6 +63,22 @@ function specInput(run: Run, dir: string, headSha: string, changedPaths: string[
   };
 }
 
+/** Where a run without a spec reads its criteria: the PR (title, description, linked issues) and the commits base..head. */
+function deriveInput(run: Run, deps: IngestDeps, git: StageContext['ports']['git'], dir: string, diff: DiffSummary): Parameters<typeof deriveSpecSelection>[0] {
+  const source = run.request.source;
+  const readCommits = git.commitMessages?.bind(git);
+  return {
+    commitSha: diff.headSha,
+    ...(readCommits ? { readCommits: () => readCommits(dir, diff.mergeBaseSha || diff.baseSha, diff.headSha) } : {}),
+    ...(source.kind === 'github'
+      ? {
+          pr: { owner: source.owner, repo: source.repo, number: source.pullNumber, ...(source.prTitle !== undefined ? { title: source.prTitle } : {}), ...(source.prBody !== undefined ? { body: source.prBody } : {}) },
+          ...(deps.readIssue ? { readIssue: deps.readIssue(source.installationId) } : {}),
+        }
+      : {}),
+  };
+}
+
 /** 1. ingest: a per-run workspace at head, the diff against base, the spec, the language profiles. */
 export function createIngestStage(deps: IngestDeps): IngestStage {
   const removeDir = deps.removeDir ?? ((dir: string) => rm(dir, { recursive: true, force: true }));
@@ -82,10 +101,11 @@ export function createIngestStage(deps: IngestDeps): IngestStage {
         const changedPaths = diff.files.map((f) => f.path);
         // An evaluate-only run grades the tests it was given: a PR with no spec is fine (no criteria ledger).
         const evaluateOnly = (run.request.options.provided ?? []).length > 0 || run.request.settings.model.provider === 'none';
+        // A run that writes tests derives criteria from the PR and its commits when there is no spec.
         const spec = await deps.selectSpec(specInput(run, workspace.dir, workspace.headSha, changedPaths)).catch((err: unknown) => {
-          const none = evaluateOnly ? noSpecSelection(err) : undefined;
+          const none = noSpecSelection(err);
           if (!none) throw err;
-          return none;
+          return evaluateOnly ? none : deriveSpecSelection(deriveInput(run, deps, ports.git, workspace.dir, diff));
         });
         ctx.progress('ingest', 3, total);
         signal.throwIfAborted();

@@ -33,7 +33,8 @@ export function checkSubtask(proposed: PlannedSubtask, id: string, ingest: Inges
 
   const unknown = proposed.acIds.filter((ac) => !specAcs.has(ac));
   if (unknown.length) reasons.push(`cites AC ids that do not exist in the spec: ${unknown.join(', ')} (the spec has ${[...specAcs].join(', ') || 'none'})`);
-  if (specAcs.size > 0 && proposed.acIds.length === 0) reasons.push('cites no AC; every subtask must verify at least one AC of the spec');
+  // Derived criteria (no spec) are what the author said, not a full list: a changed behaviour they miss may still be tested.
+  if (specAcs.size > 0 && proposed.acIds.length === 0 && ingest.spec.spec.kind !== 'derived') reasons.push('cites no AC; every subtask must verify at least one AC of the spec');
 
   if (reasons.length || !target || !profile) return { ok: false, proposed, reasons };
   return {

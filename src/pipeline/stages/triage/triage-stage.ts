@@ -36,7 +36,10 @@ export function createTriageStage(): TriageStage {
     const notes = [...new Set([...(input.plan?.notes ?? []), ...(generated.notes ?? []), ...evaluated.notes])];
     const noSpec = ingest.spec.reason === 'none';
     if (noSpec) notes.push('No spec: the tests were graded without a criteria ledger (no .aifactory or .agent-os spec, no criteria in the PR description).');
-    else if (ingest.spec.spec.acs.length === 0) notes.push('The spec holds no acceptance criteria that TFactory could read.');
+    else if (ingest.spec.spec.derived) {
+      const d = ingest.spec.spec.derived;
+      notes.push(`${d.label.replace(/^no spec/, 'No spec')}: they restate what the author wrote, not a reviewed spec.`, ...(ingest.spec.spec.warnings ?? []).map((w) => `Criteria: ${w}.`));
+    } else if (ingest.spec.spec.acs.length === 0) notes.push('The spec holds no acceptance criteria that TFactory could read.');
     return triage({
       runId: ctx.run.id,
       source: sourceLabel(ctx.run),

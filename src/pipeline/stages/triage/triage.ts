@@ -63,7 +63,11 @@ export function triage(input: TriageInput): Report {
     },
     settings: input.settings,
     spec: input.spec
-      ? { id: input.spec.id, kind: input.spec.kind, path: input.spec.path, contentHash: input.spec.contentHash, ...(input.spec.commitSha ? { commitSha: input.spec.commitSha } : {}) }
+      ? {
+          id: input.spec.id, kind: input.spec.kind, path: input.spec.path, contentHash: input.spec.contentHash,
+          ...(input.spec.commitSha ? { commitSha: input.spec.commitSha } : {}),
+          ...(input.spec.derived ? { derived: { label: input.spec.derived.label, sources: input.spec.derived.sources.filter((x) => x.criteria > 0).map((x) => x.ref) } } : {}),
+        }
       : null,
     summary: {
       total: tests.length,
