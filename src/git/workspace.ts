@@ -1,4 +1,5 @@
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
+import { removeTree } from '../files/remove-tree.js';
 import { join, resolve } from 'node:path';
 import { TfError } from '../errors.js';
 import type { Logger } from '../logger.js';
@@ -78,7 +79,7 @@ export async function prepareWorkspace(deps: WorkspaceDeps, source: WorkspaceSou
   assertRunId(runId);
   const dir = join(deps.root, runId);
   const log = deps.log.child({ runId, workspace: dir });
-  await rm(dir, { recursive: true, force: true });
+  await removeTree(dir);
   await mkdir(dir, { recursive: true });
   try {
     const { baseSha, headSha } = source.kind === 'local' ? await cloneLocal(source, dir) : await fetchRemote(source, dir);
@@ -91,12 +92,12 @@ export async function prepareWorkspace(deps: WorkspaceDeps, source: WorkspaceSou
       baseSha,
       headSha,
       dispose: async () => {
-        await rm(dir, { recursive: true, force: true });
+        await removeTree(dir);
         log.debug('workspace removed');
       },
     };
   } catch (err) {
-    await rm(dir, { recursive: true, force: true });
+    await removeTree(dir);
     throw err;
   }
 }

@@ -1,4 +1,5 @@
-import { rm, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
+import { removeTree } from '../../../files/remove-tree.js';
 import type { DiffSummary, WorkspaceSource } from '../../../git/types.js';
 import { listChangedSymbols } from '../../../languages/changed-symbols.js';
 import type { LanguageProfile } from '../../../languages/types.js';
@@ -63,7 +64,7 @@ function specInput(run: Run, dir: string, headSha: string, changedPaths: string[
 
 /** 1. ingest: a per-run workspace at head, the diff against base, the spec, the language profiles. */
 export function createIngestStage(deps: IngestDeps): IngestStage {
-  const removeDir = deps.removeDir ?? ((dir: string) => rm(dir, { recursive: true, force: true }));
+  const removeDir = deps.removeDir ?? removeTree;
   return {
     async run(ctx: StageContext): Promise<PreparedIngest> {
       const { run, ports, signal } = ctx;
