@@ -75,7 +75,7 @@ async function main(): Promise<void> {
     const { diff } = prepared.result;
 
     const t2 = process.hrtime.bigint();
-    const gitDiff = await port.diff(prepared.result.workspaceDir, 'main', 'feature');
+    const gitDiff = await port.diff(repo, 'main', 'feature');
     const batched = await listChangedSymbols(gitDiff, (sha, p) => port.readFileAt(repo, sha, p), (sha, paths) => port.readFilesAt!(repo, sha, paths));
     const partS = seconds(t2);
 
