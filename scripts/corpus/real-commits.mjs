@@ -11,8 +11,11 @@
 //
 // Needs the network to GitHub (or local copies: --mirrors <dir> holding <owner>+<name>/repo, the
 // layout of this machine's /work/.mirror), Docker with the runner images, and the registries the
-// projects install from. Not run in CI. Options: --only <project|sha prefix>, --variants
-// original,no-assertions,expected-is-actual, --mirrors <dir>, --out <file.json>, --timeout <s>.
+// projects install from. Not run in CI. A JavaScript/TypeScript case's packages are installed once
+// into its cached checkout with the project's package manager (as a developer's checkout has them;
+// --no-install leaves that to TFactory's prepare step). Options: --only <project|sha prefix>,
+// --variants original,no-assertions,expected-is-actual, --mirrors <dir>, --out <file.json>,
+// --timeout <s>, --no-install.
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
@@ -27,7 +30,7 @@ const VARIANTS = ['original', 'no-assertions', 'expected-is-actual'];
 const EXPECTED = { original: 'accept', 'no-assertions': 'reject', 'expected-is-actual': 'reject' };
 
 function parseArgs(argv) {
-  const opts = { only: [], variants: VARIANTS, mirrors: process.env.TFACTORY_CORPUS_MIRRORS ?? '/work/.mirror', out: undefined, timeout: 1200 };
+  const opts = { only: [], variants: VARIANTS, mirrors: process.env.TFACTORY_CORPUS_MIRRORS ?? '/work/.mirror', out: undefined, timeout: 1200, install: true };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const next = () => {
@@ -40,6 +43,7 @@ function parseArgs(argv) {
     else if (a === '--mirrors') opts.mirrors = next();
     else if (a === '--out') opts.out = next();
     else if (a === '--timeout') opts.timeout = Number(next());
+    else if (a === '--no-install') opts.install = false;
     else throw new Error(`unknown option ${a} (see the header of scripts/corpus/real-commits.mjs)`);
   }
   for (const v of opts.variants) if (!VARIANTS.includes(v)) throw new Error(`unknown variant ${v}: one of ${VARIANTS.join(', ')}`);
@@ -127,6 +131,32 @@ function buildVariant(c, dir, variant) {
   return buildScriptVariant(upstream, c.testFile, variant, c.tests);
 }
 
+/**
+ * A JavaScript/TypeScript case's packages, installed once on this machine into the case's checkout
+ * (a local run reuses the checkout's node_modules; see src/languages/typescript/grader.ts) with the
+ * project's own package manager and lockfile, install scripts off. Returns why it failed, if it did.
+ */
+function installPackages(c, dir) {
+  if (c.language === 'python') return undefined;
+  const marker = join(dir, 'node_modules', '.tfcorpus-installed');
+  if (existsSync(marker)) return undefined;
+  const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+  const manager = typeof pkg.packageManager === 'string' ? pkg.packageManager.split('+')[0] : undefined;
+  let cmd;
+  if (existsSync(join(dir, 'pnpm-lock.yaml'))) cmd = ['npx', '--yes', manager?.startsWith('pnpm@') ? manager : 'pnpm@9', 'install', '--frozen-lockfile', '--ignore-scripts', '--config.confirmModulesPurge=false'];
+  else if (existsSync(join(dir, 'package-lock.json'))) cmd = ['npm', 'ci', '--ignore-scripts', '--no-audit', '--no-fund'];
+  else if (existsSync(join(dir, 'yarn.lock'))) cmd = ['npx', '--yes', manager?.startsWith('yarn@') ? manager : 'yarn@1', 'install', '--frozen-lockfile', '--ignore-scripts'];
+  else return 'no lockfile to install from';
+  console.error(`corpus: ${c.project} ${c.commit.slice(0, 10)}: ${cmd.join(' ')}`);
+  try {
+    execFileSync(cmd[0], cmd.slice(1), { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, CI: 'true' }, timeout: 15 * 60_000, maxBuffer: 64 * 1024 * 1024 });
+  } catch (err) {
+    return `${cmd.slice(0, 3).join(' ')} failed: ${String(err.stderr ?? err.message).trim().split('\n').slice(-1)[0]}`.slice(0, 300);
+  }
+  writeFileSync(marker, `${cmd.join(' ')}\n`);
+  return undefined;
+}
+
 function runEvaluate(dir, rel, reportPath, timeoutS) {
   return new Promise((resolvePromise) => {
     const args = [join(ROOT, 'bin', 'tfactory.js'), 'evaluate', '--repo', dir, '--base', 'base', '--head', 'head', '--tests', rel, '--no-llm', '--format', 'json', '--out', reportPath];
@@ -198,6 +228,8 @@ async function main() {
       for (const variant of opts.variants) rows.push({ ...c, variant, expected: EXPECTED[variant], got: 'not built', right: false, reason: String(err.message ?? err).split('\n')[0].slice(0, 300) });
       continue;
     }
+    const installFailed = opts.install ? installPackages(c, dir) : undefined;
+    if (installFailed) console.error(`corpus: ${c.project} ${c.commit.slice(0, 10)}: ${installFailed} (graded all the same: TFactory's own prepare step then runs)`);
     const rel = candidatePath(c);
     for (const variant of opts.variants) {
       const text = buildVariant(c, dir, variant);
@@ -213,7 +245,7 @@ async function main() {
       const outcome = summarise(reportPath, rel, run);
       rmSync(join(dir, rel), { force: true });
       const expected = EXPECTED[variant];
-      const row = { project: c.project, repo: c.repo, commit: c.commit, style: c.style, variant, expected, ...outcome, right: isRight(expected, outcome), seconds: run.seconds, report: reportPath };
+      const row = { project: c.project, repo: c.repo, commit: c.commit, style: c.style, variant, expected, ...outcome, right: isRight(expected, outcome), seconds: run.seconds, report: reportPath, ...(installFailed ? { installFailed } : {}) };
       console.error(`corpus:   → ${row.got} (${row.right ? 'right' : 'WRONG'}) in ${run.seconds}s`);
       rows.push(row);
     }
