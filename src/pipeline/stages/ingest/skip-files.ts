@@ -1,5 +1,4 @@
 import type { ChangedFile, SkippedFile } from '../../../git/types.js';
-import { gitPathBytes } from '../../../git/path-bytes.js';
 
 /** A changed file bigger than this (bytes at head; at base when deleted) is left out, with a note. */
 export const MAX_CHANGED_FILE_BYTES = 1_000_000;
@@ -22,9 +21,8 @@ function skipReason(f: ChangedFile, workspaceDir: string, maxBytes: number): Ski
   if (f.notUtf8) {
     return { path, reason: 'name-not-utf8', note: `${path}: the file name is not UTF-8 (shown in git's quoted form); ${SKIPPED}.` };
   }
-  const bytes = gitPathBytes(path, false);
   const longest = Math.max(...path.split('/').map((c) => Buffer.byteLength(c, 'utf8')));
-  const absolute = Buffer.byteLength(workspaceDir, 'utf8') + 1 + bytes.length;
+  const absolute = Buffer.byteLength(workspaceDir, 'utf8') + 1 + Buffer.byteLength(path, 'utf8');
   if (longest > MAX_NAME_COMPONENT_BYTES || absolute > MAX_HOST_PATH_BYTES) {
     const what = longest > MAX_NAME_COMPONENT_BYTES ? `a name part of ${longest} bytes (the limit is ${MAX_NAME_COMPONENT_BYTES})` : `a path of ${absolute} bytes in the checkout (the limit is ${MAX_HOST_PATH_BYTES})`;
     return { path: shorten(path), reason: 'name-too-long', note: `${shorten(path)}: ${what}; ${SKIPPED}.` };
