@@ -33,6 +33,25 @@ export interface TreeEntry {
   path: string;
   /** Bytes of a blob (`ls-tree -l`); undefined for trees and submodules, or without `-l`. */
   size?: number;
+  /** The name's exact bytes (from `parseLsTreeBytes`), whatever its encoding. */
+  pathBytes?: Buffer;
+}
+
+/** Like parseLsTree, from git's raw output: each entry keeps its name's exact bytes in `pathBytes`. */
+export function parseLsTreeBytes(output: Buffer): TreeEntry[] {
+  const entries: TreeEntry[] = [];
+  let pos = 0;
+  while (pos < output.length) {
+    let end = output.indexOf(0, pos);
+    if (end < 0) end = output.length;
+    const record = output.subarray(pos, end);
+    pos = end + 1;
+    const tab = record.indexOf(0x09);
+    if (tab < 0) continue;
+    const [entry] = parseLsTree(`${record.subarray(0, tab).toString('latin1')}\t${record.subarray(tab + 1).toString('utf8')}`);
+    if (entry) entries.push({ ...entry, pathBytes: Buffer.from(record.subarray(tab + 1)) });
+  }
+  return entries;
 }
 
 /** Every entry of a commit's tree, recursively (`git ls-tree -r -z [-l]`). */
@@ -93,9 +112,22 @@ export async function readBlobsAt(dir: string, ref: string, paths: string[]): Pr
   return out;
 }
 
-/** One `git cat-file --batch` process over `names` (one per line): its whole output. */
-async function catFileBatch(dir: string, names: string[]): Promise<Buffer> {
-  const child = spawn('git', ['cat-file', '--batch'], { cwd: dir, env: buildBaseEnv({}), stdio: ['pipe', 'pipe', 'pipe'] });
+/** Sizes in bytes of many objects with ONE `git cat-file --batch-check` process; missing ones left out. */
+export async function readObjectSizes(dir: string, shas: string[]): Promise<Map<string, number>> {
+  const out = new Map<string, number>();
+  const wanted = [...new Set(shas)];
+  if (wanted.length === 0) return out;
+  const data = await catFileBatch(dir, wanted, '--batch-check');
+  for (const line of data.toString('utf8').split('\n')) {
+    const m = /^([0-9a-f]+) \w+ (\d+)$/.exec(line);
+    if (m?.[1] && m[2]) out.set(m[1], Number(m[2]));
+  }
+  return out;
+}
+
+/** One `git cat-file --batch` (or `--batch-check`) process over `names` (one per line): its whole output. */
+async function catFileBatch(dir: string, names: string[], mode: '--batch' | '--batch-check' = '--batch'): Promise<Buffer> {
+  const child = spawn('git', ['cat-file', mode], { cwd: dir, env: buildBaseEnv({}), stdio: ['pipe', 'pipe', 'pipe'] });
   const chunks: Buffer[] = [];
   let stderr = '';
   child.stdout.on('data', (c: Buffer) => chunks.push(c));
@@ -106,6 +138,6 @@ async function catFileBatch(dir: string, names: string[]): Promise<Buffer> {
   });
   child.stdin.end(`${names.join('\n')}\n`);
   const code = await done;
-  if (code !== 0) throw new TfError('GIT_FAILED', `git cat-file --batch failed: ${stderr.split('\n')[0] ?? ''}`, { details: { dir, stderr } });
+  if (code !== 0) throw new TfError('GIT_FAILED', `git cat-file ${mode} failed: ${stderr.split('\n')[0] ?? ''}`, { details: { dir, stderr } });
   return Buffer.concat(chunks);
 }

@@ -1,27 +1,9 @@
+import { unquoteGitPathBytes } from './path-bytes.js';
 import type { ChangedFile, FileChange, LineRange } from './types.js';
 
-/** Undo git's C-style quoting of a path (`"a/caf\303\251"`), leaving unquoted paths as they are. */
+/** Undo git's C-style quoting of a path (`"a/caf\303\251"`), leaving unquoted paths as they are (as text: see path-bytes.ts for bytes). */
 export function unquotePath(raw: string): string {
-  const s = raw.trim();
-  if (!(s.startsWith('"') && s.endsWith('"') && s.length >= 2)) return s;
-  const bytes: number[] = [];
-  const simple: Record<string, number> = { n: 10, t: 9, r: 13, a: 7, b: 8, f: 12, v: 11, '\\': 92, '"': 34 };
-  for (let i = 1; i < s.length - 1; i++) {
-    const ch = s[i] as string;
-    if (ch !== '\\') {
-      bytes.push(...Buffer.from(ch, 'utf8'));
-      continue;
-    }
-    const next = s[i + 1] ?? '';
-    if (/[0-7]/.test(next)) {
-      bytes.push(parseInt(s.slice(i + 1, i + 4), 8));
-      i += 3;
-    } else {
-      bytes.push(simple[next] ?? next.charCodeAt(0));
-      i += 1;
-    }
-  }
-  return Buffer.from(bytes).toString('utf8');
+  return unquoteGitPathBytes(raw).toString('utf8');
 }
 
 /** `a/foo` → `foo`; `/dev/null` → undefined. */

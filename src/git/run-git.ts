@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { simpleGit, type SimpleGit } from 'simple-git';
 import { TfError } from '../errors.js';
 
@@ -115,4 +116,26 @@ export async function resolveCommit(dir: string, ref: string): Promise<string> {
     throw new TfError('GIT_FAILED', `cannot resolve '${ref}' to a commit in ${dir}`, { details: { ref, dir } });
   }
   return sha;
+}
+
+/**
+ * Run `git <args>` in `dir` and keep stdout as raw bytes (simple-git decodes it as UTF-8, which
+ * loses file names that are not UTF-8). Same scrubbed environment and protected configuration.
+ */
+export async function runGitBytes(dir: string, args: string[]): Promise<Buffer> {
+  const child = spawn('git', args, { cwd: dir, env: buildBaseEnv({}), stdio: ['ignore', 'pipe', 'pipe'] });
+  const chunks: Buffer[] = [];
+  let stderr = '';
+  child.stdout.on('data', (c: Buffer) => chunks.push(c));
+  child.stderr.on('data', (c: Buffer) => { if (stderr.length < 4000) stderr += c.toString('utf8'); });
+  const code = await new Promise<number | null>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', resolve);
+  }).catch((err: unknown) => {
+    throw new TfError('GIT_FAILED', `git ${args[0] ?? ''} could not start: ${err instanceof Error ? err.message : String(err)}`, { details: { args } });
+  });
+  if (code !== 0) {
+    throw new TfError('GIT_FAILED', `git ${args[0] ?? ''} failed: ${stderr.trim().split('\n')[0] ?? ''}`, { details: { args, stderr: stderr.slice(0, 4000) } });
+  }
+  return Buffer.concat(chunks);
 }

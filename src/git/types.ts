@@ -16,6 +16,20 @@ export interface ChangedFile {
   /** Lines removed on the base side. */
   removedRanges: LineRange[];
   binary: boolean;
+  /** Bytes of the blob at head (at base for a deleted file), when git reported it. */
+  size?: number;
+  /** The name is not UTF-8: `path` and `oldPath` hold git's quoted form (`"caf\\351.py"`); `gitPathBytes` gives the bytes. */
+  notUtf8?: boolean;
+  /** Not a regular file at head (at base for a deleted one): a symbolic link or a submodule. */
+  special?: 'symlink' | 'submodule';
+}
+
+/** A changed file ingest leaves out of the later stages (never parsed, mutated or tested), and why. */
+export interface SkippedFile {
+  path: string;
+  reason: 'binary' | 'too-large' | 'name-not-utf8' | 'name-too-long' | 'symlink' | 'submodule';
+  /** One line for the report: the file, why, and for a size the size and the cap. */
+  note: string;
 }
 
 export type SymbolKind = 'function' | 'method' | 'class';
@@ -44,6 +58,8 @@ export interface GitDiff {
 /** The diff as the stages read it: git's files plus the changed symbols the language plug-ins found (ingest). */
 export interface DiffSummary extends GitDiff {
   symbols: ChangedSymbol[];
+  /** Changed files left out by ingest (binary, over the size cap, names it cannot use); absent in older runs. */
+  skipped?: SkippedFile[];
 }
 
 /** A per-run checkout that no other run shares. Removed by `dispose()` when the run ends. */

@@ -1,4 +1,5 @@
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
+import { removeTree } from '../files/remove-tree.js';
 import { join, resolve } from 'node:path';
 import { TfError } from '../errors.js';
 import type { Logger } from '../logger.js';
@@ -53,30 +54,50 @@ async function fetchRemote(source: Extract<WorkspaceSource, { kind: 'remote' }>,
   return { baseSha: await resolveCommit(dir, BASE_REF), headSha: await resolveCommit(dir, HEAD_REF) };
 }
 
+/**
+ * `git checkout` of head. A file whose name is too long for this filesystem cannot be written: git
+ * writes everything else, says "File name too long" and fails. That alone does not fail the run
+ * (ingest leaves such a file out, with a note); any other failure does.
+ */
+async function checkoutHead(dir: string, headSha: string, log: Logger): Promise<void> {
+  try {
+    await runGit(dir, ['checkout', '--quiet', '--force', '--detach', headSha]);
+  } catch (err) {
+    const stderr = err instanceof TfError ? String((err.details as { stderr?: unknown } | undefined)?.stderr ?? '') : '';
+    const problems = stderr.split('\n').map((l) => l.trim()).filter((l) => l.startsWith('error:') || l.startsWith('fatal:'));
+    // details.stderr is cut at 4000 characters: its last line may be incomplete.
+    const cut = stderr.length >= 4000;
+    const onlyLongNames = problems.length > 0 && problems.every((l, i) => /^error: unable to create file /.test(l) && (l.endsWith(': File name too long') || (cut && i === problems.length - 1)));
+    const head = (await tryGit(dir, ['rev-parse', '--verify', '--quiet', 'HEAD']))?.trim();
+    if (!onlyLongNames || head !== headSha) throw err;
+    log.warn({ files: problems.length }, 'checkout left out files whose names are too long for this filesystem');
+  }
+}
+
 /** A per-run checkout at head under `<root>/<runId>`; no other run shares it. */
 export async function prepareWorkspace(deps: WorkspaceDeps, source: WorkspaceSource, runId: string): Promise<Workspace> {
   assertRunId(runId);
   const dir = join(deps.root, runId);
   const log = deps.log.child({ runId, workspace: dir });
-  await rm(dir, { recursive: true, force: true });
+  await removeTree(dir);
   await mkdir(dir, { recursive: true });
   try {
     const { baseSha, headSha } = source.kind === 'local' ? await cloneLocal(source, dir) : await fetchRemote(source, dir);
     await runGit(dir, ['update-ref', BASE_REF, baseSha]);
     await runGit(dir, ['update-ref', HEAD_REF, headSha]);
-    await runGit(dir, ['checkout', '--quiet', '--force', '--detach', headSha]);
+    await checkoutHead(dir, headSha, log);
     log.info({ baseSha, headSha, source: source.kind }, 'workspace prepared');
     return {
       dir,
       baseSha,
       headSha,
       dispose: async () => {
-        await rm(dir, { recursive: true, force: true });
+        await removeTree(dir);
         log.debug('workspace removed');
       },
     };
   } catch (err) {
-    await rm(dir, { recursive: true, force: true });
+    await removeTree(dir);
     throw err;
   }
 }

@@ -103,7 +103,9 @@ describe('ingest stage', () => {
       { dir: '/ws/run-1', commitSha: 'h1', changedPaths: ['src/pricing.py', 'old.py', 'logo.png'], explicitId: 'checkout-flow', prNumber: 7, headBranch: 'feature/discount' },
     ]);
     expect(d.detectInputs).toEqual([['/ws/run-1', ['src/pricing.py']]]);
-    expect(prepared.result).toEqual({ workspaceDir: '/ws/run-1', baseSha: 'b1', headSha: 'h1', diff: DIFF, spec: SPEC, profiles: [PROFILE] });
+    // The binary file goes no further than ingest: left out of the files, with a note.
+    const skipped = [{ path: 'logo.png', reason: 'binary', note: 'logo.png: a binary file; skipped (not parsed, mutated or tested).' }];
+    expect(prepared.result).toEqual({ workspaceDir: '/ws/run-1', baseSha: 'b1', headSha: 'h1', diff: { ...DIFF, files: DIFF.files.slice(0, 2), skipped }, spec: SPEC, profiles: [PROFILE] });
     expect(ctx.progressSeen.at(-1)).toEqual([4, 4]);
     expect(calls.disposed).toBe(0);
     await prepared.release();

@@ -1,8 +1,10 @@
-import { chmod, cp, mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, sep } from 'node:path';
+import { join } from 'node:path';
 import { isTfError } from '../../../errors.js';
 import { writeContained } from '../../../files/contained.js';
+import { copyTreeBytes } from '../../../files/copy-tree.js';
+import { removeTree } from '../../../files/remove-tree.js';
 import type { GitPort } from '../../../git/types.js';
 import type { CandidateFile } from '../../types.js';
 
@@ -44,16 +46,13 @@ export async function prepareEvalTrees(input: {
   tmpRoot?: string;
 }): Promise<EvalTrees> {
   const root = await mkdtemp(join(input.tmpRoot ?? tmpdir(), 'tfactory-eval-'));
-  const dispose = (): Promise<void> => rm(root, { recursive: true, force: true });
+  const dispose = (): Promise<void> => removeTree(root);
   try {
     // mkdtemp makes 0700; the sandbox's non-root user must be able to read the trees (never write).
     await chmod(root, 0o755);
     const headDir = join(root, 'head');
-    await cp(input.workspaceDir, headDir, {
-      recursive: true,
-      verbatimSymlinks: true,
-      filter: (src) => !src.split(sep).includes('.git'),
-    });
+    // Names as bytes: a file whose name is not UTF-8 is copied as it is (fs.cp cannot find it).
+    await copyTreeBytes(input.workspaceDir, headDir, ['.git']);
     const refused = new Map<string, string>();
     await writeCandidates(headDir, input.candidates, refused);
     let baseDir: string | undefined;

@@ -1,4 +1,5 @@
-import { rm, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
+import { removeTree } from '../../../files/remove-tree.js';
 import type { DiffSummary, WorkspaceSource } from '../../../git/types.js';
 import { listChangedSymbols } from '../../../languages/changed-symbols.js';
 import type { LanguageProfile } from '../../../languages/types.js';
@@ -10,6 +11,7 @@ import { deriveSpecSelection, type ReadIssue } from '../../../criteria/derive/in
 import type { IngestResult, StageContext } from '../../types.js';
 import type { IngestStage, PreparedIngest } from '../types.js';
 import { scopeProfiles } from './scope-profiles.js';
+import { partitionChangedFiles } from './skip-files.js';
 
 /** The spec selector's input is src/criteria's own type: one definition. */
 export type { SelectSpecInput };
@@ -81,7 +83,7 @@ function deriveInput(run: Run, deps: IngestDeps, git: StageContext['ports']['git
 
 /** 1. ingest: a per-run workspace at head, the diff against base, the spec, the language profiles. */
 export function createIngestStage(deps: IngestDeps): IngestStage {
-  const removeDir = deps.removeDir ?? ((dir: string) => rm(dir, { recursive: true, force: true }));
+  const removeDir = deps.removeDir ?? removeTree;
   return {
     async run(ctx: StageContext): Promise<PreparedIngest> {
       const { run, ports, signal } = ctx;
@@ -91,14 +93,18 @@ export function createIngestStage(deps: IngestDeps): IngestStage {
       try {
         ctx.progress('ingest', 1, total);
         signal.throwIfAborted();
-        const files = await ports.git.diff(workspace.dir, workspace.baseSha, workspace.headSha);
+        const gitDiff = await ports.git.diff(workspace.dir, workspace.baseSha, workspace.headSha);
+        // Binary files, files over the cap and names the host cannot use go no further: noted, never read.
+        const { kept, skipped } = partitionChangedFiles(gitDiff.files, workspace.dir);
+        const files = { ...gitDiff, files: kept };
         // git gives files and line ranges; the language plug-ins find the changed symbols in them.
         const readMany = ports.git.readFilesAt?.bind(ports.git);
         const symbols = await listChangedSymbols(files, (sha, path) => ports.git.readFileAt(workspace.dir, sha, path), readMany && ((sha, paths) => readMany(workspace.dir, sha, paths)));
-        const diff: DiffSummary = { ...files, symbols };
+        const diff: DiffSummary = { ...files, symbols, ...(skipped.length > 0 ? { skipped } : {}) };
         ctx.progress('ingest', 2, total);
         signal.throwIfAborted();
-        const changedPaths = diff.files.map((f) => f.path);
+        // The spec is looked for among every changed file whose name is text (a large spec file included).
+        const changedPaths = gitDiff.files.filter((f) => !f.notUtf8).map((f) => f.path);
         // An evaluate-only run grades the tests it was given: a PR with no spec is fine (no criteria ledger).
         const evaluateOnly = (run.request.options.provided ?? []).length > 0 || run.request.settings.model.provider === 'none';
         // A run that writes tests derives criteria from the PR and its commits when there is no spec.
@@ -112,7 +118,7 @@ export function createIngestStage(deps: IngestDeps): IngestStage {
         const profiles = scopeProfiles(await deps.detectLanguages(workspace.dir, testablePaths(diff)), run.request.settings);
         ctx.progress('ingest', 4, total);
         ctx.log.info(
-          { files: diff.files.length, symbols: diff.symbols.length, spec: spec.spec.id, reason: spec.reason, languages: profiles.map((p) => p.language) },
+          { files: diff.files.length, skipped: skipped.length, symbols: diff.symbols.length, spec: spec.spec.id, reason: spec.reason, languages: profiles.map((p) => p.language) },
           'ingested',
         );
         const result: IngestResult = { workspaceDir: workspace.dir, baseSha: workspace.baseSha, headSha: workspace.headSha, diff, spec, profiles };

@@ -34,6 +34,8 @@ export function createTriageStage(): TriageStage {
     const llm = ctx.ports.llm;
     // What plan and generate noted (subtasks dropped, tests rejected by the guards and replanned), then evaluate.
     const notes = [...new Set([...(input.plan?.notes ?? []), ...(generated.notes ?? []), ...evaluated.notes])];
+    // The changed files ingest left out (binary, over the size cap, unusable names), one note each.
+    notes.push(...(ingest.diff.skipped ?? []).map((s) => s.note));
     const noSpec = ingest.spec.reason === 'none';
     if (noSpec) notes.push('No spec: the tests were graded without a criteria ledger (no .aifactory or .agent-os spec, no criteria in the PR description).');
     else if (ingest.spec.spec.derived) {
