@@ -6,7 +6,7 @@ import type { PyTestView, PyViewLine } from './discover-view.js';
  * Does a Python test check a value? `assert` statements, `self.assert*`, `pytest.raises/warns`,
  * `assert_*` helpers (numpy, pandas, mock `assert_called_with`), and calls to a helper of the file
  * that itself asserts. Weak checks are `is not None`, bare truthiness of a name or attribute,
- * `isinstance` / `hasattr` / `callable`, `assertIsNotNone`, `assertIsInstance`, and mock
+ * `isinstance` / `hasattr` / `callable`, a length only said to be non-zero (`len(xs) > 0`), `assertIsNotNone`, `assertIsInstance`, and mock
  * `assert_called()` without arguments. A predicate call (`assert is_valid(x)`) is a value check.
  *
  * | rule            | severity |
@@ -24,6 +24,8 @@ function truthStrength(expr: string): Strength {
   let e = expr.trim();
   while (e.startsWith('not ')) e = e.slice(4).trim();
   if (/ is not None$/.test(e)) return 'weak';
+  // a length only said to be non-zero: `len(xs) > 0`, `len(xs) >= 1`, `len(xs) != 0`
+  if (/^len\(.*\)\s*(?:>\s*0|>=\s*1|!=\s*0)$/.test(e) && bracketContent(e, 3) !== undefined) return 'weak';
   if (WEAK_CALL.test(e) && bracketContent(e, e.indexOf('(')) !== undefined && e.endsWith(')')) return 'weak';
   if (/^[\w.]+(?:\[[^\]]*\])?$/.test(e)) return 'weak';
   return 'value';
@@ -39,6 +41,7 @@ function lineChecks(code: string, helpers: ReadonlySet<string>): Strength[] {
     const args = splitTopLevel(bracketContent(code, (m.index ?? 0) + m[0].length - 1) ?? '', ',');
     if (/^assert(?:IsNotNone|IsInstance|NotIsInstance)$/.test(method)) out.push('weak');
     else if (/^assert(?:True|False|_)$/.test(method)) out.push(truthStrength(args[0] ?? ''));
+    else if (/^assertGreater(?:Equal)?$/.test(method) && /^len\(/.test(args[0]?.trim() ?? '')) out.push(truthStrength(`${args[0]?.trim()} ${method === 'assertGreater' ? '>' : '>='} ${args[1]?.trim()}`));
     else if (method.startsWith('assert')) out.push('value');
   }
   if (/\bpytest\.(?:raises|warns|deprecated_call)\(/.test(code)) out.push('value');
@@ -47,15 +50,23 @@ function lineChecks(code: string, helpers: ReadonlySet<string>): Strength[] {
     out.push(weakMock ? 'weak' : 'value');
   }
   if (/(?<![\w.])assert_\w+\(/.test(code)) out.push('value');
-  for (const m of code.matchAll(/(?<![\w.])(\w+)\(/g)) if (helpers.has(m[1] as string)) out.push('value');
+  // a helper of the file: a function, or a method of the test's class called on self / cls
+  for (const m of code.matchAll(/(?<![\w.])(?:(?:self|cls)\.)?(\w+)\(/g)) if (helpers.has(m[1] as string)) out.push('value');
   return out;
 }
 
-/** Helpers of the file (non-test functions) that contain a value check themselves. */
+/** Helpers of the file (non-test functions and methods) that contain a value check, directly or through another such helper. */
 function assertingHelpers(view: PyTestView): Set<string> {
   const names = new Set<string>();
-  for (const [name, lines] of view.helpers) {
-    if (lines.slice(1).some((l) => lineChecks(l.code, new Set()).includes('value'))) names.add(name);
+  for (let grown = true; grown; ) {
+    grown = false;
+    for (const [name, lines] of view.helpers) {
+      if (names.has(name) || name === 'setUp' || name === 'setUpClass') continue;
+      if (lines.slice(1).some((l) => lineChecks(l.code, names).includes('value'))) {
+        names.add(name);
+        grown = true;
+      }
+    }
   }
   return names;
 }
