@@ -6,7 +6,7 @@ import { walkNodes, type TsFileModel, type TsTestUnit } from './discover.js';
  * Value checks of a TS/JS test: `expect(...)` followed by a matcher (vitest, jest, chai style),
  * `assert(...)` / `assert.*(...)` (node:assert, chai assert), and calls to a function of the file
  * that itself checks. `expect(x)` with no matcher checks nothing.
- * Weak checks: toBeDefined, toBeTruthy, toBeFalsy, toBeInstanceOf, toBeTypeOf, toHaveBeenCalled,
+ * Weak checks: toBeDefined, toBeTruthy, toBeFalsy, toBeInstanceOf, toBeTypeOf,
  * not.toBeNull / not.toBeUndefined, chai ok / exist / a / an, assert(x) on a bare name, a weak
  * comparison compared with a boolean (`expect(typeof x === 'number').toBe(true)`), a length only
  * said to be non-zero (`toBeGreaterThan(0)` on `.length`, `not.toHaveLength(0)`).
@@ -14,18 +14,21 @@ import { walkNodes, type TsFileModel, type TsTestUnit } from './discover.js';
  * | rule            | severity |
  * |-----------------|----------|
  * | no-assertion    | high     |
- * | weak-assertion  | medium   |
+ * | weak-assertion  | medium   | (the verdict rejects it: its only checks are weak)
+ * | call-check-only | medium   | (only `toHaveBeenCalled()`: a flag)
  */
 
 export interface TsCheck {
   node: ts.Node;
-  strength: 'value' | 'weak';
+  /** `call`: only that a mock was called (`toHaveBeenCalled()`), not with what. */
+  strength: 'value' | 'weak' | 'call';
   /** The value under test and the expected value, for equality checks. */
   actual?: ts.Expression;
   expected?: ts.Expression;
 }
 
-const WEAK_MATCHERS = new Set(['toBeDefined', 'toBeTruthy', 'toBeFalsy', 'toBeInstanceOf', 'toBeTypeOf', 'toHaveBeenCalled', 'ok', 'exist', 'a', 'an', 'instanceOf', 'instanceof']);
+const CALL_MATCHERS = new Set(['toHaveBeenCalled', 'toBeCalled']);
+const WEAK_MATCHERS = new Set(['toBeDefined', 'toBeTruthy', 'toBeFalsy', 'toBeInstanceOf', 'toBeTypeOf', 'ok', 'exist', 'a', 'an', 'instanceOf', 'instanceof']);
 const WEAK_WHEN_NEGATED = new Set(['toBeNull', 'toBeUndefined', 'null', 'undefined']);
 const EQUALITY = new Set(['toBe', 'toEqual', 'toStrictEqual', 'equal', 'equals', 'eql', 'deep.equal']);
 const ASSERT_EQUALITY = new Set(['equal', 'strictEqual', 'deepEqual', 'deepStrictEqual', 'eq', 'sameMembers']);
@@ -104,7 +107,7 @@ function checkOf(node: ts.Node): TsCheck | undefined {
       const equality = !negated && EQUALITY.has(matcher);
       return {
         node,
-        strength: weak ? 'weak' : 'value',
+        strength: !negated && CALL_MATCHERS.has(matcher) ? 'call' : weak ? 'weak' : 'value',
         ...(equality && root.call.arguments[0] ? { actual: root.call.arguments[0] } : {}),
         ...(equality && node.arguments[0] ? { expected: node.arguments[0] } : {}),
       };
@@ -169,6 +172,9 @@ export function checkTsAssertions(model: TsFileModel, unit: TsTestUnit): LintFin
   const checks = collectTsChecks(model, unit);
   if (checks.length === 0) {
     return [{ rule: 'no-assertion', severity: 'high', message: 'checks no value: no expect(...).matcher or assert call', line: unit.line }];
+  }
+  if (!checks.some((c) => c.strength === 'value') && checks.some((c) => c.strength === 'call')) {
+    return [{ rule: 'call-check-only', severity: 'medium', message: 'only checks that a mock was called (toHaveBeenCalled), not with what: a wrong value would still pass', line: unit.line }];
   }
   if (!checks.some((c) => c.strength === 'value')) {
     return [{ rule: 'weak-assertion', severity: 'medium', message: 'only weak checks (toBeDefined, truthiness, instanceof): a wrong value would still pass', line: unit.line }];

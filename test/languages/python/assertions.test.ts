@@ -49,11 +49,17 @@ describe('python value assertions', () => {
     ['isinstance', 'def test_x():\n    assert isinstance(f(), dict)\n'],
     ['assertIsNotNone', 'import unittest\nclass T(unittest.TestCase):\n    def test_x(self):\n        self.assertIsNotNone(f())\n'],
     ['assertTrue on a name', 'import unittest\nclass T(unittest.TestCase):\n    def test_x(self):\n        r = f()\n        self.assertTrue(r)\n'],
-    ['mock assert_called only', 'def test_x(mocker):\n    m = mocker.patch("app.send")\n    run()\n    m.assert_called_once()\n'],
     ['a length said to be non-zero', 'def test_x():\n    assert len(f()) > 0\n'],
     ['assertGreater(len(...), 0)', 'import unittest\nclass T(unittest.TestCase):\n    def test_x(self):\n        self.assertGreater(len(f()), 0)\n'],
-  ])('%s → weak-assertion (medium)', (_, src) => {
+  ])('%s → weak-assertion (medium; the verdict rejects it)', (_, src) => {
     expect(rules(src)).toEqual(['weak-assertion:medium']);
+  });
+
+  it.each([
+    ['mock assert_called only', 'def test_x(mocker):\n    m = mocker.patch("app.send")\n    run()\n    m.assert_called_once()\n'],
+    ['a weak check and a mock call check', 'def test_x(mocker):\n    m = mocker.patch("app.send")\n    assert run() is not None\n    m.assert_called()\n'],
+  ])('%s → call-check-only (medium: a flag, it checks a behaviour)', (_, src) => {
+    expect(rules(src)).toEqual(['call-check-only:medium']);
   });
 
   it('gives the criterion check the checks and the locals they use', () => {

@@ -40,14 +40,20 @@ describe('TS value assertions', () => {
     ['not.toBeNull', "it('x', () => { expect(f(1)).not.toBeNull(); });"],
     ['toBeInstanceOf', "it('x', () => { expect(f(1)).toBeInstanceOf(Cart); });"],
     ['assert on a name', "import assert from 'node:assert';\nit('x', () => { const r = f(1); assert(r); });"],
-    ['toHaveBeenCalled', "it('x', () => { const s = vi.fn(); run(s); expect(s).toHaveBeenCalled(); });"],
     ['a typeof comparison compared with true', "it('x', () => { expect(typeof f(1) === 'number').toBe(true); });"],
     ['a length said to be non-zero', "it('x', () => { expect(f(1).length).toBeGreaterThan(0); });"],
     ['a length said to be at least one', "it('x', () => { expect(f(1).length).toBeGreaterThanOrEqual(1); });"],
     ['not.toHaveLength(0)', "it('x', () => { expect(f(1)).not.toHaveLength(0); });"],
     ['length > 0 compared with true', "it('x', () => { expect(f(1).length > 0).toBe(true); });"],
-  ])('%s → weak-assertion (medium)', (_, src) => {
+  ])('%s → weak-assertion (medium; the verdict rejects it)', (_, src) => {
     expect(rules(src)).toEqual(['weak-assertion:medium']);
+  });
+
+  it.each([
+    ['toHaveBeenCalled', "it('x', () => { const s = vi.fn(); run(s); expect(s).toHaveBeenCalled(); });"],
+    ['toBeDefined and toHaveBeenCalled', "it('x', () => { const s = vi.fn(); expect(run(s)).toBeDefined(); expect(s).toHaveBeenCalled(); });"],
+  ])('%s → call-check-only (medium: a flag, it checks a behaviour)', (_, src) => {
+    expect(rules(src)).toEqual(['call-check-only:medium']);
   });
 
   it('gives the criterion check the checks, the locals they use and .each tables', () => {

@@ -64,6 +64,11 @@ describe('verdict rules', () => {
     expect(r.reasons[0]?.text).toBe('Its only checks are weak (is not None, truthiness, isinstance): a wrong value would still pass (line 3).');
   });
 
+  it('only flags a test whose only check is that a mock was called (a behaviour, not a value)', () => {
+    const call: LintFinding = { rule: 'call-check-only', severity: 'medium', message: 'only checks that a mock was called (toHaveBeenCalled), not with what: a wrong value would still pass', line: 5 };
+    expect([decide({ findings: [call] }).verdict, codes(decide({ findings: [call] }))]).toEqual(['flag', ['lint:call-check-only', 'fail-to-pass']]);
+  });
+
   describe('an expected value computed through project code (indirect tautology)', () => {
     const fromCode: LintFinding = { rule: 'expected-from-code', severity: 'low', message: 'the expected side calls invoice_total(...) on the same inputs (assert order_total(x) == invoice_total(x))', line: 7 };
     const crashOnly = { killed: 2, killedByAssertion: 0, killedByCrash: 2, survived: 5, notReached: 0, total: 7 };
