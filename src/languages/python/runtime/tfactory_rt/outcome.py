@@ -70,15 +70,18 @@ def classify_exception(excinfo, item=None):
     return "assertion" if check else "error", excinfo.type.__name__, _first_lines(excinfo.exconly())
 
 
-def summarize(reports, duration_ms, subtests=()):
-    """One outcome from the phase reports; the makereport hook put ``tf_exc`` on failed phases.
-
-    ``subtests`` are the failed reports of the test's ``self.subTest`` blocks where the runner
-    reports them apart (pytest 9, or pytest-subtests): the test then fails with the first of them,
-    though its own call phase passed."""
+def with_subtests(reports, subtests):
+    """The phase reports with the first failed ``self.subTest`` report in place of a passed call
+    phase: where the runner reports subtests apart (pytest 9, or pytest-subtests), a test whose
+    subtest failed has failed, though its own call phase passed."""
     failed_sub = next((r for r in subtests if getattr(r, "failed", False)), None)
-    if failed_sub is not None:
-        reports = [failed_sub if r.when == "call" and not r.failed else r for r in reports]
+    if failed_sub is None:
+        return reports
+    return [failed_sub if r.when == "call" and not r.failed else r for r in reports]
+
+
+def summarize(reports, duration_ms):
+    """One outcome from the phase reports; the makereport hook put ``tf_exc`` on failed phases."""
     for rep in reports:
         exc = getattr(rep, "tf_exc", None)
         if rep.when == "setup" and rep.failed:

@@ -183,7 +183,7 @@ class Runner:
         if printed > outcome.OUTPUT_LIMIT_BYTES:
             return {"outcome": "error", "failureKind": "error", "durationMs": ms,
                     "message": forkrun.RESOURCE_PREFIX + "output limit: it printed %d MB (the limit is %d MB)" % (printed >> 20, outcome.OUTPUT_LIMIT_BYTES >> 20)}
-        return outcome.summarize(reports, ms, self.guard.subtest_failures)
+        return outcome.summarize(outcome.with_subtests(reports, self.guard.subtest_failures), ms)
 
     def _batch(self, items, keys, timeout_s=None, on_start=None, run_one=None):
         run_one = self.guard.checked_in_child(run_one or (lambda k, n: self._run_item(items, k, n)))
