@@ -3,6 +3,13 @@ import type { SandboxPort } from '../sandbox/port.js';
 import type { RunnerName } from '../sandbox/images/runner-tag.js';
 import type { GuardItem } from './guard-output.js';
 
+/**
+ * The rule of a low-severity finding: an equality check whose expected side is computed through
+ * project code with the same inputs as the actual side (`assert total(x) == invoice_total(x)`).
+ * The verdict makes it an indirect tautology when no planted bug ever made a check fail.
+ */
+export const EXPECTED_FROM_CODE = 'expected-from-code';
+
 /** What a plug-in's hallucination guard needs to run in the sandbox. */
 export interface GuardDeps {
   sandbox: SandboxPort;

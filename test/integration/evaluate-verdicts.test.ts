@@ -121,7 +121,7 @@ describe.skipIf(!hasDocker)('tfactory evaluate on the fixture repositories', () 
     await rm(scratch, { recursive: true, force: true });
   });
 
-  for (const name of ['py-pricing', 'ts-pricing']) {
+  for (const name of ['py-pricing', 'ts-pricing', 'py-kills', 'ts-kills'].filter((n) => existsSync(join(FIXTURE_REPOS, n)))) {
     describe(name, () => {
       let repo: FixtureRepo;
       beforeAll(async () => {

@@ -10,7 +10,7 @@ import { viewTests } from './discover-view.js';
 import { runPythonGuard, runPythonGuardMany, type PythonGuardOutput } from './guard.js';
 import { lintPythonTest } from './lint.js';
 import { checkPythonTampering } from './tamper.js';
-import { checkPythonTautology } from './tautology.js';
+import { checkPythonExpectedFromCode, checkPythonTautology } from './tautology.js';
 
 /**
  * The Python static checks of one candidate: discovery (Python's own `ast` through the guard when
@@ -25,6 +25,12 @@ export async function analysePythonCandidate(candidate: CandidateFile, acs: Acce
 export async function analysePythonCandidates(items: Array<{ candidate: CandidateFile; acs: AcceptanceCriterion[] }>, guardDeps: GuardDeps | undefined): Promise<StaticAnalysis[]> {
   const guards = guardDeps ? await runPythonGuardMany(items.map((i) => ({ path: i.candidate.path, content: i.candidate.content })), guardDeps) : undefined;
   return items.map((i) => analyseWithGuard(i.candidate, i.acs, guards?.get(i.candidate.path)));
+}
+
+/** A direct tautology, else an expected side computed through project code (the verdict weighs the latter with the mutants). */
+function tautologyFindings(view: ReturnType<typeof viewTests>[number]): LintFinding[] {
+  const direct = checkPythonTautology(view);
+  return direct.length > 0 ? direct : checkPythonExpectedFromCode(view);
 }
 
 function analyseWithGuard(candidate: CandidateFile, acs: AcceptanceCriterion[], out: GuardOutcome<PythonGuardOutput> | undefined): StaticAnalysis {
@@ -53,7 +59,7 @@ function analyseWithGuard(candidate: CandidateFile, acs: AcceptanceCriterion[], 
     findings: [
       ...lintPythonTest(view),
       ...checkPythonAssertions(view),
-      ...checkPythonTautology(view),
+      ...tautologyFindings(view),
       ...checkCriterionNumbers(pythonAssertedText(view), acs, view.unit.line, view.unit.name),
     ],
   }));

@@ -6,16 +6,18 @@ import type { PyTestView, PyViewLine } from './discover-view.js';
  * Does a Python test check a value? `assert` statements, `self.assert*`, `pytest.raises/warns`,
  * `assert_*` helpers (numpy, pandas, mock `assert_called_with`), and calls to a helper of the file
  * that itself asserts. Weak checks are `is not None`, bare truthiness of a name or attribute,
- * `isinstance` / `hasattr` / `callable`, `assertIsNotNone`, `assertIsInstance`, and mock
- * `assert_called()` without arguments. A predicate call (`assert is_valid(x)`) is a value check.
+ * `isinstance` / `hasattr` / `callable`, a length only said to be non-zero (`len(xs) > 0`), `assertIsNotNone`, `assertIsInstance`. Mock
+ * `assert_called()` without arguments checks a call, not a value. A predicate call (`assert is_valid(x)`) is a value check.
  *
  * | rule            | severity |
  * |-----------------|----------|
  * | no-assertion    | high     |
- * | weak-assertion  | medium   |
+ * | weak-assertion  | medium   | (the verdict rejects it: its only checks are weak)
+ * | call-check-only | medium   | (only mock `assert_called*()` without arguments: a flag)
  */
 
-type Strength = 'value' | 'weak';
+/** `call`: only that a mock was called (`assert_called_once()`), not with what. */
+type Strength = 'value' | 'weak' | 'call';
 
 const WEAK_CALL = /^(?:isinstance|hasattr|callable|bool|len|type)\(/;
 
@@ -24,6 +26,8 @@ function truthStrength(expr: string): Strength {
   let e = expr.trim();
   while (e.startsWith('not ')) e = e.slice(4).trim();
   if (/ is not None$/.test(e)) return 'weak';
+  // a length only said to be non-zero: `len(xs) > 0`, `len(xs) >= 1`, `len(xs) != 0`
+  if (/^len\(.*\)\s*(?:>\s*0|>=\s*1|!=\s*0)$/.test(e) && bracketContent(e, 3) !== undefined) return 'weak';
   if (WEAK_CALL.test(e) && bracketContent(e, e.indexOf('(')) !== undefined && e.endsWith(')')) return 'weak';
   if (/^[\w.]+(?:\[[^\]]*\])?$/.test(e)) return 'weak';
   return 'value';
@@ -39,23 +43,32 @@ function lineChecks(code: string, helpers: ReadonlySet<string>): Strength[] {
     const args = splitTopLevel(bracketContent(code, (m.index ?? 0) + m[0].length - 1) ?? '', ',');
     if (/^assert(?:IsNotNone|IsInstance|NotIsInstance)$/.test(method)) out.push('weak');
     else if (/^assert(?:True|False|_)$/.test(method)) out.push(truthStrength(args[0] ?? ''));
+    else if (/^assertGreater(?:Equal)?$/.test(method) && /^len\(/.test(args[0]?.trim() ?? '')) out.push(truthStrength(`${args[0]?.trim()} ${method === 'assertGreater' ? '>' : '>='} ${args[1]?.trim()}`));
     else if (method.startsWith('assert')) out.push('value');
   }
   if (/\bpytest\.(?:raises|warns|deprecated_call)\(/.test(code)) out.push('value');
   for (const m of code.matchAll(/\.(assert_\w+)\((\s*\))?/g)) {
     const weakMock = /^assert_(?:called|called_once|not_called|awaited|awaited_once|not_awaited)$/.test(m[1] as string);
-    out.push(weakMock ? 'weak' : 'value');
+    out.push(weakMock ? 'call' : 'value');
   }
   if (/(?<![\w.])assert_\w+\(/.test(code)) out.push('value');
-  for (const m of code.matchAll(/(?<![\w.])(\w+)\(/g)) if (helpers.has(m[1] as string)) out.push('value');
+  // a helper of the file: a function, or a method of the test's class called on self / cls
+  for (const m of code.matchAll(/(?<![\w.])(?:(?:self|cls)\.)?(\w+)\(/g)) if (helpers.has(m[1] as string)) out.push('value');
   return out;
 }
 
-/** Helpers of the file (non-test functions) that contain a value check themselves. */
+/** Helpers of the file (non-test functions and methods) that contain a value check, directly or through another such helper. */
 function assertingHelpers(view: PyTestView): Set<string> {
   const names = new Set<string>();
-  for (const [name, lines] of view.helpers) {
-    if (lines.slice(1).some((l) => lineChecks(l.code, new Set()).includes('value'))) names.add(name);
+  for (let grown = true; grown; ) {
+    grown = false;
+    for (const [name, lines] of view.helpers) {
+      if (names.has(name) || name === 'setUp' || name === 'setUpClass') continue;
+      if (lines.slice(1).some((l) => lineChecks(l.code, names).includes('value'))) {
+        names.add(name);
+        grown = true;
+      }
+    }
   }
   return names;
 }
@@ -67,6 +80,9 @@ export function checkPythonAssertions(view: PyTestView): LintFinding[] {
   const line = view.unit.line;
   if (strengths.length === 0) {
     return [{ rule: 'no-assertion', severity: 'high', message: 'checks no value: no assert, self.assert*, pytest.raises or assert_* call', line }];
+  }
+  if (!strengths.includes('value') && strengths.includes('call')) {
+    return [{ rule: 'call-check-only', severity: 'medium', message: 'only checks that a mock was called (assert_called, assert_called_once), not with what: a wrong value would still pass', line }];
   }
   if (!strengths.includes('value')) {
     return [{ rule: 'weak-assertion', severity: 'medium', message: 'only weak checks (is not None, truthiness, isinstance): a wrong value would still pass', line }];

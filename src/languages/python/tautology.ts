@@ -1,4 +1,6 @@
 import type { LintFinding } from '../../report/types.js';
+import { describeSides, shareInputs } from '../expected-sides.js';
+import { EXPECTED_FROM_CODE } from '../static-check-types.js';
 import { unmask } from './discover-tokens.js';
 import type { PyTestView } from './discover-view.js';
 import { comparedPairs } from './lint.js';
@@ -56,3 +58,45 @@ export function checkPythonTautology(view: PyTestView): LintFinding[] {
   }
   return [];
 }
+
+const KEYWORDS = new Set(['and', 'or', 'not', 'in', 'is', 'if', 'else', 'for', 'lambda', 'None', 'True', 'False', 'self', 'cls']);
+
+/** Qualified names of what the file imports from the project (outside the standard library and test tooling). */
+function projectNames(view: PyTestView): string[] {
+  return [...view.imports.fromProject].map((n) => view.imports.aliases.get(n) ?? n);
+}
+
+/** The project functions `expr` calls: qualified imported names, and helpers of the file that call one (by their own name). */
+function projectCalls(expr: string, view: PyTestView, project: string[], depth = 0): Set<string> {
+  const out = new Set<string>();
+  for (const m of expr.matchAll(/(?<![\w.])((?:self\.|cls\.)?[A-Za-z_][\w.]*)\s*\(/g)) {
+    const callee = (m[1] as string).replace(/^(?:self|cls)\./, '');
+    if (project.some((q) => callee === q || callee.startsWith(`${q}.`))) {
+      out.add(callee);
+      continue;
+    }
+    const helper = view.helpers.get(callee);
+    if (helper && depth < 3 && helper.slice(1).some((l) => projectCalls(l.code, view, project, depth + 1).size > 0)) out.add(callee);
+  }
+  return out;
+}
+
+/** `expected-from-code` findings of one test (see the file's header). */
+export function checkPythonExpectedFromCode(view: PyTestView): LintFinding[] {
+  const project = projectNames(view);
+  const assigns = singleAssignments(view);
+  for (const l of view.body.slice(1)) {
+    for (const [a, b] of comparedPairs(l.code)) {
+      const [left, right] = [resolve(a, assigns), resolve(b, assigns)];
+      const [callsLeft, callsRight] = [projectCalls(left, view, project), projectCalls(right, view, project)];
+      if (callsLeft.size === 0 || callsRight.size === 0) continue;
+      const onlyRight = [...callsRight].filter((c) => !callsLeft.has(c));
+      const onlyLeft = [...callsLeft].filter((c) => !callsRight.has(c));
+      if (onlyRight.length === 0 && onlyLeft.length === 0) continue; // the same function on both sides: a property check
+      if (!shareInputs(left, right, KEYWORDS)) continue;
+      return [{ rule: EXPECTED_FROM_CODE, severity: 'low', message: `${describeSides(onlyLeft, onlyRight)} on the same inputs (${unmask(view.source, l.code).slice(0, 160)})`, line: l.line }];
+    }
+  }
+  return [];
+}
+

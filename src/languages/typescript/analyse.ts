@@ -9,7 +9,7 @@ import { discoverTsFile, syntaxErrorsOf } from './discover.js';
 import { runTsGuard, runTsGuardMany, type TsGuardOutput } from './guard.js';
 import { lintTsTest } from './lint.js';
 import { checkTsTampering } from './tamper.js';
-import { checkTsTautology } from './tautology.js';
+import { checkTsExpectedFromCode, checkTsTautology } from './tautology.js';
 
 /** The TS/JS static checks of one candidate: syntax, tampering with the grader (file level), discovery (TS compiler), lint, assertions, tautology, criterion numbers. */
 export async function analyseTsCandidate(candidate: CandidateFile, acs: AcceptanceCriterion[], guardDeps: GuardDeps | undefined): Promise<StaticAnalysis> {
@@ -41,7 +41,7 @@ function analyseWithGuard(candidate: CandidateFile, acs: AcceptanceCriterion[], 
     findings: [
       ...lintTsTest(model, unit),
       ...checkTsAssertions(model, unit),
-      ...checkTsTautology(model, unit),
+      ...(checkTsTautology(model, unit).length > 0 ? checkTsTautology(model, unit) : checkTsExpectedFromCode(model, unit)),
       ...checkCriterionNumbers(tsAssertedText(model, unit), acs, unit.line, unit.name),
     ],
   }));

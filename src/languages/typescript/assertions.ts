@@ -6,24 +6,29 @@ import { walkNodes, type TsFileModel, type TsTestUnit } from './discover.js';
  * Value checks of a TS/JS test: `expect(...)` followed by a matcher (vitest, jest, chai style),
  * `assert(...)` / `assert.*(...)` (node:assert, chai assert), and calls to a function of the file
  * that itself checks. `expect(x)` with no matcher checks nothing.
- * Weak checks: toBeDefined, toBeTruthy, toBeFalsy, toBeInstanceOf, toBeTypeOf, toHaveBeenCalled,
- * not.toBeNull / not.toBeUndefined, chai ok / exist / a / an, assert(x) on a bare name.
+ * Weak checks: toBeDefined, toBeTruthy, toBeFalsy, toBeInstanceOf, toBeTypeOf,
+ * not.toBeNull / not.toBeUndefined, chai ok / exist / a / an, assert(x) on a bare name, a weak
+ * comparison compared with a boolean (`expect(typeof x === 'number').toBe(true)`), a length only
+ * said to be non-zero (`toBeGreaterThan(0)` on `.length`, `not.toHaveLength(0)`).
  *
  * | rule            | severity |
  * |-----------------|----------|
  * | no-assertion    | high     |
- * | weak-assertion  | medium   |
+ * | weak-assertion  | medium   | (the verdict rejects it: its only checks are weak)
+ * | call-check-only | medium   | (only `toHaveBeenCalled()`: a flag)
  */
 
 export interface TsCheck {
   node: ts.Node;
-  strength: 'value' | 'weak';
+  /** `call`: only that a mock was called (`toHaveBeenCalled()`), not with what. */
+  strength: 'value' | 'weak' | 'call';
   /** The value under test and the expected value, for equality checks. */
   actual?: ts.Expression;
   expected?: ts.Expression;
 }
 
-const WEAK_MATCHERS = new Set(['toBeDefined', 'toBeTruthy', 'toBeFalsy', 'toBeInstanceOf', 'toBeTypeOf', 'toHaveBeenCalled', 'ok', 'exist', 'a', 'an', 'instanceOf', 'instanceof']);
+const CALL_MATCHERS = new Set(['toHaveBeenCalled', 'toBeCalled']);
+const WEAK_MATCHERS = new Set(['toBeDefined', 'toBeTruthy', 'toBeFalsy', 'toBeInstanceOf', 'toBeTypeOf', 'ok', 'exist', 'a', 'an', 'instanceOf', 'instanceof']);
 const WEAK_WHEN_NEGATED = new Set(['toBeNull', 'toBeUndefined', 'null', 'undefined']);
 const EQUALITY = new Set(['toBe', 'toEqual', 'toStrictEqual', 'equal', 'equals', 'eql', 'deep.equal']);
 const ASSERT_EQUALITY = new Set(['equal', 'strictEqual', 'deepEqual', 'deepStrictEqual', 'eq', 'sameMembers']);
@@ -61,8 +66,35 @@ function truthStrength(expr: ts.Expression | undefined): 'value' | 'weak' {
     const nullish = (x: ts.Expression): boolean => x.kind === ts.SyntaxKind.NullKeyword || (ts.isIdentifier(x) && x.text === 'undefined');
     if ((op === ts.SyntaxKind.ExclamationEqualsEqualsToken || op === ts.SyntaxKind.ExclamationEqualsToken) && (nullish(e.right) || nullish(e.left))) return 'weak';
     if (ts.isTypeOfExpression(e.left) || ts.isTypeOfExpression(e.right)) return 'weak';
+    if (nonZeroLength(e)) return 'weak';
   }
   return 'value';
+}
+
+const isLength = (e: ts.Expression | undefined): boolean => e !== undefined && ts.isPropertyAccessExpression(e) && e.name.text === 'length';
+const numberIs = (e: ts.Expression | undefined, ...values: string[]): boolean => e !== undefined && ts.isNumericLiteral(e) && values.includes(e.text);
+
+/**
+ * A value matcher used as a weak check: `expect(typeof x === 'number').toBe(true)` (a weak
+ * comparison turned into a boolean), a length only said to be non-zero
+ * (`expect(xs.length).toBeGreaterThan(0)`, `expect(xs).not.toHaveLength(0)`).
+ */
+function weakMatcherUse(actual: ts.Expression | undefined, matcher: string, negated: boolean, arg: ts.Expression | undefined): boolean {
+  if (!actual) return false;
+  const boolArg = arg !== undefined && (arg.kind === ts.SyntaxKind.TrueKeyword || arg.kind === ts.SyntaxKind.FalseKeyword);
+  if (boolArg && EQUALITY.has(matcher) && ts.isBinaryExpression(actual) && truthStrength(actual) === 'weak') return true;
+  if (boolArg && EQUALITY.has(matcher) && ts.isBinaryExpression(actual) && nonZeroLength(actual)) return true;
+  if (!negated && isLength(actual) && ((matcher === 'toBeGreaterThan' && numberIs(arg, '0')) || (matcher === 'toBeGreaterThanOrEqual' && numberIs(arg, '1')))) return true;
+  if (negated && isLength(actual) && EQUALITY.has(matcher) && numberIs(arg, '0')) return true;
+  return negated && matcher === 'toHaveLength' && numberIs(arg, '0');
+}
+
+/** `xs.length > 0`, `xs.length >= 1`, `xs.length !== 0`. */
+function nonZeroLength(e: ts.BinaryExpression): boolean {
+  const op = e.operatorToken.kind;
+  if (!isLength(e.left)) return false;
+  if (op === ts.SyntaxKind.GreaterThanToken || op === ts.SyntaxKind.ExclamationEqualsEqualsToken || op === ts.SyntaxKind.ExclamationEqualsToken) return numberIs(e.right, '0');
+  return op === ts.SyntaxKind.GreaterThanEqualsToken && numberIs(e.right, '1');
 }
 
 function checkOf(node: ts.Node): TsCheck | undefined {
@@ -71,11 +103,11 @@ function checkOf(node: ts.Node): TsCheck | undefined {
     if (root) {
       const matcher = root.names[root.names.length - 1] as string;
       const negated = root.names.includes('not');
-      const weak = WEAK_MATCHERS.has(matcher) || (negated && WEAK_WHEN_NEGATED.has(matcher));
+      const weak = WEAK_MATCHERS.has(matcher) || (negated && WEAK_WHEN_NEGATED.has(matcher)) || weakMatcherUse(root.call.arguments[0], matcher, negated, node.arguments[0]);
       const equality = !negated && EQUALITY.has(matcher);
       return {
         node,
-        strength: weak ? 'weak' : 'value',
+        strength: !negated && CALL_MATCHERS.has(matcher) ? 'call' : weak ? 'weak' : 'value',
         ...(equality && root.call.arguments[0] ? { actual: root.call.arguments[0] } : {}),
         ...(equality && node.arguments[0] ? { expected: node.arguments[0] } : {}),
       };
@@ -140,6 +172,9 @@ export function checkTsAssertions(model: TsFileModel, unit: TsTestUnit): LintFin
   const checks = collectTsChecks(model, unit);
   if (checks.length === 0) {
     return [{ rule: 'no-assertion', severity: 'high', message: 'checks no value: no expect(...).matcher or assert call', line: unit.line }];
+  }
+  if (!checks.some((c) => c.strength === 'value') && checks.some((c) => c.strength === 'call')) {
+    return [{ rule: 'call-check-only', severity: 'medium', message: 'only checks that a mock was called (toHaveBeenCalled), not with what: a wrong value would still pass', line: unit.line }];
   }
   if (!checks.some((c) => c.strength === 'value')) {
     return [{ rule: 'weak-assertion', severity: 'medium', message: 'only weak checks (toBeDefined, truthiness, instanceof): a wrong value would still pass', line: unit.line }];

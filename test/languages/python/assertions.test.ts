@@ -26,6 +26,10 @@ describe('python value assertions', () => {
     ['helper of the file that asserts', 'def check_total(cart, n):\n    assert cart.total() == n\ndef test_x():\n    check_total(make(), 3)\n'],
     ['one-line test', 'def test_x(): assert f() == 1\n'],
     ['weak then strong', 'def test_x():\n    r = f()\n    assert r is not None\n    assert r.total == 5\n'],
+    ['a method of the TestCase that asserts, called on self', 'import unittest\nclass T(unittest.TestCase):\n    def check_total(self, lines, n):\n        self.assertEqual(total(lines), n)\n    def test_x(self):\n        self.check_total([1], 1)\n'],
+    ['a helper that asserts through another helper', 'def _eq(a, b):\n    assert a == b\ndef check(n):\n    _eq(f(n), n)\ndef test_x():\n    check(3)\n'],
+    ['assertEqual inside subTest', 'import unittest\nclass T(unittest.TestCase):\n    def test_x(self):\n        for n in [1, 2]:\n            with self.subTest(n=n):\n                self.assertEqual(f(n), n)\n'],
+    ['an exact length', 'def test_x():\n    assert len(f()) == 3\n'],
   ])('%s counts as a value check', (_, src) => {
     expect(rules(src)).toEqual([]);
   });
@@ -45,9 +49,17 @@ describe('python value assertions', () => {
     ['isinstance', 'def test_x():\n    assert isinstance(f(), dict)\n'],
     ['assertIsNotNone', 'import unittest\nclass T(unittest.TestCase):\n    def test_x(self):\n        self.assertIsNotNone(f())\n'],
     ['assertTrue on a name', 'import unittest\nclass T(unittest.TestCase):\n    def test_x(self):\n        r = f()\n        self.assertTrue(r)\n'],
-    ['mock assert_called only', 'def test_x(mocker):\n    m = mocker.patch("app.send")\n    run()\n    m.assert_called_once()\n'],
-  ])('%s → weak-assertion (medium)', (_, src) => {
+    ['a length said to be non-zero', 'def test_x():\n    assert len(f()) > 0\n'],
+    ['assertGreater(len(...), 0)', 'import unittest\nclass T(unittest.TestCase):\n    def test_x(self):\n        self.assertGreater(len(f()), 0)\n'],
+  ])('%s → weak-assertion (medium; the verdict rejects it)', (_, src) => {
     expect(rules(src)).toEqual(['weak-assertion:medium']);
+  });
+
+  it.each([
+    ['mock assert_called only', 'def test_x(mocker):\n    m = mocker.patch("app.send")\n    run()\n    m.assert_called_once()\n'],
+    ['a weak check and a mock call check', 'def test_x(mocker):\n    m = mocker.patch("app.send")\n    assert run() is not None\n    m.assert_called()\n'],
+  ])('%s → call-check-only (medium: a flag, it checks a behaviour)', (_, src) => {
+    expect(rules(src)).toEqual(['call-check-only:medium']);
   });
 
   it('gives the criterion check the checks and the locals they use', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { discoverPythonFile } from '../../../src/languages/python/discover.js';
 import { viewTests } from '../../../src/languages/python/discover-view.js';
-import { checkPythonTautology } from '../../../src/languages/python/tautology.js';
+import { checkPythonExpectedFromCode, checkPythonTautology } from '../../../src/languages/python/tautology.js';
 
 const rules = (src: string): string[] => viewTests(discoverPythonFile(src)).flatMap((v) => checkPythonTautology(v).map((f) => `${f.rule}:${f.severity}`));
 
@@ -24,5 +24,27 @@ describe('python tautology', () => {
     ['keyword argument named like a local', 'from app import f\ndef test_x():\n    x = 1\n    assert f(x=2) == 2\n'],
   ])('%s → nothing', (_, src) => {
     expect(rules(src)).toEqual([]);
+  });
+
+  const fromCode = (src: string): string[] => viewTests(discoverPythonFile(src)).flatMap((v) => checkPythonExpectedFromCode(v).map((f) => `${f.rule}:${f.severity}:${f.message.split(' on the same')[0]}`));
+
+  it.each([
+    ['another project function on the same input', 'from ledger.amounts import order_total\nfrom ledger.report import invoice_total\ndef test_x():\n    lines = [(4, 50)]\n    assert order_total(lines) == invoice_total(lines)\n', 'ledger.report.invoice_total(...) computes the expected side'],
+    ['through a local and a subscript', 'from ledger.amounts import order_total\nfrom ledger.report import invoice\ndef test_x():\n    lines = [(10, 10)]\n    expected = invoice(lines)["total"]\n    assert order_total(lines) == expected\n', 'ledger.report.invoice(...) computes the expected side'],
+    ['a module imported whole', 'from ledger import amounts, report\ndef test_x():\n    assert amounts.order_total([(1, 2)]) == report.invoice_total([(1, 2)])\n', 'ledger.report.invoice_total(...) computes the expected side'],
+    ['a helper of the file that calls project code', 'from ledger.amounts import order_total\nfrom ledger.report import invoice_total\ndef _expected(lines):\n    return invoice_total(lines)\ndef test_x():\n    lines = [(1, 2)]\n    assert order_total(lines) == _expected(lines)\n', '_expected(...) computes the expected side'],
+    ['assertEqual, expected first', 'import unittest\nfrom ledger.amounts import order_total\nfrom ledger.report import invoice_total\nclass T(unittest.TestCase):\n    def test_x(self):\n        self.assertEqual(invoice_total(self.lines), order_total(self.lines))\n', 'ledger.amounts.order_total(...) computes the expected side'],
+  ])('expected side computed through project code: %s → expected-from-code (low)', (_, src, callee) => {
+    expect(fromCode(src)).toEqual([`expected-from-code:low:${callee}`]);
+  });
+
+  it.each([
+    ['a literal', 'from ledger.amounts import order_total\ndef test_x():\n    assert order_total([(10, 10)]) == 95\n'],
+    ['the standard library', 'from ledger.amounts import order_total\ndef test_x():\n    lines = [(2, 5)]\n    assert order_total(lines) == sum(q * p for q, p in lines)\n'],
+    ['a helper of the file using only the standard library', 'import math\nfrom ledger.amounts import order_total\ndef _independent(lines):\n    gross = sum(q * p for q, p in lines)\n    return gross - math.floor(gross * 5 / 100)\ndef test_x():\n    lines = [(10, 10)]\n    assert order_total(lines) == _independent(lines)\n'],
+    ['project code on other inputs (a constructor of the expected value)', 'from ledger.amounts import parse\nfrom ledger.money import Amount\ndef test_x():\n    assert parse(" 1,200 ") == Amount(1200)\n'],
+    ['the same function on both sides (a property)', 'from ledger.amounts import norm\ndef test_x():\n    x = " A "\n    assert norm(norm(x)) == norm(x)\n'],
+  ])('expected side independent: %s → nothing', (_, src) => {
+    expect(fromCode(src)).toEqual([]);
   });
 });

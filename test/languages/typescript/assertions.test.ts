@@ -11,6 +11,8 @@ function rules(src: string): string[] {
 describe('TS value assertions', () => {
   it.each([
     ['toBe', "it('x', () => { expect(f(2)).toBe(4); });"],
+    ['an exact length', "it('x', () => { expect(f(2).length).toBeGreaterThan(2); expect(f(2)).toHaveLength(3); });"],
+    ['a predicate compared with true', "it('x', () => { expect(isBulk(f(2)) === true).toBe(true); });"],
     ['not.toBe', "it('x', () => { expect(f(2)).not.toBe(5); });"],
     ['toThrow', "it('x', () => { expect(() => f(-1)).toThrow(RangeError); });"],
     ['rejects', "it('x', async () => { await expect(g()).rejects.toThrow('no'); });"],
@@ -38,9 +40,20 @@ describe('TS value assertions', () => {
     ['not.toBeNull', "it('x', () => { expect(f(1)).not.toBeNull(); });"],
     ['toBeInstanceOf', "it('x', () => { expect(f(1)).toBeInstanceOf(Cart); });"],
     ['assert on a name', "import assert from 'node:assert';\nit('x', () => { const r = f(1); assert(r); });"],
-    ['toHaveBeenCalled', "it('x', () => { const s = vi.fn(); run(s); expect(s).toHaveBeenCalled(); });"],
-  ])('%s → weak-assertion (medium)', (_, src) => {
+    ['a typeof comparison compared with true', "it('x', () => { expect(typeof f(1) === 'number').toBe(true); });"],
+    ['a length said to be non-zero', "it('x', () => { expect(f(1).length).toBeGreaterThan(0); });"],
+    ['a length said to be at least one', "it('x', () => { expect(f(1).length).toBeGreaterThanOrEqual(1); });"],
+    ['not.toHaveLength(0)', "it('x', () => { expect(f(1)).not.toHaveLength(0); });"],
+    ['length > 0 compared with true', "it('x', () => { expect(f(1).length > 0).toBe(true); });"],
+  ])('%s → weak-assertion (medium; the verdict rejects it)', (_, src) => {
     expect(rules(src)).toEqual(['weak-assertion:medium']);
+  });
+
+  it.each([
+    ['toHaveBeenCalled', "it('x', () => { const s = vi.fn(); run(s); expect(s).toHaveBeenCalled(); });"],
+    ['toBeDefined and toHaveBeenCalled', "it('x', () => { const s = vi.fn(); expect(run(s)).toBeDefined(); expect(s).toHaveBeenCalled(); });"],
+  ])('%s → call-check-only (medium: a flag, it checks a behaviour)', (_, src) => {
+    expect(rules(src)).toEqual(['call-check-only:medium']);
   });
 
   it('gives the criterion check the checks, the locals they use and .each tables', () => {

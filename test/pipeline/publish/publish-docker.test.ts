@@ -18,7 +18,7 @@ import { createFixtureRepo, FIXTURES, type FixtureRepo } from '../../fakes/repos
 /**
  * Publication per test function, end to end on the fixture repositories with the real sandbox: a
  * generated file holds two accepted tests (they share a module constant and a helper, or a
- * `beforeEach`), one flagged and one rejected. The accepted two are committed (the file cut down
+ * `beforeEach`), two rejected (a weak check, a wrong expectation). The accepted two are committed (the file cut down
  * to them and what they need, and run once more in the sandbox), and the report's `publication`
  * lists them. Plan and generate are fixed (no model); evaluate, triage and publish are the real stages.
  */
@@ -56,7 +56,7 @@ def test_bulk_discount_starts_at_100():
     assert _total(2 * BULK) == 180
 
 
-# A weak check: flagged.
+# A weak check: rejected.
 def test_discount_result_is_not_none():
     result = apply_discount(150, "welcome")
     assert result is not None
@@ -71,7 +71,7 @@ def test_negative_total_is_refused():
         apply_discount(-1, "")
     assert _total(0) == 0
 `,
-  verdicts: { test_bulk_discount_starts_at_100: 'accept', test_discount_result_is_not_none: 'flag', test_bulk_discount_wrong_expectation: 'reject', test_negative_total_is_refused: 'accept' },
+  verdicts: { test_bulk_discount_starts_at_100: 'accept', test_discount_result_is_not_none: 'reject', test_bulk_discount_wrong_expectation: 'reject', test_negative_total_is_refused: 'accept' },
   accepted: ['test_bulk_discount_starts_at_100', 'test_negative_total_is_refused'],
   kept: ['def test_bulk_discount_starts_at_100():', 'def test_negative_total_is_refused():', 'BULK = 100', 'def _total(amount):'],
   gone: ['test_discount_result_is_not_none', '# A weak check', 'test_bulk_discount_wrong_expectation'],
@@ -96,7 +96,7 @@ describe('applyDiscount', () => {
     expect(applyDiscount(2 * total)).toBe(180);
   });
 
-  // A weak check: flagged.
+  // A weak check: rejected.
   it('discount result is defined', () => {
     expect(applyDiscount(150, 'welcome')).toBeDefined();
   });
@@ -112,7 +112,7 @@ describe('applyDiscount', () => {
 });
 `,
   verdicts: {
-    'applyDiscount > bulk discount starts at 100': 'accept', 'applyDiscount > discount result is defined': 'flag',
+    'applyDiscount > bulk discount starts at 100': 'accept', 'applyDiscount > discount result is defined': 'reject',
     'applyDiscount > bulk discount with a wrong expectation': 'reject', 'applyDiscount > negative total is refused': 'accept',
   },
   accepted: ['applyDiscount > bulk discount starts at 100', 'applyDiscount > negative total is refused'],
@@ -144,7 +144,7 @@ describe.skipIf(!hasDocker)('publishing per test function (real sandbox)', () =>
         await repo.cleanup();
       });
 
-      it('commits every accepted function of a file that also holds flagged and rejected ones, after the cut file passes again', { timeout: 15 * 60_000 }, async () => {
+      it('commits every accepted function of a file that also holds rejected ones, after the cut file passes again', { timeout: 15 * 60_000 }, async () => {
         const env: NodeJS.ProcessEnv = { ...process.env, TFACTORY_DB: join(scratch, `${c.fixture}.db`), TFACTORY_WORKSPACE_ROOT: join(scratch, `${c.fixture}-ws`), LOG_LEVEL: 'error' };
         delete env.GITHUB_TOKEN;
         const err: string[] = [];

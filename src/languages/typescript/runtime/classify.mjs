@@ -3,8 +3,14 @@ import { OUTPUT_LIMIT_BYTES, RESOURCE_PREFIX } from './guard.mjs';
 const TIMEOUT = /\b(test timed out|exceeded timeout|timeout of \d+ ?ms|timed out in \d+ ?ms)/i;
 const IMPORT = /cannot find (module|package)|failed to (load|resolve|import)|does not provide an export|is not exported|SyntaxError|ERR_MODULE_NOT_FOUND|Transform failed/i;
 
+// A throw or promise matcher that failed because the code did NOT throw (or the promise settled the
+// other way) is a check on the code's behaviour, whatever the runner names the error: jest's
+// `rejects` on a resolved promise throws a plain Error without a matcherResult, vitest an AssertionError.
+const THROW_CHECK = /Received function did not throw|Received promise (?:resolved instead of rejected|rejected instead of resolved)|expected (?:\[Function[^\]]*\]|function) to throw|to throw an error, but it didn't|promise (?:resolved .* instead of rejecting|rejected .* instead of resolving)|Missing expected (?:exception|rejection)/;
+
 export function isAssertionError(e) {
-  return Boolean(e && (e.assertion || e.name === 'AssertionError' || e.name === 'JestAssertionError' || /^AssertionError/.test(e.name ?? '')));
+  if (!e) return false;
+  return Boolean(e.assertion || e.name === 'AssertionError' || e.name === 'JestAssertionError' || /^AssertionError/.test(e.name ?? '') || THROW_CHECK.test(e.message ?? ''));
 }
 
 /** A GradedRun for a result { state, errors, durationMs }. */

@@ -104,7 +104,7 @@ export async function evaluateCandidates(
     for (const { candidate, rows, fileRow: whole } of graded) {
       if (whole) out.tests.push(whole);
       for (const row of rows) {
-        const { verdict, reasons } = decideVerdict({ signals: row.signals, findings: row.findings, infraErrors: row.infraErrors, mutationEnabled: options.mutation });
+        const { verdict, reasons } = decideVerdict({ signals: row.signals, findings: row.findings, infraErrors: row.infraErrors, mutationEnabled: options.mutation, ...(row.measured?.onBase ? { onBase: row.measured.onBase } : {}) });
         out.tests.push({
           id: row.id, file: candidate.path, name: row.name, verdict, reasons, signals: row.signals, acIds: candidate.acIds,
           ...(row.statics?.line ? { line: row.statics.line } : {}),

@@ -21,7 +21,7 @@ export function judgeContext(ingest: IngestResult): string[] {
  */
 export function worthJudging(row: TestRow, mutationEnabled: boolean): boolean {
   if (row.infraErrors.length > 0 || row.signals.passes?.ok !== true) return false;
-  return decideVerdict({ signals: { ...row.signals, judge: null }, findings: row.findings, infraErrors: [], mutationEnabled }).verdict === 'accept';
+  return decideVerdict({ signals: { ...row.signals, judge: null }, findings: row.findings, infraErrors: [], mutationEnabled, ...(row.measured?.onBase ? { onBase: row.measured.onBase } : {}) }).verdict === 'accept';
 }
 
 /** One candidate file and its rows worth judging. */

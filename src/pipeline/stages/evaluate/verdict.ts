@@ -1,3 +1,5 @@
+import { EXPECTED_FROM_CODE } from '../../../languages/static-check-types.js';
+import type { GradedRun } from '../../../languages/types.js';
 import type { TestSignals, Verdict, VerdictReason, LintFinding } from '../../../report/types.js';
 
 /**
@@ -5,10 +7,15 @@ import type { TestSignals, Verdict, VerdictReason, LintFinding } from '../../../
  *
  * Reject: tampers with the grader (a static finding, or the grader's integrity check caught it);
  *         exhausts the sandbox (left a process running, a fork bomb, filled /tmp, out of memory);
- *         fails or errors on head; times out; flaky; hallucinated; no value assertion; tautology;
+ *         fails or errors on head; times out; flaky; hallucinated; no value assertion; only weak
+ *         checks (not None, truthiness, isinstance, toBeDefined); tautology, direct (both sides the
+ *         same expression) or indirect (the expected side is computed through project code that
+ *         runs the changed lines, and no planted bug ever failed a check);
  *         covers none of the changed lines; kills no mutant while mutants exist on the lines it covers;
  *         a high-severity lint finding (unseeded randomness, real clock, network, secrets).
- * Flag:   every kill is a crash (the test notices the code blew up, not a wrong value);
+ * Flag:   every kill is a crash (the test notices the code blew up, not a wrong value), unless the
+ *         change is that the code no longer raises (the test fails on base by the code's own error)
+ *         and the test checks a value against an independent expected one;
  *         no mutant could be made on the lines it covers; a medium lint finding; the judge dissents.
  * Error:  an infrastructure failure kept us from grading it. Never an accept.
  * Accept: otherwise.
@@ -21,6 +28,8 @@ export interface VerdictInput {
   infraErrors: string[];
   /** Whether mutation testing was on for this run. */
   mutationEnabled: boolean;
+  /** Its run on the base code, when fail-to-pass was measured. */
+  onBase?: GradedRun;
 }
 
 export interface VerdictOutput {
@@ -83,6 +92,8 @@ function lintReasons(findings: LintFinding[]): VerdictReason[] {
       out.push(reason('reject', 'no-assertion', `It checks no value at all, so it cannot catch a wrong result${where}.`));
     } else if (f.rule === 'tautology') {
       out.push(reason('reject', 'tautology', `Its expected value is computed by the code under test itself, so it can never fail${where}.`));
+    } else if (f.rule === 'weak-assertion') {
+      out.push(reason('reject', 'weak-assertion', `Its only checks are weak (${f.message.replace(/^only weak checks \(([^)]*)\).*$/, '$1')}): a wrong value would still pass${where}.`));
     } else if (f.severity === 'high') {
       out.push(reason('reject', `lint:${f.rule}`, `${f.message}${where}.`));
     } else if (f.severity === 'medium') {
@@ -103,7 +114,30 @@ function numberLintAsHint(findings: LintFinding[], s: TestSignals): LintFinding[
   return findings.map((f) => (f.rule === 'criterion-number' && f.severity === 'medium' ? { ...f, severity: 'low' as const } : f));
 }
 
-function coverageAndMutationReasons(s: TestSignals, mutationEnabled: boolean): VerdictReason[] {
+/** Rules whose finding says the test checks no value of its own: the raise-fix exception never applies to it. */
+const NO_INDEPENDENT_CHECK = new Set(['no-assertion', 'weak-assertion', 'tautology', EXPECTED_FROM_CODE]);
+
+/**
+ * Base errors that mean "the test could not even call the code there" (a function, export or
+ * argument the PR adds), not "the code raised": a mutant crash then proves nothing about the fix.
+ */
+const MISSING_ON_BASE = /has no attribute|cannot import|No module named|is not defined|is not a function|is not a constructor|does not provide an export|unexpected keyword argument|positional argument|required (?:keyword-only )?argument/i;
+
+/**
+ * A real fix whose point is that the code no longer raises: on base the test fails by an error the
+ * code raised (not a missing name), on the PR it passes, and it checks a value of its own. Mutants
+ * of such a change make the code raise again, which is the very bug the PR fixes: a crash kill then
+ * counts.
+ */
+function fixesARaise(input: VerdictInput): boolean {
+  const base = input.onBase;
+  if (input.signals.failToPass !== 'fail-to-pass' || !base || base.outcome === 'passed' || base.failureKind !== 'error') return false;
+  if (MISSING_ON_BASE.test(base.message ?? '')) return false;
+  return !input.findings.some((f) => NO_INDEPENDENT_CHECK.has(f.rule));
+}
+
+function coverageAndMutationReasons(input: VerdictInput): VerdictReason[] {
+  const { signals: s, mutationEnabled } = input;
   const out: VerdictReason[] = [];
   if (s.coverage && s.coverage.changedTotal > 0 && s.coverage.coveredCount === 0) {
     out.push(reason('reject', 'covers-no-changed-line', 'It does not execute any of the changed lines, so it says nothing about this change.'));
@@ -113,11 +147,19 @@ function coverageAndMutationReasons(s: TestSignals, mutationEnabled: boolean): V
   const m = s.mutation;
   if (!m) return out;
   const onItsLines = m.killed + m.survived;
+  const computed = input.findings.find((f) => f.rule === EXPECTED_FROM_CODE);
+  if (computed && onItsLines > 0 && m.killedByAssertion === 0) {
+    out.push(reason('reject', 'indirect-tautology',
+      `Its expected value is computed through code that runs the changed lines (${computed.message}${computed.line ? `, line ${computed.line}` : ''}): it moved with every planted bug, and none ever made a check fail.`));
+  }
   if (onItsLines === 0) {
     out.push(reason('flag', 'no-mutants', 'No mutant could be made on the changed lines it runs, so its strength could not be measured.'));
   } else if (m.killed === 0) {
     out.push(reason('reject', 'kills-no-mutant',
       `All ${m.survived} deliberate bug${m.survived === 1 ? '' : 's'} planted in the changed lines it runs went unnoticed: it would not catch a real one.`));
+  } else if (m.killedByAssertion === 0 && fixesARaise(input)) {
+    out.push(reason('info', 'kills-by-raising-again',
+      `The change makes the code stop raising (it fails on base with ${input.onBase?.message?.split('\n')[0]?.slice(0, 120) ?? 'an error'}); its ${m.killed} planted bug${m.killed === 1 ? '' : 's'} make${m.killed === 1 ? 's' : ''} it raise again, and it checks the value itself.`));
   } else if (m.killedByAssertion === 0) {
     out.push(reason('flag', 'kills-only-by-crash',
       `It noticed ${m.killed} planted bug${m.killed === 1 ? '' : 's'} only because the code crashed, never by checking a computed value.`));
@@ -137,7 +179,7 @@ export function decideVerdict(input: VerdictInput): VerdictOutput {
     reasons.push(reason('reject', 'flaky', `It is unstable: it passed ${s.stability.passed} of ${s.stability.runs} identical runs.`));
   }
   reasons.push(...lintReasons(numberLintAsHint(input.findings, s)));
-  if (!failed) reasons.push(...coverageAndMutationReasons(s, input.mutationEnabled));
+  if (!failed) reasons.push(...coverageAndMutationReasons(input));
   if (s.judge && !s.judge.relevant) {
     reasons.push(reason('flag', 'judge-dissents', `The relevance judge doubts it tests the acceptance criteria (${s.judge.votes} of ${s.judge.of} votes for)${s.judge.rationale ? `: ${s.judge.rationale}` : ''}.`));
   }

@@ -48,6 +48,7 @@ class EnginePlugin:
         self.tampered = []
         self.hook_owners = None
         self.candidates = {os.path.realpath(f) for f in job["candidateFiles"]}
+        self.subtest_failures = []
 
     # -- integrity ---------------------------------------------------------------------------
     def _hookimpl_owners(self, config):
@@ -90,7 +91,12 @@ class EnginePlugin:
         result = yield
         report = result.get_result()
         if call.excinfo is not None and not call.excinfo.errisinstance(pytest.skip.Exception):
-            report.tf_exc = outcome.classify_exception(call.excinfo)
+            report.tf_exc = outcome.classify_exception(call.excinfo, item)
+
+    def pytest_runtest_logreport(self, report):
+        # a self.subTest block's own report (pytest 9, pytest-subtests): not among runtestprotocol's
+        if report.failed and report.when == "call" and getattr(report, "context", None) is not None:
+            self.subtest_failures.append(report)
 
     def pytest_collectreport(self, report):
         if report.failed:
@@ -170,13 +176,14 @@ class Runner:
         random.seed(self.job["seed"])
         nextitem = items[next_index] if next_index is not None else None
         started = time.perf_counter()
+        self.guard.subtest_failures = []
         reports = runtestprotocol(items[index], nextitem=nextitem, log=False)
         ms = int((time.perf_counter() - started) * 1000)
         printed = outcome.captured_bytes(reports)
         if printed > outcome.OUTPUT_LIMIT_BYTES:
             return {"outcome": "error", "failureKind": "error", "durationMs": ms,
                     "message": forkrun.RESOURCE_PREFIX + "output limit: it printed %d MB (the limit is %d MB)" % (printed >> 20, outcome.OUTPUT_LIMIT_BYTES >> 20)}
-        return outcome.summarize(reports, ms)
+        return outcome.summarize(outcome.with_subtests(reports, self.guard.subtest_failures), ms)
 
     def _batch(self, items, keys, timeout_s=None, on_start=None, run_one=None):
         run_one = self.guard.checked_in_child(run_one or (lambda k, n: self._run_item(items, k, n)))
