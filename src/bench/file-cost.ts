@@ -69,8 +69,9 @@ async function main(): Promise<void> {
   const slope = (fastest(large) - fastest(small)) / added;
   console.log(`\nper additional candidate file: ${slope.toFixed(3)} s of evaluate time`);
   console.log(`  (each added file brings ${((g.tests - s.tests) / added).toFixed(1)} tests, ${((g.executions - s.executions) / added).toFixed(1)} test executions and ${((g.necessaryS - s.necessaryS) / added).toFixed(3)} s of necessary test time)`);
-  const verdicts = (rows: Row[]): string => rows.map((r) => r.verdicts).join(' ');
-  console.log(`verdicts acc/flag/rej/err: ${files.length} files: ${verdicts(small)}; ${many.length} files: ${verdicts(large)}`);
+  // The evaluate stage's own verdicts (the report's triage then drops the copies as duplicates of the originals).
+  const count = (r: Row): string => ['accept', 'flag', 'reject', 'error'].map((v) => r.evaluate.tests.filter((t) => t.verdict === v).length).join('/');
+  console.log(`evaluate verdicts acc/flag/rej/err: ${files.length} files: ${small.map(count).join(' ')}; ${many.length} files: ${large.map(count).join(' ')}`);
 }
 
 main().catch((err: unknown) => {
