@@ -13,6 +13,14 @@ import { resolveRunSettings } from '../config/run-settings.js';
 import type { EvaluateResult } from '../pipeline/types.js';
 
 export const FIXTURES = join(PACKAGE_ROOT, 'fixtures', 'repos');
+/** Benchmark-only fixture repositories (no expected verdicts): fixtures/bench/repos/<name>. */
+export const BENCH_FIXTURES = join(PACKAGE_ROOT, 'fixtures', 'bench', 'repos');
+
+/** The folder of a fixture repository: fixtures/repos/<name>, else fixtures/bench/repos/<name>. */
+export function fixtureDir(name: string): string {
+  const bench = join(BENCH_FIXTURES, name);
+  return existsSync(join(FIXTURES, name)) || !existsSync(bench) ? join(FIXTURES, name) : bench;
+}
 
 export interface Row {
   fixture: string; files: number; tests: number; verdicts: string; mutants: number; containers: number;
@@ -23,8 +31,19 @@ export interface Row {
   evaluate: EvaluateResult;
 }
 
-export async function benchOne(name: string, dbDir: string): Promise<Row> {
-  const source = join(FIXTURES, name);
+/** A candidate file handed to the evaluation (its name under candidates/ and its text). */
+export interface ProvidedFile { path: string; content: string }
+
+/** A fixture's candidates/ files, sorted by name. */
+export async function fixtureCandidates(name: string): Promise<ProvidedFile[]> {
+  const candDir = join(fixtureDir(name), 'candidates');
+  const files = (await readdir(candDir)).sort();
+  return Promise.all(files.map(async (f) => ({ path: f, content: await readFile(join(candDir, f), 'utf8') })));
+}
+
+/** `candidates`: the files to grade instead of the fixture's candidates/ (bench:file-cost grades copies). */
+export async function benchOne(name: string, dbDir: string, candidates?: ProvidedFile[]): Promise<Row> {
+  const source = fixtureDir(name);
   const repo = await buildRepoFromTrees(source, name, vendorDirNames());
   try {
     if (existsSync(join(source, 'head', 'package.json'))) {
@@ -32,9 +51,7 @@ export async function benchOne(name: string, dbDir: string): Promise<Row> {
       await symlink(join(PACKAGE_ROOT, 'node_modules'), join(repo.dir, 'node_modules'));
       await appendFile(join(repo.dir, '.git', 'info', 'exclude'), 'node_modules\n');
     }
-    const candDir = join(source, 'candidates');
-    const files = (await readdir(candDir)).sort();
-    const provided = await Promise.all(files.map(async (f) => ({ path: f, content: await readFile(join(candDir, f), 'utf8'), external: true })));
+    const provided = (candidates ?? await fixtureCandidates(name)).map((f) => ({ ...f, external: true }));
     const services = createServices({ env: { ...process.env, TFACTORY_DB: join(dbDir, `${name}.db`), LOG_LEVEL: 'silent' }, cwd: repo.dir });
     try {
       await services.service.start();
@@ -55,7 +72,7 @@ export async function benchOne(name: string, dbDir: string): Promise<Row> {
       const evaluateS = (done.stages.find((s) => s.name === 'evaluate')?.durationMs ?? 0) / 1000;
       const s = done.report.summary;
       return {
-        fixture: name, files: files.length, tests: s.total, verdicts: `${s.accepted}/${s.flagged}/${s.rejected}/${s.errors}`,
+        fixture: name, files: provided.length, tests: s.total, verdicts: `${s.accepted}/${s.flagged}/${s.rejected}/${s.errors}`,
         mutants: ev.stats.mutants, containers: ev.stats.containers, executions: ev.stats.executions,
         wallS, evaluateS, necessaryS: ev.stats.necessaryMs / 1000, mutationS: (ev.stats.mutationMs ?? 0) / 1000, evaluate: ev, ratio: ev.stats.necessaryMs > 0 ? evaluateS / (ev.stats.necessaryMs / 1000) : NaN,
       };

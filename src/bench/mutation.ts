@@ -1,6 +1,7 @@
 /**
  * npm run bench:mutation — mutation testing speed, side by side on the same fixture repositories
- * (fixtures/repos/* with candidates) and the same changed line ranges:
+ * (fixtures/repos/* with candidates, and the benchmark-only fixtures/bench/repos/*: py-shipping, a
+ * Python change with 60 mutants and no hanging test) and the same changed line ranges:
  *  - TFactory's evaluate stage (`tfactory evaluate --no-llm`): the whole stage, and its mutation
  *    phase alone (the graders' control and mutant runs, stats.mutationMs);
  *  - a naive loop: text-edit mutants of the changed lines, a fresh test-runner process per mutant
@@ -16,7 +17,7 @@ import { basename, join } from 'node:path';
 import { readFile } from 'node:fs/promises';
 import { languageOfPath, looksLikeTestPath, runnerFor } from '../languages/registry.js';
 import { PACKAGE_ROOT } from '../version.js';
-import { benchOne, FIXTURES } from './evaluate-run.js';
+import { BENCH_FIXTURES, benchOne, FIXTURES, fixtureDir } from './evaluate-run.js';
 import { runCommand, runNaiveLoop, textMutants } from './naive-mutants.js';
 import { installStryker, runStryker, STRYKER_VERSION } from './stryker.js';
 
@@ -54,7 +55,7 @@ async function workTree(fixtureDir: string, files: string[], into: string): Prom
 }
 
 async function benchFixture(name: string, scratch: string, lines: Line[]): Promise<void> {
-  const fixtureDir = join(FIXTURES, name);
+  const dir = fixtureDir(name);
   process.stderr.write(`bench:mutation ${name}: TFactory evaluate …\n`);
   const row = await benchOne(name, scratch);
   lines.push({ fixture: name, tool: 'TFactory evaluate (whole stage)', mutants: row.mutants, killed: '', seconds: row.evaluateS });
@@ -69,13 +70,13 @@ async function benchFixture(name: string, scratch: string, lines: Line[]): Promi
   }
   const chosen = [...byFile].filter(([, ok]) => ok).map(([f]) => f).sort();
   if (chosen.length === 0) throw new Error(`${name}: no candidate file passed on head; nothing to run the baselines with`);
-  const changed = await changedLines(fixtureDir);
+  const changed = await changedLines(dir);
   const language = languageOfPath(chosen[0] as string);
   const node = language !== undefined && runnerFor(language) === 'node';
   process.stderr.write(`bench:mutation ${name}: baselines on ${chosen.join(', ')}; changed ${Object.entries(changed).map(([f, l]) => `${f} (${l.length} lines)`).join(', ')}\n`);
 
-  const mutants = (await Promise.all(Object.entries(changed).map(async ([f, l]) => textMutants(f, await readFile(join(fixtureDir, 'head', f), 'utf8'), l)))).flat();
-  const naiveDir = await workTree(fixtureDir, chosen, scratch);
+  const mutants = (await Promise.all(Object.entries(changed).map(async ([f, l]) => textMutants(f, await readFile(join(dir, 'head', f), 'utf8'), l)))).flat();
+  const naiveDir = await workTree(dir, chosen, scratch);
   if (node) await symlink(join(PACKAGE_ROOT, 'node_modules'), join(naiveDir, 'node_modules'));
   const command = node
     ? { cmd: process.execPath, args: [join(PACKAGE_ROOT, 'node_modules', 'vitest', 'vitest.mjs'), 'run', ...chosen] }
@@ -88,7 +89,7 @@ async function benchFixture(name: string, scratch: string, lines: Line[]): Promi
 
   if (node) {
     const installed = await installStryker((l) => process.stderr.write(`${l}\n`));
-    const strykerDir = await workTree(fixtureDir, chosen, scratch);
+    const strykerDir = await workTree(dir, chosen, scratch);
     process.stderr.write(`bench:mutation ${name}: Stryker ${STRYKER_VERSION} …\n`);
     const mutate = Object.entries(changed).map(([f, l]) => `${f}:${Math.min(...l)}-${Math.max(...l)}`);
     try {
@@ -103,7 +104,9 @@ async function benchFixture(name: string, scratch: string, lines: Line[]): Promi
 }
 
 async function main(): Promise<void> {
-  const names = process.argv.slice(2).length > 0 ? process.argv.slice(2) : (await readdir(FIXTURES)).filter((n) => existsSync(join(FIXTURES, n, 'candidates'))).sort();
+  // The fixtures with candidates, and the benchmark-only ones (a change with a realistic number of mutants).
+  const withCandidates = async (root: string): Promise<string[]> => (existsSync(root) ? (await readdir(root)).filter((n) => existsSync(join(root, n, 'candidates'))).sort() : []);
+  const names = process.argv.slice(2).length > 0 ? process.argv.slice(2) : [...await withCandidates(FIXTURES), ...await withCandidates(BENCH_FIXTURES)];
   const scratch = await mkdtemp(join(tmpdir(), 'tfactory-bench-mutation-'));
   const lines: Line[] = [];
   try {

@@ -72,11 +72,18 @@ export async function evaluateCandidates(
       const mine = candidatesFor(profile, placed);
       if (mine.length === 0) continue;
       const image = await deps.imageFor(profile);
-      const outcomes = await staticOutcomesFor(mine, ingest.spec.spec.acs, deps.staticChecks, { image, workspace: trees.headDir, sandbox });
       const changedRanges = changedRangesFor(ingest.diff, profile, mine);
       const language = profile.language;
       if (Object.keys(changedRanges).length === 0) out.notes.push(`No changed ${language} source lines under ${profile.root || '.'}: coverage and mutation have nothing to measure.`);
+      // The static checks and the grader need nothing of each other and run in two containers (their
+      // own cgroups, processes and /tmp): side by side, the guard's container and run cost no wall time.
+      // The grader settles (never throws but on cancel) before a static-check failure is thrown.
+      const statics = staticOutcomesFor(mine, ingest.spec.spec.acs, deps.staticChecks, { image, workspace: trees.headDir, sandbox })
+        .then((value) => ({ value }), (error: unknown) => ({ error }));
       const grade = await gradeProject({ ctx, sandbox, image, profile, trees, candidates: mine, changedRanges, options, ...(deps.packagesFor ? { prepare: deps.packagesFor } : {}) });
+      const checked = await statics;
+      if ('error' in checked) throw checked.error;
+      const outcomes = checked.value;
       out.stats.graderMs += grade.ms;
       if (grade.result) {
         out.stats.executions += grade.result.executions;

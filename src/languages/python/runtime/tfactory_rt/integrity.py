@@ -11,8 +11,11 @@ tfactory_grader.py). This does not stop a determined attacker inside the same pr
 also rewrite this module); the static rule (src/languages/python/tamper.ts) is the first line.
 """
 import builtins
+import operator
 import sys
 import types
+
+_is = operator.is_
 
 _GRADER_PREFIXES = ("tfactory_rt", "tfactory_worker", "tfactory_grader")
 # The pytest and stdlib callables the parent's run loop (forkrun, plugin, outcome) depends on.
@@ -65,17 +68,18 @@ def _record_namespace(out, label, namespace, deep_classes):
 
 
 def _grader_modules():
-    for name, module in list(sys.modules.items()):
-        if module is None:
-            continue
-        if name.startswith(_GRADER_PREFIXES) or (name == "__main__" and getattr(module, "__file__", "").endswith("tfactory_worker.py")):
-            yield name, module
+    main = sys.modules.get("__main__")
+    found = [(name, module) for name, module in list(sys.modules.items()) if module is not None and name.startswith(_GRADER_PREFIXES)]
+    if main is not None and getattr(main, "__file__", "").endswith("tfactory_worker.py"):
+        found.append(("__main__", main))
+    return found
 
 
 def take(extra=()):
     """The snapshot; ``extra`` adds (label, object) pairs such as the registered pytest plugin."""
     out = {}
-    for name, module in _grader_modules():
+    modules = _grader_modules()
+    for name, module in modules:
         out["module " + name] = (module, module.__dict__)
         _record_namespace(out, name, module.__dict__, True)
     for module_name, attrs in _EXTERNAL:
@@ -88,7 +92,7 @@ def take(extra=()):
                 out[module_name + "." + attr] = _state(getattr(module, attr))
     for name, value in vars(builtins).items():  # names added later (gettext.install's `_`) are allowed
         out["builtins." + name] = (value,)
-    out["sys.modules entries of the grader"] = (frozenset(n for n, _ in _grader_modules()),)
+    out["sys.modules entries of the grader"] = (frozenset(n for n, _ in modules),)
     out["sys.gettrace"] = (sys.gettrace(),)
     out["sys.getprofile"] = (sys.getprofile(),)
     for label, obj in extra:
@@ -100,7 +104,9 @@ def take(extra=()):
 
 def _same(a, b):
     """Element by element identity (``__defaults__`` tuples and strings are kept, not rebuilt)."""
-    return len(a) == len(b) and all(x is y or (isinstance(x, (frozenset, str)) and x == y) for x, y in zip(a, b))
+    if len(a) != len(b):
+        return False
+    return all(map(_is, a, b)) or all(x is y or (isinstance(x, (frozenset, str)) and x == y) for x, y in zip(a, b))
 
 
 def verify(snapshot, extra=()):

@@ -173,9 +173,16 @@ def apply_site(tree, site):
     return ast.fix_missing_locations(mutated)
 
 
+# (filename, source) -> its parsed tree, parsed once for all of a file's mutants (apply_site copies it).
+_TREES = {}
+
+
 def compile_mutant(source, filename, site):
     """The code object of the whole mutated module (compiled from the tree: line numbers kept)."""
-    tree = ast.parse(source, filename=filename)
+    key = (filename, source)
+    tree = _TREES.get(key)
+    if tree is None:
+        tree = _TREES[key] = ast.parse(source, filename=filename)
     return compile(apply_site(tree, site), filename, "exec", dont_inherit=True)
 
 

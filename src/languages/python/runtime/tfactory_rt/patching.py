@@ -14,9 +14,23 @@ def _real(path):
     return os.path.realpath(path)
 
 
+# source file (real path) -> its module, as found once in the worker's parent: every mutant of a
+# file is patched into the same module, and looking it up walks sys.modules with a realpath each.
+_FOUND = {}
+
+
 def find_module(path):
     """The imported module for source file ``path``; imported by its dotted name if needed."""
     real = _real(path)
+    if real in _FOUND:
+        return _FOUND[real]
+    module = _find_module(real)
+    if module is not None:
+        _FOUND[real] = module
+    return module
+
+
+def _find_module(real):
     for module in list(sys.modules.values()):
         file = getattr(module, "__file__", None)
         if file and _real(file) == real:

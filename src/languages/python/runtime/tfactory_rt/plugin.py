@@ -197,15 +197,12 @@ class Runner:
         measured = [os.path.realpath(f) for f in self.job.get("measureFiles", [])]
         if not measured:
             return self._batch(items, keys)
-        state = {}
+        # Made here, in the parent, once: a child forked after a timeout does not import coverage again.
+        import coverage
 
-        def start():
-            import coverage
-
-            state["cov"] = coverage.Coverage(data_file=None, config_file=False, include=measured)
+        cov = coverage.Coverage(data_file=None, config_file=False, include=measured)
 
         def run_one(key, nxt):
-            cov = state["cov"]
             cov.erase()
             cov.start()
             try:
@@ -216,7 +213,7 @@ class Runner:
             result["lines"] = {os.path.realpath(f): sorted(data.lines(f) or []) for f in data.measured_files()}
             return result
 
-        return self._batch(items, keys, on_start=start, run_one=run_one)
+        return self._batch(items, keys, run_one=run_one)
 
     # -- modes -------------------------------------------------------------------------------
     def run(self):
@@ -285,6 +282,7 @@ class Runner:
             return
 
         def swap(patches=patches):
+            self._short_tracebacks()
             for fn, code in patches:
                 fn.__code__ = code
 
@@ -304,6 +302,12 @@ class Runner:
             head[k].update({"outcome": "error", "failureKind": "error", "message": message[:1000], "durationMs": r.get("durationMs", 0)})
             if lines is not None:
                 head[k]["lines"] = lines
+
+    def _short_tracebacks(self):
+        """In a control or mutant child: pytest formats a failure's traceback in one line instead of
+        with source context (half the cost of a failing test). Only the outcome and the exception's
+        own text (outcome.classify_exception) are read from these runs, neither depends on it."""
+        self.session.config.option.tbstyle = "line"
 
     def _mutants(self, head):
         sources = {}
@@ -328,6 +332,7 @@ class Runner:
                 continue
 
             def patch(patches=patches):
+                self._short_tracebacks()
                 for fn, code in patches:
                     fn.__code__ = code
 
