@@ -45,6 +45,11 @@ export async function evaluate(ts, input, paths) {
     errors.push(`no test runner (vitest or jest) found from ${input.projectRoot || '.'}: node_modules missing?`);
     return empty;
   }
+  const unsupported = runner.unsupported?.();
+  if (unsupported) {
+    errors.push(unsupported);
+    return empty;
+  }
   runner.prepare();
   const tree = watchTree(paths.work);
   if (tree.tooBig) errors.push('the project copy is over 128 MB of files: the grader does not watch it for tests that rewrite it');
@@ -69,6 +74,8 @@ export async function evaluate(ts, input, paths) {
   // 1. Head run of every candidate file, with hits.
   const head = await runResolved(runner, { files: candidates.map(abs) }, limits);
   executions += head.executions;
+  // A runner that crashed or refused its configuration: its exit code and last output say why.
+  errors.push(...(head.failures ?? []));
   const tests = [];
   for (const file of candidates) {
     const found = [...head.verdicts.values()].filter((v) => v.file === abs(file));
@@ -157,6 +164,7 @@ export async function evaluate(ts, input, paths) {
       const b = baseFiles.length === 0 ? { verdicts: new Map(), executions: 0 }
         : await runResolved(baseRunner, { files: baseFiles.map((f) => join(paths.base, f)), tests: baseTests }, baseLimits);
       executions += b.executions;
+      errors.push(...(b.failures ?? []).map((f) => `on base: ${f}`));
       for (const t of onBaseTests) {
         const v = b.verdicts.get(keyOf(join(paths.base, t.file), t.name));
         onBase.set(t.key, v?.run ?? { outcome: 'error', failureKind: 'collection', message: 'the test was not found on base', durationMs: 0 });

@@ -13,12 +13,17 @@ function declared(projectDir) {
   }
 }
 
-/** The runner for `projectDir`, or undefined when neither vitest nor jest can be found. */
+/**
+ * The runner for `projectDir`, or undefined when neither vitest nor jest can be found. A supported
+ * install is preferred; an installed runner of a version the grader cannot read is still returned,
+ * and its `unsupported()` says why in plain words (engine.mjs reports it instead of running it).
+ */
 export function selectRunner({ projectDir, supportDir, ioDir }) {
   const deps = declared(projectDir);
   const vitest = createVitestRunner({ projectDir, supportDir, ioDir });
   const jest = createJestRunner({ projectDir, supportDir, ioDir });
   const jestFirst = ('jest' in deps && !('vitest' in deps)) || existsSync(join(projectDir, 'jest.config.js')) && !('vitest' in deps);
   const order = jestFirst ? [jest, vitest] : [vitest, jest];
-  return order.find((r) => r.available());
+  const installed = order.filter((r) => r.available());
+  return installed.find((r) => !r.unsupported()) ?? installed[0];
 }

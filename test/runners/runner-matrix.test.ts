@@ -1,0 +1,47 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Report } from '../../src/report/types.js';
+import { requireDocker } from '../helpers/docker.js';
+import { evaluateFixture, RUNNER_CASES, testsOf } from './runner-fixtures.js';
+
+/**
+ * Issue 12 item 1: the runners people have. Each fixture (fixtures/runners/<runner-version>) is the
+ * same change (discount codes) in a project of one runner × version × module system × transform,
+ * with its own configuration file and a real install from the npm registry, graded in the real
+ * sandbox. The good candidate fails on base, passes on head and kills mutants by assertion; its
+ * copy without assertions is rejected. jest 29 with plain CommonJS JavaScript is graded the same way
+ * in test/security/jest-runner.test.ts. The test names below are the matrix.
+ */
+
+const hasDocker = requireDocker();
+
+describe.skipIf(!hasDocker).each(RUNNER_CASES)('$runner $version, $modules, transform: $transform (fixtures/runners/$fixture)', (c) => {
+  let report: Report;
+
+  beforeAll(async () => {
+    report = await evaluateFixture(c, [`good.test.${c.ext}`, `no-assert.test.${c.ext}`]);
+  }, 10 * 60_000);
+
+  it('runs every candidate test: no grader error, no test without a result', () => {
+    expect(report.tests.filter((t) => t.verdict === 'error').map((t) => t.reasons.map((r) => r.text).join(' | '))).toEqual([]);
+    expect(report.tests).toHaveLength(3);
+  });
+
+  it('accepts the good candidate: fails on base, passes on head, kills mutants by assertion', () => {
+    const good = testsOf(report, `good.test.${c.ext}`);
+    expect(good.map((t) => [t.name, t.verdict]).sort()).toEqual([
+      ['discount codes > halves with HALF and leaves unknown codes alone', 'accept'],
+      ['discount codes > takes 10% off with SAVE10', 'accept'],
+    ]);
+    for (const t of good) {
+      expect(t.signals.failToPass).toBe('fail-to-pass');
+      expect(t.signals.passes).toMatchObject({ ok: true });
+      expect(t.signals.mutation?.killedByAssertion ?? 0).toBeGreaterThan(0);
+    }
+  });
+
+  it('rejects the copy without assertions', () => {
+    const weak = testsOf(report, `no-assert.test.${c.ext}`);
+    expect(weak.map((t) => t.verdict)).toEqual(['reject']);
+    expect(weak[0]?.signals.mutation?.killedByAssertion ?? 0).toBe(0);
+  });
+});
