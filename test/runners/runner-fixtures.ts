@@ -30,13 +30,15 @@ export interface RunnerCase {
   install?: [string, string[]];
   /** Candidate file extension. */
   ext: 'ts' | 'js';
+  /** Also grade candidates/forged-events.test.ts (a test that appends unsigned result lines). */
+  hostile?: boolean;
 }
 
 /** The installs are few and shared: one per runner major (jest 30's serves both jest 30 fixtures). */
 export const RUNNER_CASES: RunnerCase[] = [
-  { fixture: 'vitest-1', runner: 'vitest', version: '1.6.1', modules: 'ESM', transform: 'vite (esbuild)', install: ['vitest1', ['vitest@1.6.1']], ext: 'ts' },
+  { fixture: 'vitest-1', runner: 'vitest', version: '1.6.1', modules: 'ESM', transform: 'vite (esbuild)', install: ['vitest1', ['vitest@1.6.1']], ext: 'ts', hostile: true },
   { fixture: 'vitest-2', runner: 'vitest', version: '2.1.9', modules: 'CommonJS', transform: 'vite (esbuild)', install: ['vitest2', ['vitest@2.1.9']], ext: 'ts' },
-  { fixture: 'vitest-3', runner: 'vitest', version: '3.2.7', modules: 'ESM', transform: 'vite (esbuild), pool threads', install: ['vitest3', ['vitest@3.2.7']], ext: 'ts' },
+  { fixture: 'vitest-3', runner: 'vitest', version: '3.2.7', modules: 'ESM', transform: 'vite (esbuild), pool threads', install: ['vitest3', ['vitest@3.2.7']], ext: 'ts', hostile: true },
   { fixture: 'vitest-4', runner: 'vitest', version: '4 (TFactory\'s own)', modules: 'ESM', transform: 'none (JavaScript)', ext: 'js' },
   {
     fixture: 'jest-29-ts-jest', runner: 'jest', version: '29.7.0', modules: 'CommonJS', transform: 'ts-jest',

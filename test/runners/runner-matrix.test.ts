@@ -18,12 +18,12 @@ describe.skipIf(!hasDocker).each(RUNNER_CASES)('$runner $version, $modules, tran
   let report: Report;
 
   beforeAll(async () => {
-    report = await evaluateFixture(c, [`good.test.${c.ext}`, `no-assert.test.${c.ext}`]);
+    report = await evaluateFixture(c, [`good.test.${c.ext}`, `no-assert.test.${c.ext}`, ...(c.hostile ? ['forged-events.test.ts'] : [])]);
   }, 10 * 60_000);
 
   it('runs every candidate test: no grader error, no test without a result', () => {
     expect(report.tests.filter((t) => t.verdict === 'error').map((t) => t.reasons.map((r) => r.text).join(' | '))).toEqual([]);
-    expect(report.tests).toHaveLength(3);
+    expect(report.tests).toHaveLength(c.hostile ? 4 : 3);
   });
 
   it('accepts the good candidate: fails on base, passes on head, kills mutants by assertion', () => {
@@ -43,5 +43,13 @@ describe.skipIf(!hasDocker).each(RUNNER_CASES)('$runner $version, $modules, tran
     const weak = testsOf(report, `no-assert.test.${c.ext}`);
     expect(weak.map((t) => t.verdict)).toEqual(['reject']);
     expect(weak[0]?.signals.mutation?.killedByAssertion ?? 0).toBe(0);
+  });
+
+  it.runIf(c.hostile)("rejects a test that appends unsigned result lines to the grader's event file", () => {
+    const forged = testsOf(report, 'forged-events.test.ts');
+    expect(forged.map((t) => [t.verdict, t.reasons.filter((r) => r.code === 'tampers-with-grader').map((r) => r.text)])).toEqual([
+      ['reject', ["It tampers with the grader: it wrote into the grader's result file (lines the grader's reporter did not sign, or the file cut or replaced)."]],
+    ]);
+    expect(forged[0]?.signals.passes).toMatchObject({ ok: false });
   });
 });

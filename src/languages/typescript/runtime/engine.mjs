@@ -8,7 +8,7 @@ import { killKind, moduleErrorRun } from './classify.mjs';
 import { watchTree } from './copy-guard.mjs';
 import { RESOURCE_PREFIX, TAMPER_PREFIX } from './guard.mjs';
 import { keyOf, runResolved as runResolvedRaw } from './run-tests.mjs';
-import { selectRunner } from './runners/select.mjs';
+import { explainNoRunner, selectRunner } from './runners/select.mjs';
 import { copyTree, linkDependencies } from './workspace.mjs';
 
 function prepareCopy(src, dst, input, depsDir) {
@@ -42,7 +42,7 @@ export async function evaluate(ts, input, paths) {
   const runner = selectRunner({ projectDir, supportDir: paths.support, ioDir: join(paths.io, 'head') });
   const empty = { tests: [], mutants: [], suiteCoveredChanged: {}, changedExecutable: inst.changedExecutable, executions: 0, necessaryMs: 0, errors };
   if (!runner) {
-    errors.push(`no test runner (vitest or jest) found from ${input.projectRoot || '.'}: node_modules missing?`);
+    errors.push(explainNoRunner(projectDir, input.projectRoot || '.'));
     return empty;
   }
   const unsupported = runner.unsupported?.();

@@ -4,13 +4,35 @@ import { join } from 'node:path';
 import { createJestRunner } from './jest.mjs';
 import { createVitestRunner } from './vitest.mjs';
 
-function declared(projectDir) {
+function manifest(projectDir) {
   try {
     const pkg = JSON.parse(readFileSync(join(projectDir, 'package.json'), 'utf8'));
-    return { ...(pkg.dependencies ?? {}), ...(pkg.devDependencies ?? {}) };
+    return pkg && typeof pkg === 'object' ? pkg : {};
   } catch {
     return {};
   }
+}
+
+function declared(projectDir) {
+  const pkg = manifest(projectDir);
+  return { ...(pkg.dependencies ?? {}), ...(pkg.devDependencies ?? {}) };
+}
+
+const SUPPORTED = 'the grader runs vitest 1–4 and jest 29–30';
+const OTHER_RUNNERS = ['mocha', 'ava', 'tap', 'jasmine', 'uvu', 'karma', 'playwright'];
+
+/** Why no runner was found for `projectDir` (`label`: how the report names it), in plain words. */
+export function explainNoRunner(projectDir, label) {
+  const pkg = manifest(projectDir);
+  const deps = declared(projectDir);
+  const script = typeof pkg.scripts?.test === 'string' ? pkg.scripts.test : '';
+  const manifestPath = label === '.' ? 'package.json' : `${label}/package.json`;
+  if (/\bnode\b[^&|;]*\s--test\b/.test(script)) return `node:test is not supported (the test script in ${manifestPath} runs \`${script.slice(0, 120)}\`): ${SUPPORTED}`;
+  const other = OTHER_RUNNERS.find((n) => new RegExp(`\\b${n}\\b`).test(script) || n in deps || `@${n}/test` in deps);
+  if (other && !('vitest' in deps) && !('jest' in deps)) return `${other} is not supported (${manifestPath} tests with it): ${SUPPORTED}`;
+  const wanted = ['vitest', 'jest'].filter((n) => n in deps);
+  if (wanted.length > 0) return `${wanted.join(' and ')} ${wanted.length > 1 ? 'are' : 'is'} declared in ${manifestPath} but not installed: node_modules missing? (install the project's dependencies)`;
+  return `no test runner (vitest or jest) found from ${label}: node_modules missing?`;
 }
 
 /**

@@ -9,7 +9,10 @@ import { tsRuntimeEntry } from '../../src/languages/typescript/runtime-path.js';
 import { nodeModulesFor, RUNNER_CASES, RUNNER_FIXTURES } from './runner-fixtures.js';
 
 /**
- * What the TS grader says when it cannot grade with the project's runner (issue 12 item 1): a
+ * The TS grader on the host with the matrix's real installs. Its contract with every vitest: the
+ * tests run in forks, never in the process of the reporter that signs their results, whatever pool
+ * the version defaults to or the project asks for. And what it says when it cannot grade with the
+ * project's runner (issue 12 item 1): a
  * version it cannot read is refused in plain words, and a runner that dies (here: on its own
  * configuration) leaves its exit code and the tail of its output in the grader's errors, which the
  * report shows for every test of the run ("the grader reported no result for this test (…)").
@@ -29,17 +32,17 @@ function caseOf(fixture: string): (typeof RUNNER_CASES)[number] {
 }
 
 /** fixtures/runners/<fixture>/head plus its good candidate in test/, `edit` applied, graded with `nodeModules`. */
-async function gradeOnHost(fixture: string, ext: string, nodeModules: string, edit: Record<string, string> = {}): Promise<GraderResult> {
+async function gradeOnHost(fixture: string, ext: string, nodeModules: string, edit: Record<string, string> = {}, candidate = `good.test.${ext}`): Promise<GraderResult> {
   const dir = mkdtempSync(join(tmpdir(), `tf-runner-errors-${fixture}-`));
   dirs.push(dir);
   const workspace = join(dir, 'workspace');
   cpSync(join(RUNNER_FIXTURES, fixture, 'head'), workspace, { recursive: true });
-  cpSync(join(RUNNER_FIXTURES, fixture, 'candidates', `good.test.${ext}`), join(workspace, 'test', `good.test.${ext}`));
+  cpSync(join(RUNNER_FIXTURES, fixture, 'candidates', candidate), join(workspace, 'test', candidate));
   for (const [path, text] of Object.entries(edit)) writeFileSync(join(workspace, path), text);
   mkdirSync(join(dir, 'deps'));
   symlinkSync(nodeModules, join(dir, 'deps', 'node_modules'));
   const input: GraderInput = {
-    projectRoot: '', candidateFiles: [`test/good.test.${ext}`], suiteFiles: [], changedRanges: { [`src/discount.${ext}`]: [{ start: 1, end: 9 }] },
+    projectRoot: '', candidateFiles: [`test/${candidate}`], suiteFiles: [], changedRanges: { [`src/discount.${ext}`]: [{ start: 1, end: 9 }] },
     stabilityRuns: 1, seed: 1, perTestTimeoutMs: 5000, mutation: false, maxMutants: 10,
   };
   writeFileSync(join(dir, 'input.json'), JSON.stringify(input));
@@ -60,6 +63,14 @@ function fakeInstall(name: string, version: string, bin: string): string {
   return dir;
 }
 
+describe('tests never run in the reporter\'s process', () => {
+  it.each(['vitest-1', 'vitest-3'])('%s (worker threads by default or by its config) runs them in forks', async (fixture) => {
+    const result = await gradeOnHost(fixture, 'ts', nodeModulesFor(caseOf(fixture)), {}, 'runs-in-a-fork.test.ts');
+    expect(result.errors).toEqual([]);
+    expect(result.tests.map((t) => [t.name, t.runs[0]?.outcome])).toEqual([['runs in a child process of its own', 'passed']]);
+  }, 300_000);
+});
+
 describe('runners the grader cannot use', () => {
   it('refuses vitest 0.34 in plain words, without running it', async () => {
     const result = await gradeOnHost('vitest-1', 'ts', fakeInstall('vitest', '0.34.6', 'vitest.mjs'));
@@ -67,6 +78,15 @@ describe('runners the grader cannot use', () => {
     expect(result.errors).toEqual([
       'vitest 0.34 is not supported (1–4 are): install vitest 1, 2, 3 or 4 in the project (its reporter API is the one the grader reads)',
     ]);
+  }, 60_000);
+
+  it('says in plain words that node:test is not supported (rather than "node_modules missing?")', async () => {
+    const pkg = JSON.stringify({ name: 'node-test-project', private: true, type: 'module', scripts: { test: 'node --test test/' } });
+    const empty = mkdtempSync(join(tmpdir(), 'tf-empty-modules-'));
+    dirs.push(empty);
+    const result = await gradeOnHost('vitest-4', 'js', empty, { 'package.json': pkg });
+    expect(result.tests).toEqual([]);
+    expect(result.errors).toEqual(['node:test is not supported (the test script in package.json runs `node --test test/`): the grader runs vitest 1–4 and jest 29–30']);
   }, 60_000);
 
   it('refuses jest 28 in plain words, without running it', async () => {
