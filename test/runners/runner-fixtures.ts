@@ -41,8 +41,8 @@ export const RUNNER_CASES: RunnerCase[] = [
   { fixture: 'vitest-3', runner: 'vitest', version: '3.2.7', modules: 'ESM', transform: 'vite (esbuild), pool threads', install: ['vitest3', ['vitest@3.2.7']], ext: 'ts', hostile: true },
   { fixture: 'vitest-4', runner: 'vitest', version: '4 (TFactory\'s own)', modules: 'ESM', transform: 'none (JavaScript)', ext: 'js' },
   {
-    fixture: 'jest-29-ts-jest', runner: 'jest', version: '29.7.0', modules: 'CommonJS', transform: 'ts-jest',
-    install: ['jest29-ts', ['jest@29.7.0', 'ts-jest@29.4.15', 'typescript@5.9.3']], ext: 'ts',
+    fixture: 'jest-29-ts-jest', runner: 'jest', version: '29.7.0', modules: 'CommonJS', transform: 'ts-jest, jest.config.ts',
+    install: ['jest29-tsjest', ['jest@29.7.0', 'ts-jest@29.4.15', 'typescript@5.9.3', 'ts-node@10.9.2']], ext: 'ts',
   },
   {
     fixture: 'jest-30-babel', runner: 'jest', version: '30.5.2', modules: 'CommonJS', transform: 'babel-jest (@babel/preset-typescript)',

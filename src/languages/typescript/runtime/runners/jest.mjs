@@ -37,7 +37,7 @@ function readLines(path) {
   });
 }
 
-/** jest-config's file reader, as the installed jest would load it (for configs node cannot import: TypeScript). */
+/** jest-config (its readInitialOptions, jest >= 29.3), as the installed jest would load it: for configs node cannot import (TypeScript). */
 function jestConfigModule(pkgDir) {
   try {
     const fromJest = createRequire(join(pkgDir, 'package.json'));
@@ -49,7 +49,7 @@ function jestConfigModule(pkgDir) {
 
 function configText(projectDir, own, jsConfig, jsonConfig, tsConfig) {
   const load = tsConfig
-    ? `const { createRequire } = await import('node:module'); const { readConfigFileAndSetRootDir } = createRequire(import.meta.url)(${JSON.stringify(tsConfig.reader)}); return (await readConfigFileAndSetRootDir(${JSON.stringify(join(projectDir, tsConfig.file))})) ?? {};`
+    ? `const { createRequire } = await import('node:module'); const { readInitialOptions } = createRequire(import.meta.url)(${JSON.stringify(tsConfig.reader)}); return (await readInitialOptions(${JSON.stringify(join(projectDir, tsConfig.file))}, { packageRootOrConfig: ${JSON.stringify(projectDir)} })).config ?? {};`
     : jsConfig
     ? `const mod = await import(${JSON.stringify(join(projectDir, jsConfig))}); let b = mod.default ?? mod; if (typeof b === 'function') b = await b(); return (await b) ?? {};`
     : `return ${JSON.stringify(jsonConfig ?? {})};`;
