@@ -1,4 +1,4 @@
-import { symlinkSync } from 'node:fs';
+import { mkdtempSync, symlinkSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -30,8 +30,10 @@ export interface RunnerCase {
   install?: [string, string[]];
   /** Candidate file extension. */
   ext: 'ts' | 'js';
-  /** Also grade candidates/forged-events.test.ts (a test that appends unsigned result lines). */
+  /** Also grade candidates/forged-events.test.<ext> (a test that appends unsigned result lines). */
   hostile?: boolean;
+  /** The checkout gets an empty node_modules (node:test needs no package). */
+  noModules?: boolean;
 }
 
 /** The installs are few and shared: one per runner major (jest 30's serves both jest 30 fixtures). */
@@ -52,10 +54,12 @@ export const RUNNER_CASES: RunnerCase[] = [
     fixture: 'jest-30-esm', runner: 'jest', version: '30.5.2', modules: 'ESM', transform: 'none (native ESM, --experimental-vm-modules)',
     install: ['jest30-babel', ['jest@30.5.2', '@babel/core@7.29.16', '@babel/preset-env@7.29.14', '@babel/preset-typescript@7.29.7']], ext: 'js',
   },
+  { fixture: 'node-test', runner: 'node:test', version: '(the runner image\'s node 20)', modules: 'ESM', transform: 'none (`node --test`)', ext: 'js', hostile: true, noModules: true },
 ];
 
 /** The node_modules folder a case's checkout gets (installing it once per machine). */
 export function nodeModulesFor(c: RunnerCase): string {
+  if (c.noModules) return mkdtempSync(join(tmpdir(), 'tfactory-runner-empty-modules-'));
   return c.install ? installedPackages(c.install[0], c.install[1]) : join(REPO_ROOT, 'node_modules');
 }
 
@@ -63,6 +67,7 @@ export function nodeModulesFor(c: RunnerCase): string {
 export async function evaluateFixture(c: RunnerCase, candidates: string[]): Promise<Report> {
   const repo = makeRepo(`tfactory-runner-${c.fixture}-`);
   const scratch = await mkdtemp(join(tmpdir(), `tfactory-runner-${c.fixture}-run-`));
+  const temporary: string[] = [];
   try {
     repo.copyFixture(`runners/${c.fixture}/base`, '.');
     repo.commit(`${c.fixture}: base`);
@@ -70,7 +75,9 @@ export async function evaluateFixture(c: RunnerCase, candidates: string[]): Prom
     repo.copyFixture(`runners/${c.fixture}/head`, '.');
     repo.commit(`${c.fixture}: head`);
     // A local run reuses the checkout's node_modules (src/wiring/project-packages.ts): lend it the install.
-    symlinkSync(nodeModulesFor(c), join(repo.dir, 'node_modules'), 'dir');
+    const modules = nodeModulesFor(c);
+    if (c.noModules) temporary.push(modules);
+    symlinkSync(modules, join(repo.dir, 'node_modules'), 'dir');
     const out = join(scratch, 'report.json');
     const env: NodeJS.ProcessEnv = {
       ...process.env, TFACTORY_DB: join(scratch, 'runs.db'), TFACTORY_WORKSPACE_ROOT: join(scratch, 'workspaces'), LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
@@ -85,7 +92,7 @@ export async function evaluateFixture(c: RunnerCase, candidates: string[]): Prom
     return JSON.parse(await readFile(out, 'utf8')) as Report;
   } finally {
     repo.cleanup();
-    await rm(scratch, { recursive: true, force: true });
+    for (const dir of [scratch, ...temporary]) await rm(dir, { recursive: true, force: true });
   }
 }
 

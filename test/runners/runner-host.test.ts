@@ -80,13 +80,13 @@ describe('runners the grader cannot use', () => {
     ]);
   }, 60_000);
 
-  it('says in plain words that node:test is not supported (rather than "node_modules missing?")', async () => {
-    const pkg = JSON.stringify({ name: 'node-test-project', private: true, type: 'module', scripts: { test: 'node --test test/' } });
+  it('says in plain words that mocha is not supported (rather than "node_modules missing?")', async () => {
+    const pkg = JSON.stringify({ name: 'mocha-project', private: true, scripts: { test: 'mocha test/' }, devDependencies: { mocha: '^10.0.0' } });
     const empty = mkdtempSync(join(tmpdir(), 'tf-empty-modules-'));
     dirs.push(empty);
     const result = await gradeOnHost('vitest-4', 'js', empty, { 'package.json': pkg });
     expect(result.tests).toEqual([]);
-    expect(result.errors).toEqual(['node:test is not supported (the test script in package.json runs `node --test test/`): the grader runs vitest 1–4 and jest 29–30']);
+    expect(result.errors).toEqual(['mocha is not supported (package.json tests with it): the grader runs vitest 1–4, jest 29–30 and node:test']);
   }, 60_000);
 
   it('refuses jest 28 in plain words, without running it', async () => {

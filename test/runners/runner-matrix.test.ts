@@ -8,7 +8,8 @@ import { evaluateFixture, RUNNER_CASES, testsOf } from './runner-fixtures.js';
  * same change (discount codes) in a project of one runner × version × module system × transform,
  * with its own configuration file and a real install from the npm registry, graded in the real
  * sandbox. The good candidate fails on base, passes on head and kills mutants by assertion; its
- * copy without assertions is rejected. jest 29 with plain CommonJS JavaScript is graded the same way
+ * copy without assertions is rejected; where a forged-events candidate is graded too, it is rejected
+ * as tampering. jest 29 with plain CommonJS JavaScript is graded the same way
  * in test/security/jest-runner.test.ts. The test names below are the matrix.
  */
 
@@ -18,7 +19,7 @@ describe.skipIf(!hasDocker).each(RUNNER_CASES)('$runner $version, $modules, tran
   let report: Report;
 
   beforeAll(async () => {
-    report = await evaluateFixture(c, [`good.test.${c.ext}`, `no-assert.test.${c.ext}`, ...(c.hostile ? ['forged-events.test.ts'] : [])]);
+    report = await evaluateFixture(c, [`good.test.${c.ext}`, `no-assert.test.${c.ext}`, ...(c.hostile ? [`forged-events.test.${c.ext}`] : [])]);
   }, 10 * 60_000);
 
   it('runs every candidate test: no grader error, no test without a result', () => {
@@ -46,7 +47,7 @@ describe.skipIf(!hasDocker).each(RUNNER_CASES)('$runner $version, $modules, tran
   });
 
   it.runIf(c.hostile)("rejects a test that appends unsigned result lines to the grader's event file", () => {
-    const forged = testsOf(report, 'forged-events.test.ts');
+    const forged = testsOf(report, `forged-events.test.${c.ext}`);
     expect(forged.map((t) => [t.verdict, t.reasons.filter((r) => r.code === 'tampers-with-grader').map((r) => r.text)])).toEqual([
       ['reject', ["It tampers with the grader: it wrote into the grader's result file (lines the grader's reporter did not sign, or the file cut or replaced)."]],
     ]);
