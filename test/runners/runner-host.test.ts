@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { GraderInput, GraderResult } from '../../src/languages/types.js';
-import { tsRuntimeEntry } from '../../src/languages/typescript/runtime-path.js';
+import { tsRuntimeDir, tsRuntimeEntry } from '../../src/languages/typescript/runtime-path.js';
 import { nodeModulesFor, RUNNER_CASES, RUNNER_FIXTURES } from './runner-fixtures.js';
 
 /**
@@ -69,6 +69,24 @@ describe('tests never run in the reporter\'s process', () => {
     expect(result.errors).toEqual([]);
     expect(result.tests.map((t) => [t.name, t.runs[0]?.outcome])).toEqual([['runs in a child process of its own', 'passed']]);
   }, 300_000);
+});
+
+describe('node:test', () => {
+  it('keeps the project\'s loader flags from its test script, not its --test flags', async () => {
+    const { loaderFlags } = (await import(join(tsRuntimeDir(), 'runners', 'node-test.mjs'))) as { loaderFlags: (script: string) => string[] };
+    expect(loaderFlags('node --import tsx --test test/')).toEqual(['--import', 'tsx']);
+    expect(loaderFlags('node --experimental-strip-types --test --test-reporter=spec "test/**/*.test.ts"')).toEqual(['--experimental-strip-types']);
+    expect(loaderFlags("node -r ts-node/register --conditions=development --test && echo done")).toEqual(['-r', 'ts-node/register', '--conditions=development']);
+    expect(loaderFlags('node --test')).toEqual([]);
+  });
+
+  it('gives a test that spins forever a timeout (node stops its file; the test that never ended is named)', async () => {
+    const spins = "import { it } from 'node:test';\n\nit('spins forever', () => {\n  for (;;) { /* never returns */ }\n});\n";
+    const empty = mkdtempSync(join(tmpdir(), 'tf-empty-modules-'));
+    dirs.push(empty);
+    const result = await gradeOnHost('node-test', 'js', empty, { 'test/good.test.js': spins });
+    expect(result.tests.map((t) => [t.name, t.runs[0]?.outcome])).toEqual([['spins forever', 'timeout']]);
+  }, 120_000);
 });
 
 describe('runners the grader cannot use', () => {

@@ -97,11 +97,22 @@ export function createNodeTestRunner({ projectDir, supportDir, ioDir }) {
       const named = (s) => ({ file: s.file, name: s.name, names: s.name.split(' > ') });
       const ended = new Set(lines.filter((s) => s.ev === 'end').map((s) => `${s.file}::${s.name}`));
       const started = lines.filter((s) => s.ev === 'start');
+      // A test that never yields (a synchronous loop) cannot time out in its own process: node's runner
+      // times the whole file out instead. The test that started and never ended there is the one.
+      const results = signed.results.slice();
+      const moduleErrors = signed.moduleErrors.filter((m) => {
+        if (!/timed out/.test(m.errors[0]?.message ?? '')) return true;
+        const hung = started.filter((s) => s.file === m.file && !ended.has(`${s.file}::${s.name}`) && !results.some((r) => r.file === s.file && r.name === s.name));
+        for (const s of hung) {
+          results.push({ ...named(s), ev: 'result', state: 'failed', errors: [{ name: 'Error', message: `test timed out after ${spec.testTimeoutMs}ms (it never yielded: node's runner stopped its file)`, assertion: false }], durationMs: spec.testTimeoutMs });
+        }
+        return hung.length === 0;
+      });
       return {
         ...(failure ? { failure } : {}),
         collected: [...signed.collected, ...started.map(named)],
         ready: started.filter((s) => !ended.has(`${s.file}::${s.name}`)).map(named),
-        results: signed.results, moduleErrors: signed.moduleErrors, finished: signed.finished, unhandled: [], forged: signed.forged, shrunk: proc.shrunk,
+        results, moduleErrors, finished: signed.finished, unhandled: [], forged: signed.forged, shrunk: proc.shrunk,
         hits: lines.filter((s) => s.ev === 'hits').map((s) => ({ ...named(s), hits: s.hits })),
         killedBy: proc.killedBy, wallMs: proc.wallMs, exitCode: proc.exitCode, signal: proc.signal, outputBytes: proc.outputBytes, stderr: proc.stderr.slice(-4000),
       };
