@@ -69,6 +69,13 @@ describe('tests never run in the reporter\'s process', () => {
     expect(result.errors).toEqual([]);
     expect(result.tests.map((t) => [t.name, t.runs[0]?.outcome])).toEqual([['runs in a child process of its own', 'passed']]);
   }, 300_000);
+
+  it('vitest 3 with a workspace file asking for threads: the workspace is not what runs the tests', async () => {
+    const workspace = "export default [{ test: { name: 'threads', pool: 'threads', include: ['test/**/*.test.ts'] } }];\n";
+    const result = await gradeOnHost('vitest-3', 'ts', nodeModulesFor(caseOf('vitest-3')), { 'vitest.workspace.ts': workspace }, 'runs-in-a-fork.test.ts');
+    expect(result.errors).toEqual([]);
+    expect(result.tests.map((t) => [t.name, t.runs[0]?.outcome])).toEqual([['runs in a child process of its own', 'passed']]);
+  }, 300_000);
 });
 
 describe('node:test', () => {

@@ -11,7 +11,10 @@ import { failureOf, findPackageDir, majorOf, packageVersion, readEvents, testNam
 
 const CONFIG_NAMES = ['vitest.config.ts', 'vitest.config.mts', 'vitest.config.js', 'vitest.config.mjs', 'vitest.config.cts', 'vitest.config.cjs',
   'vite.config.ts', 'vite.config.mts', 'vite.config.js', 'vite.config.mjs'];
-const GENERATED = 'tfactory.vitest.config.mjs';
+// In the grader's own folder, not beside the project's config: vitest 1–3 look for a workspace file
+// (vitest.workspace.ts …) in the folder of the config they load, and a project's workspace would run
+// its tests with its own configuration (no setup file, any pool, every file).
+const GENERATED = join('.tfactory', 'vitest.config.mjs');
 export const VITEST_SUPPORTED = [1, 4];
 
 function escapeGlob(path) {
@@ -22,7 +25,7 @@ function configText(projectConfig, setupPath, reporterPath, cacheDir, major) {
   // The tests run in child processes, never in vitest's own (which holds the reporter's key):
   // threads become forks, vmThreads vmForks (vitest >= 2), and no per-file pool override is kept.
   const vmPool = major >= 2 ? "'vmForks'" : "'forks'";
-  const base = projectConfig ? `import * as baseModule from './${projectConfig}';\n` : 'const baseModule = {};\n';
+  const base = projectConfig ? `import * as baseModule from '../${projectConfig}';\n` : 'const baseModule = {};\n';
   return `${base}
 export default async (env) => {
   let base = baseModule.default;
