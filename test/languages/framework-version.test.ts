@@ -54,6 +54,12 @@ describe('describeFramework', () => {
     expect(await typescriptPlugin.describeFramework(createProjectFs(current), jest)).toBe('jest ^30.0.0 (package.json)');
   });
 
+  it('TypeScript: node:test is named as node\'s own runner', async () => {
+    const nodeTest = { ...ts, framework: 'node:test' as const };
+    expect(await typescriptPlugin.describeFramework(createProjectFs(project({ 'web/package.json': '{"scripts":{"test":"node --test"}}' })), nodeTest))
+      .toBe("node:test (node's built-in runner, `node --test`: tests import from node:test and node:assert)");
+  });
+
   it('TypeScript: the host\'s supported majors are the in-sandbox runners\'', async () => {
     const vitest = (await import(join(tsRuntimeDir(), 'runners', 'vitest.mjs'))) as { VITEST_SUPPORTED: number[] };
     const jestRunner = (await import(join(tsRuntimeDir(), 'runners', 'jest.mjs'))) as { JEST_SUPPORTED: number[] };

@@ -37,6 +37,7 @@ function supportNote(name: string, version: string): string {
 export async function describeTsFramework(fs: ProjectFs, profile: LanguageProfile): Promise<string> {
   const at = (p: string): string => (profile.root && profile.root !== '.' ? posix.join(profile.root, p) : p);
   const name = profile.framework;
+  if (name === 'node:test') return "node:test (node's built-in runner, `node --test`: tests import from node:test and node:assert)";
   const installed = versionOf(parse(await fs.read(at(`node_modules/${name}/package.json`))));
   if (installed) return `${name} ${installed} (installed)${supportNote(name, installed)}`;
   const lock = parse(await fs.read(at('package-lock.json')));
