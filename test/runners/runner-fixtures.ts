@@ -1,4 +1,4 @@
-import { mkdtempSync, symlinkSync } from 'node:fs';
+import { symlinkSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -32,7 +32,7 @@ export interface RunnerCase {
   ext: 'ts' | 'js';
   /** Also grade candidates/forged-events.test.<ext> (a test that appends unsigned result lines). */
   hostile?: boolean;
-  /** The checkout gets an empty node_modules (node:test needs no package). */
+  /** The checkout has no node_modules at all (node:test needs no package). */
   noModules?: boolean;
 }
 
@@ -59,7 +59,6 @@ export const RUNNER_CASES: RunnerCase[] = [
 
 /** The node_modules folder a case's checkout gets (installing it once per machine). */
 export function nodeModulesFor(c: RunnerCase): string {
-  if (c.noModules) return mkdtempSync(join(tmpdir(), 'tfactory-runner-empty-modules-'));
   return c.install ? installedPackages(c.install[0], c.install[1]) : join(REPO_ROOT, 'node_modules');
 }
 
@@ -67,17 +66,15 @@ export function nodeModulesFor(c: RunnerCase): string {
 export async function evaluateFixture(c: RunnerCase, candidates: string[]): Promise<Report> {
   const repo = makeRepo(`tfactory-runner-${c.fixture}-`);
   const scratch = await mkdtemp(join(tmpdir(), `tfactory-runner-${c.fixture}-run-`));
-  const temporary: string[] = [];
   try {
     repo.copyFixture(`runners/${c.fixture}/base`, '.');
     repo.commit(`${c.fixture}: base`);
     repo.git('checkout', '--quiet', '-b', 'feature');
     repo.copyFixture(`runners/${c.fixture}/head`, '.');
     repo.commit(`${c.fixture}: head`);
-    // A local run reuses the checkout's node_modules (src/wiring/project-packages.ts): lend it the install.
-    const modules = nodeModulesFor(c);
-    if (c.noModules) temporary.push(modules);
-    symlinkSync(modules, join(repo.dir, 'node_modules'), 'dir');
+    // A local run reuses the checkout's node_modules (src/wiring/project-packages.ts): lend it the
+    // install (a node:test project without dependencies has none, and needs none).
+    if (!c.noModules) symlinkSync(nodeModulesFor(c), join(repo.dir, 'node_modules'), 'dir');
     const out = join(scratch, 'report.json');
     const env: NodeJS.ProcessEnv = {
       ...process.env, TFACTORY_DB: join(scratch, 'runs.db'), TFACTORY_WORKSPACE_ROOT: join(scratch, 'workspaces'), LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
@@ -92,7 +89,7 @@ export async function evaluateFixture(c: RunnerCase, candidates: string[]): Prom
     return JSON.parse(await readFile(out, 'utf8')) as Report;
   } finally {
     repo.cleanup();
-    for (const dir of [scratch, ...temporary]) await rm(dir, { recursive: true, force: true });
+    await rm(scratch, { recursive: true, force: true });
   }
 }
 
