@@ -15,7 +15,7 @@ import { evaluateFixture, RUNNER_CASES, testsOf } from './runner-fixtures.js';
 
 const hasDocker = requireDocker();
 
-describe.skipIf(!hasDocker).each(RUNNER_CASES)('$runner $version, $modules, transform: $transform (fixtures/runners/$fixture)', (c) => {
+for (const c of RUNNER_CASES) describe.skipIf(!hasDocker)(`${c.runner} ${c.version}, ${c.modules}, transform: ${c.transform} (fixtures/runners/${c.fixture})`, () => {
   let report: Report;
 
   beforeAll(async () => {
