@@ -1,7 +1,7 @@
 /** Every language value a plug-in owns (one plug-in may own several: TypeScript owns JavaScript). */
 export const LANGUAGES = ['python', 'typescript', 'javascript'] as const;
 export type Language = (typeof LANGUAGES)[number];
-export type TestFramework = 'pytest' | 'unittest' | 'vitest' | 'jest';
+export type TestFramework = 'pytest' | 'unittest' | 'vitest' | 'jest' | 'node:test';
 export type PackageManager = 'npm' | 'pnpm' | 'yarn' | 'pip' | 'none';
 
 /** What TFactory knows about one language's project inside the checkout. */

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 
 /**
  * Real installs of test runners from the npm registry, for tests that grade a project with a runner
- * TFactory does not depend on itself (jest). Installed once per machine into
+ * TFactory does not depend on itself (jest, older vitest: test/runners/runner-fixtures.ts lists them). Installed once per machine into
  * `~/.cache/tfactory-test/npm/<name>/node_modules` (TFACTORY_TEST_CACHE picks another folder) and
  * reused; an install that fails throws with npm's last lines (never a silent skip).
  */
@@ -24,6 +24,11 @@ export function installedPackages(name: string, packages: string[]): string {
     throw new Error(`npm install ${packages.join(' ')} failed (is the npm registry reachable?): ${String(err.stderr ?? err.message).slice(-1500)}`, { cause: e });
   }
   writeFileSync(join(work, '.complete'), `${packages.join(' ')}\n`);
+  // Another test file (another worker) finished the same install meanwhile and may be using it: keep theirs.
+  if (existsSync(join(root, '.complete'))) {
+    rmSync(work, { recursive: true, force: true });
+    return modules;
+  }
   rmSync(root, { recursive: true, force: true });
   mkdirSync(join(root, '..'), { recursive: true });
   renameSync(work, root);

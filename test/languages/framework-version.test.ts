@@ -4,7 +4,9 @@ import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createProjectFs } from '../../src/languages/project-fs.js';
 import { pythonPlugin } from '../../src/languages/python/plugin.js';
+import { TS_RUNNER_SUPPORT } from '../../src/languages/typescript/framework-version.js';
 import { typescriptPlugin } from '../../src/languages/typescript/plugin.js';
+import { tsRuntimeDir } from '../../src/languages/typescript/runtime-path.js';
 import type { LanguageProfile } from '../../src/languages/types.js';
 
 const dirs: string[] = [];
@@ -40,5 +42,27 @@ describe('describeFramework', () => {
     const declared = project({ 'web/package.json': '{"devDependencies":{"vitest":"^1.6.0"}}' });
     expect(await typescriptPlugin.describeFramework(createProjectFs(declared), ts)).toBe('vitest ^1.6.0 (package.json)');
     expect(await typescriptPlugin.describeFramework(createProjectFs(project({})), ts)).toBe('vitest (version not declared)');
+  });
+
+  it('TypeScript: a runner version the grader cannot read is named as such', async () => {
+    const old = project({ 'web/node_modules/vitest/package.json': '{"name":"vitest","version":"0.34.6"}', 'web/package.json': '{}' });
+    expect(await typescriptPlugin.describeFramework(createProjectFs(old), ts)).toBe('vitest 0.34.6 (installed) — not supported by the grader (1–4 are)');
+    const jest = { ...ts, framework: 'jest' as const };
+    const declared = project({ 'web/package.json': '{"devDependencies":{"jest":"^27.5.1"}}' });
+    expect(await typescriptPlugin.describeFramework(createProjectFs(declared), jest)).toBe('jest ^27.5.1 (package.json) — not supported by the grader (29–30 are)');
+    const current = project({ 'web/package.json': '{"devDependencies":{"jest":"^30.0.0"}}' });
+    expect(await typescriptPlugin.describeFramework(createProjectFs(current), jest)).toBe('jest ^30.0.0 (package.json)');
+  });
+
+  it('TypeScript: node:test is named as node\'s own runner', async () => {
+    const nodeTest = { ...ts, framework: 'node:test' as const };
+    expect(await typescriptPlugin.describeFramework(createProjectFs(project({ 'web/package.json': '{"scripts":{"test":"node --test"}}' })), nodeTest))
+      .toBe("node:test (node's built-in runner, `node --test`: tests import from node:test and node:assert)");
+  });
+
+  it('TypeScript: the host\'s supported majors are the in-sandbox runners\'', async () => {
+    const vitest = (await import(join(tsRuntimeDir(), 'runners', 'vitest.mjs'))) as { VITEST_SUPPORTED: number[] };
+    const jestRunner = (await import(join(tsRuntimeDir(), 'runners', 'jest.mjs'))) as { JEST_SUPPORTED: number[] };
+    expect({ vitest: vitest.VITEST_SUPPORTED, jest: jestRunner.JEST_SUPPORTED }).toEqual(TS_RUNNER_SUPPORT);
   });
 });

@@ -84,6 +84,19 @@ describe('detectLanguages: TypeScript / JavaScript', () => {
     expect(profiles).toEqual([expect.objectContaining({ language: 'javascript', framework: 'jest', packageManager: 'yarn', lockfile: 'yarn.lock', testDir: 'lib', testFileNamePattern: '{module}.spec.js' })]);
   });
 
+  it('node:test when the test script runs `node --test` and no vitest or jest is named; vitest when it is', async () => {
+    const dir = tree({
+      'package.json': JSON.stringify({ name: 'plain', type: 'module', scripts: { test: 'node --test test/' } }),
+      'src/add.js': 'export const add = (a, b) => a + b;\n',
+    });
+    expect(await detectLanguages(dir, ['src/add.js'])).toEqual([expect.objectContaining({ language: 'javascript', framework: 'node:test', testDir: 'test' })]);
+    const both = tree({
+      'package.json': JSON.stringify({ name: 'mixed', scripts: { test: 'node --test && vitest run' }, devDependencies: { vitest: '^3.2.0' } }),
+      'src/add.js': 'export const add = (a, b) => a + b;\n',
+    });
+    expect(await detectLanguages(both, ['src/add.js'])).toEqual([expect.objectContaining({ framework: 'vitest' })]);
+  });
+
   it('jest from a config file when package.json names nothing, npm by default', async () => {
     const dir = tree({
       'package.json': JSON.stringify({ name: 'x' }),

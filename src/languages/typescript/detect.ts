@@ -54,7 +54,13 @@ function ancestry(root: string): string[] {
   return out;
 }
 
-/** vitest or jest, from the nearest package.json (deps, test script, jest key) or config file that says. */
+/** Whether a test script runs node's own test runner (runtime/runners/node-test.mjs runsNodeTest). */
+const NODE_TEST = /\bnode\b[^&|;]*\s--test\b/;
+
+/**
+ * vitest or jest, from the nearest package.json (deps, test script, jest key) or config file that
+ * says; node:test when that package.json's test script runs `node --test` and names neither.
+ */
 async function detectFramework(fs: ProjectFs, root: string): Promise<TestFramework> {
   for (const folder of ancestry(root)) {
     const pkg = await readPackageJson(fs, folder);
@@ -65,6 +71,7 @@ async function detectFramework(fs: ProjectFs, root: string): Promise<TestFramewo
     if (vitest && jest) return /\bjest\b/.test(pkg?.testScript ?? '') && !/\bvitest\b/.test(pkg?.testScript ?? '') ? 'jest' : 'vitest';
     if (vitest) return 'vitest';
     if (jest) return 'jest';
+    if (NODE_TEST.test(pkg?.testScript ?? '')) return 'node:test';
   }
   return 'vitest';
 }

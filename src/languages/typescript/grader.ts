@@ -1,4 +1,4 @@
-import { existsSync, realpathSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { TfError } from '../../errors.js';
 import { SANDBOX_PATHS } from '../../sandbox/port.js';
@@ -6,6 +6,16 @@ import { PACKAGE_ROOT } from '../../version.js';
 import type { Grader } from '../port.js';
 import { installFromLockfile, projectRootOf } from '../prepare-packages.js';
 import { tsRuntimeDir } from './runtime-path.js';
+
+/** Whether the package.json at `path` declares any dependency (unreadable counts as yes: let the install say why). */
+function declaresDependencies(path: string): boolean {
+  try {
+    const pkg = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
+    return ['dependencies', 'devDependencies', 'optionalDependencies'].some((k) => Object.keys((pkg[k] as object | undefined) ?? {}).length > 0);
+  } catch {
+    return true;
+  }
+}
 
 /** Where the grader's folder and TFactory's own `typescript` package are mounted. */
 const TS_RUNTIME_DIR = `${SANDBOX_PATHS.tools}/ts-runtime`;
@@ -38,6 +48,8 @@ export const tsGrader: Grader = {
         return { mounts: [{ hostPath: realpathSync(local), containerPath: container, readOnly: true }], env: { NODE_PATH: container } };
       }
     }
+    // node:test with no dependency declared: node alone runs the tests, there is nothing to install
+    if (req.profile.framework === 'node:test' && !declaresDependencies(join(req.headDir, root, 'package.json'))) return undefined;
     if (!req.profile.lockfile) {
       throw new TfError('PREPARE_FAILED', `the ${root || 'root'} project has no lockfile to install its dependencies from (npm ci needs package-lock.json), so its test runner cannot start`, {
         hint: 'commit a lockfile, or run tfactory locally in a checkout where node_modules is installed',

@@ -11,7 +11,7 @@ import {
 import { tsSignatures } from './signatures.js';
 import { extractTypeScriptSymbols } from './symbols.js';
 
-/** TypeScript and JavaScript: vitest and jest projects, graded by evaluate.mjs in the node runner. */
+/** TypeScript and JavaScript: vitest, jest and node:test projects, graded by evaluate.mjs in the node runner. */
 export const typescriptPlugin: LanguagePlugin = {
   id: 'typescript',
   displayName: 'TypeScript/JavaScript',
@@ -21,7 +21,7 @@ export const typescriptPlugin: LanguagePlugin = {
     '.ts': 'typescript', '.tsx': 'typescript', '.mts': 'typescript', '.cts': 'typescript',
     '.js': 'javascript', '.jsx': 'javascript', '.mjs': 'javascript', '.cjs': 'javascript',
   },
-  frameworks: ['vitest', 'jest'],
+  frameworks: ['vitest', 'jest', 'node:test'],
   vendorDirs: ['node_modules'],
   packageIndexNames: ['index'],
   // A TypeScript project also owns the JavaScript files beside its TypeScript.

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pino } from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
 import { TfError } from '../../../src/errors.js';
 import { gradeProject } from '../../../src/pipeline/stages/evaluate/grade-project.js';
@@ -36,6 +37,17 @@ describe('gradeProject', () => {
     const grade = await gradeProject({ ctx: graderContext(sandbox), sandbox, image: 'runner:py', profile, trees, candidates: [candidate(FILE, '')], changedRanges: ranges, options });
     expect(grade.result).toBeUndefined();
     expect(grade.infra).toMatch(/ended without a result \(exited, exit 137\)/);
+  });
+
+  it("logs the grader's errors (a runner that died, with its exit code and last output), and keeps them in the result", async () => {
+    const died = 'vitest 3.2.7 exited with code 1 before reporting the end of its run; its last output: Error: Cannot find package';
+    const sandbox = graderSandbox(graderResult([], [died]));
+    const lines: string[] = [];
+    const log = pino({ level: 'info' }, { write: (l: string) => void lines.push(l) });
+    const grade = await gradeProject({ ctx: { ...graderContext(sandbox), log }, sandbox, image: 'runner:py', profile, trees, candidates: [candidate(FILE, '')], changedRanges: ranges, options });
+    expect(grade.result?.errors).toEqual([died]);
+    const logged = lines.map((l) => JSON.parse(l) as { msg: string; errors?: string[]; language?: string });
+    expect(logged.filter((l) => l.msg === 'grader reported errors')).toEqual([expect.objectContaining({ language: profile.language, errors: [died] })]);
   });
 
   it('turns a failed dependency preparation into an infrastructure reason, before any container', async () => {

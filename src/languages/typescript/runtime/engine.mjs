@@ -8,7 +8,7 @@ import { killKind, moduleErrorRun } from './classify.mjs';
 import { watchTree } from './copy-guard.mjs';
 import { RESOURCE_PREFIX, TAMPER_PREFIX } from './guard.mjs';
 import { keyOf, runResolved as runResolvedRaw } from './run-tests.mjs';
-import { selectRunner } from './runners/select.mjs';
+import { explainNoRunner, selectRunner } from './runners/select.mjs';
 import { copyTree, linkDependencies } from './workspace.mjs';
 
 function prepareCopy(src, dst, input, depsDir) {
@@ -42,7 +42,12 @@ export async function evaluate(ts, input, paths) {
   const runner = selectRunner({ projectDir, supportDir: paths.support, ioDir: join(paths.io, 'head') });
   const empty = { tests: [], mutants: [], suiteCoveredChanged: {}, changedExecutable: inst.changedExecutable, executions: 0, necessaryMs: 0, errors };
   if (!runner) {
-    errors.push(`no test runner (vitest or jest) found from ${input.projectRoot || '.'}: node_modules missing?`);
+    errors.push(explainNoRunner(projectDir, input.projectRoot || '.'));
+    return empty;
+  }
+  const unsupported = runner.unsupported?.();
+  if (unsupported) {
+    errors.push(unsupported);
     return empty;
   }
   runner.prepare();
@@ -69,6 +74,8 @@ export async function evaluate(ts, input, paths) {
   // 1. Head run of every candidate file, with hits.
   const head = await runResolved(runner, { files: candidates.map(abs) }, limits);
   executions += head.executions;
+  // A runner that crashed or refused its configuration: its exit code and last output say why.
+  errors.push(...(head.failures ?? []));
   const tests = [];
   for (const file of candidates) {
     const found = [...head.verdicts.values()].filter((v) => v.file === abs(file));
@@ -157,6 +164,7 @@ export async function evaluate(ts, input, paths) {
       const b = baseFiles.length === 0 ? { verdicts: new Map(), executions: 0 }
         : await runResolved(baseRunner, { files: baseFiles.map((f) => join(paths.base, f)), tests: baseTests }, baseLimits);
       executions += b.executions;
+      errors.push(...(b.failures ?? []).map((f) => `on base: ${f}`));
       for (const t of onBaseTests) {
         const v = b.verdicts.get(keyOf(join(paths.base, t.file), t.name));
         onBase.set(t.key, v?.run ?? { outcome: 'error', failureKind: 'collection', message: 'the test was not found on base', durationMs: 0 });

@@ -9,8 +9,9 @@ export const keyOf = (file, name) => `${file}::${name}`;
 /**
  * spec: { files, tests?: [{ file, name, names }], mutant?, seed?, withHits? }.
  * limits: { testTimeoutMs }. Returns { verdicts: Map key → { file, name, names, run },
- * moduleErrors: [{ file, errors }], hits: [...], wallMs, executions, forged } (forged: event lines
- * dropped for want of the reporter's signature).
+ * moduleErrors: [{ file, errors }], hits: [...], wallMs, executions, forged, failures } (forged: event lines
+ * dropped for want of the reporter's signature; failures: the diagnostics of invocations that ended
+ * without reporting their end, runners/common.mjs failureOf).
  */
 export async function runResolved(runner, spec, limits) {
   const count = spec.tests?.length ?? 0;
@@ -42,7 +43,7 @@ export async function runResolved(runner, spec, limits) {
     const v = verdicts.get(keyOf(h.file, h.name));
     if (v && (h.printed ?? 0) > OUTPUT_LIMIT_BYTES) v.run = toRun({ state: 'failed', outputBytes: h.printed, durationMs: v.run.durationMs });
   }
-  const acc = { verdicts, moduleErrors: out.moduleErrors.slice(), hits: out.hits.slice(), wallMs: out.wallMs, forged: out.forged ?? 0 };
+  const acc = { verdicts, moduleErrors: out.moduleErrors.slice(), hits: out.hits.slice(), wallMs: out.wallMs, forged: out.forged ?? 0, failures: out.failure ? [out.failure] : [] };
   const { moduleErrors } = acc;
   if (out.killedBy) {
     const collected = new Map();
@@ -91,6 +92,7 @@ function absorb(acc, sub) {
   acc.hits.push(...sub.hits);
   acc.wallMs += sub.wallMs;
   acc.forged += sub.forged ?? 0;
+  acc.failures = [...(acc.failures ?? []), ...(sub.failures ?? [])];
 }
 
 /**

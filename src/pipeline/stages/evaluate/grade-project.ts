@@ -48,6 +48,9 @@ export async function gradeProject(input: {
       runId: ctx.run.id,
       signal: ctx.signal,
     });
+    // What the grader could not do (a runner that died, with its exit code and last output; an
+    // unsupported runner version) is in the report's notes, and in the log.
+    if (graded.result.errors.length > 0) ctx.log.warn({ language: profile.language, errors: graded.result.errors }, 'grader reported errors');
     return { result: graded.result, ms: Date.now() - t0 };
   } catch (err) {
     if (ctx.signal.aborted) throw err;

@@ -13,6 +13,55 @@ export function findPackageDir(projectDir, pkg) {
   }
 }
 
+/** The `version` of the package installed in `pkgDir` ('' when unreadable). */
+export function packageVersion(pkgDir) {
+  try {
+    const v = JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8')).version;
+    return typeof v === 'string' ? v : '';
+  } catch {
+    return '';
+  }
+}
+
+/** The major version of `version` ('0.34.6' → 0), NaN when it has none. */
+export function majorOf(version) {
+  return Number.parseInt(String(version).split('.')[0] ?? '', 10);
+}
+
+/**
+ * Why `runner` (e.g. 'vitest') at `version` cannot be used, in plain words, or undefined when
+ * `supported` (e.g. [1, 4]) holds its major version.
+ */
+export function unsupportedReason(runner, version, [low, high], hint) {
+  const major = majorOf(version);
+  if (Number.isFinite(major) && major >= low && major <= high) return undefined;
+  const range = low === high ? `${low}` : `${low}–${high}`;
+  const shown = version ? `${runner} ${version.split('.').slice(0, 2).join('.')}` : `this ${runner} (its version could not be read)`;
+  return `${shown} is not supported (${range} ${low === high ? 'is' : 'are'}): ${hint}`;
+}
+
+/** The last `max` characters of `text`, cut at a line start when one is near. */
+function tail(text, max = 1500) {
+  const t = String(text ?? '').trim();
+  if (t.length <= max) return t;
+  const cut = t.slice(-max);
+  const nl = cut.indexOf('\n');
+  return nl >= 0 && nl < 200 ? cut.slice(nl + 1) : cut;
+}
+
+/**
+ * The diagnostics of an invocation that ended without reporting its end (the runner crashed or
+ * refused its configuration before or while running the tests), or undefined when it finished:
+ * the runner and its version, the exit code or signal and the tail of its stderr (stdout when
+ * stderr is empty). The grader puts it in its errors, so the report says why no test has a result.
+ */
+export function failureOf(label, proc, finished) {
+  if (finished || proc.killedBy) return undefined;
+  const how = proc.signal ? `was killed by ${proc.signal}` : `exited with code ${proc.exitCode ?? 'unknown'}`;
+  const output = tail(proc.stderr) || tail(proc.stdout);
+  return `${label} ${how} before reporting the end of its run${output ? `; its last output: ${output}` : ' and printed nothing'}`;
+}
+
 export function escapeRegex(s) {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

@@ -1,16 +1,22 @@
-// Jest behind the grader's runner interface (jest 29, JS/CommonJS, is graded for real in
-// test/security/jest-runner.test.ts, from a real install).
+// Jest 29 and 30 behind the grader's runner interface: CommonJS or native ESM test files, with the
+// project's own transform (babel-jest by default, ts-jest through its preset or transform), all
+// graded for real from installs of the npm registry (test/runners/runner-matrix.test.ts).
 // Built from jest's documented CLI: a reporter (--config reporters), --testNamePattern, --runTestsByPath, --ci,
 // --config <json>, --setupFilesAfterEnv via the generated config, --randomize --seed (jest >= 29.2).
 // Jest writes results only at the end, so a started-but-unfinished test is found from the hits file
 // written by the setup file (one line per started test), and a killed run is resolved by reruns.
+// Node runs jest with --experimental-vm-modules (its workers inherit it), which native ESM test
+// files need and CommonJS ones ignore.
 import { randomBytes } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { runProcess } from '../proc.mjs';
-import { findPackageDir, readEvents, testNamePattern } from './common.mjs';
+import { failureOf, findPackageDir, packageVersion, readEvents, testNamePattern, unsupportedReason } from './common.mjs';
 
-const CONFIG_NAMES = ['jest.config.js', 'jest.config.mjs', 'jest.config.cjs', 'jest.config.ts', 'jest.config.json'];
+export const JEST_SUPPORTED = [29, 30];
+
+const CONFIG_NAMES = ['jest.config.js', 'jest.config.mjs', 'jest.config.cjs', 'jest.config.ts', 'jest.config.mts', 'jest.config.cts', 'jest.config.json'];
 
 function readJson(path) {
   try {
@@ -31,8 +37,20 @@ function readLines(path) {
   });
 }
 
-function configText(projectDir, own, jsConfig, jsonConfig) {
-  const load = jsConfig
+/** jest-config (its readInitialOptions, jest >= 29.3), as the installed jest would load it: for configs node cannot import (TypeScript). */
+function jestConfigModule(pkgDir) {
+  try {
+    const fromJest = createRequire(join(pkgDir, 'package.json'));
+    return createRequire(fromJest.resolve('jest-cli/package.json')).resolve('jest-config');
+  } catch {
+    return undefined;
+  }
+}
+
+function configText(projectDir, own, jsConfig, jsonConfig, tsConfig) {
+  const load = tsConfig
+    ? `const { createRequire } = await import('node:module'); const { readInitialOptions } = createRequire(import.meta.url)(${JSON.stringify(tsConfig.reader)}); return (await readInitialOptions(${JSON.stringify(join(projectDir, tsConfig.file))}, { packageRootOrConfig: ${JSON.stringify(projectDir)} })).config ?? {};`
+    : jsConfig
     ? `const mod = await import(${JSON.stringify(join(projectDir, jsConfig))}); let b = mod.default ?? mod; if (typeof b === 'function') b = await b(); return (await b) ?? {};`
     : `return ${JSON.stringify(jsonConfig ?? {})};`;
   return `async function loadBase() { ${load} }
@@ -64,17 +82,24 @@ export function createJestRunner({ projectDir, supportDir, ioDir }) {
   const bin = pkgDir ? join(pkgDir, 'bin', 'jest.js') : undefined;
   const own = join(projectDir, '.tfactory');
   const configPath = join(own, 'jest.config.mjs');
+  const version = pkgDir ? packageVersion(pkgDir) : '';
+  const label = `jest ${version || '(version unknown)'}`;
 
   return {
     name: 'jest',
+    version,
     available: () => Boolean(bin && existsSync(bin)),
+    /** Why this install cannot be graded, in plain words, or undefined. */
+    unsupported: () => unsupportedReason('jest', version, JEST_SUPPORTED, 'install jest 29 or 30 in the project (the grader needs its worker memory limit, which forces worker processes)'),
     prepare() {
       mkdirSync(own, { recursive: true });
       copyFileSync(join(supportDir, 'jest-setup.cjs'), join(own, 'setup.cjs'));
       copyFileSync(join(supportDir, 'jest-reporter.cjs'), join(own, 'reporter.cjs'));
-      const jsConfig = CONFIG_NAMES.find((n) => !n.endsWith('.json') && !n.endsWith('.ts') && existsSync(join(projectDir, n)));
+      const jsConfig = CONFIG_NAMES.find((n) => /\.[cm]?js$/.test(n) && existsSync(join(projectDir, n)));
+      const tsFile = jsConfig ? undefined : CONFIG_NAMES.find((n) => /\.[cm]?ts$/.test(n) && existsSync(join(projectDir, n)));
+      const reader = tsFile && pkgDir ? jestConfigModule(pkgDir) : undefined;
       const json = existsSync(join(projectDir, 'jest.config.json')) ? readJson(join(projectDir, 'jest.config.json')) : readJson(join(projectDir, 'package.json'))?.jest;
-      writeFileSync(configPath, configText(projectDir, own, jsConfig, json));
+      writeFileSync(configPath, configText(projectDir, own, jsConfig, json, tsFile && reader ? { file: tsFile, reader } : undefined));
     },
     async run(spec) {
       counter += 1;
@@ -84,7 +109,7 @@ export function createJestRunner({ projectDir, supportDir, ioDir }) {
       // The reporter's signing key: read and deleted by the reporter as jest creates it, before any test runs.
       const key = randomBytes(32).toString('hex');
       writeFileSync(`${events}.key`, key, { mode: 0o600 });
-      const args = [bin, '--ci', '--config', configPath, '--runTestsByPath', '--no-watchman', '--passWithNoTests', '--useStderr'];
+      const args = ['--experimental-vm-modules', '--disable-warning=ExperimentalWarning', bin, '--ci', '--config', configPath, '--runTestsByPath', '--no-watchman', '--passWithNoTests', '--useStderr'];
       if (spec.tests && spec.tests.length > 0) args.push('--testNamePattern', testNamePattern(spec.tests.map((t) => t.names.join(' '))));
       if (spec.seed !== undefined) args.push('--randomize', `--seed=${spec.seed}`);
       args.push(...spec.files);
@@ -94,6 +119,7 @@ export function createJestRunner({ projectDir, supportDir, ioDir }) {
       const proc = await runProcess({ cmd: process.execPath, args, cwd: projectDir, env, deadlineMs: spec.deadlineMs, stallMs: spec.stallMs, watchFile: hits, resultFile: events });
       rmSync(`${events}.key`, { force: true });
       const signed = readEvents(events, undefined, key);
+      const failure = failureOf(label, proc, signed.finished);
       const bySpaced = new Map();
       for (const r of signed.results) bySpaced.set(`${r.file}::${r.names.join(' ')}`, r.names);
       // The setup file knows only jest's space-joined name; map it back to the title list.
@@ -107,6 +133,7 @@ export function createJestRunner({ projectDir, supportDir, ioDir }) {
       return {
         collected: [...signed.collected, ...started.map(named)],
         ready: started.filter((s) => !ended.has(`${s.file}::${s.name}`)).map(named),
+        ...(failure ? { failure } : {}),
         results: signed.results, moduleErrors: signed.moduleErrors, finished: signed.finished, unhandled: [], forged: signed.forged, shrunk: proc.shrunk,
         hits: lines.filter((s) => s.ev === 'hits').map((s) => ({ ...named(s), hits: s.hits })),
         killedBy: proc.killedBy, wallMs: proc.wallMs, exitCode: proc.exitCode, signal: proc.signal, outputBytes: proc.outputBytes, stderr: proc.stderr.slice(-4000),

@@ -1,22 +1,31 @@
-// Vitest behind the grader's runner interface. A generated config (next to the project's) extends
-// the project's own config with our setup file, our streaming reporter, the exact files to run,
-// no retries and no coverage; everything per invocation comes in through environment variables.
+// Vitest 1–4 behind the grader's runner interface. A generated config (next to the project's)
+// extends the project's own config with our setup file, our streaming reporter (the TestCase API of
+// vitest >= 3, the task API of vitest 1–2: both write the same signed lines), the exact files to
+// run, the `forks` pool (tests never in the reporter's process), no retries and no coverage;
+// everything per invocation comes in through environment variables.
 import { randomBytes } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { runProcess } from '../proc.mjs';
-import { findPackageDir, readEvents, testNamePattern } from './common.mjs';
+import { failureOf, findPackageDir, majorOf, packageVersion, readEvents, testNamePattern, unsupportedReason } from './common.mjs';
 
 const CONFIG_NAMES = ['vitest.config.ts', 'vitest.config.mts', 'vitest.config.js', 'vitest.config.mjs', 'vitest.config.cts', 'vitest.config.cjs',
   'vite.config.ts', 'vite.config.mts', 'vite.config.js', 'vite.config.mjs'];
-const GENERATED = 'tfactory.vitest.config.mjs';
+// In the grader's own folder, not beside the project's config: vitest 1–3 look for a workspace file
+// (vitest.workspace.ts …) in the folder of the config they load, and a project's workspace would run
+// its tests with its own configuration (no setup file, any pool, every file).
+const GENERATED = join('.tfactory', 'vitest.config.mjs');
+export const VITEST_SUPPORTED = [1, 4];
 
 function escapeGlob(path) {
   return path.replace(/[*?[\]{}()!]/g, '\\$&');
 }
 
-function configText(projectConfig, setupPath, reporterPath, cacheDir) {
-  const base = projectConfig ? `import * as baseModule from './${projectConfig}';\n` : 'const baseModule = {};\n';
+function configText(projectConfig, setupPath, reporterPath, cacheDir, major) {
+  // The tests run in child processes, never in vitest's own (which holds the reporter's key):
+  // threads become forks, vmThreads vmForks (vitest >= 2), and no per-file pool override is kept.
+  const vmPool = major >= 2 ? "'vmForks'" : "'forks'";
+  const base = projectConfig ? `import * as baseModule from '../${projectConfig}';\n` : 'const baseModule = {};\n';
   return `${base}
 export default async (env) => {
   let base = baseModule.default;
@@ -37,9 +46,14 @@ export default async (env) => {
   test.sequence = process.env.TF_SEED
     ? { ...(test.sequence ?? {}), shuffle: true, seed: Number(process.env.TF_SEED) }
     : { ...(test.sequence ?? {}), shuffle: false };
+  test.pool = test.pool === 'vmThreads' || test.pool === 'vmForks' ? ${vmPool} : 'forks';
+  delete test.poolMatchGlobs;
   delete test.projects;
   delete test.workspace;
-  return { ...base, cacheDir: ${JSON.stringify(cacheDir)}, test };
+  // vite 5–7 look "localhost" up in DNS unless the server's host is an address, and the sandbox
+  // has no resolver: vitest 2 and 3 failed to start there ("getaddrinfo EAI_AGAIN localhost").
+  const server = { ...(base.server ?? {}), host: '127.0.0.1' };
+  return { ...base, server, cacheDir: ${JSON.stringify(cacheDir)}, test };
 };
 `;
 }
@@ -50,17 +64,23 @@ export function createVitestRunner({ projectDir, supportDir, ioDir }) {
   const pkgDir = findPackageDir(projectDir, 'vitest');
   const binRel = pkgDir ? JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8')).bin : undefined;
   const bin = pkgDir ? join(pkgDir, typeof binRel === 'string' ? binRel : binRel?.vitest ?? 'vitest.mjs') : undefined;
+  const version = pkgDir ? packageVersion(pkgDir) : '';
+  const major = majorOf(version);
+  const label = `vitest ${version || '(version unknown)'}`;
 
   return {
     name: 'vitest',
+    version,
     available: () => Boolean(bin && existsSync(bin)),
+    /** Why this install cannot be graded, in plain words, or undefined. */
+    unsupported: () => unsupportedReason('vitest', version, VITEST_SUPPORTED, 'install vitest 1, 2, 3 or 4 in the project (its reporter API is the one the grader reads)'),
     prepare() {
       const own = join(projectDir, '.tfactory');
       mkdirSync(own, { recursive: true });
       copyFileSync(join(supportDir, 'vitest-setup.mjs'), join(own, 'setup.mjs'));
-      copyFileSync(join(supportDir, 'vitest-reporter.mjs'), join(own, 'reporter.mjs'));
+      copyFileSync(join(supportDir, major >= 3 ? 'vitest-reporter.mjs' : 'vitest-reporter-legacy.mjs'), join(own, 'reporter.mjs'));
       const projectConfig = CONFIG_NAMES.find((n) => existsSync(join(projectDir, n)));
-      writeFileSync(join(projectDir, GENERATED), configText(projectConfig, join(own, 'setup.mjs'), join(own, 'reporter.mjs'), join(own, 'vite-cache')));
+      writeFileSync(join(projectDir, GENERATED), configText(projectConfig, join(own, 'setup.mjs'), join(own, 'reporter.mjs'), join(own, 'vite-cache'), major));
     },
     /**
      * spec: { files: abs paths, tests?: [{ names }], mutant?, seed?, testTimeoutMs, deadlineMs, stallMs }.
@@ -75,7 +95,12 @@ export function createVitestRunner({ projectDir, supportDir, ioDir }) {
       const key = randomBytes(32).toString('hex');
       writeFileSync(`${events}.key`, key, { mode: 0o600 });
       const args = [bin, 'run', '--config', join(projectDir, GENERATED), '--root', projectDir];
-      if (spec.tests && spec.tests.length > 0) args.push('--testNamePattern', testNamePattern(spec.tests.map((t) => t.names.join(' '))));
+      if (spec.tests && spec.tests.length > 0) {
+        const pattern = testNamePattern(spec.tests.map((t) => t.names.join(' ')));
+        // vitest 1 matches the pattern against the name behind the file's path and its unnamed root
+        // suite: anchored at the end only (a test of the same name elsewhere runs too; it is ignored).
+        args.push('--testNamePattern', major <= 1 ? `^(?:.* )?${pattern.slice(1)}` : pattern);
+      }
       const env = {
         ...process.env,
         NO_COLOR: '1',
@@ -91,7 +116,9 @@ export function createVitestRunner({ projectDir, supportDir, ioDir }) {
         cmd: process.execPath, args, cwd: projectDir, env, deadlineMs: spec.deadlineMs, stallMs: spec.stallMs, watchFile: events, resultFile: events,
       });
       rmSync(`${events}.key`, { force: true });
-      return { ...readEvents(events, hits, key), shrunk: proc.shrunk, killedBy: proc.killedBy, wallMs: proc.wallMs, exitCode: proc.exitCode, signal: proc.signal, outputBytes: proc.outputBytes, stderr: proc.stderr.slice(-4000) };
+      const read = readEvents(events, hits, key);
+      const failure = failureOf(label, proc, read.finished);
+      return { ...read, ...(failure ? { failure } : {}), shrunk: proc.shrunk, killedBy: proc.killedBy, wallMs: proc.wallMs, exitCode: proc.exitCode, signal: proc.signal, outputBytes: proc.outputBytes, stderr: proc.stderr.slice(-4000) };
     },
   };
 }

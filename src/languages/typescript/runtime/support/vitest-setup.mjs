@@ -40,6 +40,13 @@ beforeEach(() => {
   hits = new Set();
   printed = 0;
 });
+// Vitest 1 prefixes the test's name with its file's path ('test/a.test.ts > suite > test'); the
+// reporters name it without ('suite > test').
+const nameOf = (state) => {
+  const name = state.currentTestName ?? '';
+  const first = name.split(' > ')[0];
+  return first && name !== first && (state.testPath ?? '').endsWith(`/${first}`) ? name.slice(first.length + 3) : name;
+};
 afterEach(() => {
   const state = expect.getState();
   if (globalThis.__tfHit !== hit || globalThis.__tfMutant !== mutant) {
@@ -47,7 +54,7 @@ afterEach(() => {
     throw new TfactoryIntegrityError('it replaced the grader\'s globals (__tfHit / __tfMutant)');
   }
   if (out && (hits.size > 0 || printed > 0)) {
-    appendFileSync(out, `${JSON.stringify({ file: state.testPath, name: state.currentTestName, hits: [...hits], printed })}\n`);
+    appendFileSync(out, `${JSON.stringify({ file: state.testPath, name: nameOf(state), hits: [...hits], printed })}\n`);
   }
   hits = new Set();
   printed = 0;
