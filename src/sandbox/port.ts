@@ -109,7 +109,7 @@ export interface PrepareSpec {
   workspace: string;
   /** Repo-relative project root inside the workspace. */
   projectRoot: string;
-  kind: 'npm' | 'pip';
+  kind: 'npm' | 'pnpm' | 'yarn' | 'pip';
   /** Lockfile (repo-relative) whose content hash keys the cache. */
   lockfile: string;
   /** npm only: run install scripts (off by default: `npm ci --ignore-scripts`). */

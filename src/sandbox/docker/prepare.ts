@@ -1,9 +1,12 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { chmod, chown, mkdir, mkdtemp, readFile, rename, writeFile } from 'node:fs/promises';
+import { chmod, chown, lstat, mkdir, mkdtemp, readFile, rename, writeFile } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import { TfError } from '../../errors.js';
 import { SANDBOX_PATHS, type PreparedDeps, type PrepareSpec } from '../port.js';
+import { caEnv, caMount, resolveCaBundle } from './ca-bundle.js';
+import { installCommand, installRootOf, nodeTool, type NodeTool } from './install-script.js';
+import { prepareFailure } from './prepare-failure.js';
 import { runInContainer, type SandboxContext } from './run-container.js';
 import { removeDir, RUNNER_GID, RUNNER_UID } from './scratch.js';
 
@@ -13,27 +16,43 @@ const PREPARE_TIMEOUT_MS = 15 * 60_000;
 const PREPARE_MAX_BYTES = 4 * 1024 ** 3;
 const PREPARE_POLL_MS = 2_000;
 
-/** Cache key: sha256 over the kind, the image and the lockfile's content. */
-export function prepareCacheKey(kind: PrepareSpec['kind'], image: string, lockfile: Buffer): string {
-  return createHash('sha256').update(`${kind}\0${image}\0`).update(lockfile).digest('hex').slice(0, 32);
+/** Cache key: sha256 over the kind, the image, the lockfile's path (the layout mirrors it) and its content. */
+export function prepareCacheKey(kind: PrepareSpec['kind'], image: string, lockfile: Buffer, lockPath = ''): string {
+  return createHash('sha256').update(`${kind}\0${image}\0${lockPath ? `${lockPath}\0` : ''}`).update(lockfile).digest('hex').slice(0, 32);
 }
 
-/** The variables a test container needs to see the prepared dependencies mounted at /deps. */
-export function depsEnv(kind: PrepareSpec['kind']): Record<string, string> {
-  return kind === 'npm'
-    ? { NODE_PATH: `${SANDBOX_PATHS.packages}/node_modules` }
-    : { PYTHONPATH: `${SANDBOX_PATHS.packages}/python` };
+/**
+ * The variables a test container needs to see the prepared dependencies mounted at /deps: node
+ * packages mirror the repository's layout (/deps/<lockfile folder>/node_modules), Python's are in /deps/python.
+ */
+export function depsEnv(kind: PrepareSpec['kind'], installRoot = ''): Record<string, string> {
+  return kind === 'pip'
+    ? { PYTHONPATH: `${SANDBOX_PATHS.packages}/python` }
+    : { NODE_PATH: posix.join(SANDBOX_PATHS.packages, installRoot, 'node_modules') };
 }
 
-function installScript(spec: PrepareSpec): string[] {
-  const project = posix.join(SANDBOX_PATHS.workspace, spec.projectRoot || '.');
-  const lock = posix.join(SANDBOX_PATHS.workspace, spec.lockfile);
-  const out = SANDBOX_PATHS.scratch;
-  if (spec.kind === 'npm') {
-    const scripts = spec.installScripts ? '' : ' --ignore-scripts';
-    return ['sh', '-c', `set -e; cp "$0/package.json" "$1" "${out}/"; cd "${out}"; npm ci --no-audit --no-fund${scripts}`, project, lock];
+async function readSmall(path: string): Promise<string | undefined> {
+  const st = await lstat(path).catch(() => undefined);
+  if (!st?.isFile() || st.size > 256 * 1024) return undefined;
+  return readFile(path, 'utf8').catch(() => undefined);
+}
+
+/** pnpm or yarn, in the version the project declares (package.json packageManager, .yarnrc.yml yarnPath). */
+async function nodeToolFor(spec: PrepareSpec, lock: Buffer): Promise<NodeTool> {
+  const root = join(spec.workspace, installRootOf(spec));
+  let packageManager: string | undefined;
+  try {
+    const pkg: unknown = JSON.parse((await readSmall(join(root, 'package.json'))) ?? '{}');
+    const pm = typeof pkg === 'object' && pkg !== null ? (pkg as Record<string, unknown>).packageManager : undefined;
+    if (typeof pm === 'string') packageManager = pm;
+  } catch {
+    // an unreadable package.json is the installer's to report
   }
-  return ['sh', '-c', `set -e; python3 -m pip install --no-cache-dir --disable-pip-version-check --no-input --target "${out}/python" -r "$0"`, lock];
+  const yarnPath = /^yarnPath:\s*["']?([^"'\n]+?)["']?\s*$/m.exec((await readSmall(join(root, '.yarnrc.yml'))) ?? '')?.[1];
+  return nodeTool(spec.kind === 'pip' ? 'npm' : spec.kind, {
+    lockText: lock.subarray(0, 4096).toString('utf8'), installScripts: Boolean(spec.installScripts),
+    ...(packageManager ? { packageManager } : {}), ...(yarnPath ? { yarnPath } : {}),
+  });
 }
 
 /**
@@ -47,30 +66,31 @@ export async function prepareDeps(ctx: SandboxContext, spec: PrepareSpec, cacheR
   } catch (err) {
     throw new TfError('PREPARE_FAILED', `lockfile ${spec.lockfile} not found in the checkout`, { details: { lockfile: spec.lockfile }, cause: err });
   }
-  const cacheKey = prepareCacheKey(spec.kind, spec.image, lock);
+  const cacheKey = prepareCacheKey(spec.kind, spec.image, lock, spec.lockfile);
   const hostPath = join(cacheRoot, cacheKey);
-  const env = depsEnv(spec.kind);
+  const env = depsEnv(spec.kind, installRootOf(spec));
   if (existsSync(join(hostPath, MARKER))) return { hostPath, cacheKey, cached: true, env };
 
   await mkdir(cacheRoot, { recursive: true });
+  const ca = await resolveCaBundle(ctx.env, cacheRoot);
+  const install = installCommand(spec, { ca: ca !== undefined, ...(spec.kind === 'pip' ? {} : { tool: await nodeToolFor(spec, lock) }) });
   const work = await mkdtemp(join(cacheRoot, `${cacheKey}.tmp-`));
   try {
     await chown(work, RUNNER_UID, RUNNER_GID).catch(() => chmod(work, 0o777));
     const result = await runInContainer(
       ctx,
-      { image: spec.image, workspace: spec.workspace, labels: { 'tfactory.mode': 'prepare' }, limits: { timeoutMs: PREPARE_TIMEOUT_MS, memoryBytes: 2 * 1024 ** 3, nanoCpus: 2e9, pids: 512 } },
       {
-        cmd: installScript(spec),
-        env: spec.kind === 'npm' ? { npm_config_cache: '/tmp/.npm', HOME: '/home/runner' } : { PIP_BREAK_SYSTEM_PACKAGES: '1', HOME: '/home/runner' },
+        image: spec.image, workspace: spec.workspace, labels: { 'tfactory.mode': 'prepare' },
+        limits: { timeoutMs: PREPARE_TIMEOUT_MS, memoryBytes: 2 * 1024 ** 3, nanoCpus: 2e9, pids: 512 },
+        ...(ca ? { mounts: [caMount(ca)] } : {}),
       },
+      { cmd: install.cmd, env: { ...install.env, ...(ca ? caEnv() : {}) } },
       signal,
       { network: 'bridge', tmpfsSizeMb: 1024, scratchDir: work, maxScratchBytes: PREPARE_MAX_BYTES, scratchPollMs: PREPARE_POLL_MS },
     );
     if (result.endReason === 'cancelled') throw new TfError('RUN_CANCELLED', 'dependency preparation cancelled');
     if (result.endReason !== 'exited' || result.exitCode !== 0) {
-      throw new TfError('PREPARE_FAILED', `${spec.kind} install failed (${result.endReason}, exit ${result.exitCode})`, {
-        details: { exitCode: result.exitCode, endReason: result.endReason, stderr: result.stderr.slice(-4000), stdout: result.stdout.slice(-2000) },
-      });
+      throw prepareFailure(install.label, result, { ca: ca?.source, pip: spec.kind === 'pip' });
     }
     await writeFile(join(work, MARKER), `${new Date().toISOString()}\n`);
     if (existsSync(join(hostPath, MARKER))) return { hostPath, cacheKey, cached: true, env };

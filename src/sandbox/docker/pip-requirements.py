@@ -1,0 +1,107 @@
+"""Run in the prepare container: argv[1] is the project's dependency file, argv[2] where to write
+pip requirements. Prints the requirements file pip should install from (argv[1] itself for a
+requirements file). Reads pyproject.toml ([project] dependencies, every optional-dependencies
+extra, [dependency-groups], Poetry's dependency tables), uv.lock and poetry.lock (their pinned
+registry packages) and Pipfile.lock (default and develop)."""
+import json
+import os
+import re
+import sys
+
+try:
+    import tomllib
+except ImportError:  # Python < 3.11
+    tomllib = None
+
+NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+
+
+def fail(message):
+    sys.stderr.write("tfactory-prepare: %s\n" % message)
+    sys.exit(3)
+
+
+def load_toml(path):
+    if tomllib is None:
+        fail("%s needs Python 3.11 or newer (tomllib) in the runner image" % os.path.basename(path))
+    with open(path, "rb") as fh:
+        return tomllib.load(fh)
+
+
+def poetry_table(table):
+    out = []
+    for name, spec in (table or {}).items():
+        if name.lower() == "python" or not NAME.match(name):
+            continue
+        if isinstance(spec, dict) and any(k in spec for k in ("path", "git", "url")):
+            continue  # local or VCS: not from an index
+        out.append(name)
+    return out
+
+
+def from_pyproject(data):
+    reqs = list(data.get("project", {}).get("dependencies", []))
+    for extra in data.get("project", {}).get("optional-dependencies", {}).values():
+        reqs.extend(extra)
+    for group in data.get("dependency-groups", {}).values():
+        reqs.extend(r for r in group if isinstance(r, str))
+    poetry = data.get("tool", {}).get("poetry", {})
+    reqs.extend(poetry_table(poetry.get("dependencies")))
+    reqs.extend(poetry_table(poetry.get("dev-dependencies")))
+    for group in poetry.get("group", {}).values():
+        reqs.extend(poetry_table(group.get("dependencies")))
+    return reqs
+
+
+def from_lock_packages(packages, registry_only):
+    reqs = []
+    for pkg in packages:
+        name, version = pkg.get("name"), pkg.get("version")
+        if not name or not version or not NAME.match(name):
+            continue
+        if registry_only(pkg.get("source")):
+            reqs.append("%s==%s" % (name, version))
+    return reqs
+
+
+def uv_registry(source):
+    return isinstance(source, dict) and "registry" in source
+
+
+def poetry_registry(source):
+    return source is None or (isinstance(source, dict) and source.get("type") in (None, "legacy"))
+
+
+def from_pipfile_lock(data):
+    reqs = []
+    for section in ("default", "develop"):
+        for name, spec in (data.get(section) or {}).items():
+            version = spec.get("version", "") if isinstance(spec, dict) else ""
+            if NAME.match(name) and (version.startswith("==") or version == ""):
+                reqs.append(name + version)
+    return reqs
+
+
+def main():
+    source, out = sys.argv[1], sys.argv[2]
+    base = os.path.basename(source)
+    if base == "pyproject.toml":
+        reqs = from_pyproject(load_toml(source))
+    elif base == "uv.lock":
+        reqs = from_lock_packages(load_toml(source).get("package", []), uv_registry)
+    elif base == "poetry.lock":
+        reqs = from_lock_packages(load_toml(source).get("package", []), poetry_registry)
+    elif base == "Pipfile.lock":
+        with open(source, encoding="utf-8") as fh:
+            reqs = from_pipfile_lock(json.load(fh))
+    else:
+        print(source)
+        return
+    with open(out, "w", encoding="utf-8") as fh:
+        fh.write("".join("%s\n" % r for r in reqs))
+    sys.stderr.write("tfactory-prepare: %d requirement(s) from %s\n" % (len(reqs), base))
+    print(out)
+
+
+if __name__ == "__main__":
+    main()

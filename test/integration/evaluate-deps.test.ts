@@ -1,0 +1,91 @@
+import { copyFileSync, mkdirSync } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { homedir, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { main } from '../../src/cli/main.js';
+import type { CliIo } from '../../src/cli/io.js';
+import type { Report } from '../../src/report/types.js';
+import { requireDocker } from '../helpers/docker.js';
+import { FIXTURES, makeRepo, type TestRepo } from '../fakes/repos.js';
+
+/**
+ * Issue 12 item 5, end to end: `tfactory evaluate` on an npm workspace (fixtures/deps/npm-workspaces)
+ * with no node_modules anywhere, so the prepare step installs it from its root lockfile, from the
+ * real npm registry (is-number, vitest), through this machine's TLS-inspecting proxy when there is
+ * one. The diff's package is found (its nearest package.json, not the repository root) and its
+ * tests run from there, importing the other workspace package through the workspace link. A diff
+ * touching two packages grades both, each from its own root. The installed tree is cached per
+ * machine (TFACTORY_TEST_CACHE, default ~/.cache/tfactory-test/prepare) like the other registry tests.
+ */
+
+const hasDocker = requireDocker();
+const FIXTURE = join(FIXTURES, 'deps', 'npm-workspaces');
+const MACHINE_CACHE = join(process.env.TFACTORY_TEST_CACHE ?? join(homedir(), '.cache', 'tfactory-test'), 'prepare');
+
+describe.skipIf(!hasDocker)('tfactory evaluate on an npm workspace prepared from the registry', () => {
+  let repo: TestRepo;
+  let scratch: string;
+  let runs = 0;
+
+  async function evaluate(head: string, tests: string[]): Promise<{ code: number; report: Report; stderr: string }> {
+    runs += 1;
+    const out = join(scratch, `report-${runs}.json`);
+    const env: NodeJS.ProcessEnv = {
+      ...process.env, TFACTORY_DB: join(scratch, `runs-${runs}.db`), TFACTORY_WORKSPACE_ROOT: join(scratch, `ws-${runs}`),
+      TFACTORY_CACHE_DIR: MACHINE_CACHE, LOG_LEVEL: 'warn',
+    };
+    delete env.GITHUB_TOKEN;
+    const err: string[] = [];
+    const io: CliIo = { stdout: () => undefined, stderr: (t) => err.push(t), env, cwd: repo.dir, isTty: false };
+    const code = await main(['evaluate', '--repo', repo.dir, '--base', 'main', '--head', head, '--tests', ...tests, '--no-llm', '--format', 'json', '--out', out, '--stability', '1'], io);
+    return { code, report: JSON.parse(await readFile(out, 'utf8')) as Report, stderr: err.join('') };
+  }
+
+  const candidate = (name: string, dest: string): void => {
+    mkdirSync(join(repo.dir, dest, '..'), { recursive: true });
+    copyFileSync(join(FIXTURE, 'candidates', name), join(repo.dir, dest));
+  };
+
+  beforeAll(async () => {
+    repo = makeRepo('tfactory-deps-npm-ws-');
+    repo.copyFixture('deps/npm-workspaces/base', '.');
+    repo.commit('workspace: base');
+    repo.git('checkout', '--quiet', '-b', 'both');
+    repo.copyFixture('deps/npm-workspaces/head', '.');
+    repo.commit('bulk discount and non-negative quantities');
+    repo.git('checkout', '--quiet', '-b', 'cart', 'main');
+    repo.copyFixture('deps/npm-workspaces/head', '.');
+    repo.git('checkout', 'main', '--', 'packages/parse/src/index.js');
+    repo.commit('bulk discount');
+    scratch = await mkdtemp(join(tmpdir(), 'tf-deps-npm-ws-'));
+  });
+  afterAll(async () => {
+    repo.cleanup();
+    await rm(scratch, { recursive: true, force: true });
+  });
+
+  it('finds the package the diff touches and grades its test from its root, with the registry dependency installed', async () => {
+    candidate('cart.test.js', 'packages/cart/test/cart.test.js');
+    const { code, report, stderr } = await evaluate('cart', ['packages/cart/test/cart.test.js']);
+    expect(code, stderr).toBe(0);
+    expect(report.tests.map((t) => [t.file, t.name, t.verdict])).toEqual([['packages/cart/test/cart.test.js', 'lineTotal > takes 10% off ten or more of a kind', 'accept']]);
+    const t = report.tests[0];
+    expect(t?.signals.failToPass).toBe('fail-to-pass');
+    expect(t?.signals.mutation?.killedByAssertion ?? 0).toBeGreaterThan(0);
+    expect(report.notes.join('\n')).not.toMatch(/projects/);
+  }, 15 * 60_000);
+
+  it('grades a diff touching two packages: both, each from its own root, and says so', async () => {
+    repo.git('checkout', '--quiet', '--force', 'both');
+    candidate('cart.test.js', 'packages/cart/test/cart.test.js');
+    candidate('parse.test.js', 'packages/parse/test/parse.test.js');
+    const { code, report, stderr } = await evaluate('both', ['packages/cart/test/cart.test.js', 'packages/parse/test/parse.test.js']);
+    expect(code, stderr).toBe(0);
+    expect(report.tests.map((t) => [t.file, t.verdict])).toEqual([
+      ['packages/cart/test/cart.test.js', 'accept'],
+      ['packages/parse/test/parse.test.js', 'accept'],
+    ]);
+    expect(report.notes).toContain('This diff touches 2 projects; each is graded from its own root with its own dependencies: packages/cart (javascript), packages/parse (javascript).');
+  }, 15 * 60_000);
+});
