@@ -1,8 +1,10 @@
 """Run in the prepare container: argv[1] is the project's dependency file, argv[2] where to write
 pip requirements. Prints the requirements file pip should install from (argv[1] itself for a
 requirements file). Reads pyproject.toml ([project] dependencies, every optional-dependencies
-extra, [dependency-groups], Poetry's dependency tables), uv.lock and poetry.lock (their pinned
-registry packages) and Pipfile.lock (default and develop)."""
+test/dev extra and dependency group, Poetry's main and test/dev groups; those the runner image
+already satisfies, and the test tooling the grader brings, are left out, so a project that needs
+nothing new needs no index), uv.lock and
+poetry.lock (their pinned registry packages) and Pipfile.lock (default and develop)."""
 import json
 import os
 import re
@@ -14,6 +16,11 @@ except ImportError:  # Python < 3.11
     tomllib = None
 
 NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+# Extras and dependency groups a test run needs (docs and release tooling are left out).
+TEST_GROUP = re.compile(r"^(test|tests|testing|dev|develop|development)$", re.I)
+# The grader brings its own test runner and coverage (the runner image's): a project's ranges for
+# them are not installed from a pyproject.toml (a lockfile's exact pins still are).
+GRADER_TOOLS = re.compile(r"^(pytest|pytest[-_].+|coverage|hypothesis|freezegun|mock)$", re.I)
 
 
 def fail(message):
@@ -26,6 +33,25 @@ def load_toml(path):
         fail("%s needs Python 3.11 or newer (tomllib) in the runner image" % os.path.basename(path))
     with open(path, "rb") as fh:
         return tomllib.load(fh)
+
+
+def satisfied(requirement):
+    """True when the image already has a distribution that meets `requirement` (PEP 508 text)."""
+    try:
+        from importlib import metadata
+        try:
+            from packaging.requirements import Requirement
+        except ImportError:
+            from pip._vendor.packaging.requirements import Requirement
+        req = Requirement(requirement)
+        if req.marker is not None and not req.marker.evaluate():
+            return True  # not for this interpreter or platform
+        if GRADER_TOOLS.match(req.name):
+            return True
+        version = metadata.version(req.name)
+        return req.specifier.contains(version, prereleases=True) and not req.extras
+    except Exception:  # unknown distribution, unparsable requirement: let pip decide
+        return False
 
 
 def poetry_table(table):
@@ -41,15 +67,18 @@ def poetry_table(table):
 
 def from_pyproject(data):
     reqs = list(data.get("project", {}).get("dependencies", []))
-    for extra in data.get("project", {}).get("optional-dependencies", {}).values():
-        reqs.extend(extra)
-    for group in data.get("dependency-groups", {}).values():
-        reqs.extend(r for r in group if isinstance(r, str))
+    for name, extra in data.get("project", {}).get("optional-dependencies", {}).items():
+        if TEST_GROUP.match(name):
+            reqs.extend(extra)
+    for name, group in data.get("dependency-groups", {}).items():
+        if TEST_GROUP.match(name):
+            reqs.extend(r for r in group if isinstance(r, str))
     poetry = data.get("tool", {}).get("poetry", {})
     reqs.extend(poetry_table(poetry.get("dependencies")))
     reqs.extend(poetry_table(poetry.get("dev-dependencies")))
-    for group in poetry.get("group", {}).values():
-        reqs.extend(poetry_table(group.get("dependencies")))
+    for name, group in poetry.get("group", {}).items():
+        if TEST_GROUP.match(name):
+            reqs.extend(poetry_table(group.get("dependencies")))
     return reqs
 
 
@@ -86,7 +115,7 @@ def main():
     source, out = sys.argv[1], sys.argv[2]
     base = os.path.basename(source)
     if base == "pyproject.toml":
-        reqs = from_pyproject(load_toml(source))
+        reqs = [r for r in from_pyproject(load_toml(source)) if not satisfied(r)]
     elif base == "uv.lock":
         reqs = from_lock_packages(load_toml(source).get("package", []), uv_registry)
     elif base == "poetry.lock":
