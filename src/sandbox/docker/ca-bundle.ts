@@ -108,7 +108,6 @@ export function caEnv(): Record<string, string> {
   return {
     NODE_EXTRA_CA_CERTS: CA_CONTAINER_PATH,
     npm_config_cafile: CA_COMBINED_PATH,
-    YARN_CAFILE: CA_COMBINED_PATH,
     YARN_HTTPS_CA_FILE_PATH: CA_COMBINED_PATH,
     PIP_CERT: CA_COMBINED_PATH,
     REQUESTS_CA_BUNDLE: CA_COMBINED_PATH,

@@ -43,9 +43,19 @@ export interface NodeTool {
   env: Record<string, string>;
 }
 
+/** Where the package manager is installed in the prepare container (its tmpfs: no exec bit, so node runs its script). */
+const TOOL_DIR = '/tmp/tfactory-tool';
+
+/**
+ * sh: install `pkg` (pnpm@9, yarn@1.22.22, @yarnpkg/cli-dist@4) from the registry with the image's
+ * npm, then run its `bin` script with node and `args`.
+ */
 function npxTool(pkg: string, bin: string, args: string): string {
   if (!TOOL_SPEC.test(pkg)) throw new Error(`not a package spec: ${pkg}`);
-  return `npm exec --yes --package=${pkg} -- ${bin} ${args}`;
+  const name = pkg.slice(0, pkg.lastIndexOf('@'));
+  const dir = `${TOOL_DIR}/node_modules/${name}`;
+  const script = `const p=require('${dir}/package.json');const b=typeof p.bin==='string'?p.bin:p.bin['${bin}'];console.log(require('path').join('${dir}',b))`;
+  return `npm install --prefix ${TOOL_DIR} --no-save --no-package-lock --no-audit --no-fund --ignore-scripts --loglevel=error ${pkg} >&2; node "$(node -e "${script}")" ${args}`;
 }
 
 /** Which pnpm or yarn a project asks for: package.json's packageManager, else the lockfile's format. */

@@ -45,10 +45,13 @@ const CAUSES: Cause[] = [
   },
 ];
 
-/** The last meaningful line of an installer's output, for a failure nothing above explains. */
-function lastLine(text: string): string {
-  const lines = text.split('\n').map((l) => l.replace(/^npm (error|ERR!)\s*/, '').trim()).filter((l) => l && !/^A complete log of this run|^\s*at /.test(l));
-  return (lines.at(-1) ?? '').slice(0, 200);
+/** Chatter that never explains a failure: npm's summary of the package manager it installed, warnings, stack frames. */
+const NOISE = /^(added \d+ packages? in|A complete log of this run|at |npm warn|warning |\$ yarn |Failed with errors in|Done with warnings in)/;
+
+/** The line of an installer's output that best says what went wrong: the last one naming an error, else the last one. */
+function telling(text: string): string {
+  const lines = text.split('\n').map((l) => l.replace(/^npm (error|ERR!)\s*/, '').replace(/^[➤\s]+(YN\d{4}:\s*)?[│└┌·\s]*/, '').trim()).filter((l) => l && !NOISE.test(l));
+  return ([...lines].reverse().find((l) => /error|failed|not found|denied/i.test(l)) ?? lines.at(-1) ?? '').slice(0, 200);
 }
 
 /**
@@ -69,6 +72,6 @@ export function prepareFailure(label: string, result: ExecResult, ctx: { ca: str
     const m = output.match(c.test);
     if (m) return new TfError('PREPARE_FAILED', `${label} failed: ${c.cause(m)} (${ending})`, { details, hint: c.hint(ctx) });
   }
-  const tail = lastLine(result.stderr) || lastLine(result.stdout) || 'no output';
+  const tail = telling(`${result.stdout}\n${result.stderr}`) || 'no output';
   return new TfError('PREPARE_FAILED', `${label} failed: ${tail} (${ending})`, { details, hint: 'the installer\'s output is in the log; fix what it names and run again (set TFACTORY_CA_BUNDLE if a proxy intercepts TLS)' });
 }

@@ -78,19 +78,19 @@ describe('which installer a lockfile gets', () => {
     expect(cmd.cmd[2]).toContain('npm ci --no-audit --no-fund --ignore-scripts');
   });
   it('pnpm: the declared version, else the one that writes the lockfile format', () => {
-    expect(nodeTool('pnpm', { ...facts, lockText: "lockfileVersion: '9.0'\n" }).command).toMatch(/^npm exec --yes --package=pnpm@9 -- pnpm install --frozen-lockfile .*--ignore-scripts$/);
-    expect(nodeTool('pnpm', { ...facts, lockText: "lockfileVersion: '6.0'\n" }).command).toContain('--package=pnpm@8 ');
-    expect(nodeTool('pnpm', { ...facts, lockText: "lockfileVersion: '9.0'\n", packageManager: 'pnpm@10.4.1+sha512.abc' }).command).toContain('--package=pnpm@10.4.1 ');
+    expect(nodeTool('pnpm', { ...facts, lockText: "lockfileVersion: '9.0'\n" }).command).toMatch(/^npm install --prefix \/tmp\/tfactory-tool .* pnpm@9 >&2; node "\$\(node -e ".*\/node_modules\/pnpm\/package.json.*"\)" install --frozen-lockfile .*--ignore-scripts$/);
+    expect(nodeTool('pnpm', { ...facts, lockText: "lockfileVersion: '6.0'\n" }).command).toContain(' pnpm@8 >&2;');
+    expect(nodeTool('pnpm', { ...facts, lockText: "lockfileVersion: '9.0'\n", packageManager: 'pnpm@10.4.1+sha512.abc' }).command).toContain(' pnpm@10.4.1 >&2;');
   });
   it('yarn classic and berry (node_modules linker; the committed release when there is one)', () => {
-    expect(nodeTool('yarn', { ...facts, lockText: '# yarn lockfile v1\n' }).command).toContain('--package=yarn@1.22.22 -- yarn install --frozen-lockfile');
+    expect(nodeTool('yarn', { ...facts, lockText: '# yarn lockfile v1\n' }).command).toMatch(/ yarn@1\.22\.22 >&2; node .*\/node_modules\/yarn\/package\.json.* install --frozen-lockfile/);
     const berry = nodeTool('yarn', { ...facts, lockText: '__metadata:\n  version: 8\n', packageManager: 'yarn@4.5.1' });
-    expect(berry.command).toMatch(/^npm exec --yes --package=@yarnpkg\/cli-dist@4\.5\.1 -- yarn install --immutable --mode=skip-build$/);
+    expect(berry.command).toMatch(/ @yarnpkg\/cli-dist@4\.5\.1 >&2; node .*\/node_modules\/@yarnpkg\/cli-dist\/package\.json.* install --immutable --mode=skip-build$/);
     expect(berry.env).toMatchObject({ YARN_NODE_LINKER: 'node-modules' });
     expect(nodeTool('yarn', { ...facts, lockText: '__metadata:\n', yarnPath: '.yarn/releases/yarn-4.5.1.cjs' }).command).toBe('node ".yarn/releases/yarn-4.5.1.cjs" install --immutable --mode=skip-build');
   });
   it('never passes a declared version or yarnPath that is not a plain one to the shell', () => {
-    expect(nodeTool('pnpm', { ...facts, lockText: "lockfileVersion: '9.0'", packageManager: 'pnpm@9; rm -rf /' }).command).toContain('--package=pnpm@9 ');
+    expect(nodeTool('pnpm', { ...facts, lockText: "lockfileVersion: '9.0'", packageManager: 'pnpm@9; rm -rf /' }).command).toContain(' pnpm@9 >&2;');
     expect(nodeTool('yarn', { ...facts, lockText: '__metadata:\n', yarnPath: '../../x.cjs' }).command).toContain('@yarnpkg/cli-dist@4');
     expect(nodeTool('yarn', { ...facts, lockText: '__metadata:\n', yarnPath: '$(id).cjs' }).command).toContain('@yarnpkg/cli-dist@4');
   });
@@ -117,6 +117,8 @@ describe('a failed install, in one line with what to do next', () => {
     const other = prepareFailure('pip install', failed('Collecting x\nERROR: x.whl is not a supported wheel on this platform.\n'), { ca: undefined, pip: true });
     expect(describeError(other).split('\n')[0]).toBe('pip install failed: ERROR: x.whl is not a supported wheel on this platform. (exit 1)');
     expect(other.details.stderr).toContain('Collecting x');
+    const berry = prepareFailure('yarn install', failed('\nadded 1 package in 3s\n', '➤ YN0000: · Yarn 4.18.1\n➤ YN0001: │ Error: is-number@npm:7.0.0: checksum mismatch\n➤ YN0000: · Failed with errors in 1s\n'), { ca: undefined, pip: false });
+    expect(describeError(berry).split('\n')[0]).toBe('yarn install failed: Error: is-number@npm:7.0.0: checksum mismatch (exit 1)');
   });
 });
 
