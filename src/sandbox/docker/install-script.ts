@@ -17,15 +17,19 @@ export function installRootOf(spec: Pick<PrepareSpec, 'lockfile'>): string {
   return dir === '.' ? '' : dir;
 }
 
-/** What a package manager needs beside package.json to install a workspace the way its lockfile says. */
-const NODE_SETTINGS = ['.npmrc', 'pnpm-workspace.yaml', '.pnpmfile.cjs', '.yarnrc', '.yarnrc.yml'];
-const NODE_SETTING_DIRS = ['.yarn/releases', '.yarn/plugins', '.yarn/patches', 'patches'];
+/**
+ * What a package manager reads beside the package.json files, at the install root. Some of it is
+ * code (a pnpmfile, yarn's committed release and plugins): the prepare cache key covers all of it
+ * (settingsDigest), so a tree installed by one version of these files is never reused for another.
+ */
+export const NODE_SETTINGS = ['.npmrc', 'pnpm-workspace.yaml', '.pnpmfile.cjs', '.yarnrc', '.yarnrc.yml'];
+export const NODE_SETTING_DIRS = ['.yarn/releases', '.yarn/plugins', '.yarn/patches', 'patches'];
 
 /** sh: copy the manifests from "$0" (the install root in /workspace) to "$1" (its mirror in /scratch). */
 const COPY_MANIFESTS = [
   'mkdir -p "$1"; cd "$0"',
-  `find . \\( -name node_modules -o -name .git \\) -prune -o -type f \\( -name package.json ${NODE_SETTINGS.map((n) => `-o -name '${n}'`).join(' ')} \\) -print`
-    + ' | while IFS= read -r f; do mkdir -p "$1/${f%/*}"; cp "$f" "$1/$f"; done',
+  'find . \\( -name node_modules -o -name .git \\) -prune -o -type f -name package.json -print | while IFS= read -r f; do mkdir -p "$1/${f%/*}"; cp "$f" "$1/$f"; done',
+  `for f in ${NODE_SETTINGS.join(' ')}; do if [ -f "$f" ]; then cp "$f" "$1/"; fi; done`,
   `for d in ${NODE_SETTING_DIRS.join(' ')}; do if [ -d "$d" ]; then mkdir -p "$1/$d"; cp -R "$d/." "$1/$d/"; fi; done`,
   'cp "$2" "$1/"',
   'cd "$1"',

@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { chmod, chown, lstat, mkdir, mkdtemp, readFile, rename, writeFile } from 'node:fs/promises';
+import { chmod, chown, lstat, mkdir, mkdtemp, readdir, readFile, readlink, rename, writeFile } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import { TfError } from '../../errors.js';
 import { SANDBOX_PATHS, type PreparedDeps, type PrepareSpec } from '../port.js';
 import { caEnv, caMount, resolveCaBundle } from './ca-bundle.js';
-import { installCommand, installRootOf, nodeTool, type NodeTool } from './install-script.js';
+import { installCommand, installRootOf, NODE_SETTING_DIRS, NODE_SETTINGS, nodeTool, type NodeTool } from './install-script.js';
 import { prepareFailure } from './prepare-failure.js';
 import { runInContainer, type SandboxContext } from './run-container.js';
 import { removeDir, RUNNER_GID, RUNNER_UID } from './scratch.js';
@@ -16,7 +16,7 @@ const PREPARE_TIMEOUT_MS = 15 * 60_000;
 const PREPARE_MAX_BYTES = 4 * 1024 ** 3;
 const PREPARE_POLL_MS = 2_000;
 
-/** Cache key: sha256 over the kind, the image, the lockfile's path (the layout mirrors it) and its content. */
+/** Cache key: sha256 over the kind, the image, the lockfile's path (the layout mirrors it) with the settings' digest, and the lockfile's content. */
 export function prepareCacheKey(kind: PrepareSpec['kind'], image: string, lockfile: Buffer, lockPath = ''): string {
   return createHash('sha256').update(`${kind}\0${image}\0${lockPath ? `${lockPath}\0` : ''}`).update(lockfile).digest('hex').slice(0, 32);
 }
@@ -35,6 +35,34 @@ async function readSmall(path: string): Promise<string | undefined> {
   const st = await lstat(path).catch(() => undefined);
   if (!st?.isFile() || st.size > 256 * 1024) return undefined;
   return readFile(path, 'utf8').catch(() => undefined);
+}
+
+/**
+ * Hash of the package manager's settings at the install root (NODE_SETTINGS, and the files under
+ * NODE_SETTING_DIRS), read without following links and bounded in count and size. Part of the
+ * cache key: some of these files are code the package manager runs.
+ */
+export async function settingsDigest(installRoot: string): Promise<string> {
+  const hash = createHash('sha256');
+  let files = 0;
+  let bytes = 0;
+  const add = async (rel: string): Promise<void> => {
+    const path = join(installRoot, rel);
+    const st = await lstat(path).catch(() => undefined);
+    if (!st) return;
+    if (st.isDirectory()) {
+      for (const name of (await readdir(path).catch(() => [])).sort()) await add(posix.join(rel, name));
+      return;
+    }
+    files += 1;
+    bytes += st.size;
+    hash.update(`${rel}\0${st.size}\0`);
+    // past the bounds, names and sizes still count (a change of content at the same size would not)
+    if (st.isFile() && files <= 2000 && bytes <= 64 * 1024 ** 2) hash.update(await readFile(path));
+    else if (st.isSymbolicLink()) hash.update(await readlink(path).catch(() => ''));
+  };
+  for (const name of [...NODE_SETTINGS, ...NODE_SETTING_DIRS]) await add(name);
+  return hash.digest('hex');
 }
 
 /** pnpm or yarn, in the version the project declares (package.json packageManager, .yarnrc.yml yarnPath). */
@@ -66,7 +94,8 @@ export async function prepareDeps(ctx: SandboxContext, spec: PrepareSpec, cacheR
   } catch (err) {
     throw new TfError('PREPARE_FAILED', `lockfile ${spec.lockfile} not found in the checkout`, { details: { lockfile: spec.lockfile }, cause: err });
   }
-  const cacheKey = prepareCacheKey(spec.kind, spec.image, lock, spec.lockfile);
+  const settings = spec.kind === 'pip' ? '' : await settingsDigest(join(spec.workspace, installRootOf(spec)));
+  const cacheKey = prepareCacheKey(spec.kind, spec.image, lock, settings ? `${spec.lockfile}\0${settings}` : spec.lockfile);
   const hostPath = join(cacheRoot, cacheKey);
   const env = depsEnv(spec.kind, installRootOf(spec));
   if (existsSync(join(hostPath, MARKER))) return { hostPath, cacheKey, cached: true, env };

@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { describeError, isTfError } from '../../../src/errors.js';
 import { CA_CONTAINER_PATH, caEnv, resolveCaBundle } from '../../../src/sandbox/docker/ca-bundle.js';
 import { installCommand, nodeTool, pipRequirementsScript } from '../../../src/sandbox/docker/install-script.js';
+import { settingsDigest } from '../../../src/sandbox/docker/prepare.js';
 import { prepareFailure } from '../../../src/sandbox/docker/prepare-failure.js';
 import type { ExecResult } from '../../../src/sandbox/port.js';
 
@@ -66,6 +67,25 @@ describe('the extra CA bundle', () => {
     const spec = { image: 'i', workspace: '/w', projectRoot: '', kind: 'npm' as const, lockfile: 'package-lock.json' };
     expect(installCommand(spec, { ca: true }).cmd[2]).toContain(`cat /etc/ssl/certs/ca-certificates.crt "${CA_CONTAINER_PATH}" > "/tmp/tfactory-ca.pem"`);
     expect(installCommand(spec, { ca: false }).cmd[2]).not.toContain('tfactory-ca');
+  });
+});
+
+describe('the settings digest in the prepare cache key', () => {
+  it('changes with any file the package manager reads or runs at the install root, and only with those', async () => {
+    const base = await settingsDigest(dir);
+    writeFileSync(join(dir, 'README.md'), 'x');
+    mkdirSync(join(dir, 'src'));
+    writeFileSync(join(dir, 'src', '.npmrc'), 'registry=https://example.invalid/');
+    expect(await settingsDigest(dir)).toBe(base);
+    writeFileSync(join(dir, '.pnpmfile.cjs'), 'module.exports = {};');
+    const withHook = await settingsDigest(dir);
+    expect(withHook).not.toBe(base);
+    mkdirSync(join(dir, '.yarn', 'plugins', '@yarnpkg'), { recursive: true });
+    writeFileSync(join(dir, '.yarn', 'plugins', '@yarnpkg', 'plugin-x.cjs'), 'a');
+    const withPlugin = await settingsDigest(dir);
+    expect(withPlugin).not.toBe(withHook);
+    writeFileSync(join(dir, '.yarn', 'plugins', '@yarnpkg', 'plugin-x.cjs'), 'b');
+    expect(await settingsDigest(dir)).not.toBe(withPlugin);
   });
 });
 
