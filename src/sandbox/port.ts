@@ -123,6 +123,8 @@ export interface PreparedDeps {
   cached: boolean;
   /** Variables a test exec needs to find the deps mounted at SANDBOX_PATHS.packages (NODE_PATH / PYTHONPATH). */
   env?: Record<string, string>;
+  /** Where the extra CA certificates trusted by the install came from (absent: none, or reused from the cache). */
+  caSource?: string;
 }
 
 export interface EngineInfo {

@@ -7,6 +7,7 @@ import { main } from '../../src/cli/main.js';
 import type { CliIo } from '../../src/cli/io.js';
 import type { Report } from '../../src/report/types.js';
 import { requireDocker } from '../helpers/docker.js';
+import { registryTlsIntercepted } from '../helpers/tls-probe.js';
 import { FIXTURES, makeRepo, type TestRepo } from '../fakes/repos.js';
 
 /**
@@ -28,12 +29,12 @@ describe.skipIf(!hasDocker)('tfactory evaluate on an npm workspace prepared from
   let scratch: string;
   let runs = 0;
 
-  async function evaluate(head: string, tests: string[]): Promise<{ code: number; report: Report; stderr: string }> {
+  async function evaluate(head: string, tests: string[], extraEnv: NodeJS.ProcessEnv = {}): Promise<{ code: number; report: Report; stderr: string }> {
     runs += 1;
     const out = join(scratch, `report-${runs}.json`);
     const env: NodeJS.ProcessEnv = {
       ...process.env, TFACTORY_DB: join(scratch, `runs-${runs}.db`), TFACTORY_WORKSPACE_ROOT: join(scratch, `ws-${runs}`),
-      TFACTORY_CACHE_DIR: MACHINE_CACHE, LOG_LEVEL: 'warn',
+      TFACTORY_CACHE_DIR: MACHINE_CACHE, LOG_LEVEL: 'warn', ...extraEnv,
     };
     delete env.GITHUB_TOKEN;
     const err: string[] = [];
@@ -87,5 +88,16 @@ describe.skipIf(!hasDocker)('tfactory evaluate on an npm workspace prepared from
       ['packages/parse/test/parse.test.js', 'accept'],
     ]);
     expect(report.notes).toContain('This diff touches 2 projects; each is graded from its own root with its own dependencies: packages/cart (javascript), packages/parse (javascript).');
+  }, 15 * 60_000);
+
+  it('reports a failed install on the test in one line with what to do, never as a verdict on the test', async (t) => {
+    if (!(await registryTlsIntercepted())) t.skip('TLS to the registry is not intercepted on this machine: the install would not fail');
+    repo.git('checkout', '--quiet', '--force', 'cart');
+    candidate('cart.test.js', 'packages/cart/test/cart.test.js');
+    // a cache of its own (nothing installed yet) and the extra CA turned off
+    const { report } = await evaluate('cart', ['packages/cart/test/cart.test.js'], { TFACTORY_CACHE_DIR: join(scratch, 'empty-cache'), TFACTORY_CA_BUNDLE: 'none' });
+    expect(report.tests.map((x) => x.verdict)).toEqual(['error']);
+    const reason = report.tests[0]?.reasons.find((r) => r.severity === 'error')?.text ?? '';
+    expect(reason).toMatch(/npm ci failed: TLS certificate not trusted \(.+\) \(exit 1\)\n {2}→ a proxy intercepts TLS: set TFACTORY_CA_BUNDLE/);
   }, 15 * 60_000);
 });

@@ -125,7 +125,7 @@ export async function prepareDeps(ctx: SandboxContext, spec: PrepareSpec, cacheR
     if (existsSync(join(hostPath, MARKER))) return { hostPath, cacheKey, cached: true, env };
     await removeDir(hostPath);
     await rename(work, hostPath);
-    return { hostPath, cacheKey, cached: false, env };
+    return { hostPath, cacheKey, cached: false, env, ...(ca ? { caSource: ca.source } : {}) };
   } finally {
     await removeDir(work).catch(() => undefined);
   }
