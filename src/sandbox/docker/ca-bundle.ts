@@ -55,38 +55,38 @@ const HINT = 'set TFACTORY_CA_BUNDLE to a PEM file (or a folder of .crt/.pem fil
 /**
  * The extra CA certificates the prepare container must trust, or undefined when there are none:
  * TFACTORY_CA_BUNDLE (a PEM file or a folder of them; "none" turns it off), else the host's extra
- * certificates (HOST_EXTRA_CA_DIRS), else the file NODE_EXTRA_CA_CERTS names. The certificates are
- * copied into one file under `cacheRoot` (named by their hash), so only PEM blocks reach the container.
+ * certificates (HOST_EXTRA_CA_DIRS), else the file NODE_EXTRA_CA_CERTS names. Reads only.
  */
-export async function resolveCaBundle(env: NodeJS.ProcessEnv, cacheRoot: string, hostDirs = HOST_EXTRA_CA_DIRS): Promise<CaBundle | undefined> {
+export async function findCaCertificates(env: NodeJS.ProcessEnv, hostDirs = HOST_EXTRA_CA_DIRS): Promise<{ certs: string[]; source: string } | undefined> {
   const setting = env.TFACTORY_CA_BUNDLE?.trim();
-  let source: string;
-  let certs: string[];
   if (setting && /^(none|off|false|0)$/i.test(setting)) return undefined;
   if (setting) {
     const st = await stat(setting).catch(() => undefined);
     if (!st) throw new TfError('CONFIG_INVALID', `TFACTORY_CA_BUNDLE names ${setting}, which does not exist`, { hint: HINT });
-    certs = await certificatesOf(st.isDirectory() ? await pemFilesIn(setting) : [setting]);
+    const certs = await certificatesOf(st.isDirectory() ? await pemFilesIn(setting) : [setting]);
     if (certs.length === 0) throw new TfError('CONFIG_INVALID', `TFACTORY_CA_BUNDLE (${setting}) holds no PEM certificate`, { hint: HINT });
-    source = `TFACTORY_CA_BUNDLE=${setting}`;
-  } else {
-    certs = [];
-    source = '';
-    for (const dir of hostDirs) {
-      certs = await certificatesOf(await pemFilesIn(dir));
-      if (certs.length > 0) {
-        source = dir;
-        break;
-      }
-    }
-    const nodeExtra = env.NODE_EXTRA_CA_CERTS?.trim();
-    if (certs.length === 0 && nodeExtra && existsSync(nodeExtra)) {
-      certs = await certificatesOf([nodeExtra]);
-      source = `NODE_EXTRA_CA_CERTS=${nodeExtra}`;
-    }
-    if (certs.length === 0) return undefined;
+    return { certs, source: `TFACTORY_CA_BUNDLE=${setting}` };
   }
-  const body = `${certs.join('\n')}\n`;
+  for (const dir of hostDirs) {
+    const certs = await certificatesOf(await pemFilesIn(dir));
+    if (certs.length > 0) return { certs, source: dir };
+  }
+  const nodeExtra = env.NODE_EXTRA_CA_CERTS?.trim();
+  if (nodeExtra && existsSync(nodeExtra)) {
+    const certs = await certificatesOf([nodeExtra]);
+    if (certs.length > 0) return { certs, source: `NODE_EXTRA_CA_CERTS=${nodeExtra}` };
+  }
+  return undefined;
+}
+
+/**
+ * findCaCertificates, copied into one file under `cacheRoot` (named by their hash) to mount into the
+ * prepare container, so only PEM blocks reach it.
+ */
+export async function resolveCaBundle(env: NodeJS.ProcessEnv, cacheRoot: string, hostDirs = HOST_EXTRA_CA_DIRS): Promise<CaBundle | undefined> {
+  const found = await findCaCertificates(env, hostDirs);
+  if (!found) return undefined;
+  const body = `${found.certs.join('\n')}\n`;
   const dir = join(cacheRoot, '.ca');
   const hostPath = join(dir, `${createHash('sha256').update(body).digest('hex').slice(0, 24)}.pem`);
   if (!existsSync(hostPath)) {
@@ -95,7 +95,7 @@ export async function resolveCaBundle(env: NodeJS.ProcessEnv, cacheRoot: string,
     await writeFile(tmp, body, { mode: 0o644 });
     await rename(tmp, hostPath);
   }
-  return { hostPath, source, certificates: certs.length };
+  return { hostPath, source: found.source, certificates: found.certs.length };
 }
 
 /** The read-only mount of the bundle into the prepare container. */
