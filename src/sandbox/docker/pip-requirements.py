@@ -31,8 +31,11 @@ def fail(message):
 def load_toml(path):
     if tomllib is None:
         fail("%s needs Python 3.11 or newer (tomllib) in the runner image" % os.path.basename(path))
-    with open(path, "rb") as fh:
-        return tomllib.load(fh)
+    try:
+        with open(path, "rb") as fh:
+            return tomllib.load(fh)
+    except (OSError, ValueError) as err:  # TOMLDecodeError is a ValueError
+        fail("%s could not be read as TOML: %s" % (os.path.basename(path), err))
 
 
 def satisfied(requirement):
@@ -121,8 +124,11 @@ def main():
     elif base == "poetry.lock":
         reqs = from_lock_packages(load_toml(source).get("package", []), poetry_registry)
     elif base == "Pipfile.lock":
-        with open(source, encoding="utf-8") as fh:
-            reqs = from_pipfile_lock(json.load(fh))
+        try:
+            with open(source, encoding="utf-8") as fh:
+                reqs = from_pipfile_lock(json.load(fh))
+        except (OSError, ValueError) as err:
+            fail("Pipfile.lock could not be read as JSON: %s" % err)
     else:
         print(source)
         return

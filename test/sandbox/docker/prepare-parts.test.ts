@@ -150,6 +150,19 @@ describe('pip requirements from pyproject.toml and lockfiles (the converter, run
     if (printed === join(dir, name)) return ['<as is>'];
     return readFileSync(out, 'utf8').split('\n').filter(Boolean);
   };
+  it('says in one line which file could not be read', () => {
+    writeFileSync(join(dir, 'uv.lock'), 'version = = 1\n');
+    let stderr = '';
+    try {
+      execFileSync('python3', ['-c', pipRequirementsScript(), join(dir, 'uv.lock'), join(dir, 'req.txt')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    } catch (e) {
+      stderr = String((e as { stderr?: string }).stderr);
+    }
+    expect(stderr).toMatch(/^tfactory-prepare: uv\.lock could not be read as TOML: .+\n$/);
+    const err = prepareFailure('pip install', failed(stderr, '', 3), { ca: undefined, pip: true });
+    expect(describeError(err)).toMatch(/^pip install failed: uv\.lock could not be read as TOML: .+ \(exit 3\)\n {2}→ fix the dependency file named above/);
+  });
+
   it('passes a requirements file through as it is', () => {
     expect(convert('requirements-dev.txt', 'six==1.16.0\n')).toEqual(['<as is>']);
   });
