@@ -1,4 +1,4 @@
-import { copyFileSync, mkdirSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -100,4 +100,44 @@ describe.skipIf(!hasDocker)('tfactory evaluate on an npm workspace prepared from
     const reason = report.tests[0]?.reasons.find((r) => r.severity === 'error')?.text ?? '';
     expect(reason).toMatch(/npm ci failed: TLS certificate not trusted \(.+\) \(exit 1\)\n {2}→ a proxy intercepts TLS: set TFACTORY_CA_BUNDLE/);
   }, 15 * 60_000);
+});
+
+/**
+ * The Python side: a monorepo (fixtures/deps/py-monorepo) whose service ships its dependency as a
+ * wheel named in its requirements.txt. The service's root is its own pyproject.toml, the prepare step
+ * installs the wheel (no index needed), and the candidate, which imports the changed module that
+ * imports the wheel, is graded from the service's root.
+ */
+describe.skipIf(!hasDocker)('tfactory evaluate on a Python monorepo service with a shipped wheel', () => {
+  let repo: TestRepo;
+  let scratch: string;
+
+  beforeAll(async () => {
+    repo = makeRepo('tfactory-deps-py-mono-');
+    repo.copyFixture('deps/py-monorepo/base', '.');
+    repo.commit('monorepo: base');
+    repo.git('checkout', '--quiet', '-b', 'feature');
+    repo.copyFixture('deps/py-monorepo/head', '.');
+    repo.commit('tidy names');
+    copyFileSync(join(FIXTURES, 'deps', 'py-monorepo', 'candidates', 'test_tidy.py'), join(repo.dir, 'services', 'api', 'tests', 'test_tidy.py'));
+    scratch = await mkdtemp(join(tmpdir(), 'tf-deps-py-mono-'));
+  });
+  afterAll(async () => {
+    repo.cleanup();
+    await rm(scratch, { recursive: true, force: true });
+  });
+
+  it('installs the wheel and grades the test from the service root', async () => {
+    const out = join(scratch, 'report.json');
+    const env: NodeJS.ProcessEnv = { ...process.env, TFACTORY_DB: join(scratch, 'runs.db'), TFACTORY_WORKSPACE_ROOT: join(scratch, 'ws'), TFACTORY_CACHE_DIR: join(scratch, 'cache'), LOG_LEVEL: 'warn' };
+    delete env.GITHUB_TOKEN;
+    const err: string[] = [];
+    const io: CliIo = { stdout: () => undefined, stderr: (t) => err.push(t), env, cwd: repo.dir, isTty: false };
+    const code = await main(['evaluate', '--repo', repo.dir, '--base', 'main', '--head', 'feature', '--tests', 'services/api/tests/test_tidy.py', '--no-llm', '--format', 'json', '--out', out, '--stability', '1'], io);
+    expect(code, err.join('')).toBe(0);
+    const report = JSON.parse(await readFile(out, 'utf8')) as Report;
+    expect(report.tests.map((t) => [t.file, t.name, t.verdict])).toEqual([['services/api/tests/test_tidy.py', 'test_welcome_trims_and_capitalises_the_name', 'accept']]);
+    expect(report.tests[0]?.signals.failToPass).toBe('fail-to-pass');
+    expect(existsSync(join(scratch, 'cache', 'deps'))).toBe(true);
+  }, 10 * 60_000);
 });
