@@ -141,3 +141,49 @@ describe.skipIf(!hasDocker)('tfactory evaluate on a Python monorepo service with
     expect(existsSync(join(scratch, 'cache', 'deps'))).toBe(true);
   }, 10 * 60_000);
 });
+
+/**
+ * The same workspace as a pnpm workspace (fixtures/deps/npm-workspaces with pnpm-overlay/: its
+ * pnpm-workspace.yaml, pnpm-lock.yaml and the `workspace:*` protocol): pnpm comes from the registry in
+ * the version its lockfile format implies, lays out node_modules/.pnpm with links, and the test
+ * graded from packages/cart imports @fx/parse through pnpm's workspace link.
+ */
+describe.skipIf(!hasDocker)('tfactory evaluate on a pnpm workspace prepared from the registry', () => {
+  let repo: TestRepo;
+  let scratch: string;
+
+  beforeAll(async () => {
+    repo = makeRepo('tfactory-deps-pnpm-ws-');
+    const asPnpm = (tree: string): void => {
+      repo.copyFixture(`deps/npm-workspaces/${tree}`, '.');
+      repo.copyFixture('deps/npm-workspaces/pnpm-overlay', '.');
+      repo.remove('package-lock.json');
+    };
+    asPnpm('base');
+    repo.commit('pnpm workspace: base');
+    repo.git('checkout', '--quiet', '-b', 'cart');
+    asPnpm('head');
+    repo.git('checkout', 'main', '--', 'packages/parse/src/index.js');
+    repo.commit('bulk discount');
+    mkdirSync(join(repo.dir, 'packages', 'cart', 'test'), { recursive: true });
+    copyFileSync(join(FIXTURE, 'candidates', 'cart.test.js'), join(repo.dir, 'packages', 'cart', 'test', 'cart.test.js'));
+    scratch = await mkdtemp(join(tmpdir(), 'tf-deps-pnpm-ws-'));
+  });
+  afterAll(async () => {
+    repo.cleanup();
+    await rm(scratch, { recursive: true, force: true });
+  });
+
+  it('grades the package the diff touches from its root, with pnpm\'s install', async () => {
+    const out = join(scratch, 'report.json');
+    const env: NodeJS.ProcessEnv = { ...process.env, TFACTORY_DB: join(scratch, 'runs.db'), TFACTORY_WORKSPACE_ROOT: join(scratch, 'ws'), TFACTORY_CACHE_DIR: MACHINE_CACHE, LOG_LEVEL: 'warn' };
+    delete env.GITHUB_TOKEN;
+    const err: string[] = [];
+    const io: CliIo = { stdout: () => undefined, stderr: (t) => err.push(t), env, cwd: repo.dir, isTty: false };
+    const code = await main(['evaluate', '--repo', repo.dir, '--base', 'main', '--head', 'cart', '--tests', 'packages/cart/test/cart.test.js', '--no-llm', '--format', 'json', '--out', out, '--stability', '1'], io);
+    expect(code, err.join('')).toBe(0);
+    const report = JSON.parse(await readFile(out, 'utf8')) as Report;
+    expect(report.tests.map((t) => [t.file, t.verdict])).toEqual([['packages/cart/test/cart.test.js', 'accept']]);
+    expect(report.tests[0]?.signals.failToPass).toBe('fail-to-pass');
+  }, 15 * 60_000);
+});

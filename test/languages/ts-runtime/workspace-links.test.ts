@@ -1,4 +1,4 @@
-import { existsSync, lstatSync, mkdirSync, mkdtempSync, readlinkSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -38,12 +38,15 @@ describe('linkDependencies with prepared dependencies of a workspace', () => {
     mkdirSync(join(deps, 'node_modules', '@fx'), { recursive: true });
     symlinkSync('../../packages/parse', join(deps, 'node_modules', '@fx', 'parse'));
     write(join(deps, 'packages', 'cart', 'node_modules', 'only-cart', 'package.json'), '{}');
+    // pnpm keeps a package's dependencies beside it: parse's is-number@6, reached through the link
+    write(join(deps, 'packages', 'parse', 'node_modules', 'is-number', 'package.json'), '{"version":"6.0.0"}');
     write(join(src, 'packages', 'cart', 'src', 'cart.js'));
     write(join(work, 'packages', 'cart', 'src', 'cart.js'));
     write(join(work, 'packages', 'parse', 'src', 'index.js'));
 
     const linked: string[] = linkDependencies({ srcRoot: src, dstRoot: work, projectRoot: 'packages/cart', depsDir: deps });
-    expect(linked).toEqual([join(deps, 'packages', 'cart', 'node_modules'), join(deps, 'node_modules')]);
+    expect(linked).toEqual([join(deps, 'packages', 'cart', 'node_modules'), join(deps, 'node_modules'), join(deps, 'packages', 'parse', 'node_modules')]);
+    expect(readFileSync(join(work, 'packages', 'parse', 'node_modules', 'is-number', 'package.json'), 'utf8')).toBe('{"version":"6.0.0"}');
     expect(realpathSync(join(work, 'node_modules', 'is-number'))).toBe(realpathSync(join(deps, 'node_modules', 'is-number')));
     expect(readlinkSync(join(work, 'node_modules', '@fx', 'parse'))).toBe(join(work, 'packages', 'parse'));
     expect(lstatSync(join(work, 'node_modules', '@fx')).isDirectory()).toBe(true);

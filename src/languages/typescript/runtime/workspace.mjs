@@ -19,7 +19,7 @@ export function copyTree(src, dst) {
  * an ordinary package. `link` is a symlink under `depsDir` whose target stays inside `depsDir`
  * outside any node_modules folder (npm, pnpm and yarn link workspace packages that way).
  */
-function workspaceTarget(link, depsDir, dstRoot) {
+function workspaceTarget(link, depsDir, dstRoot, onWorkspace) {
   if (!depsDir) return undefined;
   let st;
   try {
@@ -32,6 +32,7 @@ function workspaceTarget(link, depsDir, dstRoot) {
   const target = isAbsolute(raw) ? raw : resolve(dirname(link), raw);
   const rel = relative(depsDir, target);
   if (rel === '' || rel.startsWith('..') || isAbsolute(rel) || rel.split(sep).includes('node_modules')) return undefined;
+  onWorkspace?.(rel.split(sep).join('/'));
   return join(dstRoot, rel);
 }
 
@@ -47,7 +48,7 @@ function shadowLink(srcModules, dstModules, ws = {}) {
       shadowLink(src, target, ws);
       continue;
     }
-    symlinkSync(workspaceTarget(src, ws.depsDir, ws.dstRoot) ?? src, target);
+    symlinkSync(workspaceTarget(src, ws.depsDir, ws.dstRoot, ws.onWorkspace) ?? src, target);
   }
 }
 
@@ -63,22 +64,35 @@ function pathChain(projectRoot) {
  * Make dependencies visible in the copy: node_modules of the checkout on the project's path, and
  * prepared dependencies, which mirror the repository's layout (`<depsDir>/<folder>/node_modules` for
  * each folder on the project's path: a workspace's hoisted packages at its root, a package's own
- * beside it). Workspace packages link to their folders in the copy. Returns the folders linked (for errors).
+ * beside it). Workspace packages link to their folders in the copy, and those folders get their own
+ * prepared node_modules, package by package as they are reached. Returns the folders linked (for errors).
  */
 export function linkDependencies({ srcRoot, dstRoot, projectRoot, depsDir }) {
   const linked = [];
-  for (const rel of pathChain(projectRoot)) {
+  // Workspace packages the project reaches through a link get their own prepared node_modules too
+  // (pnpm, and npm for a version that cannot be hoisted, keep a package's dependencies beside it).
+  const reached = [];
+  const ws = { depsDir, dstRoot, onWorkspace: (rel) => reached.push(rel) };
+  const linkAt = (rel) => {
     const src = join(srcRoot, rel, 'node_modules');
     if (existsSync(src)) {
       shadowLink(src, join(dstRoot, rel, 'node_modules'));
       linked.push(src);
-      continue;
+      return;
     }
     const deps = depsDir ? join(depsDir, rel, 'node_modules') : '';
     if (deps && existsSync(deps)) {
-      shadowLink(deps, join(dstRoot, rel, 'node_modules'), { depsDir, dstRoot });
+      shadowLink(deps, join(dstRoot, rel, 'node_modules'), ws);
       linked.push(deps);
     }
+  };
+  const done = new Set(pathChain(projectRoot));
+  for (const rel of pathChain(projectRoot)) linkAt(rel);
+  while (reached.length > 0) {
+    const rel = reached.shift();
+    if (done.has(rel)) continue;
+    done.add(rel);
+    if (!existsSync(join(dstRoot, rel, 'node_modules'))) linkAt(rel);
   }
   return linked;
 }
