@@ -29,7 +29,7 @@ describe.skipIf(!hasDocker)('tfactory evaluate on an npm workspace prepared from
   let scratch: string;
   let runs = 0;
 
-  async function evaluate(head: string, tests: string[], extraEnv: NodeJS.ProcessEnv = {}): Promise<{ code: number; report: Report; stderr: string }> {
+  async function evaluate(head: string, tests: string[], extraEnv: NodeJS.ProcessEnv = {}, flags: string[] = []): Promise<{ code: number; report: Report; stderr: string }> {
     runs += 1;
     const out = join(scratch, `report-${runs}.json`);
     const env: NodeJS.ProcessEnv = {
@@ -39,7 +39,7 @@ describe.skipIf(!hasDocker)('tfactory evaluate on an npm workspace prepared from
     delete env.GITHUB_TOKEN;
     const err: string[] = [];
     const io: CliIo = { stdout: () => undefined, stderr: (t) => err.push(t), env, cwd: repo.dir, isTty: false };
-    const code = await main(['evaluate', '--repo', repo.dir, '--base', 'main', '--head', head, '--tests', ...tests, '--no-llm', '--format', 'json', '--out', out, '--stability', '1'], io);
+    const code = await main(['evaluate', '--repo', repo.dir, '--base', 'main', '--head', head, '--tests', ...tests, '--no-llm', '--format', 'json', '--out', out, '--stability', '1', ...flags], io);
     return { code, report: JSON.parse(await readFile(out, 'utf8')) as Report, stderr: err.join('') };
   }
 
@@ -81,12 +81,14 @@ describe.skipIf(!hasDocker)('tfactory evaluate on an npm workspace prepared from
     repo.git('checkout', '--quiet', '--force', 'both');
     candidate('cart.test.js', 'packages/cart/test/cart.test.js');
     candidate('parse.test.js', 'packages/parse/test/parse.test.js');
-    const { code, report, stderr } = await evaluate('both', ['packages/cart/test/cart.test.js', 'packages/parse/test/parse.test.js']);
-    expect(code, stderr).toBe(0);
-    expect(report.tests.map((t) => [t.file, t.verdict])).toEqual([
-      ['packages/cart/test/cart.test.js', 'accept'],
-      ['packages/parse/test/parse.test.js', 'accept'],
+    // mutation is proven by the test above: here, that each project ran from its root with its dependencies
+    const { code, report, stderr } = await evaluate('both', ['packages/cart/test/cart.test.js', 'packages/parse/test/parse.test.js'], {}, ['--no-mutation']);
+    expect([0, 3], stderr).toContain(code);
+    expect(report.tests.map((t) => [t.file, t.signals.passes?.ok, t.signals.failToPass])).toEqual([
+      ['packages/cart/test/cart.test.js', true, 'fail-to-pass'],
+      ['packages/parse/test/parse.test.js', true, 'fail-to-pass'],
     ]);
+    expect(report.tests.filter((t) => t.verdict === 'error' || t.verdict === 'reject')).toEqual([]);
     expect(report.notes).toContain('This diff touches 2 projects; each is graded from its own root with its own dependencies: packages/cart (javascript), packages/parse (javascript).');
   }, 15 * 60_000);
 
