@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { chmod, chown, lstat, mkdir, mkdtemp, readdir, readFile, readlink, rename, writeFile } from 'node:fs/promises';
-import { join, posix } from 'node:path';
+import { chmod, chown, lstat, mkdir, mkdtemp, readdir, readFile, readlink, realpath, rename, writeFile } from 'node:fs/promises';
+import { join, posix, sep } from 'node:path';
 import { TfError } from '../../errors.js';
 import { SANDBOX_PATHS, type PreparedDeps, type PrepareSpec } from '../port.js';
 import { caEnv, caMount, resolveCaBundle } from './ca-bundle.js';
@@ -35,6 +35,20 @@ async function readSmall(path: string): Promise<string | undefined> {
   const st = await lstat(path).catch(() => undefined);
   if (!st?.isFile() || st.size > 256 * 1024) return undefined;
   return readFile(path, 'utf8').catch(() => undefined);
+}
+
+/** The lockfile's bytes, read only when it is a file inside the checkout (never through a link out of it). */
+async function readLockfile(spec: PrepareSpec): Promise<Buffer> {
+  const path = join(spec.workspace, spec.lockfile);
+  let inside: boolean;
+  try {
+    const [real, root] = [await realpath(path), await realpath(spec.workspace)];
+    inside = real.startsWith(`${root}${sep}`) && (await lstat(path)).isFile();
+  } catch (err) {
+    throw new TfError('PREPARE_FAILED', `lockfile ${spec.lockfile} not found in the checkout`, { details: { lockfile: spec.lockfile }, cause: err });
+  }
+  if (!inside) throw new TfError('UNSAFE_PATH', `lockfile ${spec.lockfile} is a link or leads outside the checkout; it is not read`, { details: { lockfile: spec.lockfile }, hint: 'commit the lockfile as a regular file' });
+  return readFile(path);
 }
 
 /**
@@ -88,12 +102,7 @@ async function nodeToolFor(spec: PrepareSpec, lock: Buffer): Promise<NodeTool> {
  * keyed by the lockfile hash (+ image), reused when present. Test containers mount it read-only.
  */
 export async function prepareDeps(ctx: SandboxContext, spec: PrepareSpec, cacheRoot: string, signal?: AbortSignal): Promise<PreparedDeps> {
-  let lock: Buffer;
-  try {
-    lock = await readFile(join(spec.workspace, spec.lockfile));
-  } catch (err) {
-    throw new TfError('PREPARE_FAILED', `lockfile ${spec.lockfile} not found in the checkout`, { details: { lockfile: spec.lockfile }, cause: err });
-  }
+  const lock = await readLockfile(spec);
   const settings = spec.kind === 'pip' ? '' : await settingsDigest(join(spec.workspace, installRootOf(spec)));
   const cacheKey = prepareCacheKey(spec.kind, spec.image, lock, settings ? `${spec.lockfile}\0${settings}` : spec.lockfile);
   const hostPath = join(cacheRoot, cacheKey);
