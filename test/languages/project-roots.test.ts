@@ -55,7 +55,7 @@ describe('monorepo project roots', () => {
     expect((await detectLanguages(dir, ['tools/cli/index.js'])).map(pick)).toEqual([{ root: 'tools/cli', packageManager: 'pnpm', lockfile: 'tools/cli/pnpm-lock.yaml', files: ['tools/cli/index.js'] }]);
   });
 
-  it('Python: nested pyproject.toml and setup.cfg roots; a uv workspace lockfile above; pyproject.toml when it declares dependencies', async () => {
+  it('Python: nested pyproject.toml and setup.cfg roots; a uv workspace lockfile above; pyproject.toml or setup.cfg when it declares dependencies', async () => {
     const dir = tree({
       'pyproject.toml': '[tool.uv.workspace]\nmembers = ["libs/*"]\n',
       'uv.lock': 'version = 1\n\n[[package]]\nname = "core"\nversion = "0.1.0"\nsource = { editable = "libs/core" }\n',
@@ -69,11 +69,14 @@ describe('monorepo project roots', () => {
       'tools/lint/lint.py': 'X = 1\n',
       'tools/plain/pyproject.toml': '[project]\nname = "plain"\n\n[tool.pytest.ini_options]\ntestpaths = ["tests"]\n',
       'tools/plain/plain.py': 'Y = 1\n',
+      'tools/legacy/setup.cfg': '[metadata]\nname = legacy\n\n[options]\ninstall_requires =\n    attrs\n',
+      'tools/legacy/legacy.py': 'Z = 1\n',
     });
-    const profiles = await detectLanguages(dir, ['libs/core/core/calc.py', 'services/api/api/views.py', 'tools/lint/lint.py', 'tools/plain/plain.py']);
+    const profiles = await detectLanguages(dir, ['libs/core/core/calc.py', 'services/api/api/views.py', 'tools/legacy/legacy.py', 'tools/lint/lint.py', 'tools/plain/plain.py']);
     expect(profiles.map(pick)).toEqual([
       { root: 'libs/core', packageManager: 'pip', lockfile: 'uv.lock', files: ['libs/core/core/calc.py'] },
       { root: 'services/api', packageManager: 'pip', lockfile: 'services/api/requirements.txt', files: ['services/api/api/views.py'] },
+      { root: 'tools/legacy', packageManager: 'pip', lockfile: 'tools/legacy/setup.cfg', files: ['tools/legacy/legacy.py'] },
       { root: 'tools/lint', packageManager: 'pip', lockfile: 'tools/lint/pyproject.toml', files: ['tools/lint/lint.py'] },
       { root: 'tools/plain', packageManager: 'pip', lockfile: undefined, files: ['tools/plain/plain.py'] },
     ]);

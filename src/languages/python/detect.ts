@@ -62,8 +62,8 @@ export function declaresDependencies(pyproject: string): boolean {
 
 /**
  * The file the prepare step installs from: a lockfile or requirements file at the project root, the
- * uv.lock of a uv workspace the project is a member of, else the project's pyproject.toml when it
- * declares dependencies. Undefined: nothing to install (the runner image's packages are used).
+ * uv.lock of a uv workspace the project is a member of, else the project's pyproject.toml or
+ * setup.cfg when it declares dependencies. Undefined: nothing to install (the runner image's packages are used).
  */
 async function findDependencyFile(fs: ProjectFs, root: string): Promise<string | undefined> {
   for (const l of LOCKFILES) if (await fs.isFile(at(root, l))) return at(root, l);
@@ -75,7 +75,9 @@ async function findDependencyFile(fs: ProjectFs, root: string): Promise<string |
     if (lock?.includes(`= "${member}" }`)) return at(dir, 'uv.lock');
   }
   const pyproject = at(root, 'pyproject.toml');
-  return declaresDependencies((await fs.read(pyproject)) ?? '') ? pyproject : undefined;
+  if (declaresDependencies((await fs.read(pyproject)) ?? '')) return pyproject;
+  const setupCfg = at(root, 'setup.cfg');
+  return /^\s*install_requires\s*=\s*\S|^\[options\.extras_require\]/m.test((await fs.read(setupCfg)) ?? '') ? setupCfg : undefined;
 }
 
 async function buildProfile(fs: ProjectFs, root: string, files: string[]): Promise<LanguageProfile> {

@@ -1,6 +1,7 @@
 """Run in the prepare container: argv[1] is the project's dependency file, argv[2] where to write
 pip requirements. Prints the requirements file pip should install from (argv[1] itself for a
-requirements file). Reads pyproject.toml ([project] dependencies, every optional-dependencies
+requirements file). Reads setup.cfg (install_requires and the test/dev extras, like pyproject.toml
+below) and pyproject.toml ([project] dependencies, every optional-dependencies
 test/dev extra and dependency group, Poetry's main and test/dev groups; those the runner image
 already satisfies, and the test tooling the grader brings, are left out, so a project that needs
 nothing new needs no index), uv.lock and
@@ -85,6 +86,22 @@ def from_pyproject(data):
     return reqs
 
 
+def from_setup_cfg(path):
+    import configparser
+    parser = configparser.ConfigParser(interpolation=None)
+    try:
+        parser.read(path, encoding="utf-8")
+    except (configparser.Error, OSError, UnicodeError) as err:
+        fail("setup.cfg could not be read: %s" % err)
+    lines = lambda text: [l.strip() for l in (text or "").splitlines() if l.strip() and not l.strip().startswith("#")]
+    reqs = lines(parser.get("options", "install_requires", fallback=""))
+    if parser.has_section("options.extras_require"):
+        for name, text in parser.items("options.extras_require"):
+            if TEST_GROUP.match(name):
+                reqs.extend(lines(text))
+    return reqs
+
+
 def from_lock_packages(packages, registry_only):
     reqs = []
     for pkg in packages:
@@ -119,6 +136,8 @@ def main():
     base = os.path.basename(source)
     if base == "pyproject.toml":
         reqs = [r for r in from_pyproject(load_toml(source)) if not satisfied(r)]
+    elif base == "setup.cfg":
+        reqs = [r for r in from_setup_cfg(source) if not satisfied(r)]
     elif base == "uv.lock":
         reqs = from_lock_packages(load_toml(source).get("package", []), uv_registry)
     elif base == "poetry.lock":

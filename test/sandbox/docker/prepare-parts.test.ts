@@ -163,6 +163,11 @@ describe('pip requirements from pyproject.toml and lockfiles (the converter, run
     expect(describeError(err)).toMatch(/^pip install failed: uv\.lock could not be read as TOML: .+ \(exit 3\)\n {2}→ fix the dependency file named above/);
   });
 
+  it('setup.cfg: install_requires and the test/dev extras, less what the image has', () => {
+    const text = '[metadata]\nname = fx\n\n[options]\ninstall_requires =\n    tfx-alpha>=1\n    # a comment\n    pip>=1\n\n[options.extras_require]\ntesting =\n    tfx-beta\n    pytest>=99\ndocs = tfx-sphinxish\n';
+    expect(convert('setup.cfg', text)).toEqual(['tfx-alpha>=1', 'tfx-beta']);
+  });
+
   it('passes a requirements file through as it is', () => {
     expect(convert('requirements-dev.txt', 'six==1.16.0\n')).toEqual(['<as is>']);
   });
