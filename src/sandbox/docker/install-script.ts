@@ -42,24 +42,38 @@ const YARN_PATH = /^[\w./-]+\.c?js$/;
 export interface NodeTool {
   /** Shown in messages: `npm ci`, `pnpm install`, `yarn install`. */
   label: string;
+  /** The package manager's own package from the registry (pnpm@9, yarn@1.22.22, @yarnpkg/cli-dist@4), installed once per machine and mounted at TOOL_DIR; absent for npm. */
+  tool?: string;
   /** The sh command run in the install root's mirror, after the manifests are copied. */
   command: string;
   env: Record<string, string>;
 }
 
-/** Where the package manager is installed in the prepare container (its tmpfs: no exec bit, so node runs its script). */
-const TOOL_DIR = '/tmp/tfactory-tool';
+/** Where the package manager's package is mounted (read-only) in the prepare container. */
+export const TOOL_DIR = '/opt/tfactory/pm';
 
-/**
- * sh: install `pkg` (pnpm@9, yarn@1.22.22, @yarnpkg/cli-dist@4) from the registry with the image's
- * npm, then run its `bin` script with node and `args`.
- */
+/** sh: run the `bin` script of `pkg` (installed under TOOL_DIR) with node and `args`. */
 function npxTool(pkg: string, bin: string, args: string): string {
   if (!TOOL_SPEC.test(pkg)) throw new Error(`not a package spec: ${pkg}`);
   const name = pkg.slice(0, pkg.lastIndexOf('@'));
   const dir = `${TOOL_DIR}/node_modules/${name}`;
   const script = `const p=require('${dir}/package.json');const b=typeof p.bin==='string'?p.bin:p.bin['${bin}'];console.log(require('path').join('${dir}',b))`;
-  return `npm install --prefix ${TOOL_DIR} --no-save --no-package-lock --no-audit --no-fund --ignore-scripts --loglevel=error ${pkg} >&2; node "$(node -e "${script}")" ${args}`;
+  return `node "$(node -e "${script}")" ${args}`;
+}
+
+/**
+ * argv that installs a package manager's package (`pkg`, checked) into /scratch with the image's
+ * npm: its own container, with no project file read, so the result can serve every project.
+ */
+export function toolInstallCommand(pkg: string, opts: { ca: boolean }): InstallCommand {
+  if (!TOOL_SPEC.test(pkg)) throw new Error(`not a package spec: ${pkg}`);
+  const ca = opts.ca ? `${caCombineLine()}; ` : '';
+  const install = `npm install --prefix ${SANDBOX_PATHS.scratch} --no-save --no-package-lock --no-audit --no-fund --ignore-scripts --loglevel=error ${pkg}`;
+  return {
+    cmd: ['sh', '-c', `set -e; ${ca}cd ${SANDBOX_PATHS.scratch}; ${install}`],
+    env: { HOME: '/home/runner', npm_config_cache: '/tmp/.npm', npm_config_update_notifier: 'false', npm_config_fetch_retry_mintimeout: '2000', npm_config_fetch_retry_maxtimeout: '10000' },
+    label: `npm install ${pkg}`,
+  };
 }
 
 /** Which pnpm or yarn a project asks for: package.json's packageManager, else the lockfile's format. */
@@ -75,13 +89,14 @@ export function nodeTool(kind: 'npm' | 'pnpm' | 'yarn', facts: { packageManager?
     const major = /lockfileVersion:\s*'?(\d+)/.exec(facts.lockText)?.[1];
     const version = declaredFor('pnpm') ?? (major === '5' ? '7' : major === '6' ? '8' : '9');
     const args = `install --frozen-lockfile --config.confirmModulesPurge=false${facts.installScripts ? '' : ' --ignore-scripts'}`;
-    return { label: 'pnpm install', command: npxTool(`pnpm@${version}`, 'pnpm', args), env: { npm_config_store_dir: '/tmp/.pnpm-store', CI: 'true' } };
+    return { label: 'pnpm install', tool: `pnpm@${version}`, command: npxTool(`pnpm@${version}`, 'pnpm', args), env: { npm_config_store_dir: '/tmp/.pnpm-store', CI: 'true' } };
   }
   const berry = /^__metadata:/m.test(facts.lockText);
   if (!berry) {
     const version = declaredFor('yarn') ?? '1.22.22';
     const args = `install --frozen-lockfile --non-interactive --no-progress${facts.installScripts ? '' : ' --ignore-scripts'}`;
-    return { label: 'yarn install', command: npxTool(`yarn@${version.startsWith('1.') ? version : '1.22.22'}`, 'yarn', args), env: { YARN_CACHE_FOLDER: '/tmp/.yarn-cache' } };
+    const pkg = `yarn@${version.startsWith('1.') ? version : '1.22.22'}`;
+    return { label: 'yarn install', tool: pkg, command: npxTool(pkg, 'yarn', args), env: { YARN_CACHE_FOLDER: '/tmp/.yarn-cache' } };
   }
   // Berry: the project's own release when it commits one, else the declared version from npm; always
   // node_modules (not Plug'n'Play), so the test runner finds packages the usual way.
@@ -91,7 +106,7 @@ export function nodeTool(kind: 'npm' | 'pnpm' | 'yarn', facts: { packageManager?
     return { label: 'yarn install', command: `node "${facts.yarnPath}" ${args}`, env };
   }
   const version = declaredFor('yarn') ?? '4';
-  return { label: 'yarn install', command: npxTool(`@yarnpkg/cli-dist@${version}`, 'yarn', args), env: { ...env, YARN_IGNORE_PATH: '1' } };
+  return { label: 'yarn install', tool: `@yarnpkg/cli-dist@${version}`, command: npxTool(`@yarnpkg/cli-dist@${version}`, 'yarn', args), env: { ...env, YARN_IGNORE_PATH: '1' } };
 }
 
 /** The converter that turns pyproject.toml, uv.lock, poetry.lock and Pipfile.lock into pip requirements. */

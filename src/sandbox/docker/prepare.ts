@@ -4,8 +4,8 @@ import { chmod, chown, lstat, mkdir, mkdtemp, readdir, readFile, readlink, realp
 import { join, posix, sep } from 'node:path';
 import { TfError } from '../../errors.js';
 import { SANDBOX_PATHS, type PreparedDeps, type PrepareSpec } from '../port.js';
-import { caEnv, caMount, resolveCaBundle } from './ca-bundle.js';
-import { installCommand, installRootOf, NODE_SETTING_DIRS, NODE_SETTINGS, nodeTool, type NodeTool } from './install-script.js';
+import { caEnv, caMount, resolveCaBundle, type CaBundle } from './ca-bundle.js';
+import { installCommand, installRootOf, NODE_SETTING_DIRS, NODE_SETTINGS, nodeTool, TOOL_DIR, toolInstallCommand, type NodeTool } from './install-script.js';
 import { prepareFailure } from './prepare-failure.js';
 import { runInContainer, type SandboxContext } from './run-container.js';
 import { removeDir, RUNNER_GID, RUNNER_UID } from './scratch.js';
@@ -16,9 +16,12 @@ const PREPARE_TIMEOUT_MS = 15 * 60_000;
 const PREPARE_MAX_BYTES = 4 * 1024 ** 3;
 const PREPARE_POLL_MS = 2_000;
 
+/** Bumped when what the prepare container does changes, so trees installed the old way are not reused. */
+const RECIPE = 'prepare-2';
+
 /** Cache key: sha256 over the kind, the image, the lockfile's path (the layout mirrors it) with the settings' digest, and the lockfile's content. */
 export function prepareCacheKey(kind: PrepareSpec['kind'], image: string, lockfile: Buffer, lockPath = ''): string {
-  return createHash('sha256').update(`${kind}\0${image}\0${lockPath ? `${lockPath}\0` : ''}`).update(lockfile).digest('hex').slice(0, 32);
+  return createHash('sha256').update(`${RECIPE}\0${kind}\0${image}\0${lockPath ? `${lockPath}\0` : ''}`).update(lockfile).digest('hex').slice(0, 32);
 }
 
 /**
@@ -79,6 +82,38 @@ export async function settingsDigest(installRoot: string): Promise<string> {
   return hash.digest('hex');
 }
 
+/**
+ * The package manager's package (pnpm, yarn), installed from the registry once per machine (per
+ * image and package spec) in a container of its own that reads no project file, then mounted
+ * read-only into every prepare container that needs it.
+ */
+async function ensureTool(ctx: SandboxContext, image: string, workspace: string, pkg: string, cacheRoot: string, ca: CaBundle | undefined, signal?: AbortSignal): Promise<string> {
+  const hostPath = join(cacheRoot, '.tools', createHash('sha256').update(`${image}\0${pkg}`).digest('hex').slice(0, 24));
+  if (existsSync(join(hostPath, MARKER))) return hostPath;
+  await mkdir(join(cacheRoot, '.tools'), { recursive: true });
+  const work = await mkdtemp(`${hostPath}.tmp-`);
+  try {
+    await chown(work, RUNNER_UID, RUNNER_GID).catch(() => chmod(work, 0o777));
+    const install = toolInstallCommand(pkg, { ca: ca !== undefined });
+    const result = await runInContainer(
+      ctx,
+      { image, workspace, labels: { 'tfactory.mode': 'prepare' }, limits: { timeoutMs: 5 * 60_000, memoryBytes: 1024 ** 3, nanoCpus: 2e9, pids: 256 }, ...(ca ? { mounts: [caMount(ca)] } : {}) },
+      { cmd: install.cmd, env: { ...install.env, ...(ca ? caEnv() : {}) } },
+      signal,
+      { network: 'bridge', tmpfsSizeMb: 512, scratchDir: work, maxScratchBytes: 512 * 1024 ** 2, scratchPollMs: PREPARE_POLL_MS },
+    );
+    if (result.endReason === 'cancelled') throw new TfError('RUN_CANCELLED', 'dependency preparation cancelled');
+    if (result.endReason !== 'exited' || result.exitCode !== 0) throw prepareFailure(install.label, result, { ca: ca?.source, pip: false });
+    await writeFile(join(work, MARKER), `${pkg}\n`);
+    if (existsSync(join(hostPath, MARKER))) return hostPath;
+    await removeDir(hostPath);
+    await rename(work, hostPath);
+    return hostPath;
+  } finally {
+    await removeDir(work).catch(() => undefined);
+  }
+}
+
 /** pnpm or yarn, in the version the project declares (package.json packageManager, .yarnrc.yml yarnPath). */
 async function nodeToolFor(spec: PrepareSpec, lock: Buffer): Promise<NodeTool> {
   const root = join(spec.workspace, installRootOf(spec));
@@ -111,7 +146,10 @@ export async function prepareDeps(ctx: SandboxContext, spec: PrepareSpec, cacheR
 
   await mkdir(cacheRoot, { recursive: true });
   const ca = await resolveCaBundle(ctx.env, cacheRoot);
-  const install = installCommand(spec, { ca: ca !== undefined, ...(spec.kind === 'pip' ? {} : { tool: await nodeToolFor(spec, lock) }) });
+  const tool = spec.kind === 'pip' ? undefined : await nodeToolFor(spec, lock);
+  const install = installCommand(spec, { ca: ca !== undefined, ...(tool ? { tool } : {}) });
+  const toolDir = tool?.tool ? await ensureTool(ctx, spec.image, spec.workspace, tool.tool, cacheRoot, ca, signal) : undefined;
+  const mounts = [...(ca ? [caMount(ca)] : []), ...(toolDir ? [{ hostPath: toolDir, containerPath: TOOL_DIR, readOnly: true }] : [])];
   const work = await mkdtemp(join(cacheRoot, `${cacheKey}.tmp-`));
   try {
     await chown(work, RUNNER_UID, RUNNER_GID).catch(() => chmod(work, 0o777));
@@ -120,7 +158,7 @@ export async function prepareDeps(ctx: SandboxContext, spec: PrepareSpec, cacheR
       {
         image: spec.image, workspace: spec.workspace, labels: { 'tfactory.mode': 'prepare' },
         limits: { timeoutMs: PREPARE_TIMEOUT_MS, memoryBytes: 2 * 1024 ** 3, nanoCpus: 2e9, pids: 512 },
-        ...(ca ? { mounts: [caMount(ca)] } : {}),
+        ...(mounts.length > 0 ? { mounts } : {}),
       },
       { cmd: install.cmd, env: { ...install.env, ...(ca ? caEnv() : {}) } },
       signal,

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { describeError, isTfError } from '../../../src/errors.js';
 import { CA_CONTAINER_PATH, caEnv, resolveCaBundle } from '../../../src/sandbox/docker/ca-bundle.js';
-import { installCommand, nodeTool, pipRequirementsScript } from '../../../src/sandbox/docker/install-script.js';
+import { installCommand, nodeTool, pipRequirementsScript, toolInstallCommand } from '../../../src/sandbox/docker/install-script.js';
 import { settingsDigest } from '../../../src/sandbox/docker/prepare.js';
 import { prepareFailure } from '../../../src/sandbox/docker/prepare-failure.js';
 import type { ExecResult } from '../../../src/sandbox/port.js';
@@ -98,21 +98,26 @@ describe('which installer a lockfile gets', () => {
     expect(cmd.cmd[2]).toContain('npm ci --no-audit --no-fund --ignore-scripts');
   });
   it('pnpm: the declared version, else the one that writes the lockfile format', () => {
-    expect(nodeTool('pnpm', { ...facts, lockText: "lockfileVersion: '9.0'\n" }).command).toMatch(/^npm install --prefix \/tmp\/tfactory-tool .* pnpm@9 >&2; node "\$\(node -e ".*\/node_modules\/pnpm\/package.json.*"\)" install --frozen-lockfile .*--ignore-scripts$/);
-    expect(nodeTool('pnpm', { ...facts, lockText: "lockfileVersion: '6.0'\n" }).command).toContain(' pnpm@8 >&2;');
-    expect(nodeTool('pnpm', { ...facts, lockText: "lockfileVersion: '9.0'\n", packageManager: 'pnpm@10.4.1+sha512.abc' }).command).toContain(' pnpm@10.4.1 >&2;');
+    expect(nodeTool('pnpm', { ...facts, lockText: "lockfileVersion: '9.0'\n" }).command).toMatch(/^node "\$\(node -e ".*\/opt\/tfactory\/pm\/node_modules\/pnpm\/package.json.*"\)" install --frozen-lockfile .*--ignore-scripts$/);
+    expect(nodeTool('pnpm', { ...facts, lockText: "lockfileVersion: '6.0'\n" })).toMatchObject({ tool: 'pnpm@8' });
+    expect(nodeTool('pnpm', { ...facts, lockText: "lockfileVersion: '9.0'\n", packageManager: 'pnpm@10.4.1+sha512.abc' })).toMatchObject({ tool: 'pnpm@10.4.1' });
   });
   it('yarn classic and berry (node_modules linker; the committed release when there is one)', () => {
-    expect(nodeTool('yarn', { ...facts, lockText: '# yarn lockfile v1\n' }).command).toMatch(/ yarn@1\.22\.22 >&2; node .*\/node_modules\/yarn\/package\.json.* install --frozen-lockfile/);
+    expect(nodeTool('yarn', { ...facts, lockText: '# yarn lockfile v1\n' }).command).toMatch(/^node .*\/opt\/tfactory\/pm\/node_modules\/yarn\/package\.json.* install --frozen-lockfile/);
     const berry = nodeTool('yarn', { ...facts, lockText: '__metadata:\n  version: 8\n', packageManager: 'yarn@4.5.1' });
-    expect(berry.command).toMatch(/ @yarnpkg\/cli-dist@4\.5\.1 >&2; node .*\/node_modules\/@yarnpkg\/cli-dist\/package\.json.* install --immutable --mode=skip-build$/);
+    expect(berry).toMatchObject({ tool: '@yarnpkg/cli-dist@4.5.1' });
+    expect(berry.command).toMatch(/^node .*\/opt\/tfactory\/pm\/node_modules\/@yarnpkg\/cli-dist\/package\.json.* install --immutable --mode=skip-build$/);
     expect(berry.env).toMatchObject({ YARN_NODE_LINKER: 'node-modules' });
     expect(nodeTool('yarn', { ...facts, lockText: '__metadata:\n', yarnPath: '.yarn/releases/yarn-4.5.1.cjs' }).command).toBe('node ".yarn/releases/yarn-4.5.1.cjs" install --immutable --mode=skip-build');
   });
+  it('installs the package manager in a container of its own, from a checked spec', () => {
+    expect(toolInstallCommand('pnpm@9', { ca: false }).cmd[2]).toBe('set -e; cd /scratch; npm install --prefix /scratch --no-save --no-package-lock --no-audit --no-fund --ignore-scripts --loglevel=error pnpm@9');
+    expect(() => toolInstallCommand('pnpm@9 && id', { ca: false })).toThrow(/not a package spec/);
+  });
   it('never passes a declared version or yarnPath that is not a plain one to the shell', () => {
-    expect(nodeTool('pnpm', { ...facts, lockText: "lockfileVersion: '9.0'", packageManager: 'pnpm@9; rm -rf /' }).command).toContain(' pnpm@9 >&2;');
-    expect(nodeTool('yarn', { ...facts, lockText: '__metadata:\n', yarnPath: '../../x.cjs' }).command).toContain('@yarnpkg/cli-dist@4');
-    expect(nodeTool('yarn', { ...facts, lockText: '__metadata:\n', yarnPath: '$(id).cjs' }).command).toContain('@yarnpkg/cli-dist@4');
+    expect(nodeTool('pnpm', { ...facts, lockText: "lockfileVersion: '9.0'", packageManager: 'pnpm@9; rm -rf /' })).toMatchObject({ tool: 'pnpm@9' });
+    expect(nodeTool('yarn', { ...facts, lockText: '__metadata:\n', yarnPath: '../../x.cjs' })).toMatchObject({ tool: '@yarnpkg/cli-dist@4' });
+    expect(nodeTool('yarn', { ...facts, lockText: '__metadata:\n', yarnPath: '$(id).cjs' })).toMatchObject({ tool: '@yarnpkg/cli-dist@4' });
   });
 });
 

@@ -1,4 +1,4 @@
-import { existsSync, realpathSync } from 'node:fs';
+import { existsSync, readdirSync, realpathSync } from 'node:fs';
 import { cp, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,9 +11,9 @@ import { ensureRunnerImage } from '../../languages/static-checks/runner-images.j
 
 /**
  * pnpm and yarn (classic and berry) lockfiles, installed in the real prepare container from the real
- * npm registry: the package manager itself comes from the registry too (`npm exec`, in the version
- * the project declares or its lockfile format implies), so the runner image needs nothing more than
- * npm. Cached per machine (TFACTORY_TEST_CACHE) like the other registry tests.
+ * npm registry: the package manager itself comes from the registry too (installed with the image's npm
+ * once per machine, in the version the project declares or its lockfile format implies, and mounted
+ * read-only into the install), so the runner image needs nothing more than npm. Cached per machine (TFACTORY_TEST_CACHE) like the other registry tests.
  */
 
 const hasDocker = requireDocker();
@@ -51,6 +51,8 @@ describe.skipIf(!hasDocker)('prepare with pnpm and yarn (real engine, real regis
     expect(JSON.parse(await readFile(join(parseModules, 'is-number', 'package.json'), 'utf8'))).toMatchObject({ version: '7.0.0' });
     expect(realpathSync(join(parseModules, 'is-number'))).toContain(join(prepared.hostPath, 'node_modules', '.pnpm'));
     expect(existsSync(join(prepared.hostPath, 'packages', 'cart', 'node_modules', '@fx', 'parse'))).toBe(true);
+    // pnpm itself was installed once for this machine, beside the prepared trees, and is reused
+    expect(readdirSync(join(MACHINE_CACHE, '.tools')).some((n) => existsSync(join(MACHINE_CACHE, '.tools', n, 'node_modules', 'pnpm', 'package.json')))).toBe(true);
     // a test container resolves is-number from the package that declares it, through /deps
     expect(await nodeWith(prepared, ws, '/deps/packages/parse', 'console.log(require.resolve("is-number"))')).toMatch(/^\/deps\/node_modules\/\.pnpm\/is-number@7\.0\.0\/node_modules\/is-number\/index\.js$/);
   }, 10 * 60_000);
