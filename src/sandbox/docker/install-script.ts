@@ -109,9 +109,13 @@ export function nodeTool(kind: 'npm' | 'pnpm' | 'yarn', facts: { packageManager?
   return { label: 'yarn install', tool: `@yarnpkg/cli-dist@${version}`, command: npxTool(`@yarnpkg/cli-dist@${version}`, 'yarn', args), env: { ...env, YARN_IGNORE_PATH: '1' } };
 }
 
-/** The converter that turns pyproject.toml, uv.lock, poetry.lock and Pipfile.lock into pip requirements. */
+/**
+ * The converter that turns pyproject.toml, setup.cfg, uv.lock, poetry.lock and Pipfile.lock into pip
+ * requirements: a plain .py file shipped with the Python plug-in's files (under src/languages, which
+ * the app image carries), passed to `python3 -c` in the prepare container.
+ */
 export function pipRequirementsScript(): string {
-  return readFileSync(join(PACKAGE_ROOT, 'src', 'sandbox', 'docker', 'pip-requirements.py'), 'utf8');
+  return readFileSync(join(PACKAGE_ROOT, 'src', 'languages', 'python', 'pip-requirements.py'), 'utf8');
 }
 
 export interface InstallCommand {
