@@ -109,7 +109,7 @@ export interface PrepareSpec {
   workspace: string;
   /** Repo-relative project root inside the workspace. */
   projectRoot: string;
-  kind: 'npm' | 'pip';
+  kind: 'npm' | 'pnpm' | 'yarn' | 'pip';
   /** Lockfile (repo-relative) whose content hash keys the cache. */
   lockfile: string;
   /** npm only: run install scripts (off by default: `npm ci --ignore-scripts`). */
@@ -123,6 +123,8 @@ export interface PreparedDeps {
   cached: boolean;
   /** Variables a test exec needs to find the deps mounted at SANDBOX_PATHS.packages (NODE_PATH / PYTHONPATH). */
   env?: Record<string, string>;
+  /** Where the extra CA certificates trusted by the install came from (absent: none, or reused from the cache). */
+  caSource?: string;
 }
 
 export interface EngineInfo {

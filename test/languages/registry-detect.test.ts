@@ -124,7 +124,7 @@ describe('detectLanguages: a mixed monorepo PR', () => {
     });
     const profiles = await detectLanguages(dir, ['packages/web/src/cart.ts', 'packages/api/api/pricing.py', 'packages/ui/button.tsx']);
     expect(profiles.map((p) => [p.language, p.root, p.framework, p.packageManager, p.lockfile, p.testDir, p.files])).toEqual([
-      ['python', 'packages/api', 'pytest', 'pip', undefined, 'packages/api/tests', ['packages/api/api/pricing.py']],
+      ['python', 'packages/api', 'pytest', 'pip', 'packages/api/pyproject.toml', 'packages/api/tests', ['packages/api/api/pricing.py']],
       ['typescript', 'packages/ui', 'jest', 'npm', 'package-lock.json', 'packages/ui/test', ['packages/ui/button.tsx']],
       ['typescript', 'packages/web', 'vitest', 'npm', 'package-lock.json', 'packages/web/src/__tests__', ['packages/web/src/cart.ts']],
     ]);

@@ -1,5 +1,5 @@
 import { describeError, isTfError } from '../../errors.js';
-import { createDockerClient, createDockerImageEngine, ENGINE_HINT, pingEngine } from '../../sandbox/docker/index.js';
+import { createDockerClient, createDockerImageEngine, ENGINE_HINT, findCaCertificates, pingEngine } from '../../sandbox/docker/index.js';
 import { listRunnerImages, type RunnerImageStatus } from '../../sandbox/images/index.js';
 import type { CliIo } from '../io.js';
 import { parseCommandArgs } from '../args.js';
@@ -13,6 +13,8 @@ export interface DoctorReport {
   node: { version: string; ok: boolean; required: string };
   /** Presence only: values are never read out. */
   credentials: Record<(typeof CREDENTIAL_VARS)[number], boolean> & { anyLlm: boolean };
+  /** Extra CA certificates the dependency install trusts (TFACTORY_CA_BUNDLE or the host's extra certificates). */
+  caBundle: { certificates: number; source?: string; error?: string };
   problems: string[];
   warnings: string[];
 }
@@ -58,8 +60,16 @@ export async function gatherDoctorReport(env: NodeJS.ProcessEnv, nodeVersion = p
     OPENAI_BASE_URL: has('OPENAI_BASE_URL'),
     anyLlm: has('ANTHROPIC_API_KEY') || has('OPENAI_API_KEY') || has('OPENAI_BASE_URL'),
   };
+  const caBundle: DoctorReport['caBundle'] = { certificates: 0 };
+  try {
+    const found = await findCaCertificates(env);
+    if (found) Object.assign(caBundle, { certificates: found.certs.length, source: found.source });
+  } catch (err) {
+    caBundle.error = describeError(err);
+    problems.push(caBundle.error.split('\n')[0] ?? caBundle.error);
+  }
   if (!credentials.anyLlm) warnings.push('no LLM credentials (ANTHROPIC_API_KEY, OPENAI_API_KEY or OPENAI_BASE_URL): only replay transcripts can run');
-  return { ok: problems.length === 0, engine: engineReport, images, node, credentials, problems, warnings };
+  return { ok: problems.length === 0, engine: engineReport, images, node, credentials, caBundle, problems, warnings };
 }
 
 export function renderDoctorReport(r: DoctorReport): string {
@@ -77,6 +87,11 @@ export function renderDoctorReport(r: DoctorReport): string {
     lines.push('? runner images: not checked (no engine)');
   }
   lines.push(`${mark(r.node.ok)} Node ${r.node.version} (required ${r.node.required})`);
+  lines.push(r.caBundle.error
+    ? `${mark(false)} ${r.caBundle.error.replace('\n  →', '\n    →')}`
+    : r.caBundle.source
+      ? `${mark(true)} dependency installs trust ${r.caBundle.certificates} extra CA certificate(s) from ${r.caBundle.source}`
+      : '· no extra CA certificates for dependency installs (behind a TLS-inspecting proxy, set TFACTORY_CA_BUNDLE)');
   for (const k of CREDENTIAL_VARS) lines.push(`${r.credentials[k] ? '✓' : '·'} ${k} ${r.credentials[k] ? 'set' : 'not set'}`);
   for (const w of r.warnings) lines.push(`! ${w}`);
   lines.push('', r.ok ? 'All required checks passed.' : `${r.problems.length} required check(s) failed.`, '');
@@ -86,7 +101,8 @@ export function renderDoctorReport(r: DoctorReport): string {
 const HELP = `Usage: tfactory doctor [--json]
 
 Checks the Docker engine (answers within 5 s), the runner images (tag matches runner-images/),
-the Node version and which LLM credentials are configured (presence only, never values).
+the Node version, the extra CA certificates dependency installs trust (TFACTORY_CA_BUNDLE or the
+host's), and which LLM credentials are configured (presence only, never values).
 Exits non-zero when something required is missing.
 `;
 

@@ -52,6 +52,34 @@ async function findTestDir(fs: ProjectFs, root: string, files: string[], testFil
   return firstTestFolder && firstTestFolder !== '.' ? firstTestFolder : at(root, 'tests');
 }
 
+/** A pyproject.toml that declares dependencies (PEP 621, PEP 735 groups, Poetry), not just tool settings. */
+export function declaresDependencies(pyproject: string): boolean {
+  return /^\s*dependencies\s*=\s*\[\s*["']/m.test(pyproject)
+    || /^\[(project\.optional-dependencies|dependency-groups)\]\s*$/m.test(pyproject)
+    || /^\[tool\.poetry\.(dev-)?dependencies\][ \t]*\n(\s*#.*\n|\s*python\s*=.*\n)*\s*(?!python\s*=)[A-Za-z0-9_.-]+\s*=/m.test(pyproject)
+    || /^\[tool\.poetry\.group\.[\w-]+\.dependencies\]/m.test(pyproject);
+}
+
+/**
+ * The file the prepare step installs from: a lockfile or requirements file at the project root, the
+ * uv.lock of a uv workspace the project is a member of, else the project's pyproject.toml or
+ * setup.cfg when it declares dependencies. Undefined: nothing to install (the runner image's packages are used).
+ */
+async function findDependencyFile(fs: ProjectFs, root: string): Promise<string | undefined> {
+  for (const l of LOCKFILES) if (await fs.isFile(at(root, l))) return at(root, l);
+  // A uv workspace locks its members together at its root; the lock names each member's folder.
+  for (let dir = root; dir !== ''; ) {
+    dir = posix.dirname(dir) === '.' ? '' : posix.dirname(dir);
+    const lock = await fs.read(at(dir, 'uv.lock'));
+    const member = dir ? posix.relative(dir, root) : root;
+    if (lock?.includes(`= "${member}" }`)) return at(dir, 'uv.lock');
+  }
+  const pyproject = at(root, 'pyproject.toml');
+  if (declaresDependencies((await fs.read(pyproject)) ?? '')) return pyproject;
+  const setupCfg = at(root, 'setup.cfg');
+  return /^\s*install_requires\s*=\s*\S|^\[options\.extras_require\]/m.test((await fs.read(setupCfg)) ?? '') ? setupCfg : undefined;
+}
+
 async function buildProfile(fs: ProjectFs, root: string, files: string[]): Promise<LanguageProfile> {
   const all = await fs.walk(root, { maxDepth: 5 });
   const testFiles = all.filter((f) => TEST_FILE.test(f));
@@ -62,13 +90,7 @@ async function buildProfile(fs: ProjectFs, root: string, files: string[]): Promi
   const testsImportSrc = await Promise.all(testFiles.slice(0, 30).map(async (f) => /^\s*(from|import)\s+src\./m.test((await fs.read(f)) ?? '')));
   const srcLayout = (await fs.isDir(srcDir)) && !(await fs.isFile(posix.join(srcDir, '__init__.py'))) && !testsImportSrc.some(Boolean);
   const suffixStyle = testFiles.filter((f) => /_test\.py$/.test(f)).length > testFiles.filter((f) => /(^|\/)test_[^/]*\.py$/.test(f)).length;
-  let lockfile: string | undefined;
-  for (const l of LOCKFILES) {
-    if (await fs.isFile(at(root, l))) {
-      lockfile = at(root, l);
-      break;
-    }
-  }
+  const lockfile = await findDependencyFile(fs, root);
   const hasManifest = lockfile !== undefined || (await Promise.all(['pyproject.toml', 'setup.py', 'setup.cfg'].map((m) => fs.isFile(at(root, m))))).some(Boolean);
   return {
     language: 'python',

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, realpathSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, posix } from 'node:path';
 import { TfError } from '../../errors.js';
-import { SANDBOX_PATHS } from '../../sandbox/port.js';
+import { SANDBOX_PATHS, type ExtraMount } from '../../sandbox/port.js';
 import { PACKAGE_ROOT } from '../../version.js';
 import type { Grader } from '../port.js';
 import { installFromLockfile, projectRootOf } from '../prepare-packages.js';
@@ -14,6 +14,20 @@ function declaresDependencies(path: string): boolean {
     return ['dependencies', 'devDependencies', 'optionalDependencies'].some((k) => Object.keys((pkg[k] as object | undefined) ?? {}).length > 0);
   } catch {
     return true;
+  }
+}
+
+/**
+ * A local checkout's installed packages on the project's path (its own node_modules, then a
+ * workspace's hoisted ones above it), mounted where prepared dependencies go: /deps mirrors the
+ * repository's layout, and the grader links each at its folder in its working copy.
+ */
+function localNodeModules(repo: string, root: string): ExtraMount[] {
+  const out: ExtraMount[] = [];
+  for (let rel = root; ; rel = posix.dirname(rel) === '.' ? '' : posix.dirname(rel)) {
+    const local = join(repo, rel, 'node_modules');
+    if (existsSync(local)) out.push({ hostPath: realpathSync(local), containerPath: posix.join(SANDBOX_PATHS.packages, rel, 'node_modules'), readOnly: true });
+    if (rel === '') return out;
   }
 }
 
@@ -41,20 +55,20 @@ export const tsGrader: Grader = {
   prepareDependencies: async (req) => {
     const root = projectRootOf(req);
     if (req.localRepoPath !== undefined) {
-      const local = join(req.localRepoPath, root, 'node_modules');
-      if (existsSync(local)) {
-        req.log.info({ path: local }, 'reusing the local node_modules');
-        const container = `${SANDBOX_PATHS.packages}/node_modules`;
-        return { mounts: [{ hostPath: realpathSync(local), containerPath: container, readOnly: true }], env: { NODE_PATH: container } };
+      const reused = localNodeModules(req.localRepoPath, root);
+      if (reused.length > 0) {
+        req.log.info({ paths: reused.map((m) => m.hostPath) }, 'reusing the local node_modules');
+        return { mounts: reused, env: { NODE_PATH: (reused[0] as { containerPath: string }).containerPath } };
       }
     }
     // node:test with no dependency declared: node alone runs the tests, there is nothing to install
     if (req.profile.framework === 'node:test' && !declaresDependencies(join(req.headDir, root, 'package.json'))) return undefined;
     if (!req.profile.lockfile) {
-      throw new TfError('PREPARE_FAILED', `the ${root || 'root'} project has no lockfile to install its dependencies from (npm ci needs package-lock.json), so its test runner cannot start`, {
+      throw new TfError('PREPARE_FAILED', `the ${root || 'root'} project has no lockfile to install its dependencies from (package-lock.json, pnpm-lock.yaml or yarn.lock), so its test runner cannot start`, {
         hint: 'commit a lockfile, or run tfactory locally in a checkout where node_modules is installed',
       });
     }
-    return installFromLockfile(req, 'npm', req.profile.lockfile);
+    const pm = req.profile.packageManager;
+    return installFromLockfile(req, pm === 'pnpm' || pm === 'yarn' ? pm : 'npm', req.profile.lockfile);
   },
 };

@@ -4,3 +4,4 @@ export { createDockerImageEngine } from './image-engine.js';
 export { buildCreateOptions, sandboxLabels, RUNNER_USER } from './container-config.js';
 export { prepareCacheKey, depsEnv } from './prepare.js';
 export type { RemoveOrphansOptions, RemovedOrphans } from './orphans.js';
+export { findCaCertificates, resolveCaBundle, HOST_EXTRA_CA_DIRS } from './ca-bundle.js';

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { nodeVersionOk, run } from '../../../src/cli/commands/doctor.js';
 import type { CliIo } from '../../../src/cli/io.js';
@@ -30,6 +33,27 @@ describe('tfactory doctor', () => {
     expect(report.engine.hint).toMatch(/setup\.sh/);
     expect(report.credentials.OPENAI_API_KEY).toBe(true);
     expect(io.out.join('')).not.toContain('sk-secret-value');
+  });
+
+  it('reports the extra CA certificates dependency installs trust, and a TFACTORY_CA_BUNDLE that names nothing as a problem', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tf-doctor-ca-'));
+    try {
+      const pem = join(dir, 'proxy.pem');
+      writeFileSync(pem, '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n');
+      const io = captureIo({ DOCKER_HOST: 'tcp://127.0.0.1:1', TFACTORY_CA_BUNDLE: pem });
+      await run(['--json'], io);
+      expect(JSON.parse(io.out.join('')).caBundle).toEqual({ certificates: 1, source: `TFACTORY_CA_BUNDLE=${pem}` });
+      const text = captureIo({ DOCKER_HOST: 'tcp://127.0.0.1:1', TFACTORY_CA_BUNDLE: pem });
+      await run([], text);
+      expect(text.out.join('')).toContain(`✓ dependency installs trust 1 extra CA certificate(s) from TFACTORY_CA_BUNDLE=${pem}`);
+      const bad = captureIo({ DOCKER_HOST: 'tcp://127.0.0.1:1', TFACTORY_CA_BUNDLE: join(dir, 'missing.pem') });
+      await run(['--json'], bad);
+      const report = JSON.parse(bad.out.join(''));
+      expect(report.problems).toContain(`TFACTORY_CA_BUNDLE names ${join(dir, 'missing.pem')}, which does not exist`);
+      expect(report.caBundle.error).toMatch(/→ set TFACTORY_CA_BUNDLE to a PEM file/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('reports a refused TCP port the same way', async () => {

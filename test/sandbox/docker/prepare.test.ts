@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -50,6 +50,15 @@ describe.skipIf(!hasDocker)('prepare (real engine)', () => {
     const second = await sandbox.prepare(spec);
     expect(second).toMatchObject({ cached: true, cacheKey: first.cacheKey });
     expect((await readdir(cache)).filter((n) => n.includes('.tmp-'))).toEqual([]);
+  });
+
+  it('does not read a lockfile that is a link out of the checkout', async () => {
+    const outside = join(cache, 'outside.txt');
+    await writeFile(outside, 'secret==1\n');
+    await symlink(outside, join(ws, 'linked.txt'));
+    const err = await sandbox.prepare({ image, workspace: ws, projectRoot: '.', kind: 'pip', lockfile: 'linked.txt' }).catch((e: unknown) => e);
+    expect(isTfError(err, 'UNSAFE_PATH')).toBe(true);
+    expect(String((err as Error).message)).toBe('lockfile linked.txt is a link or leads outside the checkout; it is not read');
   });
 
   it('fails with PREPARE_FAILED and the installer output when the install fails', async () => {

@@ -7,6 +7,7 @@ import { gradeProject } from './grade-project.js';
 import { judgeCandidates, judgeContext, worthJudging } from './judge-test.js';
 import type { PreparedPackages } from './run-grader.js';
 import { candidatesFor, changedRangesFor } from './select.js';
+import { projectsNote } from './projects-note.js';
 import { staticOutcomesFor, type StaticChecker } from './static-outcomes.js';
 import { buildTestRows, fileRow, refusedRow, type TestRow } from './test-rows.js';
 import { decideVerdict } from './verdict.js';
@@ -68,6 +69,8 @@ export async function evaluateCandidates(
       ctx.progress('evaluate', ++done, candidates.length);
     }
     const placed = candidates.filter((c) => !trees.refused.has(c.path));
+    const several = projectsNote(ingest.profiles.filter((p) => candidatesFor(p, placed).length > 0));
+    if (several) out.notes.push(several);
     for (const profile of ingest.profiles) {
       const mine = candidatesFor(profile, placed);
       if (mine.length === 0) continue;
