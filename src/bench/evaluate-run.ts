@@ -23,7 +23,8 @@ export interface Row {
   evaluate: EvaluateResult;
 }
 
-export async function benchOne(name: string, dbDir: string): Promise<Row> {
+/** `only`: grade just these candidate files (names under candidates/), not all of them. */
+export async function benchOne(name: string, dbDir: string, only?: string[]): Promise<Row> {
   const source = join(FIXTURES, name);
   const repo = await buildRepoFromTrees(source, name, vendorDirNames());
   try {
@@ -33,7 +34,7 @@ export async function benchOne(name: string, dbDir: string): Promise<Row> {
       await appendFile(join(repo.dir, '.git', 'info', 'exclude'), 'node_modules\n');
     }
     const candDir = join(source, 'candidates');
-    const files = (await readdir(candDir)).sort();
+    const files = (await readdir(candDir)).filter((f) => !only || only.includes(f)).sort();
     const provided = await Promise.all(files.map(async (f) => ({ path: f, content: await readFile(join(candDir, f), 'utf8'), external: true })));
     const services = createServices({ env: { ...process.env, TFACTORY_DB: join(dbDir, `${name}.db`), LOG_LEVEL: 'silent' }, cwd: repo.dir });
     try {
@@ -44,7 +45,7 @@ export async function benchOne(name: string, dbDir: string): Promise<Row> {
         trigger: { kind: 'cli' },
         options: { dryRun: true, provided },
         settings: resolveRunSettings({ flags: { noLlm: true }, env: services.env }),
-        idempotencyKey: `bench:${name}:${Date.now()}`,
+        idempotencyKey: `bench:${name}:${files.length}:${Date.now()}`,
       });
       await services.service.idle();
       const wallS = (Date.now() - t0) / 1000;
