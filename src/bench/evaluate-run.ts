@@ -61,7 +61,7 @@ export async function benchOne(name: string, dbDir: string, candidates?: Provide
         trigger: { kind: 'cli' },
         options: { dryRun: true, provided },
         settings: resolveRunSettings({ flags: { noLlm: true }, env: services.env }),
-        idempotencyKey: `bench:${name}:${Date.now()}`,
+        idempotencyKey: `bench:${name}:${provided.length}:${Date.now()}`,
       });
       await services.service.idle();
       const wallS = (Date.now() - t0) / 1000;

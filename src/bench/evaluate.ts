@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { benchOne, FIXTURES, type Row } from './evaluate-run.js';
+import { benchOne, fixtureCandidates, FIXTURES, type Row } from './evaluate-run.js';
 import { measureGuardCost, type GuardCost } from './guard-cost.js';
 
 async function main(): Promise<void> {
@@ -16,11 +16,15 @@ async function main(): Promise<void> {
   const dbDir = await mkdtemp(join(tmpdir(), 'tfactory-bench-'));
   const rows: Row[] = [];
   const guards: Array<[string, GuardCost]> = [];
+  const single: Array<[string, Row]> = [];
   try {
     for (const name of names) {
       process.stderr.write(`bench:evaluate ${name} …\n`);
       rows.push(await benchOne(name, dbDir));
       guards.push([name, await measureGuardCost(join(FIXTURES, name))]);
+      // The same fixture with its one good candidate file: what each further file costs the stage.
+      const good = (await readdir(join(FIXTURES, name, 'candidates'))).find((f) => /(?:^|_)good\.|^good\./.test(f));
+      if (good) single.push([name, await benchOne(name, dbDir, (await fixtureCandidates(name)).filter((f) => f.path === good))]);
     }
   } finally {
     await rm(dbDir, { recursive: true, force: true });
@@ -34,6 +38,11 @@ async function main(): Promise<void> {
   console.log('\nStatic guard per candidate file (real sandbox, one container; all files in one process as evaluate does, and one process per file as before):');
   for (const [name, g] of guards) {
     console.log(`  ${name}: ${g.files} files: 1 file ${g.oneS.toFixed(2)} s, all in one process ${g.batchS.toFixed(2)} s, one process each ${g.perProcessS.toFixed(2)} s; per additional file ${g.perFileBatchS.toFixed(3)} s (one process) vs ${g.perFilePerProcessS.toFixed(3)} s (one each)`);
+  }
+  console.log('\nEvaluate stage per additional candidate file ((all files - the good file alone) / (files - 1)):');
+  for (const [name, one] of single) {
+    const all = rows.find((r) => r.fixture === name);
+    if (all && all.files > 1) console.log(`  ${name}: 1 file ${one.evaluateS.toFixed(1)} s, ${all.files} files ${all.evaluateS.toFixed(1)} s: ${((all.evaluateS - one.evaluateS) / (all.files - 1)).toFixed(2)} s per additional file`);
   }
   console.log('\n"necessary" = one head run of each candidate test (what any grader must pay); the rest is stability reruns, coverage, mutants, the base run, static checks and container start.');
 }

@@ -124,4 +124,6 @@ export interface Grader {
   env(seed: number): Record<string, string>;
   /** Install (or reuse) the project's dependencies; undefined when there is nothing to install. */
   prepareDependencies(req: DependencyRequest): Promise<PreparedPackages | undefined>;
+  /** CPUs the grader's container may use, when it runs independent work side by side (default: the sandbox's). */
+  cpus?(): number;
 }

@@ -1,4 +1,5 @@
 import { existsSync, readFileSync, realpathSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join, posix } from 'node:path';
 import { TfError } from '../../errors.js';
 import { SANDBOX_PATHS, type ExtraMount } from '../../sandbox/port.js';
@@ -51,6 +52,9 @@ export const tsGrader: Grader = {
   ],
   // TFACTORY_KILL_SCOPE: inside the container every process the grader did not start is a test's
   // (runtime/guard.mjs kills what a test leaves running); TFACTORY_GRADER_TMP: the grader's own tmpfs.
+  // Two: the warm vitest (runtime/runners/vitest-warm.mjs) runs a mutant's covering test files in
+  // two fresh workers side by side (never more than the machine has).
+  cpus: () => Math.min(2, availableParallelism()),
   env: () => ({ NODE_OPTIONS: '--max-old-space-size=768', TFACTORY_GRADER_TMP: SANDBOX_PATHS.graderTmp, TFACTORY_KILL_SCOPE: 'container' }),
   prepareDependencies: async (req) => {
     const root = projectRootOf(req);

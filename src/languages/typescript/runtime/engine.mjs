@@ -9,6 +9,7 @@ import { watchTree } from './copy-guard.mjs';
 import { RESOURCE_PREFIX, TAMPER_PREFIX } from './guard.mjs';
 import { keyOf, runResolved as runResolvedRaw } from './run-tests.mjs';
 import { explainNoRunner, selectRunner } from './runners/select.mjs';
+import { createWarmVitestRunner } from './runners/vitest-warm.mjs';
 import { copyTree, linkDependencies } from './workspace.mjs';
 
 function prepareCopy(src, dst, input, depsDir) {
@@ -28,7 +29,6 @@ function linesFromHits(hitList, probeLines) {
 /** Evaluate `input` (a GraderInput). paths: { workspace, deps, work, base, io, support }. */
 export async function evaluate(ts, input, paths) {
   const errors = [];
-  let executions = 0;
   let forged = 0;
   const runResolved = async (...args) => {
     const r = await runResolvedRaw(...args);
@@ -51,6 +51,19 @@ export async function evaluate(ts, input, paths) {
     return empty;
   }
   runner.prepare();
+  // Stability reruns, the control and the mutants go to one warm vitest (runners/vitest-warm.mjs)
+  // when the project's vitest allows it, else to the cold runner; the head run stays cold.
+  const warm = createWarmVitestRunner({ projectDir, ioDir: join(paths.io, 'warm'), cold: runner });
+  try {
+    return await evaluateWith(ts, input, paths, { runner, rerunner: warm ?? runner, inst, errors, runResolved, forged: () => forged });
+  } finally {
+    warm?.close();
+  }
+}
+
+async function evaluateWith(ts, input, paths, { runner, rerunner, inst, errors, runResolved, forged }) {
+  let executions = 0;
+  const empty = { tests: [], mutants: [], suiteCoveredChanged: {}, changedExecutable: inst.changedExecutable, executions: 0, necessaryMs: 0, errors };
   const tree = watchTree(paths.work);
   if (tree.tooBig) errors.push('the project copy is over 128 MB of files: the grader does not watch it for tests that rewrite it');
   const limits = { testTimeoutMs: input.perTestTimeoutMs, tree };
@@ -110,7 +123,7 @@ export async function evaluate(ts, input, paths) {
   for (let i = 1; i < input.stabilityRuns; i += 1) {
     for (const t of decided) t.runs.push(t.runs[0]);
     if (loaded.length === 0) continue;
-    const r = await runResolved(runner, { files: [...new Set(loaded.map((t) => t.abs))], tests: loaded.map(named), seed: input.seed + i }, limits);
+    const r = await runResolved(rerunner, { files: [...new Set(loaded.map((t) => t.abs))], tests: loaded.map(named), seed: input.seed + i }, limits);
     executions += r.executions;
     for (const t of loaded) t.runs.push(r.verdicts.get(t.key)?.run ?? { outcome: 'skipped', message: 'not reported in this rerun', durationMs: 0 });
   }
@@ -127,7 +140,7 @@ export async function evaluate(ts, input, paths) {
   // grader's switch; it is rejected as tampering and faces no real mutant.
   const facing = tests.filter((t) => t.runs[0].outcome === 'passed' && inst.mutants.some((m) => t.hits.includes(m.probe)));
   if (inst.shamId && facing.length > 0) {
-    const c = await runResolved(runner, { files: [...new Set(facing.map((t) => t.abs))], tests: facing.map(named), mutant: inst.shamId }, fitted(facing));
+    const c = await runResolved(rerunner, { files: [...new Set(facing.map((t) => t.abs))], tests: facing.map(named), mutant: inst.shamId }, fitted(facing));
     executions += c.executions;
     for (const t of facing) {
       const run = c.verdicts.get(t.key)?.run;
@@ -140,7 +153,7 @@ export async function evaluate(ts, input, paths) {
   for (const m of inst.mutants) {
     const covering = tests.filter((t) => t.hits.includes(m.probe) && t.runs[0].outcome === 'passed');
     if (covering.length === 0) continue;
-    const r = await runResolved(runner, { files: [...new Set(covering.map((t) => t.abs))], tests: covering.map(named), mutant: m.id }, fitted(covering));
+    const r = await runResolved(rerunner, { files: [...new Set(covering.map((t) => t.abs))], tests: covering.map(named), mutant: m.id }, fitted(covering));
     executions += r.executions;
     verdictsByMutant.set(m.id, r.verdicts);
   }
@@ -174,7 +187,7 @@ export async function evaluate(ts, input, paths) {
     }
   }
 
-  if (forged > 0) errors.push(`${forged} line(s) of the runner's event files were not signed by the grader's reporter and were ignored (a test wrote to them, or a run was cut mid-line)`);
+  if (forged() > 0) errors.push(`${forged()} line(s) of the runner's event files were not signed by the grader's reporter and were ignored (a test wrote to them, or a run was cut mid-line)`);
   return {
     tests: tests.map((t) => assembleTest(t, inst, verdictsByMutant, onBase)),
     mutants,

@@ -8,7 +8,8 @@ export const keyOf = (file, name) => `${file}::${name}`;
 
 /**
  * spec: { files, tests?: [{ file, name, names }], mutant?, seed?, withHits? }.
- * limits: { testTimeoutMs }. Returns { verdicts: Map key → { file, name, names, run },
+ * limits: { testTimeoutMs, tree? }. `runner` may be a warm runner (runners/vitest-warm.mjs) with its
+ * cold runner in `runner.cold`. Returns { verdicts: Map key → { file, name, names, run },
  * moduleErrors: [{ file, errors }], hits: [...], wallMs, executions, forged, failures } (forged: event lines
  * dropped for want of the reporter's signature; failures: the diagnostics of invocations that ended
  * without reporting their end, runners/common.mjs failureOf).
@@ -21,16 +22,32 @@ export async function runResolved(runner, spec, limits) {
   const deadlineMs = 120_000 + limits.testTimeoutMs * Math.max(count, 10 * spec.files.length);
   const before = snapshot(SCRATCH_DIR);
   const out = await runner.run({ ...spec, testTimeoutMs: limits.testTimeoutMs, stallMs, deadlineMs });
+  // A warm runner (runners/vitest-warm.mjs) outlives its runs: its own processes are not leftovers.
+  for (const pid of runner.keep?.() ?? []) before.pids.add(pid);
+  // Whatever follows a kill or a trip runs cold, one fresh process per invocation, and a tripped
+  // warm process is replaced: nothing a test did in it (a module it had rewritten) carries over.
+  const fallback = runner.cold ?? runner;
+  if (out.warmFailed) {
+    // The warm process died or refused mid-run (a test killed it?): nothing it reported is a
+    // verdict. What it left is cleared, and the same run is made cold, where the guards see it all.
+    assess(before, { killedBy: null });
+    limits.tree?.check();
+    return runResolved(fallback, spec, limits);
+  }
   const problems = assess(before, out);
+  const trip = (message) => {
+    runner.reset?.();
+    return isolate(fallback, spec, limits, out, message);
+  };
   if ((out.forged ?? 0) > 0 || out.shrunk) {
-    return isolate(runner, spec, limits, out, `${TAMPER_PREFIX}it wrote into the grader's result file (lines the grader's reporter did not sign, or the file cut or replaced)`);
+    return trip(`${TAMPER_PREFIX}it wrote into the grader's result file (lines the grader's reporter did not sign, or the file cut or replaced)`);
   }
   const changed = limits.tree?.check() ?? [];
   if (changed.length > 0) {
     const listed = `${changed.slice(0, 3).join(', ')}${changed.length > 3 ? ` and ${changed.length - 3} more` : ''}`;
-    return isolate(runner, spec, limits, out, `${TAMPER_PREFIX}it changed the grader's copy of the project (${listed})`);
+    return trip(`${TAMPER_PREFIX}it changed the grader's copy of the project (${listed})`);
   }
-  if (problems.length > 0) return isolate(runner, spec, limits, out, `${RESOURCE_PREFIX}${problems.join('; ')}`);
+  if (problems.length > 0) return trip(`${RESOURCE_PREFIX}${problems.join('; ')}`);
   const wanted = spec.tests ? new Set(spec.tests.map((t) => keyOf(t.file, t.name))) : undefined;
   const isWanted = (e) => !wanted || wanted.has(keyOf(e.file, e.name));
   const verdicts = new Map();
@@ -65,7 +82,7 @@ export async function runResolved(runner, spec, limits) {
       // Files the killed run never reached: run them again, one by one if none was reached at all.
       const batches = untouched.length === spec.files.length ? untouched.map((f) => [f]) : [untouched];
       for (const files of batches) {
-        absorb(acc, await runResolved(runner, { ...spec, files, tests: undefined }, limits));
+        absorb(acc, await runResolved(fallback, { ...spec, files, tests: undefined }, limits));
       }
     }
     const rest = pending.filter((c) => !hung.has(keyOf(c.file, c.name)));
@@ -73,7 +90,7 @@ export async function runResolved(runner, spec, limits) {
     for (const group of groups) {
       if (group.length === 0) continue;
       const files = [...new Set(group.map((c) => c.file))];
-      absorb(acc, await runResolved(runner, { ...spec, files, tests: group }, limits));
+      absorb(acc, await runResolved(fallback, { ...spec, files, tests: group }, limits));
     }
   }
   for (const m of moduleErrors) {

@@ -46,6 +46,11 @@ function graderMounts(profile: LanguageProfile, inputDir: string, baseDir?: stri
   return mounts;
 }
 
+function graderCpus(profile: LanguageProfile): { nanoCpus?: number } {
+  const cpus = pluginForProfile(profile).grader.cpus?.();
+  return cpus === undefined ? {} : { nanoCpus: Math.round(cpus * 1e9) };
+}
+
 /**
  * Runs a language's grader once, in ONE sandbox container, over every candidate of that
  * project: head runs, stability reruns, per-test coverage, mutants and the base run all happen inside.
@@ -61,7 +66,7 @@ export async function runGrader(opts: GraderRunInput): Promise<GraderRunOutput> 
         image: opts.image,
         workspace: opts.headDir,
         mounts: graderMounts(opts.profile, inputDir, opts.baseDir, opts.deps),
-        limits: { timeoutMs: opts.timeoutMs },
+        limits: { timeoutMs: opts.timeoutMs, ...graderCpus(opts.profile) },
         labels: { 'tfactory.run': opts.runId, 'tfactory.purpose': 'evaluate' },
       },
       {

@@ -14,7 +14,7 @@ const CONFIG_NAMES = ['vitest.config.ts', 'vitest.config.mts', 'vitest.config.js
 // In the grader's own folder, not beside the project's config: vitest 1–3 look for a workspace file
 // (vitest.workspace.ts …) in the folder of the config they load, and a project's workspace would run
 // its tests with its own configuration (no setup file, any pool, every file).
-const GENERATED = join('.tfactory', 'vitest.config.mjs');
+export const GENERATED = join('.tfactory', 'vitest.config.mjs');
 export const VITEST_SUPPORTED = [1, 4];
 
 function escapeGlob(path) {

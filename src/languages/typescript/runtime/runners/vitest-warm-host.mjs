@@ -1,0 +1,158 @@
+// The warm vitest of the TS grader (runners/vitest-warm.mjs starts it): one long-lived process per
+// evaluate session holding vitest's Node API (`createVitest` from 'vitest/node', vitest >= 4) with
+// the grader's generated config, that runs, on request, the exact test files and test names of one
+// run (a mutant, the control, a stability rerun). Tests never run here: the pool is 'forks' with
+// isolation, so every test file of every run gets a fresh child process, created with this
+// process's environment as set for that run (the active mutant, the hits file, the seed).
+//
+// Every run's events are signed with a key that arrives for that run only, over the IPC channel
+// (never in an environment variable or a file a test could read), and stays in this process, which
+// test code does not run in; the grader kills what a run leaves behind before sending the next key.
+//
+// Protocol (process.send / 'message'): in { type: 'run', id, files, tests?, mutant, seed?, testTimeoutMs,
+// events, hits, key }, out { type: 'ready' } once, { type: 'done', id, keep } after each run (keep:
+// the pids this process owns), { type: 'failed', message } when vitest cannot be used.
+import { createHmac } from 'node:crypto';
+import { appendFileSync, readdirSync, readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { pathToFileURL } from 'node:url';
+
+const [vitestNode, configPath, projectDir] = process.argv.slice(2);
+
+let sink = { events: '', key: '' };
+const write = (o) => {
+  if (!sink.events) return;
+  const json = JSON.stringify(o);
+  appendFileSync(sink.events, `${json}\t${createHmac('sha256', sink.key).update(json).digest('hex')}\n`);
+};
+const error = (e) => ({
+  name: e?.name ?? 'Error',
+  message: String(e?.message ?? e).slice(0, 2000),
+  assertion: Boolean(e && (e.name === 'AssertionError' || e.code === 'ERR_ASSERTION' || e.matcherResult || 'expected' in e || 'actual' in e)),
+});
+const names = (t) => {
+  const n = [t.name];
+  for (let p = t.parent; p && p.type === 'suite'; p = p.parent) n.unshift(p.name);
+  return n;
+};
+
+/** The same events, in the same signed format, as support/vitest-reporter.mjs writes in a cold run. */
+class WarmReporter {
+  printed = new Map();
+
+  onUserConsoleLog(log) {
+    if (log?.taskId) this.printed.set(log.taskId, (this.printed.get(log.taskId) ?? 0) + String(log.content ?? '').length);
+  }
+
+  onTestModuleCollected(m) {
+    for (const t of m.children.allTests()) write({ ev: 'collected', file: m.moduleId, name: t.fullName, names: names(t) });
+  }
+
+  onTestCaseReady(t) {
+    write({ ev: 'ready', file: t.module.moduleId, name: t.fullName });
+  }
+
+  onTestCaseResult(t) {
+    const r = t.result();
+    write({
+      ev: 'result', file: t.module.moduleId, name: t.fullName, names: names(t), state: r.state,
+      errors: (r.errors ?? []).map(error), durationMs: Math.round(t.diagnostic()?.duration ?? 0), outputBytes: this.printed.get(t.id) ?? 0,
+    });
+  }
+
+  onTestModuleEnd(m) {
+    write({ ev: 'moduleEnd', file: m.moduleId, state: m.state(), errors: m.errors().map(error) });
+  }
+
+  onTestRunEnd(_modules, unhandled, reason) {
+    write({ ev: 'runEnd', reason, unhandled: (unhandled ?? []).map(error) });
+  }
+}
+
+function children() {
+  const out = [];
+  for (const p of readdirSync('/proc')) {
+    if (!/^\d+$/.test(p)) continue;
+    try {
+      const s = readFileSync(`/proc/${p}/stat`, 'latin1');
+      const rest = s.slice(s.lastIndexOf(')') + 2).split(' ');
+      if (Number(rest[1]) === process.pid && rest[0] !== 'Z') out.push(Number(p));
+    } catch {
+      // gone
+    }
+  }
+  return out;
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** Vitest stops its workers after a run without waiting for them: wait (then kill) so none outlives the run. */
+async function reapWorkers(workerPids) {
+  for (let i = 0; i < 100; i += 1) {
+    const left = children().filter((p) => workerPids.has(p));
+    if (left.length === 0) return;
+    if (i === 50) for (const p of left) try { process.kill(p, 'SIGKILL'); } catch { /* gone */ }
+    await sleep(10);
+  }
+}
+
+function escapeRegex(s) {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+async function main() {
+  const standing = new Set(children());
+  const { createVitest } = await import(pathToFileURL(vitestNode).href);
+  const vitest = await createVitest('test', {
+    config: configPath, root: projectDir, watch: false, reporters: [new WarmReporter()], passWithNoTests: true,
+  });
+  const projects = vitest.projects;
+  const unsuitable = projects.find((p) => p.config.pool !== 'forks' || p.config.isolate === false || p.config.browser?.enabled);
+  if (projects.length !== 1 || unsuitable) {
+    process.send({ type: 'failed', message: `the project's vitest settings are not the grader's warm ones (pool ${unsuitable?.config.pool}, isolate ${unsuitable?.config.isolate}, ${projects.length} projects)` });
+    return;
+  }
+  const [project] = projects;
+  // A mutant's covering test files run side by side in two fresh workers (the grader's container
+  // has two CPUs), unless the project sets its own number of workers.
+  if (!project.config.maxWorkers && !vitest.config.maxWorkers) project.config.maxWorkers = Math.max(1, Math.min(2, availableParallelism()));
+  for (const p of children()) standing.add(p);
+  process.send({ type: 'ready' });
+  let queue = Promise.resolve();
+  process.on('message', (m) => {
+    if (m?.type !== 'run') return;
+    queue = queue.then(() => runOnce(vitest, project, m, standing)).catch((e) => process.send({ type: 'failed', message: String(e?.stack ?? e).slice(0, 2000) }));
+  });
+  process.on('disconnect', () => process.exit(0));
+}
+
+async function runOnce(vitest, project, m, standing) {
+  sink = { events: m.events, key: m.key };
+  process.env.TF_HITS = m.hits;
+  process.env.TFACTORY_MUTANT = m.mutant ?? '';
+  process.env.TF_TEST_TIMEOUT = String(m.testTimeoutMs);
+  process.env.TF_SEED = m.seed === undefined ? '' : String(m.seed);
+  for (const config of [vitest.config, project.config]) {
+    config.testTimeout = m.testTimeoutMs;
+    config.sequence.shuffle = m.seed !== undefined;
+    if (m.seed !== undefined) config.sequence.seed = m.seed;
+  }
+  const specs = m.files.map((file) => {
+    const wanted = m.tests?.filter((t) => t.file === file);
+    if (!wanted || wanted.length === 0) return project.createSpecification(file);
+    return project.createSpecification(file, { testNamePattern: new RegExp(`^(?:${[...new Set(wanted.map((t) => t.names.join(' ')))].map(escapeRegex).join('|')})$`) });
+  });
+  const before = new Set(children());
+  try {
+    await vitest.runTestSpecifications(specs, false);
+  } finally {
+    sink = { events: '', key: '' };
+    const workers = new Set(children().filter((p) => !before.has(p) && !standing.has(p)));
+    await reapWorkers(workers);
+  }
+  process.send({ type: 'done', id: m.id, keep: [process.pid, ...children()] });
+}
+
+main().catch((e) => {
+  process.send?.({ type: 'failed', message: String(e?.stack ?? e).slice(0, 2000) });
+});

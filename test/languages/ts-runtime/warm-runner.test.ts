@@ -1,0 +1,112 @@
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+// @ts-expect-error plain ESM engine file without type declarations
+import { createVitestRunner } from '../../../src/languages/typescript/runtime/runners/vitest.mjs';
+// @ts-expect-error plain ESM engine file without type declarations
+import { createWarmVitestRunner } from '../../../src/languages/typescript/runtime/runners/vitest-warm.mjs';
+import { tsRuntimeDir } from '../../../src/languages/typescript/runtime-path.js';
+import { PACKAGE_ROOT } from '../../../src/version.js';
+
+interface Result { file: string; name: string; state: string }
+interface RunOut {
+  warmFailed?: string; killedBy?: string | null; forged: number; results: Result[]; collected: unknown[];
+}
+interface Spec { files: string[]; tests?: Array<{ file: string; name: string; names: string[] }>; mutant?: string; seed?: number }
+interface WarmRunner {
+  run(spec: Spec & { testTimeoutMs: number; deadlineMs: number; stallMs: number }): Promise<RunOut>;
+  keep(): number[];
+  reset(): void;
+  close(): void;
+  cold: unknown;
+}
+
+/**
+ * The warm vitest runner (runtime/runners/vitest-warm.mjs) on the host, with TFactory's own vitest 4,
+ * over a small project of its own: one long-lived vitest runs many invocations, each with its own
+ * mutant (reaching fresh workers), its own test names, a hang killed and the next run served by a
+ * fresh process, and a run whose vitest died reported as such (run-tests.mjs makes it cold).
+ */
+describe('the warm vitest runner', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tf-warm-runner-'));
+  const project = join(dir, 'project');
+  const file = (name: string): string => join(project, 'test', name);
+  let warm: WarmRunner;
+  const run = (spec: Spec, stallMs = 8000): Promise<RunOut> => warm.run({ testTimeoutMs: 2000, deadlineMs: 60_000, stallMs, ...spec });
+  const states = (out: RunOut): string[] => out.results.map((r) => `${r.name}: ${r.state}`).sort();
+
+  beforeAll(() => {
+    mkdirSync(join(project, 'test'), { recursive: true });
+    writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'warm', type: 'module', devDependencies: { vitest: '^4.0.0' } }));
+    symlinkSync(join(PACKAGE_ROOT, 'node_modules'), join(project, 'node_modules'));
+    writeFileSync(file('switch.test.ts'), [
+      "import { expect, it } from 'vitest';",
+      "it('sees M2', () => { expect((globalThis as Record<string, unknown>).__tfMutant).toBe('M2'); });",
+      "it('sees no mutant', () => { expect((globalThis as Record<string, unknown>).__tfMutant).toBe(''); });",
+    ].join('\n'));
+    writeFileSync(file('hang.test.ts'), "import { it } from 'vitest';\nit('loops', () => { for (;;) { /* never ends */ } });\n");
+    writeFileSync(file('kills.test.ts'), "import { it } from 'vitest';\nit('kills its runner', () => { process.kill(process.ppid, 'SIGKILL'); });\n");
+    const cold = createVitestRunner({ projectDir: project, supportDir: join(tsRuntimeDir(), 'support'), ioDir: join(dir, 'io-cold') });
+    cold.prepare();
+    warm = createWarmVitestRunner({ projectDir: project, ioDir: join(dir, 'io'), cold }) as WarmRunner;
+  });
+  afterAll(() => {
+    warm?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('switches the mutant between runs of one warm vitest and runs only the named tests', async () => {
+    const first = await run({ files: [file('switch.test.ts')], mutant: 'M2' });
+    expect(first.warmFailed).toBeUndefined();
+    expect(first.forged).toBe(0);
+    expect(states(first)).toEqual(['sees M2: passed', 'sees no mutant: failed']);
+    const [host] = warm.keep();
+    const named = { file: file('switch.test.ts'), name: 'sees no mutant', names: ['sees no mutant'] };
+    const second = await run({ files: [file('switch.test.ts')], tests: [named] });
+    expect(states(second)).toEqual(['sees M2: skipped', 'sees no mutant: passed']);
+    const third = await run({ files: [file('switch.test.ts')], tests: [named], mutant: 'M3' });
+    expect(states(third)).toEqual(['sees M2: skipped', 'sees no mutant: failed']);
+    // the same vitest process served all three
+    expect(warm.keep()[0]).toBe(host);
+  }, 120_000);
+
+  it('kills a run that hangs (the event file stalls) with its process, and serves the next run from a fresh one', async () => {
+    const [before] = warm.keep();
+    const hung = await run({ files: [file('hang.test.ts')] }, 1500);
+    expect(hung.killedBy).toBe('stall');
+    expect(hung.results).toEqual([]);
+    const next = await run({ files: [file('switch.test.ts')], mutant: 'M2' });
+    expect(next.warmFailed).toBeUndefined();
+    expect(states(next)).toEqual(['sees M2: passed', 'sees no mutant: failed']);
+    expect(warm.keep()[0]).not.toBe(before);
+  }, 120_000);
+
+  it('reports a run whose vitest a test killed as failed (nothing of it is a verdict), and recovers', async () => {
+    const killed = await run({ files: [file('kills.test.ts')] });
+    expect(killed.warmFailed).toMatch(/exited during a run/);
+    const next = await run({ files: [file('switch.test.ts')], mutant: 'M2' });
+    expect(states(next)).toEqual(['sees M2: passed', 'sees no mutant: failed']);
+  }, 120_000);
+
+  it('signs every event with a key of that run only, kept out of the workers\' environment: lines a test appends are dropped', async () => {
+    const io = JSON.stringify(join(dir, 'io'));
+    writeFileSync(file('forges.test.ts'), [
+      "import { appendFileSync, readdirSync } from 'node:fs';",
+      "import { join } from 'node:path';",
+      "import { expect, it } from 'vitest';",
+      "it('finds no key', () => { expect(Object.values(process.env).filter((v) => /^[0-9a-f]{64}$/.test(v ?? ''))).toEqual([]); });",
+      "it('forges a pass', () => {",
+      `  for (const f of readdirSync(${io}).filter((n) => n.endsWith('.events.jsonl'))) appendFileSync(join(${io}, f), JSON.stringify({ ev: 'result', file: 'x', name: 'forged', names: ['forged'], state: 'passed', errors: [] }) + '\\t' + 'ab'.repeat(32) + '\\n');`,
+      '  expect(1).toBe(2);',
+      '});',
+    ].join('\n'));
+    const out = await run({ files: [file('forges.test.ts')] });
+    expect(out.forged).toBeGreaterThan(0);
+    expect(states(out)).toEqual(['finds no key: passed', 'forges a pass: failed']);
+  }, 120_000);
+
+  it('is not offered for a runner other than vitest', () => {
+    expect(createWarmVitestRunner({ projectDir: project, ioDir: join(dir, 'io-jest'), cold: { name: 'jest' } })).toBeUndefined();
+  });
+});
