@@ -91,3 +91,22 @@ describe('monorepo project roots', () => {
     expect(declaresDependencies('[tool.pytest.ini_options]\ntestpaths = ["tests"]\n')).toBe(false);
   });
 });
+
+describe('module-type scopes are not projects', () => {
+  it('a package.json that only sets "type" (luxon\'s src/) belongs to the project above it; a named one is its own', async () => {
+    const dir = tree({
+      'package.json': '{"name":"lib","scripts":{"test":"jest"},"devDependencies":{"jest":"29.7.0"}}',
+      'package-lock.json': '{}',
+      'src/package.json': '{"type":"module"}',
+      'src/interval.js': 'export const x = 1;\n',
+      'test/interval/many.test.js': 'test("x", () => {});\n',
+      'tools/package.json': '{"name":"tools","type":"module"}',
+      'tools/t.js': 'export const t = 1;\n',
+    });
+    const profiles = await detectLanguages(dir, ['src/interval.js', 'test/interval/many.test.js', 'tools/t.js']);
+    expect(profiles.map((p) => ({ root: p.root, files: p.files }))).toEqual([
+      { root: '', files: ['src/interval.js', 'test/interval/many.test.js'] },
+      { root: 'tools', files: ['tools/t.js'] },
+    ]);
+  });
+});

@@ -121,13 +121,39 @@ async function buildProfile(fs: ProjectFs, language: Language, root: string, fil
   };
 }
 
-/** TypeScript / JavaScript profiles, one per (language, nearest package.json folder). */
+/**
+ * A package.json that says nothing but how Node reads the files below it (`{"type": "module"}` in
+ * luxon's src/, say) is a module-type scope, not a project: no name, scripts, dependencies, workspaces
+ * or runner settings. The project root is the nearest package.json that is more than that.
+ */
+function scopeOnly(text: string | undefined): boolean {
+  if (text === undefined) return false;
+  try {
+    const pkg = JSON.parse(text) as unknown;
+    if (!pkg || typeof pkg !== 'object' || Array.isArray(pkg)) return false;
+    return Object.keys(pkg).every((k) => ['type', 'sideEffects', 'imports', 'exports', 'main', 'module', 'types', 'private'].includes(k));
+  } catch {
+    return false;
+  }
+}
+
+async function nearestProjectRoot(fs: ProjectFs, file: string): Promise<string> {
+  let from = file;
+  for (;;) {
+    const root = await fs.nearestWith(from, ['package.json']);
+    if (root === undefined) return '';
+    if (root === '' || !scopeOnly(await fs.read(posix.join(root, 'package.json')))) return root;
+    from = root; // nearestWith starts at the folder above its argument's own
+  }
+}
+
+/** TypeScript / JavaScript profiles, one per (language, nearest project package.json folder). */
 export async function detectTypeScriptProfiles(fs: ProjectFs, changedPaths: string[]): Promise<LanguageProfile[]> {
   const groups = new Map<string, { language: Language; root: string; files: string[] }>();
   for (const p of changedPaths) {
     const language = languageOf(p);
     if (!language) continue;
-    const root = (await fs.nearestWith(p, ['package.json'])) ?? '';
+    const root = await nearestProjectRoot(fs, p);
     const key = `${language}\u0000${root}`;
     const g = groups.get(key) ?? { language, root, files: [] };
     g.files.push(p);

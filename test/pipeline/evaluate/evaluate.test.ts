@@ -65,6 +65,17 @@ describe('evaluateCandidates on a fake sandbox', () => {
     expect(llm.requests).toHaveLength(0);
   });
 
+  it('names a candidate no detected project takes (a TS test in a Python-only change) instead of dropping it', async () => {
+    const sandbox = graderSandbox(graderResult([measuredTest(GEN, 'test_cap')]));
+    const stray = candidate('web/app.test.ts', "test('x', () => {});\n", { language: 'typescript', framework: 'vitest', origin: 'provided', acIds: [] });
+    const out = await evaluateCandidates(graderContext(sandbox), loadPricingIngest(), [candidates()[0]!, stray], { ...options, judge: false }, { staticChecks: async (items) => items.map(() => genChecks), imageFor: async () => 'runner:py' });
+    const row = out.tests.find((t) => t.file === 'web/app.test.ts');
+    expect(row).toMatchObject({ name: '(file)', verdict: 'error', reasons: [{ code: 'infrastructure' }] });
+    expect(row?.reasons[0]?.text).toContain('no project TFactory detected for the change takes it (projects: python at .)');
+    expect(out.notes.some((n) => n.startsWith('web/app.test.ts was not graded: no project'))).toBe(true);
+    expect(sandbox.calls).toHaveLength(1);
+  });
+
   it('never asks the judge when the run turned it off', async () => {
     const sandbox = graderSandbox(graderResult([measuredTest(GEN, 'test_cap')]));
     const llm = createScriptedLlm([]);

@@ -102,6 +102,16 @@ export async function evaluateCandidates(
         ctx.progress('evaluate', ++done, candidates.length);
       }
     }
+    // A candidate no detected project takes (its language's projects are all elsewhere, or the change
+    // touches no code of its language) is said, never dropped without a word.
+    const taken = new Set(graded.map((g) => g.candidate.path));
+    for (const candidate of placed.filter((c) => !taken.has(c.path))) {
+      const roots = ingest.profiles.map((p) => `${p.language} at ${p.root || '.'}`).join(', ') || 'none';
+      const why = `no project TFactory detected for the change takes it (projects: ${roots}); put the test under the project whose code it tests`;
+      graded.push({ candidate, rows: [], fileRow: fileRow(candidate, { tests: [], fileFindings: [] }, why) });
+      out.notes.push(`${candidate.path} was not graded: ${why}.`);
+      ctx.progress('evaluate', ++done, candidates.length);
+    }
     // The judge, once every file is graded: the tests every other signal accepts (none asked about the
     // others), as many files per call as fit its budget, so a run usually costs one judge call.
     if (options.judge && ctx.ports.llm) {
