@@ -85,6 +85,13 @@ export interface LanguagePlugin {
   // --- triage -----------------------------------------------------------------------------------
   /** Test source without comments, for dedup (whitespace is folded by the caller). */
   stripComments(source: string): string;
+  /**
+   * Files a project's build or install step writes that a checkout lacks and its own code imports (a
+   * VCS version file from hatch-vcs or setuptools-scm), as `{ path, content, why }` with repo-relative
+   * paths. The evaluation writes each into its copies of the head and base trees when absent there
+   * (never into the checkout) and says so in the report. `read` reads a repo-relative file of the tree.
+   */
+  buildStepFiles?(profile: LanguageProfile, read: (path: string) => Promise<string | undefined>): Promise<Array<{ path: string; content: string; why: string }>>;
 }
 
 /** Container paths the grader's command reads its input from and writes its result to. */

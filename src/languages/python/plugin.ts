@@ -1,4 +1,5 @@
 import type { LanguagePlugin } from '../port.js';
+import { pythonBuildStepFiles } from './build-files.js';
 import { describePythonFramework } from './framework-version.js';
 import { prunePythonTestFile } from './prune.js';
 import { analysePythonCandidate, analysePythonCandidates } from './analyse.js';
@@ -41,4 +42,5 @@ export const pythonPlugin: LanguagePlugin = {
   grader: pythonGrader,
   pruneTestFile: (_path, content, keep) => prunePythonTestFile(content, keep),
   stripComments: stripPythonComments,
+  buildStepFiles: pythonBuildStepFiles,
 };

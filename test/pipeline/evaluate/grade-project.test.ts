@@ -12,7 +12,7 @@ import { candidate, graderContext, graderResult, graderSandbox, measuredTest } f
 const FILE = 'tests/test_pricing_tfactory_1.py';
 const dir = mkdtempSync(join(tmpdir(), 'tfactory-grade-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-const trees = { root: dir, headDir: join(dir, 'head'), baseDir: join(dir, 'base'), refused: new Map<string, string>(), dispose: async () => {} };
+const trees = { root: dir, headDir: join(dir, 'head'), baseDir: join(dir, 'base'), refused: new Map<string, string>(), notes: [], dispose: async () => {} };
 const profile = loadPricingIngest().profiles[0];
 if (!profile) throw new Error('the pricing fixture has a Python profile');
 const options = testSettings().evaluation;

@@ -1,11 +1,13 @@
-import { chmod, mkdir, mkdtemp } from 'node:fs/promises';
+import { chmod, lstat, mkdir, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isTfError } from '../../../errors.js';
-import { writeContained } from '../../../files/contained.js';
+import { readContained, resolveContained, writeContained } from '../../../files/contained.js';
 import { copyTreeBytes } from '../../../files/copy-tree.js';
 import { removeTree } from '../../../files/remove-tree.js';
 import type { GitPort } from '../../../git/types.js';
+import { pluginForProfile } from '../../../languages/registry.js';
+import type { LanguageProfile } from '../../../languages/types.js';
 import type { CandidateFile } from '../../types.js';
 
 /**
@@ -19,6 +21,8 @@ export interface EvalTrees {
   baseDir?: string;
   /** Candidates that could not be placed (their path leads through a link the PR committed): path → why. */
   refused: Map<string, string>;
+  /** What was written into the copies besides the candidates (a build step's files the checkout lacks), one line each. */
+  notes: string[];
   dispose(): Promise<void>;
 }
 
@@ -38,8 +42,32 @@ async function writeCandidates(dir: string, candidates: CandidateFile[], refused
   }
 }
 
+/**
+ * Files the projects' build steps would write that the tree lacks (LanguagePlugin.buildStepFiles),
+ * written into the copy when absent, never through a link. Returns what was written, one line each.
+ */
+async function writeBuildStepFiles(dir: string, profiles: LanguageProfile[]): Promise<string[]> {
+  const notes: string[] = [];
+  for (const profile of profiles) {
+    const files = await pluginForProfile(profile).buildStepFiles?.(profile, (rel) => readContained(dir, rel, 1_000_000).catch(() => undefined)) ?? [];
+    for (const f of files) {
+      const full = await resolveContained(dir, f.path).catch(() => undefined);
+      if (!full || (await lstat(full).catch(() => undefined))) continue;
+      try {
+        await writeContained(dir, f.path, f.content);
+        notes.push(f.why);
+      } catch (err) {
+        if (!isTfError(err, 'UNSAFE_PATH')) throw err;
+      }
+    }
+  }
+  return notes;
+}
+
 export async function prepareEvalTrees(input: {
   workspaceDir: string;
+  /** The change's projects: their build-step files are written into both copies when missing. */
+  profiles?: LanguageProfile[];
   baseSha?: string;
   candidates: CandidateFile[];
   git: GitPort;
@@ -55,14 +83,16 @@ export async function prepareEvalTrees(input: {
     await copyTreeBytes(input.workspaceDir, headDir, ['.git']);
     const refused = new Map<string, string>();
     await writeCandidates(headDir, input.candidates, refused);
+    const notes = await writeBuildStepFiles(headDir, input.profiles ?? []);
     let baseDir: string | undefined;
     if (input.baseSha) {
       baseDir = join(root, 'base');
       await mkdir(baseDir, { recursive: true });
       await input.git.exportTree(input.workspaceDir, input.baseSha, baseDir);
       await writeCandidates(baseDir, input.candidates, refused);
+      await writeBuildStepFiles(baseDir, input.profiles ?? []);
     }
-    return { root, headDir, ...(baseDir ? { baseDir } : {}), refused, dispose };
+    return { root, headDir, ...(baseDir ? { baseDir } : {}), refused, notes, dispose };
   } catch (err) {
     await dispose();
     throw err;

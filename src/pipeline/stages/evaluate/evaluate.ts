@@ -54,8 +54,10 @@ export async function evaluateCandidates(
     workspaceDir: ingest.workspaceDir,
     ...(options.failToPass ? { baseSha: ingest.diff.mergeBaseSha || ingest.baseSha } : {}),
     candidates,
+    profiles: ingest.profiles,
     git: ctx.ports.git,
   });
+  out.notes.push(...trees.notes);
   // Every graded file with its test rows, judged together once all are graded.
   const graded: Array<{ candidate: CandidateFile; rows: TestRow[]; fileRow?: EvaluateResult['tests'][number] }> = [];
   try {

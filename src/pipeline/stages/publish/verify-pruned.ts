@@ -27,7 +27,7 @@ export async function verifyPrunedFiles(ctx: StageContext, ingest: IngestResult,
   if (pruned.length === 0) return failed;
   const candidates = pruned.map((f) => f.file);
   const sandbox = reuseContainers(ctx.ports.sandbox);
-  const trees = await prepareEvalTrees({ workspaceDir: ingest.workspaceDir, candidates, git: ctx.ports.git });
+  const trees = await prepareEvalTrees({ workspaceDir: ingest.workspaceDir, candidates, profiles: ingest.profiles, git: ctx.ports.git });
   try {
     for (const [path, why] of trees.refused) failed.set(path, `was refused: ${why}`);
     const placed = candidates.filter((c) => !trees.refused.has(c.path));
