@@ -97,7 +97,7 @@ describe('module-type scopes are not projects', () => {
     const dir = tree({
       'package.json': '{"name":"lib","scripts":{"test":"jest"},"devDependencies":{"jest":"29.7.0"}}',
       'package-lock.json': '{}',
-      'src/package.json': '{"type":"module"}',
+      'src/package.json': '{"type":"module","version":"3.4.3"}',
       'src/interval.js': 'export const x = 1;\n',
       'test/interval/many.test.js': 'test("x", () => {});\n',
       'tools/package.json': '{"name":"tools","type":"module"}',

@@ -122,16 +122,17 @@ async function buildProfile(fs: ProjectFs, language: Language, root: string, fil
 }
 
 /**
- * A package.json that says nothing but how Node reads the files below it (`{"type": "module"}` in
- * luxon's src/, say) is a module-type scope, not a project: no name, scripts, dependencies, workspaces
- * or runner settings. The project root is the nearest package.json that is more than that.
+ * A package.json that says only how Node reads the files below it (`{"type": "module", "version": …}`
+ * in luxon's src/, say) is a module-type scope, not a project: it has no name, scripts, dependencies,
+ * workspaces or jest settings. The project root is the nearest package.json that is more than that.
  */
 function scopeOnly(text: string | undefined): boolean {
   if (text === undefined) return false;
   try {
     const pkg = JSON.parse(text) as unknown;
     if (!pkg || typeof pkg !== 'object' || Array.isArray(pkg)) return false;
-    return Object.keys(pkg).every((k) => ['type', 'sideEffects', 'imports', 'exports', 'main', 'module', 'types', 'private'].includes(k));
+    const record = pkg as Record<string, unknown>;
+    return !['name', 'scripts', 'dependencies', 'devDependencies', 'peerDependencies', 'optionalDependencies', 'workspaces', 'jest'].some((k) => k in record);
   } catch {
     return false;
   }

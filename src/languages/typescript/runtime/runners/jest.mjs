@@ -5,8 +5,10 @@
 // --config <json>, --setupFilesAfterEnv via the generated config, --randomize --seed (jest >= 29.2).
 // Jest writes results only at the end, so a started-but-unfinished test is found from the hits file
 // written by the setup file (one line per started test), and a killed run is resolved by reruns.
-// Node runs jest with --experimental-vm-modules (its workers inherit it), which native ESM test
-// files need and CommonJS ones ignore.
+// Node runs jest with --experimental-vm-modules (its workers inherit it) when the project's own
+// scripts do (jest's way to native ESM): with it, jest loads a file under a `"type": "module"`
+// scope as ESM and refuses to require it, which breaks the many projects that let babel-jest turn
+// their ESM sources into CommonJS (luxon's src/), so it is never added for them.
 import { randomBytes } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -75,6 +77,16 @@ export default async () => {
 `;
 }
 
+/** Whether the project's package.json scripts run jest with --experimental-vm-modules (native ESM). */
+export function scriptsUseVmModules(projectDir) {
+  try {
+    const pkg = JSON.parse(readFileSync(join(projectDir, 'package.json'), 'utf8'));
+    return Object.values(pkg?.scripts ?? {}).some((cmd) => typeof cmd === 'string' && cmd.includes('--experimental-vm-modules'));
+  } catch {
+    return false;
+  }
+}
+
 /** A jest runner for one project folder (in a writable copy). */
 export function createJestRunner({ projectDir, supportDir, ioDir }) {
   let counter = 0;
@@ -84,6 +96,7 @@ export function createJestRunner({ projectDir, supportDir, ioDir }) {
   const configPath = join(own, 'jest.config.mjs');
   const version = pkgDir ? packageVersion(pkgDir) : '';
   const label = `jest ${version || '(version unknown)'}`;
+  const nativeEsm = scriptsUseVmModules(projectDir);
 
   return {
     name: 'jest',
@@ -109,7 +122,7 @@ export function createJestRunner({ projectDir, supportDir, ioDir }) {
       // The reporter's signing key: read and deleted by the reporter as jest creates it, before any test runs.
       const key = randomBytes(32).toString('hex');
       writeFileSync(`${events}.key`, key, { mode: 0o600 });
-      const args = ['--experimental-vm-modules', '--disable-warning=ExperimentalWarning', bin, '--ci', '--config', configPath, '--runTestsByPath', '--no-watchman', '--passWithNoTests', '--useStderr'];
+      const args = [...(nativeEsm ? ['--experimental-vm-modules', '--disable-warning=ExperimentalWarning'] : []), bin, '--ci', '--config', configPath, '--runTestsByPath', '--no-watchman', '--passWithNoTests', '--useStderr'];
       if (spec.tests && spec.tests.length > 0) args.push('--testNamePattern', testNamePattern(spec.tests.map((t) => t.names.join(' '))));
       if (spec.seed !== undefined) args.push('--randomize', `--seed=${spec.seed}`);
       args.push(...spec.files);
