@@ -19,23 +19,24 @@ __version__ = version = "0.0.0"
 __version_tuple__ = version_tuple = (0, 0, 0)
 `;
 
-/** `key = "value"` strings of each `[table]` of a TOML text (a line scan: enough for these two plain keys). */
-function tableStrings(text: string): Map<string, Map<string, string>> {
-  const out = new Map<string, Map<string, string>>();
+/**
+ * `key = "value"` strings of a TOML text by their full dotted path (`[tool.hatch]` then
+ * `build.hooks.vcs.version-file = "…"` is `tool.hatch.build.hooks.vcs.version-file`): a line scan,
+ * enough for these plain string keys.
+ */
+function dottedStrings(text: string): Map<string, string> {
+  const out = new Map<string, string>();
   let table = '';
+  const clean = (k: string): string => k.replace(/["']/g, '').replace(/\s+/g, '');
   for (const raw of text.split(/\r?\n/)) {
     const line = raw.trim();
-    const header = /^\[\s*([A-Za-z0-9_.\-" ]+?)\s*\]$/.exec(line);
+    const header = /^\[\s*([A-Za-z0-9_.\-"' ]+?)\s*\]$/.exec(line);
     if (header?.[1]) {
-      table = header[1].replace(/"/g, '').replace(/\s+/g, '');
+      table = clean(header[1]);
       continue;
     }
-    const kv = /^([A-Za-z0-9_-]+)\s*=\s*(?:"([^"\\]*)"|'([^']*)')\s*(?:#.*)?$/.exec(line);
-    if (kv?.[1]) {
-      const values = out.get(table) ?? new Map<string, string>();
-      values.set(kv[1], kv[2] ?? kv[3] ?? '');
-      out.set(table, values);
-    }
+    const kv = /^([A-Za-z0-9_.\-"' ]+?)\s*=\s*(?:"([^"\\]*)"|'([^']*)')\s*(?:#.*)?$/.exec(line);
+    if (kv?.[1]) out.set(table ? `${table}.${clean(kv[1])}` : clean(kv[1]), kv[2] ?? kv[3] ?? '');
   }
   return out;
 }
@@ -51,11 +52,11 @@ function insideProject(root: string, rel: string): string | undefined {
 export async function pythonBuildStepFiles(profile: LanguageProfile, read: (path: string) => Promise<string | undefined>): Promise<Array<{ path: string; content: string; why: string }>> {
   const pyproject = await read(profile.root ? posix.join(profile.root, 'pyproject.toml') : 'pyproject.toml');
   if (pyproject === undefined) return [];
-  const tables = tableStrings(pyproject);
+  const strings = dottedStrings(pyproject);
   const out: Array<{ path: string; content: string; why: string }> = [];
   for (const [table, keys] of TABLE_KEYS) {
     for (const key of keys) {
-      const value = tables.get(table)?.get(key);
+      const value = strings.get(`${table}.${key}`);
       const path = value === undefined ? undefined : insideProject(profile.root, value);
       if (!path || out.some((f) => f.path === path)) continue;
       out.push({ path, content: STAND_IN, why: `${path} is written at install time by the version hook of ${profile.root ? `${profile.root}/` : ''}pyproject.toml ([${table}] ${key}); a stand-in with version 0.0.0 was written into the evaluated copies so the package can be imported` });

@@ -38,6 +38,11 @@ describe('pythonBuildStepFiles', () => {
     expect((await pythonBuildStepFiles(profile('libs/b'), reader(dir))).map((f) => f.path)).toEqual(['libs/b/b/_version.py']);
   });
 
+  it('reads the dotted-key spelling under [tool.hatch] (python-humanize\'s pyproject)', async () => {
+    const dir = tree({ 'pyproject.toml': '[tool.hatch]\nversion.source = "vcs"\nbuild.hooks.vcs.version-file = "src/humanize/_version.py"\n' });
+    expect((await pythonBuildStepFiles(profile(''), reader(dir))).map((f) => f.path)).toEqual(['src/humanize/_version.py']);
+  });
+
   it('ignores paths that leave the project or are not Python, and projects without the hooks', async () => {
     const dir = tree({
       'pyproject.toml': '[tool.hatch.build.hooks.vcs]\nversion-file = "../../etc/x.py"\n[tool.setuptools_scm]\nversion_file = "/abs/_v.py"\nwrite_to = "pkg/VERSION"\n',
