@@ -109,4 +109,19 @@ describe('the warm vitest runner', () => {
   it('is not offered for a runner other than vitest', () => {
     expect(createWarmVitestRunner({ projectDir: project, ioDir: join(dir, 'io-jest'), cold: { name: 'jest' } })).toBeUndefined();
   });
+
+  it('is offered from vitest 4.1 only: 4.0\'s createSpecification takes line numbers, not a name filter', () => {
+    for (const [version, offered] of [['4.0.16', false], ['4.1.0', true], ['5.0.0', true], ['3.2.4', false]] as const) {
+      const p = join(dir, `v${version}`);
+      const pkg = join(p, 'node_modules', 'vitest');
+      mkdirSync(join(pkg, 'dist'), { recursive: true });
+      mkdirSync(join(p, '.tfactory'), { recursive: true });
+      writeFileSync(join(pkg, 'package.json'), JSON.stringify({ name: 'vitest', version, exports: { './node': { import: './dist/node.js' } } }));
+      writeFileSync(join(pkg, 'dist', 'node.js'), 'export {};\n');
+      writeFileSync(join(p, '.tfactory', 'vitest.config.mjs'), 'export default {};\n');
+      const warm = createWarmVitestRunner({ projectDir: p, ioDir: join(dir, `io-${version}`), cold: { name: 'vitest' } }) as WarmRunner | undefined;
+      expect(Boolean(warm), version).toBe(offered);
+      warm?.close();
+    }
+  });
 });

@@ -150,13 +150,18 @@ async function evaluateWith(ts, input, paths, { runner, rerunner, inst, errors, 
       t.runs = t.runs.map(() => ({ outcome: 'error', failureKind: 'error', message: why.slice(0, 1000), durationMs: run.durationMs }));
     }
   }
+  const silentMutants = [];
   for (const m of inst.mutants) {
     const covering = tests.filter((t) => t.hits.includes(m.probe) && t.runs[0].outcome === 'passed');
     if (covering.length === 0) continue;
     const r = await runResolved(rerunner, { files: [...new Set(covering.map((t) => t.abs))], tests: covering.map(named), mutant: m.id }, fitted(covering));
     executions += r.executions;
     verdictsByMutant.set(m.id, r.verdicts);
+    if (covering.every((t) => !r.verdicts.has(t.key))) silentMutants.push(m.id);
   }
+  // A mutant run that reported none of its tests proves nothing: its mutant counts as survived for them
+  // (never a kill), and the report says the runner did not run them, rather than nothing at all.
+  if (silentMutants.length > 0) errors.push(`the runner reported none of the covering tests in ${silentMutants.length} mutant run(s) (${silentMutants.slice(0, 5).join(', ')}): those mutants count as survived, unproven; the test name filter may not have matched`);
   const mutationMs = Date.now() - mutationStarted;
 
   // 5. Fail-to-pass: the candidate files against the base tree (same layout, no instrumentation).

@@ -140,7 +140,8 @@ async function runOnce(vitest, project, m, standing) {
   const specs = m.files.map((file) => {
     const wanted = m.tests?.filter((t) => t.file === file);
     if (!wanted || wanted.length === 0) return project.createSpecification(file);
-    return project.createSpecification(file, { testNamePattern: new RegExp(`^(?:${[...new Set(wanted.map((t) => t.names.join(' ')))].map(escapeRegex).join('|')})$`) });
+    // Anchored at the end only, as the cold runner does (runners/vitest.mjs): what vitest matches may carry a prefix.
+    return project.createSpecification(file, { testNamePattern: new RegExp(`^(?:.* )?(?:${[...new Set(wanted.map((t) => t.names.join(' ')))].map(escapeRegex).join('|')})$`) });
   });
   const before = new Set(children());
   try {

@@ -37,7 +37,10 @@ export function warmVitestEntry(projectDir) {
   if (!dir) return undefined;
   try {
     const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
-    if (Number(String(pkg.version).split('.')[0]) < 4) return undefined;
+    // createSpecification(file, { testNamePattern }) is vitest 4.1's: 4.0 takes line numbers there
+    // and fails every run ("testLocations.filter is not a function", seen on unjs/ufo), so 4.0 runs cold.
+    const [major, minor] = String(pkg.version).split('.').map(Number);
+    if (!(major > 4 || (major === 4 && minor >= 1))) return undefined;
     const entry = pkg.exports?.['./node'];
     const rel = typeof entry === 'string' ? entry : entry?.import ?? entry?.default;
     const file = rel ? join(dir, typeof rel === 'string' ? rel : rel.default) : undefined;

@@ -58,6 +58,18 @@ export default async (env) => {
 `;
 }
 
+/**
+ * The --testNamePattern for full names (describe titles and the test's, space-joined). What vitest
+ * matches it against varies: vitest 1 puts the file's path and an unnamed root suite in front of the
+ * name, and vitest 2 does so in some projects (unjs/ufo under pnpm: every mutant run selected nothing,
+ * so every mutant "survived"). Anchored at the end only, with a space before the name: a test of the
+ * same name behind another prefix runs too; its result is not wanted and is ignored (run-tests.mjs
+ * isWanted), so extra selection costs time, never a verdict.
+ */
+export function vitestNamePattern(fullNames) {
+  return `^(?:.* )?${testNamePattern(fullNames).slice(1)}`;
+}
+
 /** A runner for one project folder (in a writable copy). `ioDir` receives event and hit files. */
 export function createVitestRunner({ projectDir, supportDir, ioDir }) {
   let counter = 0;
@@ -96,10 +108,7 @@ export function createVitestRunner({ projectDir, supportDir, ioDir }) {
       writeFileSync(`${events}.key`, key, { mode: 0o600 });
       const args = [bin, 'run', '--config', join(projectDir, GENERATED), '--root', projectDir];
       if (spec.tests && spec.tests.length > 0) {
-        const pattern = testNamePattern(spec.tests.map((t) => t.names.join(' ')));
-        // vitest 1 matches the pattern against the name behind the file's path and its unnamed root
-        // suite: anchored at the end only (a test of the same name elsewhere runs too; it is ignored).
-        args.push('--testNamePattern', major <= 1 ? `^(?:.* )?${pattern.slice(1)}` : pattern);
+        args.push('--testNamePattern', vitestNamePattern(spec.tests.map((t) => t.names.join(' '))));
       }
       const env = {
         ...process.env,
