@@ -53,7 +53,7 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; sql: string }> = [
 
 export const SCHEMA_VERSION = MIGRATIONS.reduce((v, m) => Math.max(v, m.version), 0);
 
-/** Brings the schema up to SCHEMA_VERSION; each migration runs in its own transaction. */
+/** Brings the schema up to SCHEMA_VERSION; each migration runs in its own write-locked transaction, once, whoever runs it first. */
 export function migrate(db: Database): { from: number; to: number } {
   const from = Number(db.pragma('user_version', { simple: true }));
   if (from > SCHEMA_VERSION) {
@@ -65,6 +65,9 @@ export function migrate(db: Database): { from: number; to: number } {
   for (const m of MIGRATIONS) {
     if (m.version <= from) continue;
     db.transaction(() => {
+      // Several processes may open a new database at once: the version read above may be stale by
+      // the time this one holds the write lock, so it is read again under the lock.
+      if (Number(db.pragma('user_version', { simple: true })) >= m.version) return;
       db.exec(m.sql);
       db.pragma(`user_version = ${m.version}`);
     }).immediate();
