@@ -116,6 +116,14 @@ describe.skipIf(!hasDocker)('hallucination guard in the real sandbox', () => {
     expect(out.value.hallucinated.map((h) => h.name)).toEqual(['../src/pricing.js:applyDiscont']);
   });
 
+  it('javascript: a name a JS helper exports CommonJS-style beside ES imports is not a hallucination; a misspelling of it still is', async () => {
+    const c = await candidate('ts-app', 'tests/mixed-helpers.test.js', 'javascript', 'vitest');
+    const out = await runTsGuard(c.path, c.content, { sandbox, image: nodeImage, workspace: tsWorkspace });
+    if (!out.ok) throw new Error(out.error);
+    expect(out.value.hallucinated.map((h) => h.name)).toEqual(['Helpers.atHourz']);
+    expect(out.value.unknown.map((h) => h.name).filter((n) => n !== 'vitest').sort()).toEqual(['./helpers-mixed:H', 'Helpers.atHour', 'Helpers.withCents']);
+  });
+
   it('batch: every candidate of a language checked in one guard process gives what each alone gives', async () => {
     const files: Array<[string, string, CandidateFile['language'], CandidateFile['framework']]> = [
       ['python-app', 'tests/test_pricing_bad.py', 'python', 'pytest'],

@@ -123,6 +123,11 @@ function checkFile(file, text) {
     }
   }
 
+  function resolvedFile(spec) {
+    const r = ts.resolveModuleName(spec, testFile, options, host).resolvedModule;
+    return r ? r.resolvedFileName : undefined;
+  }
+
   function resolvesToProject(spec) {
     const r = ts.resolveModuleName(spec, testFile, options, host).resolvedModule;
     return r ? isProjectFile(r.resolvedFileName) : undefined;
@@ -135,6 +140,17 @@ function checkFile(file, text) {
 
   const hallucinated = [];
   const unknown = [];
+  const cjsMayExport = (fileName, prop) => {
+    if (!/\.[cm]?jsx?$/i.test(fileName)) return false;
+    let text;
+    try {
+      text = fs.readFileSync(fileName, 'utf8');
+    } catch {
+      return false;
+    }
+    const p = prop === '[\\w$]+' ? prop : prop.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    return new RegExp(`\\bexports\\s*(?:\\.\\s*${p}\\b|\\[\\s*['"\`]${p}['"\`]\\s*\\])|\\bmodule\\.exports\\s*=`).test(text);
+  };
   const diags = [...program.getSyntacticDiagnostics(sf), ...program.getSemanticDiagnostics(sf)];
   for (const d of diags) {
     if (d.start === undefined) continue;
@@ -151,7 +167,12 @@ function checkFile(file, text) {
       const spec = imp && imp.moduleSpecifier && ts.isStringLiteralLike(imp.moduleSpecifier) ? imp.moduleSpecifier.text : undefined;
       const name = node && ts.isIdentifier(node) ? node.text : (/'([^']+)'\.?(?: Did|$)/.exec(text) || [])[1] || 'default';
       const project = spec === undefined ? undefined : resolvesToProject(spec);
-      if (project) hallucinated.push(entry(`${spec}:${name}`, 'name'));
+      const file = project ? resolvedFile(spec) : undefined;
+      // A CommonJS-style export (see cjsMayExport) is a name, and for a default import the module itself.
+      const cjs = file && (name === 'default' || (imp && imp.importClause && imp.importClause.name && imp.importClause.name.text === name)
+        ? cjsMayExport(file, '[\\w$]+') : cjsMayExport(file, name));
+      if (project && cjs) unknown.push(entry(`${spec}:${name}`, 'name', 'exported CommonJS-style by a JavaScript module the checker reads as an ES module'));
+      else if (project) hallucinated.push(entry(`${spec}:${name}`, 'name'));
       else unknown.push(entry(`${spec}:${name}`, 'name'));
     } else if (d.code === 2339 || d.code === 2551) {
       let access = node;
@@ -161,7 +182,13 @@ function checkFile(file, text) {
       const symbol = type.getSymbol() || type.aliasSymbol || checker.getSymbolAtLocation(access.expression);
       const decls = (symbol && symbol.getDeclarations()) || [];
       const name = access.getText(sf);
-      if (decls.some((decl) => isProjectFile(decl.getSourceFile().fileName))) hallucinated.push(entry(name, 'attribute'));
+      const owner = decls.find((decl) => isProjectFile(decl.getSourceFile().fileName));
+      if (!owner) continue;
+      // A JavaScript module may export through `exports.x = …` / `module.exports = …` next to ES
+      // imports (babel accepts the mix; the checker then sees no exports): such a name is not proof
+      // of a hallucination.
+      if (cjsMayExport(owner.getSourceFile().fileName, access.name.text)) unknown.push(entry(name, 'attribute', 'exported CommonJS-style by a JavaScript module the checker reads as an ES module'));
+      else hallucinated.push(entry(name, 'attribute'));
     } else if (d.code === 2304 || d.code === 2552 || d.code === 2582 || d.code === 2593) {
       const name = node && ts.isIdentifier(node) ? node.text : (/'([^']+)'/.exec(text) || [])[1] || '?';
       if (TEST_GLOBALS.has(name) || RUNTIME_GLOBALS.has(name)) continue;
