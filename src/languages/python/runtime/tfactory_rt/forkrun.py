@@ -209,11 +209,40 @@ def _clear_tmp(before):
     _remove_entries("/tmp", _tmp_entries() - before)
 
 
+def _cgroup_value(names):
+    """The first line of a cgroup file (v2 name, v1 name) as an int, or None ("max", absent, unreadable)."""
+    for name in names:
+        try:
+            with _open(_CGROUP + "/" + name, "rb") as fh:
+                return int(fh.read(64).decode("ascii", "replace").strip())
+        except (OSError, ValueError):
+            continue
+    return None
+
+
+def _settle_pids():
+    """Waits (2 s at most) until the processes a previous test left (a fork bomb's, killed, still
+    exiting) are gone below half the container's process limit: otherwise the next test's own fork
+    could meet the limit and be blamed for a fork bomb that was not its own."""
+    if not _IN_CONTAINER:
+        return
+    limit = _cgroup_value(("pids.max", "pids/pids.max"))
+    if limit is None:
+        return
+    for _ in range(200):
+        current = _cgroup_value(("pids.current", "pids/pids.current"))
+        if current is None or current <= limit // 2:
+            return
+        _reap_children()
+        _sleep(0.01)
+
+
 def hygienic(run_one):
     """``run_one`` with what a test leaves behind cleared after it, and the test failed for it:
     processes still running (killed), the process limit hit (a fork bomb), /tmp filled (its new
     files removed). Runs in the forked child, between two tests."""
     def run(key, nxt):
+        _settle_pids()
         pids, tmp, forks_failed = _pids(), _tmp_entries(), _cgroup_count(PIDS_MAX_COUNTER)
         result = run_one(key, nxt)
         problems = []
