@@ -148,7 +148,8 @@ function checkFile(file, text) {
     } catch {
       return false;
     }
-    const p = prop === '[\\w$]+' ? prop : prop.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    // prop undefined: any name (a default import of the module is the module itself)
+    const p = prop === undefined ? '[\\w$]+' : prop.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
     return new RegExp(`\\bexports\\s*(?:\\.\\s*${p}\\b|\\[\\s*['"\`]${p}['"\`]\\s*\\])|\\bmodule\\.exports\\s*=`).test(text);
   };
   const diags = [...program.getSyntacticDiagnostics(sf), ...program.getSemanticDiagnostics(sf)];
@@ -170,7 +171,7 @@ function checkFile(file, text) {
       const file = project ? resolvedFile(spec) : undefined;
       // A CommonJS-style export (see cjsMayExport) is a name, and for a default import the module itself.
       const cjs = file && (name === 'default' || (imp && imp.importClause && imp.importClause.name && imp.importClause.name.text === name)
-        ? cjsMayExport(file, '[\\w$]+') : cjsMayExport(file, name));
+        ? cjsMayExport(file, undefined) : cjsMayExport(file, name));
       if (project && cjs) unknown.push(entry(`${spec}:${name}`, 'name', 'exported CommonJS-style by a JavaScript module the checker reads as an ES module'));
       else if (project) hallucinated.push(entry(`${spec}:${name}`, 'name'));
       else unknown.push(entry(`${spec}:${name}`, 'name'));

@@ -79,20 +79,30 @@ OOM_COUNTER = (("memory.events", "memory/memory.oom_control"), "oom_kill")
 PIDS_MAX_COUNTER = (("pids.events", "pids/pids.events"), "max")
 
 
-def _cgroup_count(counter):
-    """A counter of the container's cgroup (OOM kills, forks refused at the pids limit), or None."""
-    names, field = counter
+def _cgroup_text(names):
+    """The start of the first readable cgroup file among ``names`` (v2 name, v1 name), or None."""
     if not _IN_CONTAINER:
         return None
     for name in names:
         try:
             with _open(_CGROUP + "/" + name, "rb") as fh:
-                for line in fh.read(4096).decode("ascii", "replace").splitlines():
-                    parts = line.split()
-                    if len(parts) == 2 and parts[0] == field:
-                        return int(parts[1])
-        except (OSError, ValueError):
+                return fh.read(4096).decode("ascii", "replace")
+        except OSError:
             continue
+    return None
+
+
+def _cgroup_count(counter):
+    """A counter of the container's cgroup (OOM kills, forks refused at the pids limit), or None."""
+    names, field = counter
+    for name in names:
+        for line in (_cgroup_text((name,)) or "").splitlines():
+            parts = line.split()
+            if len(parts) == 2 and parts[0] == field:
+                try:
+                    return int(parts[1])
+                except ValueError:
+                    break
     return None
 
 
@@ -210,22 +220,17 @@ def _clear_tmp(before):
 
 
 def _cgroup_value(names):
-    """The first line of a cgroup file (v2 name, v1 name) as an int, or None ("max", absent, unreadable)."""
-    for name in names:
-        try:
-            with _open(_CGROUP + "/" + name, "rb") as fh:
-                return int(fh.read(64).decode("ascii", "replace").strip())
-        except (OSError, ValueError):
-            continue
-    return None
+    """A one-number cgroup file (v2 name, v1 name) as an int, or None ("max", absent, unreadable)."""
+    try:
+        return int((_cgroup_text(names) or "").strip())
+    except ValueError:
+        return None
 
 
 def _settle_pids():
     """Waits (2 s at most) until the processes a previous test left (a fork bomb's, killed, still
     exiting) are gone below half the container's process limit: otherwise the next test's own fork
     could meet the limit and be blamed for a fork bomb that was not its own."""
-    if not _IN_CONTAINER:
-        return
     limit = _cgroup_value(("pids.max", "pids/pids.max"))
     if limit is None:
         return

@@ -79,12 +79,8 @@ export default async () => {
 
 /** Whether the project's package.json scripts run jest with --experimental-vm-modules (native ESM). */
 export function scriptsUseVmModules(projectDir) {
-  try {
-    const pkg = JSON.parse(readFileSync(join(projectDir, 'package.json'), 'utf8'));
-    return Object.values(pkg?.scripts ?? {}).some((cmd) => typeof cmd === 'string' && cmd.includes('--experimental-vm-modules'));
-  } catch {
-    return false;
-  }
+  const scripts = readJson(join(projectDir, 'package.json'))?.scripts;
+  return Object.values(scripts && typeof scripts === 'object' ? scripts : {}).some((cmd) => typeof cmd === 'string' && cmd.includes('--experimental-vm-modules'));
 }
 
 /** A jest runner for one project folder (in a writable copy). */

@@ -16,6 +16,7 @@ import { createHmac } from 'node:crypto';
 import { appendFileSync, readdirSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { pathToFileURL } from 'node:url';
+import { vitestNamePattern } from './vitest.mjs';
 
 const [vitestNode, configPath, projectDir] = process.argv.slice(2);
 
@@ -96,10 +97,6 @@ async function reapWorkers(workerPids) {
   }
 }
 
-function escapeRegex(s) {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
 async function main() {
   const standing = new Set(children());
   const { createVitest } = await import(pathToFileURL(vitestNode).href);
@@ -140,8 +137,7 @@ async function runOnce(vitest, project, m, standing) {
   const specs = m.files.map((file) => {
     const wanted = m.tests?.filter((t) => t.file === file);
     if (!wanted || wanted.length === 0) return project.createSpecification(file);
-    // Anchored at the end only, as the cold runner does (runners/vitest.mjs): what vitest matches may carry a prefix.
-    return project.createSpecification(file, { testNamePattern: new RegExp(`^(?:.* )?(?:${[...new Set(wanted.map((t) => t.names.join(' ')))].map(escapeRegex).join('|')})$`) });
+    return project.createSpecification(file, { testNamePattern: new RegExp(vitestNamePattern(wanted.map((t) => t.names.join(' ')))) });
   });
   const before = new Set(children());
   try {
