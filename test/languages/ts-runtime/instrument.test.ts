@@ -52,3 +52,32 @@ describe('instrumentation of a changed file', () => {
     expect(hits[0]).toMatch(/^fee\.js#\d+$/);
   });
 });
+
+describe('mutants of a difference', () => {
+  const SORT = [
+    'export function ordered(xs) {',
+    '  return xs.slice().sort((a, b) => a.at - b.at).map((x) => x.id);',
+    '}',
+  ].join('\n');
+
+  function orderedUnder(operator: string): { order: unknown; description: string } {
+    const analysis = analyzeSource(ts, { text: SORT, fileName: 'ordered.js', changedLines: new Set([2]) });
+    const candidates = analysis.candidates as (Candidate & { description: string })[];
+    candidates.forEach((c, i) => { c.id = `M${i + 1}`; });
+    const code = emitInstrumented(analysis, { probed: new Map(), mutants: candidates, fileKey: 'ordered.js' }) as string;
+    const mutant = candidates.find((c) => c.operator === operator);
+    if (!mutant) throw new Error(`no ${operator} mutant among ${candidates.map((c) => c.operator).join(', ')}`);
+    (globalThis as { __tfMutant?: string }).__tfMutant = mutant.id;
+    const fn = new Function(`${code.replace('export function ordered', 'function ordered')}\nreturn ordered;`)() as (xs: unknown[]) => unknown;
+    return { order: fn([{ id: 'first', at: 1 }, { id: 'second', at: 2 }]), description: mutant.description };
+  }
+
+  it('swaps the operands as well as the operator, so a comparator whose sign matters is caught', () => {
+    // `a + b` keeps every comparison positive: on input already in order the sort does not move it.
+    expect(orderedUnder('arithmetic-swap').order).toEqual(['first', 'second']);
+    const swapped = orderedUnder('operand-swap');
+    expect(swapped.order).toEqual(['second', 'first']);
+    expect(swapped.description).toBe('a.at - b.at → operands swapped');
+  });
+});
+

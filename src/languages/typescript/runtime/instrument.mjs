@@ -116,7 +116,7 @@ function __tfM(id){return __tfMut()===id;}
 function __tfBin(a,b,op,muts){var m=__tfMut();var o=(m&&Object.prototype.hasOwnProperty.call(muts,m))?muts[m]:op;
 switch(o){case '<':return a<b;case '<=':return a<=b;case '>':return a>b;case '>=':return a>=b;
 case '===':return a===b;case '!==':return a!==b;case '==':return a==b;case '!=':return a!=b;
-case '+':return a+b;case '-':return a-b;case '*':return a*b;case '/':return a/b;case '%':return a%b;default:throw new Error('tf: bad operator '+o);}}
+case '+':return a+b;case '-':return a-b;case 'r-':return b-a;case '*':return a*b;case '/':return a/b;case '%':return a%b;default:throw new Error('tf: bad operator '+o);}}
 `;
 }
 

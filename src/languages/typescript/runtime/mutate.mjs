@@ -45,6 +45,9 @@ export function mutantsForNode(ts, node, text) {
     const swap = BINARY_SWAPS[op];
     if (swap) {
       out.push({ kind: 'binary', op, to: swap[0], operator: swap[1], description: `${clip(text(node))} → ${op} becomes ${swap[0]}` });
+      // A difference's sign is often all that matters (a sort comparator, a delta checked against 0),
+      // and `a + b` keeps the sign whenever both sides are positive: swapping the operands flips it.
+      if (op === '-') out.push({ kind: 'binary', op, to: 'r-', operator: 'operand-swap', description: `${clip(text(node))} → operands swapped` });
     } else if (LOGICAL_SWAPS[op]) {
       out.push({ kind: 'logical', op, to: LOGICAL_SWAPS[op], operator: 'logical-swap', description: `${clip(text(node))} → ${op} becomes ${LOGICAL_SWAPS[op]}` });
     }
