@@ -67,7 +67,7 @@ describe('mutants of a difference', () => {
     const code = emitInstrumented(analysis, { probed: new Map(), mutants: candidates, fileKey: 'ordered.js' }) as string;
     const mutant = candidates.find((c) => c.operator === operator);
     if (!mutant) throw new Error(`no ${operator} mutant among ${candidates.map((c) => c.operator).join(', ')}`);
-    (globalThis as { __tfMutant?: string }).__tfMutant = mutant.id;
+    (globalThis as { __tfMutant?: string }).__tfMutant = mutant.id ?? '';
     const fn = new Function(`${code.replace('export function ordered', 'function ordered')}\nreturn ordered;`)() as (xs: unknown[]) => unknown;
     return { order: fn([{ id: 'first', at: 1 }, { id: 'second', at: 2 }]), description: mutant.description };
   }

@@ -10,7 +10,7 @@ import { lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, rmSync, 
 import { basename, dirname, join } from 'node:path';
 
 /** Caches the runners write on their own: not watched. */
-const CACHE = /^(?:.*\/)?(?:\.tfactory\/(?:vite-cache|jest-cache)|node_modules\/(?:\.vite[^/]*|\.cache|\.vitest))(?:\/|$)/;
+export const CACHE = /^(?:.*\/)?(?:\.tfactory\/(?:vite-cache|jest-cache)|node_modules\/(?:\.vite[^/]*|\.cache|\.vitest))(?:\/|$)/;
 /** A new file by one of these names changes what the next invocation loads. */
 const LOADED = /\.(?:[cm]?[jt]sx?|node)$|^(?:package\.json|tsconfig[\w.-]*\.json|\.babelrc[\w.]*|babel\.config\.[\w.]+|jest\.config\.[\w.]+|vite(?:st)?\.config\.[\w.]+|\.swcrc)$/;
 /** Beyond this much source, the copy is not kept in memory and not watched (a note says so). */
@@ -60,7 +60,7 @@ function ensureDir(root, rel) {
   mkdirSync(join(root, rel), { recursive: true });
 }
 
-function isLoaded(rel) {
+export function isLoaded(rel) {
   return LOADED.test(basename(rel)) || /(?:^|\/)node_modules\//.test(rel);
 }
 

@@ -16,6 +16,8 @@ import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { evaluate } from './engine.mjs';
+import { IN_CONTAINER, SCRATCH_DIR } from './guard.mjs';
+import { configureWritable } from './writable.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 
@@ -64,6 +66,15 @@ export async function main(argv) {
     io: resolve(args.io ?? join(graderTmp ?? '/tmp', 'tf-io')),
     support: join(HERE, 'support'),
   };
+  // In the sandbox, every place a test can write is put back after each invocation (writable.mjs).
+  if (IN_CONTAINER) {
+    const home = process.env.HOME && process.env.HOME !== '/' ? [process.env.HOME] : [];
+    configureWritable({
+      roots: [...new Set(['/tmp', ...home, '/home/runner', '/dev/shm', SCRATCH_DIR, graderTmp].filter(Boolean))].filter((d) => existsSync(d)),
+      copies: [paths.work, paths.base],
+      own: graderTmp ? [graderTmp] : [],
+    });
+  }
   let result;
   try {
     const raw = !args.input || args.input === '-' ? readFileSync(0, 'utf8') : readFileSync(args.input, 'utf8');

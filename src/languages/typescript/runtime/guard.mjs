@@ -6,6 +6,7 @@
 // graded as if it were not there.
 import { lstatSync, readdirSync, readFileSync, rmSync, statfsSync } from 'node:fs';
 import { join } from 'node:path';
+import { resetWritable, writableState } from './writable.mjs';
 
 /** The prefix of a run message for a test that exhausted a resource (verdict.ts: `exhausts-resources`). */
 export const RESOURCE_PREFIX = 'resource limit: ';
@@ -168,12 +169,14 @@ export function snapshot(scratchDir) {
     scratchDir,
     pidsMax: cgroupCount(PIDS_MAX),
     oom: cgroupCount(OOM),
+    writable: writableState(),
   };
 }
 
 /**
  * After an invocation (its process group already ended): kills what the tests left running, clears
- * /tmp and /scratch when they filled them, and returns one plain phrase per resource exhausted
+ * /tmp and /scratch when they filled them, puts every writable place back as it was before the
+ * invocation (writable.mjs), and returns one plain phrase per resource exhausted
  * (empty when nothing was). `proc` is runProcess's result (killedBy 'output' / 'scratch', outputBytes).
  */
 export function assess(before, proc) {
@@ -199,5 +202,7 @@ export function assess(before, proc) {
   if (proc.killedBy === 'output') {
     problems.push(`output limit: it printed ${Math.floor((proc.outputBytes ?? 0) / MB)} MB (the limit is ${OUTPUT_LIMIT_BYTES / MB} MB)`);
   }
+  // Nothing the invocation wrote is there for the next one to read (writable.mjs).
+  if (before.writable) resetWritable(before.writable);
   return problems;
 }

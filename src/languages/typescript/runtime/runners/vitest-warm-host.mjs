@@ -13,8 +13,9 @@
 // events, hits, key }, out { type: 'ready' } once, { type: 'done', id, keep } after each run (keep:
 // the pids this process owns), { type: 'failed', message } when vitest cannot be used.
 import { createHmac } from 'node:crypto';
-import { appendFileSync, readdirSync, readFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { vitestNamePattern } from './vitest.mjs';
 
@@ -123,7 +124,30 @@ async function main() {
   process.on('disconnect', () => process.exit(0));
 }
 
+/**
+ * Vitest hands the forks pool each transformed module as a file in its temp folder, written once and
+ * then reused by path. The grader clears every writable place after each run (writable.mjs): a test
+ * could have rewritten one of those files for the next run to load, or left itself a note there. So
+ * before each run this process forgets them, and writes them again from the transforms it keeps in
+ * memory (a file per module the run imports: cheap).
+ */
+function forgetTmpCopies(vitest, projects) {
+  const servers = new Set([vitest.vite, ...projects.map((p) => p.vite)].filter(Boolean));
+  for (const server of servers) {
+    for (const env of Object.values(server.environments ?? {})) {
+      for (const mod of env.moduleGraph?.idToModuleMap?.values?.() ?? []) {
+        if (mod.transformResult) Reflect.deleteProperty(mod.transformResult, '_vitest_tmp');
+      }
+    }
+  }
+  for (const p of projects) {
+    if (typeof p.tmpDir !== 'string') continue;
+    for (const name of Object.keys(p.vite?.environments ?? {})) mkdirSync(join(p.tmpDir, name), { recursive: true });
+  }
+}
+
 async function runOnce(vitest, project, m, standing) {
+  forgetTmpCopies(vitest, vitest.projects);
   sink = { events: m.events, key: m.key };
   process.env.TF_HITS = m.hits;
   process.env.TFACTORY_MUTANT = m.mutant ?? '';
