@@ -23,6 +23,7 @@ const testSchema = z.object({
     notReached: z.array(z.string()),
   }),
   onBase: runSchema.optional(),
+  settled: z.literal(true).optional(),
 });
 
 const mutantSchema = z.object({

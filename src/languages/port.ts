@@ -133,4 +133,9 @@ export interface Grader {
   prepareDependencies(req: DependencyRequest): Promise<PreparedPackages | undefined>;
   /** CPUs the grader's container may use, when it runs independent work side by side (default: the sandbox's). */
   cpus?(): number;
+  /**
+   * Whether it honours GraderInput.settledFiles (runs those files' tests once, on head, and marks them
+   * `settled`). The evaluation then works out which files its static checks already reject whole.
+   */
+  readonly settlesFiles?: boolean;
 }

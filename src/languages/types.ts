@@ -45,6 +45,13 @@ export interface GraderInput {
   maxMutants: number;
   /** Container path of the base tree (same layout), for fail-to-pass; absent to skip. */
   baseDir?: string;
+  /**
+   * Candidate files every test of which the static checks already reject (no assertion, a
+   * tautology, only weak checks, a high-severity lint, tampering): their verdict is decided, so a
+   * grader that honours this (Grader.settlesFiles) runs their tests once on head (passes, coverage)
+   * and never again (stability, the control, mutants, base), marking them `settled`.
+   */
+  settledFiles?: string[];
 }
 
 export type GradedOutcome = 'passed' | 'failed' | 'error' | 'timeout' | 'skipped';
@@ -83,6 +90,8 @@ export interface GradedTest {
   };
   /** Outcome against the base code, when baseDir was given. */
   onBase?: GradedRun;
+  /** Run once on head only, its file being in GraderInput.settledFiles (no stability, mutant or base run). */
+  settled?: true;
 }
 
 export interface GraderResult {

@@ -39,6 +39,12 @@ export function createStages(deps: StageDeps): Stages {
     const results = await runStaticChecksMany(items, { sandbox: ctx.sandbox, image: ctx.image, workspace: ctx.workspace });
     return results.map((result, i) => toCheckOutcome(result, items[i]?.candidate.content ?? ''));
   };
+  // The same rules on the host alone (no sandbox, so no hallucination guard): what the evaluation
+  // needs before the grader starts, to tell it which files are already rejected whole.
+  const quickStaticChecks: StaticChecker = async (items, ctx) => {
+    const results = await runStaticChecksMany(items, { image: ctx.image, workspace: ctx.workspace });
+    return results.map((result, i) => toCheckOutcome(result, items[i]?.candidate.content ?? ''));
+  };
   // The evaluate stage grades with these; the publish stage runs a file cut down to its accepted tests again with them.
   const grading = {
     imageFor: (profile: LanguageProfile) => imageFor(profile.language),
@@ -76,7 +82,7 @@ export function createStages(deps: StageDeps): Stages {
       }
     },
     collect: createCollectStage(),
-    evaluate: createEvaluateStage({ staticChecks, ...grading }),
+    evaluate: createEvaluateStage({ staticChecks, quickStaticChecks, ...grading }),
     triage: createTriageStage(),
     publish: createPublishStage(grading),
   };

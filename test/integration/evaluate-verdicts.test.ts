@@ -161,6 +161,13 @@ describe.skipIf(!hasDocker)('tfactory evaluate on the fixture repositories', () 
           console.log(`\n${name}: ${mismatches.length} verdict mismatch(es)\n${table(explained)}\nreport notes:\n${report.notes.map((n) => `  - ${n}`).join('\n')}\n`);
         }
         expect(mismatches).toEqual([]);
+        // A TS file its static checks reject whole runs on head only (its verdict is decided): no
+        // reruns, mutants or base run; the report says so. Python's grader runs everything.
+        const noAssertion = report.tests.find((t) => t.file.endsWith('no-assertion.test.ts'));
+        if (noAssertion) {
+          expect(noAssertion.reasons.map((r) => r.code)).toEqual(['no-assertion', 'graded-no-further']);
+          expect(noAssertion.signals).toMatchObject({ passes: { ok: true }, stability: null, mutation: null, failToPass: 'not-run' });
+        }
       });
     });
   }

@@ -45,6 +45,7 @@ const TS_PACKAGE_DIR = `${SANDBOX_PATHS.tools}/node_modules/typescript`;
  */
 export const tsGrader: Grader = {
   runner: 'node',
+  settlesFiles: true,
   command: (paths) => ['node', `${TS_RUNTIME_DIR}/evaluate.mjs`, '--input', paths.input, '--output', paths.result, '--workspace', SANDBOX_PATHS.workspace, '--deps', SANDBOX_PATHS.packages],
   mounts: () => [
     { hostPath: tsRuntimeDir(), containerPath: TS_RUNTIME_DIR, readOnly: true },

@@ -89,3 +89,38 @@ describe('TS grader on the host: mutation, coverage, fail-to-pass', () => {
     expect(result.errors.filter((e) => !e.includes('pricing.broken.test.ts'))).toEqual([]);
   });
 });
+
+// GraderInput.settledFiles: files the static checks reject whole run on head only.
+describe('TS grader on the host: settled files', () => {
+  let result: GraderResult;
+
+  beforeAll(async () => {
+    result = await runEngineOnHost(baseInput({
+      candidateFiles: ['test/pricing.good.test.ts', 'test/pricing.noexpect.test.ts'],
+      suiteFiles: [],
+      stabilityRuns: 2,
+      mutation: true,
+      baseDir: `${FIXTURE}/base`,
+      settledFiles: ['test/pricing.noexpect.test.ts'],
+    }));
+  }, 600_000);
+
+  it('runs a settled file once on head (outcome and coverage), never against mutants or base', () => {
+    const t = testNamed(result, 'test/pricing.noexpect.test.ts::calls without checking');
+    expect(t.settled).toBe(true);
+    expect(t.runs.map((r) => r.outcome)).toEqual(['passed']);
+    expect(Object.keys(t.coveredChanged)).toEqual(['src/pricing.ts']);
+    expect(t.mutants.killed).toEqual([]);
+    expect(t.mutants.survived).toEqual([]);
+    expect(t.mutants.notReached.length).toBe(result.mutants.length);
+    expect(t.onBase).toBeUndefined();
+  });
+
+  it('grades the other files in full', () => {
+    const good = testNamed(result, 'test/pricing.good.test.ts::shippingFee > is free from exactly 50');
+    expect(good.settled).toBeUndefined();
+    expect(good.runs.map((r) => r.outcome)).toEqual(['passed', 'passed']);
+    expect(good.mutants.killed.length).toBeGreaterThan(0);
+    expect(good.onBase).toBeDefined();
+  });
+});

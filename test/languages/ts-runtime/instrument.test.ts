@@ -72,6 +72,14 @@ describe('mutants of a difference', () => {
     return { order: fn([{ id: 'first', at: 1 }, { id: 'second', at: 2 }]), description: mutant.description };
   }
 
+  it('swaps the operands of a comparator, not of any difference', () => {
+    const analysis = analyzeSource(ts, { text: 'export function net(total, off) {\n  return total - off;\n}\nexport const sorted = (xs) => xs.sort(((a, b) => (a.at - b.at)));\n', fileName: 'net.js', changedLines: new Set([2, 4]) });
+    const ops = (analysis.candidates as Candidate[]).map((c) => `${c.line}:${c.operator}`);
+    expect(ops).toContain('2:arithmetic-swap');
+    expect(ops).not.toContain('2:operand-swap');
+    expect(ops).toContain('4:operand-swap');
+  });
+
   it('swaps the operands as well as the operator, so a comparator whose sign matters is caught', () => {
     // `a + b` keeps every comparison positive: on input already in order the sort does not move it.
     expect(orderedUnder('arithmetic-swap').order).toEqual(['first', 'second']);

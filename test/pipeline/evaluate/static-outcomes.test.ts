@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { StaticCheckOutcome } from '../../../src/languages/static-check-types.js';
-import { staticOutcomesFor, type StaticChecker } from '../../../src/pipeline/stages/evaluate/static-outcomes.js';
+import { settledFilesOf, staticOutcomesFor, type StaticChecker } from '../../../src/pipeline/stages/evaluate/static-outcomes.js';
 import type { AcceptanceCriterion } from '../../../src/criteria/types.js';
 import { createFakeSandbox } from '../../fakes/fake-sandbox.js';
 import { candidate } from './grader-fixtures.js';
@@ -26,5 +26,23 @@ describe('staticOutcomesFor', () => {
     expect(check.mock.calls[0]?.[0].map((i) => i.candidate.path)).toEqual(['tests/test_b.py']);
     expect(check.mock.calls[0]?.[0][0]?.acs.map((a) => a.id)).toEqual(['AC#2']);
     expect(check.mock.calls[0]?.[1]).toBe(where);
+  });
+});
+
+describe('settledFilesOf', () => {
+  const test = (name: string, findings: StaticCheckOutcome['tests'][number]['findings']): StaticCheckOutcome['tests'][number] => ({ id: `f::${name}`, name, findings, source: '', line: 1 });
+  const high = (rule: string) => ({ rule, severity: 'high' as const, message: rule });
+
+  it('settles a file only when every test of it (or the file itself) is rejected by its static checks', async () => {
+    const outcomes: Record<string, StaticCheckOutcome> = {
+      'test/all-rejected.test.ts': { tests: [test('a', [high('no-assertion')]), test('b', [high('clock-unfrozen')])], fileFindings: [] },
+      'test/mixed.test.ts': { tests: [test('a', [high('tautology')]), test('b', [])], fileFindings: [] },
+      'test/medium-only.test.ts': { tests: [test('a', [{ rule: 'criterion-number', severity: 'medium', message: 'x' }])], fileFindings: [] },
+      'test/file-level.test.ts': { tests: [test('a', [])], fileFindings: [high('tampers-with-grader')] },
+      'test/no-tests.test.ts': { tests: [], fileFindings: [] },
+    };
+    const check: StaticChecker = async (items) => items.map((i) => outcomes[i.candidate.path] as StaticCheckOutcome);
+    const files = Object.keys(outcomes).map((p) => candidate(p, '', { origin: 'provided' }));
+    expect([...await settledFilesOf(files, acs, check, where)].sort()).toEqual(['test/all-rejected.test.ts', 'test/file-level.test.ts']);
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { StaticCheckOutcome } from '../../../src/languages/static-check-types.js';
+import type { GradedTest } from '../../../src/languages/types.js';
 import { buildTestRows, fileRow, projectImportFailure } from '../../../src/pipeline/stages/evaluate/test-rows.js';
 import { candidate, graderResult, measuredTest } from './grader-fixtures.js';
 
@@ -41,6 +42,29 @@ describe('buildTestRows', () => {
   it('puts the grader failure on every test when the grader could not run', () => {
     const rows = buildTestRows(candidate(FILE, ''), outcome, undefined, 'SANDBOX_FAILED: no result');
     expect(rows.map((r) => r.infraErrors)).toEqual([['SANDBOX_FAILED: no result'], ['SANDBOX_FAILED: no result']]);
+  });
+});
+
+describe('buildTestRows: files graded on head only (settled)', () => {
+  const noAssertion = { rule: 'no-assertion', severity: 'high' as const, message: 'no assertion' };
+  const settledOutcome: StaticCheckOutcome = {
+    tests: [{ id: `${FILE}::test_cap`, name: 'test_cap', findings: [noAssertion], source: 'def test_cap():\n    cap(80)', line: 3 }],
+    fileFindings: [],
+  };
+  const headOnly = (name: string): GradedTest => ({ ...measuredTest(FILE, name, { kills: 0 }), runs: [{ outcome: 'passed', durationMs: 5 }], mutants: { killed: [], survived: [], notReached: ['m1'] }, settled: true });
+
+  it('measures nothing beyond head for a test its static checks reject, in a file the evaluation settled', () => {
+    const [row] = buildTestRows(candidate(FILE, ''), settledOutcome, graderResult([headOnly('test_cap')]), undefined, new Set([FILE]));
+    expect(row?.settled).toBe(true);
+    expect(row?.signals).toMatchObject({ passes: { ok: true }, stability: null, mutation: null, failToPass: 'not-run' });
+    expect(row?.infraErrors).toEqual([]);
+  });
+
+  it('never lets a test the static checks do not reject go ungraded: an infrastructure reason instead', () => {
+    const unasked = buildTestRows(candidate(FILE, ''), settledOutcome, graderResult([headOnly('test_cap')]), undefined, new Set());
+    expect(unasked[0]?.infraErrors[0]).toContain('as if its static checks rejected it');
+    const notRejected = buildTestRows(candidate(FILE, ''), outcome, graderResult([headOnly('test_cap')]), undefined, new Set([FILE]));
+    expect(notRejected[0]?.infraErrors[0]).toContain('as if its static checks rejected it');
   });
 });
 

@@ -118,7 +118,12 @@ async function evaluateWith(ts, input, paths, { runner, rerunner, inst, errors, 
   // Only a test that passed on head is run again: one that failed, timed out or could not load has
   // its verdict already, and paying its timeout again in every rerun is what made evaluate slow.
   const exhausted = (t) => t.runs[0].outcome === 'error' && [RESOURCE_PREFIX, TAMPER_PREFIX].some((p) => (t.runs[0].message ?? '').startsWith(p));
-  const loaded = tests.filter((t) => t.runs[0].outcome === 'passed');
+  // A file the static checks already reject whole (input.settledFiles) ran on head for its outcome
+  // and coverage; its verdict is decided, so it runs no more: no rerun, control, mutant or base run.
+  const settledFiles = new Set(input.settledFiles ?? []);
+  for (const t of tests) if (settledFiles.has(t.file) && t.runs[0].outcome === 'passed') t.settled = true;
+  const live = (t) => t.runs[0].outcome === 'passed' && !t.settled;
+  const loaded = tests.filter(live);
   const decided = tests.filter((t) => t.runs[0].outcome !== 'passed');
   for (let i = 1; i < input.stabilityRuns; i += 1) {
     for (const t of decided) t.runs.push(t.runs[0]);
@@ -138,7 +143,7 @@ async function evaluateWith(ts, input, paths, { runner, rerunner, inst, errors, 
   // The control run (instrument-files.mjs shamMutant): every test about to face a mutant, with a
   // mutant switched on that changes nothing. A test that passed on head and fails now reacts to the
   // grader's switch; it is rejected as tampering and faces no real mutant.
-  const facing = tests.filter((t) => t.runs[0].outcome === 'passed' && inst.mutants.some((m) => t.hits.includes(m.probe)));
+  const facing = tests.filter((t) => live(t) && inst.mutants.some((m) => t.hits.includes(m.probe)));
   if (inst.shamId && facing.length > 0) {
     const c = await runResolved(rerunner, { files: [...new Set(facing.map((t) => t.abs))], tests: facing.map(named), mutant: inst.shamId }, fitted(facing));
     executions += c.executions;
@@ -152,7 +157,7 @@ async function evaluateWith(ts, input, paths, { runner, rerunner, inst, errors, 
   }
   const silentMutants = [];
   for (const m of inst.mutants) {
-    const covering = tests.filter((t) => t.hits.includes(m.probe) && t.runs[0].outcome === 'passed');
+    const covering = tests.filter((t) => t.hits.includes(m.probe) && live(t));
     if (covering.length === 0) continue;
     const r = await runResolved(rerunner, { files: [...new Set(covering.map((t) => t.abs))], tests: covering.map(named), mutant: m.id }, fitted(covering));
     executions += r.executions;
@@ -175,7 +180,7 @@ async function evaluateWith(ts, input, paths, { runner, rerunner, inst, errors, 
       baseRunner.prepare();
       const baseLimits = { ...limits, tree: watchTree(paths.base) };
       // On base too, only what passed on head (a tamper or resource verdict is kept as its base run).
-      const onBaseTests = tests.filter((t) => t.runs[0].outcome === 'passed');
+      const onBaseTests = tests.filter(live);
       for (const t of tests) if (exhausted(t)) onBase.set(t.key, t.runs[0]);
       const baseFiles = candidates.filter((f) => onBaseTests.some((t) => t.file === f));
       const baseTests = onBaseTests.map((t) => ({ file: join(paths.base, t.file), name: t.name, names: t.names }));
@@ -209,7 +214,7 @@ function assembleTest(t, inst, verdictsByMutant, onBase) {
   const killed = [];
   const survived = [];
   const notReached = [];
-  const passedOnHead = t.runs[0].outcome === 'passed';
+  const passedOnHead = t.runs[0].outcome === 'passed' && !t.settled;
   for (const m of inst.mutants) {
     if (!passedOnHead || !t.hits.includes(m.probe)) {
       notReached.push(m.id);
@@ -228,5 +233,6 @@ function assembleTest(t, inst, verdictsByMutant, onBase) {
     coveredChanged: linesFromHits(t.hits, inst.probeLines),
     mutants: { killed, survived, notReached },
     ...(base ? { onBase: base } : {}),
+    ...(t.settled ? { settled: true } : {}),
   };
 }

@@ -34,6 +34,26 @@ function isTypePosition(ts, node) {
 }
 
 /**
+ * Whether `node` is what a two-parameter callback returns (`xs.sort((a, b) => a.at - b.at)`, or
+ * `function (a, b) { return a - b; }` passed to a call): the shape of a comparator.
+ */
+function isComparatorResult(ts, node) {
+  let at = node;
+  while (at.parent && ts.isParenthesizedExpression(at.parent)) at = at.parent;
+  let fn;
+  if (at.parent && ts.isArrowFunction(at.parent) && at.parent.body === at) fn = at.parent;
+  else if (at.parent && ts.isReturnStatement(at.parent) && at.parent.expression === at) {
+    const block = at.parent.parent;
+    fn = block && ts.isBlock(block) ? block.parent : undefined;
+  }
+  if (!fn || !(ts.isArrowFunction(fn) || ts.isFunctionExpression(fn)) || fn.parameters.length !== 2) return false;
+  let use = fn;
+  while (use.parent && ts.isParenthesizedExpression(use.parent)) use = use.parent;
+  const call = use.parent;
+  return Boolean(call && (ts.isCallExpression(call) || ts.isNewExpression(call)) && call.arguments?.includes(use));
+}
+
+/**
  * The mutation candidates for one node (possibly none). `text(n)` gives the node's source text;
  * the caller has already checked the node is on a changed line inside a function body.
  */
@@ -45,9 +65,9 @@ export function mutantsForNode(ts, node, text) {
     const swap = BINARY_SWAPS[op];
     if (swap) {
       out.push({ kind: 'binary', op, to: swap[0], operator: swap[1], description: `${clip(text(node))} → ${op} becomes ${swap[0]}` });
-      // A difference's sign is often all that matters (a sort comparator, a delta checked against 0),
-      // and `a + b` keeps the sign whenever both sides are positive: swapping the operands flips it.
-      if (op === '-') out.push({ kind: 'binary', op, to: 'r-', operator: 'operand-swap', description: `${clip(text(node))} → operands swapped` });
+      // A comparator's difference counts by its sign alone, and `a + b` keeps that sign whenever both
+      // sides are positive (the order survives): swapping the operands reverses the order.
+      if (op === '-' && isComparatorResult(ts, node)) out.push({ kind: 'binary', op, to: 'r-', operator: 'operand-swap', description: `${clip(text(node))} → operands swapped` });
     } else if (LOGICAL_SWAPS[op]) {
       out.push({ kind: 'logical', op, to: LOGICAL_SWAPS[op], operator: 'logical-swap', description: `${clip(text(node))} → ${op} becomes ${LOGICAL_SWAPS[op]}` });
     }

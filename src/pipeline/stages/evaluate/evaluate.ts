@@ -8,9 +8,10 @@ import { judgeCandidates, judgeContext, worthJudging } from './judge-test.js';
 import type { PreparedPackages } from './run-grader.js';
 import { candidatesFor, changedRangesFor } from './select.js';
 import { projectsNote } from './projects-note.js';
-import { staticOutcomesFor, type StaticChecker } from './static-outcomes.js';
+import { settledFilesOf, staticOutcomesFor, type StaticChecker } from './static-outcomes.js';
 import { buildTestRows, fileRow, refusedRow, type TestRow } from './test-rows.js';
-import { decideVerdict } from './verdict.js';
+import { decideVerdict, SETTLED_REASON } from './verdict.js';
+import { pluginForProfile } from '../../../languages/registry.js';
 
 export type { StaticChecker } from './static-outcomes.js';
 export type { StaticCheckOutcome } from '../../../languages/static-check-types.js';
@@ -21,6 +22,11 @@ export type EvaluateOptions = EvaluationSettings;
 export interface EvaluateDeps {
   /** The static checks of a candidate that brings none (a provided file). */
   staticChecks: StaticChecker;
+  /**
+   * The same checks without the sandbox's hallucination guard, fast enough to run before the grader:
+   * files they reject whole are graded once on head only (settledFiles). Absent: none is settled.
+   */
+  quickStaticChecks?: StaticChecker;
   /** Runner image of a profile's grader. */
   imageFor: (profile: LanguageProfile) => Promise<string>;
   /**
@@ -85,7 +91,12 @@ export async function evaluateCandidates(
       // The grader settles (never throws but on cancel) before a static-check failure is thrown.
       const statics = staticOutcomesFor(mine, ingest.spec.spec.acs, deps.staticChecks, { image, workspace: trees.headDir, sandbox })
         .then((value) => ({ value }), (error: unknown) => ({ error }));
-      const grade = await gradeProject({ ctx, sandbox, image, profile, trees, candidates: mine, changedRanges, options, ...(deps.packagesFor ? { prepare: deps.packagesFor } : {}) });
+      // Files the static checks already reject whole: their verdict is decided, so the grader runs
+      // them once on head and no further (when it can: Grader.settlesFiles).
+      const settled = deps.quickStaticChecks && pluginForProfile(profile).grader.settlesFiles
+        ? await settledFilesOf(mine, ingest.spec.spec.acs, deps.quickStaticChecks, { image, workspace: trees.headDir, sandbox })
+        : new Set<string>();
+      const grade = await gradeProject({ ctx, sandbox, image, profile, trees, candidates: mine, changedRanges, options, settledFiles: [...settled], ...(deps.packagesFor ? { prepare: deps.packagesFor } : {}) });
       const checked = await statics;
       if ('error' in checked) throw checked.error;
       const outcomes = checked.value;
@@ -99,7 +110,7 @@ export async function evaluateCandidates(
       }
       for (const candidate of mine) {
         const outcome = outcomes.get(candidate.path) ?? { tests: [], fileFindings: [] };
-        const rows = buildTestRows(candidate, outcome, grade.result, grade.infra);
+        const rows = buildTestRows(candidate, outcome, grade.result, grade.infra, settled);
         graded.push({ candidate, rows, ...(rows.length === 0 ? { fileRow: fileRow(candidate, outcome, grade.infra) } : {}) });
         ctx.progress('evaluate', ++done, candidates.length);
       }
@@ -126,7 +137,9 @@ export async function evaluateCandidates(
     for (const { candidate, rows, fileRow: whole } of graded) {
       if (whole) out.tests.push(whole);
       for (const row of rows) {
-        const { verdict, reasons } = decideVerdict({ signals: row.signals, findings: row.findings, infraErrors: row.infraErrors, mutationEnabled: options.mutation, ...(row.measured?.onBase ? { onBase: row.measured.onBase } : {}) });
+        const decided = decideVerdict({ signals: row.signals, findings: row.findings, infraErrors: row.infraErrors, mutationEnabled: options.mutation, ...(row.measured?.onBase ? { onBase: row.measured.onBase } : {}) });
+        const { verdict } = decided;
+        const reasons = row.settled && verdict === 'reject' ? [...decided.reasons, SETTLED_REASON] : decided.reasons;
         out.tests.push({
           id: row.id, file: candidate.path, name: row.name, verdict, reasons, signals: row.signals, acIds: candidate.acIds,
           ...(row.statics?.line ? { line: row.statics.line } : {}),

@@ -29,6 +29,8 @@ export async function gradeProject(input: {
   candidates: CandidateFile[];
   changedRanges: Record<string, Array<{ start: number; end: number }>>;
   options: EvaluationSettings;
+  /** Candidate files the static checks already reject whole (GraderInput.settledFiles). */
+  settledFiles?: string[];
   prepare?: (profile: LanguageProfile, headDir: string, ctx: StageContext) => Promise<PreparedPackages | undefined>;
 }): Promise<ProjectGrade> {
   const { ctx, options, profile, trees } = input;
@@ -43,6 +45,7 @@ export async function gradeProject(input: {
         projectRoot: profile.root, candidateFiles: input.candidates.map((c) => c.path), suiteFiles: [], changedRanges: input.changedRanges,
         stabilityRuns: options.stabilityRuns, seed: options.seed, perTestTimeoutMs: options.perTestTimeoutMs,
         mutation: options.mutation, maxMutants: options.maxMutants,
+        ...(input.settledFiles && input.settledFiles.length > 0 ? { settledFiles: input.settledFiles } : {}),
       },
       timeoutMs: graderTimeoutMs(options, input.candidates.length * 4),
       runId: ctx.run.id,

@@ -2,6 +2,7 @@ import type { StaticCheckOutcome } from '../../../languages/static-check-types.j
 import type { SandboxPort } from '../../../sandbox/port.js';
 import type { AcceptanceCriterion } from '../../../criteria/types.js';
 import type { CandidateFile } from '../../types.js';
+import { rejectedByStaticChecks } from './verdict.js';
 
 /** The static checks of several candidates of one project, each against its criteria (outcomes in order): one guard process for all. */
 export type StaticChecker = (
@@ -34,4 +35,24 @@ export async function staticOutcomesFor(
     if (outcome) out.set(u.candidate.path, outcome);
   });
   return out;
+}
+
+/**
+ * The candidate files every test of which `check` rejects (or whose file-level findings do):
+ * their verdict is decided before anything runs. A generated file brings its guard's outcome; the
+ * others are checked here, all in one call.
+ */
+export async function settledFilesOf(
+  candidates: CandidateFile[],
+  acs: AcceptanceCriterion[],
+  check: StaticChecker,
+  where: { image: string; workspace: string; sandbox: SandboxPort },
+): Promise<Set<string>> {
+  const outcomes = await staticOutcomesFor(candidates, acs, check, where);
+  const settled = new Set<string>();
+  for (const [path, outcome] of outcomes) {
+    const whole = rejectedByStaticChecks(outcome.fileFindings);
+    if (whole || (outcome.tests.length > 0 && outcome.tests.every((t) => rejectedByStaticChecks([...outcome.fileFindings, ...t.findings])))) settled.add(path);
+  }
+  return settled;
 }

@@ -4,6 +4,7 @@ import type { LintFinding, ReportTest, TestSignals } from '../../../report/types
 import type { CandidateFile } from '../../types.js';
 import { staticNameFor } from './match-names.js';
 import { buildSignals } from './signals.js';
+import { rejectedByStaticChecks } from './verdict.js';
 
 /** One test function of a candidate, with everything its verdict depends on except the judge. */
 export interface TestRow {
@@ -17,6 +18,8 @@ export interface TestRow {
   signals: TestSignals;
   /** Why it could not be graded (its project's grader failed, or reported nothing for it). */
   infraErrors: string[];
+  /** Run once on head only: its file's static checks reject every test (GraderInput.settledFiles). */
+  settled?: true;
 }
 
 const NO_SIGNALS: TestSignals = { passes: null, stability: null, coverage: null, mutation: null, failToPass: null, lint: [], judge: null };
@@ -26,7 +29,7 @@ const NO_SIGNALS: TestSignals = { passes: null, stability: null, coverage: null,
  * templated names included): every test either side knows gets a row. A test the runner never
  * reported gets an infrastructure reason, never a pass.
  */
-export function buildTestRows(candidate: CandidateFile, outcome: StaticCheckOutcome, result: GraderResult | undefined, infra: string | undefined): TestRow[] {
+export function buildTestRows(candidate: CandidateFile, outcome: StaticCheckOutcome, result: GraderResult | undefined, infra: string | undefined, settledFiles: ReadonlySet<string> = new Set()): TestRow[] {
   const measured = result?.tests.filter((t) => t.file === candidate.path) ?? [];
   const staticNames = outcome.tests.map((t) => t.name);
   const matched = new Map(measured.map((t) => [t.name, staticNameFor(t.name, staticNames)]));
@@ -37,9 +40,18 @@ export function buildTestRows(candidate: CandidateFile, outcome: StaticCheckOutc
     const staticName = rt ? matched.get(name) : name;
     const st = outcome.tests.find((t) => t.name === staticName);
     const findings = [...outcome.fileFindings, ...(st?.findings ?? [])];
-    const signals = { ...(rt && result ? buildSignals(rt, result) : NO_SIGNALS), lint: findings };
+    let signals: TestSignals = { ...(rt && result ? buildSignals(rt, result) : NO_SIGNALS), lint: findings };
     const infraErrors = infra ? [infra] : rt ? projectImportFailure(candidate, signals) : [`the grader reported no result for this test${result?.errors.length ? ` (${result.errors.join('; ').slice(0, 300)})` : ''}`];
-    return { id: `${candidate.path}::${name}`, name, ...(rt ? { measured: rt } : {}), ...(st ? { statics: st } : {}), findings, signals, infraErrors };
+    // Graded once on head only: nothing beyond head was measured, and that is only right for a test
+    // its static checks reject (a test they did not find, in a file settled on what they did, is not).
+    const settled = rt?.settled === true;
+    if (settled) {
+      signals = { ...signals, stability: null, mutation: null, failToPass: 'not-run' };
+      if (!settledFiles.has(candidate.path) || !rejectedByStaticChecks(findings)) {
+        infraErrors.push('the grader ran it on the PR code only, as if its static checks rejected it, which they do not: run the evaluation again');
+      }
+    }
+    return { id: `${candidate.path}::${name}`, name, ...(rt ? { measured: rt } : {}), ...(st ? { statics: st } : {}), findings, signals, infraErrors, ...(settled ? { settled: true as const } : {}) };
   });
 }
 

@@ -80,6 +80,18 @@ function failureReason(s: TestSignals): VerdictReason | undefined {
   }
 }
 
+/** Whether the static findings alone reject a test, whatever it does when it runs. */
+export function rejectedByStaticChecks(findings: LintFinding[]): boolean {
+  return lintReasons(findings).some((r) => r.severity === 'reject');
+}
+
+/** Said of a test whose file the static checks rejected whole, graded once on head only (GraderInput.settledFiles). */
+export const SETTLED_REASON: VerdictReason = {
+  code: 'graded-no-further',
+  text: 'The static checks already reject every test in its file, so it ran once on the PR code and no further (no reruns, mutants or base run).',
+  severity: 'info',
+};
+
 function lintReasons(findings: LintFinding[]): VerdictReason[] {
   const out: VerdictReason[] = [];
   for (const f of findings) {

@@ -49,12 +49,6 @@ def _ops_for(node):
             after = copy.deepcopy(node)
             after.op = getattr(ast, _BIN[name])()
             out.append(({"kind": "op", "to": _BIN[name]}, "arithmetic", _unparse(node) + " → " + _unparse(after)))
-        # A difference's sign is often all that matters (a comparator, a delta checked against 0) and
-        # ``a + b`` keeps it whenever both sides are positive: swapping the operands flips it.
-        if name == "Sub" and isinstance(node, ast.BinOp):
-            after = copy.deepcopy(node)
-            after.left, after.right = after.right, after.left
-            out.append(({"kind": "swap"}, "operand-swap", _unparse(node) + " → " + _unparse(after)))
     elif isinstance(node, ast.BoolOp):
         name = type(node.op).__name__
         after = copy.deepcopy(node)
@@ -161,8 +155,6 @@ def apply_site(tree, site):
         node.ops[op["index"]] = getattr(ast, op["to"])()
     elif kind == "op":
         node.op = getattr(ast, op["to"])()
-    elif kind == "swap":
-        node.left, node.right = node.right, node.left
     elif kind == "unwrap":
         _replace(parent, field, index, node.operand)
     elif kind == "const":
