@@ -18,6 +18,7 @@ changed code during collection (the ordinary case), nothing is done.
 """
 import os
 import sys
+import types
 
 from . import fsreset
 
@@ -138,10 +139,10 @@ class Plan:
     def redo(self, cov=None):
         """In the child, after the swap: what the modules wrote is removed, their code runs again.
         With ``cov`` (a coverage.Coverage of the changed files), returns {candidate module: {file:
-        lines}}: the changed lines its import ran, with those of the modules that came before it."""
+        lines}}: the changed lines its import ran, with those of the modules it uses (``_uses``)."""
         for path, is_dir in self.paths:
             fsreset.remove(path, is_dir)
-        ran, lines = {}, {}
+        ran, done = {}, []  # done: [(module, the lines its import ran with those of what it uses)]
         for module, code in self.modules:
             real = os.path.realpath(module.__file__)
             if cov is not None:
@@ -154,10 +155,36 @@ class Plan:
             finally:
                 if cov is not None:
                     cov.stop()
-            if cov is not None:
-                data = cov.get_data()
-                for f in data.measured_files():
-                    lines.setdefault(os.path.realpath(f), set()).update(data.lines(f) or ())
-                if real in self.candidates:
-                    ran[real] = {f: sorted(v) for f, v in lines.items()}
+            if cov is None:
+                continue
+            data = cov.get_data()
+            lines = {}
+            for f in data.measured_files():
+                lines.setdefault(os.path.realpath(f), set()).update(data.lines(f) or ())
+            for earlier, theirs in done:
+                if _uses(module, earlier):
+                    for f, v in theirs.items():
+                        lines.setdefault(f, set()).update(v)
+            done.append((module, lines))
+            if real in self.candidates:
+                ran[real] = {f: sorted(v) for f, v in lines.items() if v}
         return ran
+
+
+def _own_values(module):
+    """The values ``module`` made (not None/bools, not modules, not functions or classes of others)."""
+    name = getattr(module, "__name__", None)
+    out = set()
+    for key, value in list(module.__dict__.items()):
+        if key.startswith("__") or value is None or isinstance(value, (bool, types.ModuleType)):
+            continue
+        if isinstance(value, (type, types.FunctionType, types.BuiltinFunctionType)) and getattr(value, "__module__", None) != name:
+            continue
+        out.add(id(value))
+    return out
+
+
+def _uses(module, earlier):
+    """Whether ``module`` holds ``earlier`` (import helper) or a value it made (from helper import X)."""
+    own = _own_values(earlier)
+    return any(value is earlier or id(value) in own for key, value in list(module.__dict__.items()) if not key.startswith("__"))
