@@ -101,7 +101,7 @@ class Watch:
 class Plan:
     """What a mutant's child does again after its swap (empty when nothing needs it)."""
 
-    def __init__(self, watch, files_at_call, module_files):
+    def __init__(self, watch, files_at_call, module_files, skip_files=()):
         self.modules = []  # [(module, code)] in the order they finished their import
         self.paths = []  # [(path, is dir)] written to the writable places since the first call
         self.candidates = []  # real paths of candidate test modules to collect again
@@ -113,7 +113,8 @@ class Plan:
             file = getattr(module, "__file__", None)
             if file:
                 by_file.setdefault(os.path.realpath(file), module)
-        seen = set()
+        # the project's own test files: none of their tests runs under a mutant
+        seen = {os.path.realpath(f) for f in skip_files}
         for real in watch.finished[watch.finished_before_call:]:
             module = by_file.get(real)
             if real in seen or module is None:

@@ -74,7 +74,7 @@ class EnginePlugin:
             return True
         intact = watch.pause()
         watch.stop()
-        self.plan = importwatch.Plan(watch, self.files_at_call, self.candidates)
+        self.plan = importwatch.Plan(watch, self.files_at_call, self.candidates, self.job.get("suiteFiles", ()))
         return intact
 
     # -- integrity ---------------------------------------------------------------------------
