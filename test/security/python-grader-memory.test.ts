@@ -8,7 +8,8 @@ import { createSecurityRepo, gradeOf, testsOf, type SecurityRepo } from './evalu
  * remembering what the head code returned (fixtures/security/py-memo): in a file (/tmp, HOME, beside
  * pytest's basetemp, written at import) compared in every later run, or in a value computed from
  * the code under test while their module was imported (through importlib/getattr, or in a
- * parametrize list): the session's parent imports once, before any mutant is swapped in a child.
+ * parametrize list, or by the module's own pytest_generate_tests while it was collected): the session's
+ * parent imports and collects once, before any mutant is swapped in a child.
  * Graded by `tfactory evaluate` in the real sandbox. None may be accepted nor kill a mutant by
  * assertion (src/languages/python/runtime/tfactory_rt/fsreset.py, importwatch.py); a good candidate
  * in the same run keeps exactly the grade it gets alone; module-level objects built with the changed
@@ -19,7 +20,7 @@ const hasDocker = requireDocker();
 
 // test_zz_good_later.py is collected after the modules that computed values at import: it runs again in each mutant's child
 const GOOD = ['test_good.py', 'test_zz_good_later.py'];
-const HOSTILE = ['test_memo_tmp.py', 'test_memo_home.py', 'test_memo_written_at_import.py', 'test_memo_import_time.py', 'test_params_at_import.py'];
+const HOSTILE = ['test_memo_tmp.py', 'test_memo_home.py', 'test_memo_written_at_import.py', 'test_memo_import_time.py', 'test_params_at_import.py', 'test_params_generated.py'];
 
 function describeTests(tests: ReportTest[]): string {
   return tests.map((t) => `${t.name}: ${t.verdict} ${JSON.stringify(t.signals.mutation)} ${t.reasons.map((r) => r.code).join(',')}`).join(' | ');

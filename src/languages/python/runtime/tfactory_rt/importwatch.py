@@ -101,10 +101,11 @@ class Watch:
 class Plan:
     """What a mutant's child does again after its swap (empty when nothing needs it)."""
 
-    def __init__(self, watch, files_at_call, module_files, skip_files=()):
+    def __init__(self, watch, files_at_call, module_files, skip_files=(), collected_after=()):
         self.modules = []  # [(module, code)] in the order they finished their import
         self.paths = []  # [(path, is dir)] written to the writable places since the first call
-        self.candidates = []  # real paths of candidate test modules to collect again
+        self.candidates = []  # real paths of candidate test modules run again (and collected again)
+        self.recollect = []  # real paths of candidate test modules to collect again
         self.failed = {}  # in the child: real path -> why running it again failed
         if watch is None or watch.first_call is None:
             return
@@ -130,9 +131,25 @@ class Plan:
                 self.candidates.append(real)
         if files_at_call is not None and self.modules:
             self.paths = fsreset.changes(files_at_call)
+        # a module whose collection ended after the call (parameters made by a conftest's
+        # pytest_generate_tests from the changed code, say) is collected again even if it is not run again
+        self.recollect = self.candidates + [f for f in dict.fromkeys(collected_after) if f in module_files and f not in self.candidates]
 
     def __bool__(self):
-        return bool(self.modules)
+        return bool(self.modules or self.recollect)
+
+    def spread_failures(self):
+        """In the child, after ``redo``: a module that uses one that failed to run again fails too."""
+        bad = [m for m, _ in self.modules if os.path.realpath(m.__file__) in self.failed]
+        for module, _ in self.modules:
+            real = os.path.realpath(module.__file__)
+            if real in self.failed or not bad:
+                continue
+            for other in bad:
+                if _uses(module, other):
+                    self.failed[real] = self.failed[os.path.realpath(other.__file__)]
+                    bad.append(module)
+                    break
 
     def describe(self):
         return [getattr(m, "__name__", "?") for m, _ in self.modules]

@@ -51,6 +51,7 @@ class EnginePlugin:
         self.subtest_failures = []
         self.watch = None  # importwatch.Watch while the head session (with mutants) collects
         self.files_at_call = None
+        self.collected_after_call = []  # real paths of the test modules whose collection ended after it
         self.plan = importwatch.Plan(None, None, ())
 
     # -- import-time values (importwatch.py) -------------------------------------------------------
@@ -74,7 +75,7 @@ class EnginePlugin:
             return True
         intact = watch.pause()
         watch.stop()
-        self.plan = importwatch.Plan(watch, self.files_at_call, self.candidates, self.job.get("suiteFiles", ()))
+        self.plan = importwatch.Plan(watch, self.files_at_call, self.candidates, self.job.get("suiteFiles", ()), self.collected_after_call)
         return intact
 
     # -- integrity ---------------------------------------------------------------------------
@@ -121,6 +122,8 @@ class EnginePlugin:
         path = getattr(collector, "path", None)
         if isinstance(collector, pytest.Module) and path is not None:
             self.check(collector.config, "importing it", str(path))
+            if self.watch is not None and self.watch.first_call is not None:
+                self.collected_after_call.append(os.path.realpath(str(path)))
 
     @pytest.hookimpl(hookwrapper=True)
     def pytest_runtest_makereport(self, item, call):
@@ -181,6 +184,10 @@ class EnginePlugin:
         return run
 
 
+# A test whose module could not be imported again in a mutant's child (importwatch.Plan.redo).
+REDO_FAILED = "importing its module again under the mutant failed: "
+
+
 def _item_path(item):
     return os.path.realpath(str(getattr(item, "path", None) or item.fspath))
 
@@ -194,6 +201,7 @@ class Runner:
         self.workspace = os.path.realpath(job["workspace"])
         self.per_test_s = job["perTestTimeoutMs"] / 1000.0
         self.executions = 0
+        self.unredoable = set()  # tests whose module the control's child could not import again
         candidates = {os.path.realpath(f) for f in job["candidateFiles"]}
         self.cand = [i for i in session.items if _item_path(i) in candidates]
         self.suite = [i for i in session.items if _item_path(i) not in candidates]
@@ -214,8 +222,7 @@ class Runner:
         random.seed(self.job["seed"])
         failed = self.guard.plan.failed.get(_item_path(items[index])) if self.guard.plan.failed else None
         if failed is not None:
-            return {"outcome": "error", "failureKind": "error", "durationMs": 0,
-                    "message": "importing its module again under the mutant failed: " + failed}
+            return {"outcome": "error", "failureKind": "error", "durationMs": 0, "message": REDO_FAILED + failed}
         nextitem = items[next_index] if next_index is not None else None
         started = time.perf_counter()
         self.guard.subtest_failures = []
@@ -338,6 +345,9 @@ class Runner:
             if r.get("outcome") in ("passed", "skipped", "timeout"):
                 continue
             message = r.get("message") or r.get("outcome", "")
+            if message.startswith(REDO_FAILED):  # its import-time values cannot be computed again: no mutant is tried on it
+                self.unredoable.add(k)
+                continue
             if not (message.startswith(forkrun.TAMPER_PREFIX) or message.startswith(forkrun.RESOURCE_PREFIX)):
                 message = (forkrun.TAMPER_PREFIX + "it fails when the grader switches on a mutant that changes nothing (%s): it watches the grader, not the code"
                            % message.splitlines()[0][:200] if message else forkrun.TAMPER_PREFIX + "it fails when the grader switches on a mutant that changes nothing")
@@ -355,7 +365,8 @@ class Runner:
         if not plan:
             return
         plan.redo()
-        for path in plan.candidates:
+        plan.spread_failures()
+        for path in plan.recollect:
             old = [k for k, item in enumerate(self.cand) if _item_path(item) == path]
             if not old or path in plan.failed:
                 continue
@@ -373,10 +384,6 @@ class Runner:
                     self.cand[k] = item
             else:
                 plan.failed[path] = "it collects %d tests instead of %d" % (len(fresh), len(old))
-        broken = [p for p in plan.failed if p not in plan.candidates]
-        if broken:  # a helper module that failed to run again: every test module that came after it
-            for path in plan.candidates:
-                plan.failed.setdefault(path, plan.failed[broken[0]])
 
     def _add_import_lines(self, results):
         """A test whose module computed values from the changed code at import covers the lines that
@@ -402,7 +409,6 @@ class Runner:
         except RuntimeError:
             return
         self.guard.after_batch(self.session.config)
-        plan.failed.clear()
         by_path = {plan.candidates[k]: r.get("lines", {}) for k, r in probe.items()}
         for k, result in results.items():
             extra = by_path.get(_item_path(self.cand[k]))
@@ -433,7 +439,7 @@ class Runner:
             span = set(site["spanLines"])
             real = os.path.realpath(site["absFile"])
             covering = [k for k, r in head.items() if span.intersection(r.get("lines", {}).get(real, []))]
-            runnable = [k for k in covering if head[k]["outcome"] == "passed"]
+            runnable = [k for k in covering if head[k]["outcome"] == "passed" and k not in self.unredoable]
             entry = {"id": site["id"], "coveredBy": [self.describe(self.cand[k])["id"] for k in covering], "results": {}}
             out.append(entry)
             if not runnable:
