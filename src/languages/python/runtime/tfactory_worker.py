@@ -33,7 +33,6 @@ def main(argv):
     # the grader's folder (this job, its output and log): never reset after a batch
     forkrun.keep_files([os.path.dirname(os.path.abspath(job["output"]))])
     plugin = EnginePlugin(job)
-    plugin.watch_imports()
     args = list(job["candidateFiles"]) + list(job.get("suiteFiles", []))
     args += ["-p", "no:cacheprovider", "-p", "no:xdist", "-p", "no:randomly", "-p", "no:cov", "-q", "--continue-on-collection-errors"]
     args += list(job.get("extraArgs", []))

@@ -12,9 +12,14 @@ import. ``Plan`` (made after collection, in the parent) lists the repository mod
 after that first call (those that can hold such a value, in the order they finished), compiled once,
 and what they wrote to the sandbox's writable places since. ``Plan.redo`` runs in each mutant's (and
 the control's) child after the swap: those files are removed, the modules' code runs again in their
-own module dicts, and the candidate test modules among them are collected again by pytest, so their
-tests (and fixtures, classes, parameters) see values computed under the mutant. When nothing ran
-changed code during collection (the ordinary case), nothing is done.
+own module dicts, and the candidate test modules among them (and those whose collection ended after
+that call: parameters a ``pytest_generate_tests`` made) are collected again by pytest, so their tests
+(and fixtures, classes, parameters) see values computed under the mutant. When nothing ran changed
+code during collection (the ordinary case), nothing is done.
+
+Not covered: a call made at import in another thread or another process (a subprocess runs the head
+code, whatever the mutant), values the changed module computes at its own import, and a file that
+existed before the session and was rewritten at import (removed, not restored).
 """
 import os
 import sys

@@ -56,9 +56,10 @@ class EnginePlugin:
 
     # -- import-time values (importwatch.py) -------------------------------------------------------
     def watch_imports(self):
-        """Before pytest imports anything, in a session that runs mutants: note whether collection runs
-        code of the changed files, and which repository modules finish their import after it did."""
-        if self.job.get("mode") != "head" or not self.job.get("mutants"):
+        """Before pytest imports the project's conftest.py and test modules, in a session that runs
+        mutants: note whether collection runs code of the changed files, and which repository modules
+        finish their import after it did."""
+        if self.watch is not None or self.job.get("mode") != "head" or not self.job.get("mutants"):
             return
         changed = sorted({m["absFile"] for m in self.job["mutants"]})
 
@@ -68,6 +69,11 @@ class EnginePlugin:
 
         self.watch = importwatch.Watch(changed, self.job["workspace"], on_first_call=at_first_call)
         self.watch.start()
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_load_initial_conftests(self, early_config, parser, args):  # noqa: ARG002 - pytest's hook signature
+        # after pytest's own start (its plugins loaded), before the first conftest.py is imported
+        self.watch_imports()
 
     def _stop_watch(self):
         watch, self.watch = self.watch, None
