@@ -46,14 +46,17 @@ describe.skipIf(!hasDocker)('a Python candidate that remembers what the head cod
     for (const t of tests) {
       expect(t.verdict, describeTests(tests)).not.toBe('accept');
       expect(t.signals.mutation?.killedByAssertion ?? 0, describeTests(tests)).toBe(0);
-      // it did pass on head and in every stability run: only the memory was taken away
+      // it did pass on head and in every stability run: only the memory was taken away; and the
+      // control mutant (a swap that changes nothing, its modules imported again) did not fail it
       expect(t.signals.passes?.ok, describeTests(tests)).toBe(true);
+      expect(t.reasons.map((r) => r.code), describeTests(tests)).not.toContain('tampers-with-grader');
     }
   });
 
   it('grades module-level objects built with the changed code under each mutant: killed by assertion, accepted', () => {
     const [totals] = testsOf(hostile, 'test_items_at_import.py').filter((t) => t.name === 'test_item_totals');
     expect(totals?.verdict, describeTests(testsOf(hostile, 'test_items_at_import.py'))).toBe('accept');
+    expect(testsOf(hostile, 'test_items_at_import.py').flatMap((t) => t.reasons.map((r) => r.code))).not.toContain('tampers-with-grader');
     expect(totals?.signals.mutation?.killedByAssertion ?? 0).toBeGreaterThan(0);
     // the lines its import ran are its coverage (Item.__init__ and apply_discount)
     expect(Object.keys(totals?.signals.coverage?.changedLinesCovered ?? {}).sort()).toEqual(['shop/cart.py', 'shop/pricing.py']);
