@@ -22,6 +22,7 @@ import traceback
 _HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, _HERE)
 
+from tfactory_rt import fsreset  # noqa: E402
 from tfactory_rt.assemble import Assembler  # noqa: E402
 from tfactory_rt.prepare import prepare  # noqa: E402
 
@@ -55,8 +56,30 @@ def _env(root, hash_seed, tmp):
     return env
 
 
-def run_worker(job, hash_seed, tmp, budget_s):
-    """Run one worker session; returns its findings (``fatal`` set when it failed as a whole)."""
+# In the sandbox container (the grader command sets it), what the tests write is theirs alone.
+_IN_CONTAINER = os.environ.get("TFACTORY_KILL_SCOPE") == "container"
+
+
+def _files_before(tmp, output):
+    """What the writable places of the sandbox hold before the first session (None outside it):
+    everything a session's tests write there is removed before the next session (fsreset.py)."""
+    if not _IN_CONTAINER:
+        return None
+    keep = [os.path.realpath(p) for p in (tmp, output, output + ".part") if p]
+    return fsreset.take(fsreset.roots_in_container(), keep)
+
+
+def run_worker(job, hash_seed, tmp, budget_s, files=None):
+    """Run one worker session; returns its findings (``fatal`` set when it failed as a whole).
+    ``files``: the snapshot the writable places are put back to once the session ended."""
+    try:
+        return _run_worker(job, hash_seed, tmp, budget_s)
+    finally:
+        if files is not None:
+            fsreset.reset(files)
+
+
+def _run_worker(job, hash_seed, tmp, budget_s):
     for attempt in (0, 1):
         name = "%s-%d" % (job["mode"], attempt)
         job = dict(job, output=os.path.join(tmp, name + ".out.json"))
@@ -106,7 +129,7 @@ def _tampered_in(workers):
     return found
 
 
-def _run_sessions(inp, workspace, prep, candidates, tmp):
+def _run_sessions(inp, workspace, prep, candidates, tmp, files=None):
     """The head session, the stability reruns and the base session over ``candidates``."""
     root = os.path.join(workspace, inp.get("projectRoot") or ".")
     suite = [f for f in inp.get("suiteFiles", []) if f not in inp["candidateFiles"] and os.path.isfile(os.path.join(workspace, f))]
@@ -121,7 +144,7 @@ def _run_sessions(inp, workspace, prep, candidates, tmp):
         return {"tests": []}, [], None
     head = run_worker(dict(common, mode="head", seed=seed, suiteFiles=[os.path.join(workspace, f) for f in suite],
                            measureFiles=[os.path.join(workspace, f) for f in prep.facts], mutants=prep.mutants),
-                      seed, tmp, 120 + per_test_s * 4 * (n * 20 + len(suite)) + mutant_budget)
+                      seed, tmp, 120 + per_test_s * 4 * (n * 20 + len(suite)) + mutant_budget, files)
     if head.get("tampered"):
         return head, [], None
     # Only tests that passed on head run again (stability, base): one that failed or timed out has
@@ -132,7 +155,7 @@ def _run_sessions(inp, workspace, prep, candidates, tmp):
     common = dict(common, onlyIds=passed)
     reruns = []
     for k in range(1, runs):
-        out = run_worker(dict(common, mode="rerun", seed=seed + k, orderSeed=seed + k), seed + k, tmp, 120 + per_test_s * 4 * n * 20)
+        out = run_worker(dict(common, mode="rerun", seed=seed + k, orderSeed=seed + k), seed + k, tmp, 120 + per_test_s * 4 * n * 20, files)
         reruns.append(out)
         if out.get("tampered"):
             return head, reruns, None
@@ -142,11 +165,11 @@ def _run_sessions(inp, workspace, prep, candidates, tmp):
         on_base = [os.path.join(base_dir, f) for f in candidates if os.path.isfile(os.path.join(base_dir, f))]
         base = {"tests": []} if not on_base else run_worker(
             dict(common, mode="base", seed=seed, workspace=base_dir, root=os.path.join(base_dir, inp.get("projectRoot") or "."), candidateFiles=on_base),
-            seed, tmp, 120 + per_test_s * 4 * n * 20)
+            seed, tmp, 120 + per_test_s * 4 * n * 20, files)
     return head, reruns, base
 
 
-def evaluate(inp, workspace):
+def evaluate(inp, workspace, output=None):
     prep = prepare(inp, workspace)
     assembler = Assembler(inp, workspace, prep)
     candidates = [f for f in inp["candidateFiles"] if os.path.isfile(os.path.join(workspace, f))]
@@ -155,10 +178,11 @@ def evaluate(inp, workspace):
     with tempfile.TemporaryDirectory(prefix="tfactory-", dir=_grader_tmp()) as tmp:
         if os.environ.get("TFACTORY_KEEP_TMP"):
             tmp = tempfile.mkdtemp(prefix="tfactory-keep-", dir=_grader_tmp())
+        files = _files_before(tmp, output)
         # A session in which a test rewired the grader is thrown away whole; the files that did it
         # are graded "tampers with the grader" and the others are graded again, without them.
         while True:
-            head, reruns, base = _run_sessions(inp, workspace, prep, candidates, tmp)
+            head, reruns, base = _run_sessions(inp, workspace, prep, candidates, tmp, files)
             found = _tampered_in([head] + reruns + [base])
             if not found:
                 break
@@ -206,7 +230,7 @@ def main(argv):
     try:
         with open(args[0], encoding="utf-8") as fh:
             inp = json.load(fh)
-        result = evaluate(inp, os.path.realpath(workspace))
+        result = evaluate(inp, os.path.realpath(workspace), output)
     except Exception:  # noqa: BLE001 - the result file is always written
         result = _empty(["grader crashed: " + traceback.format_exc(limit=12)])
     tmp_out = output + ".part"

@@ -17,6 +17,7 @@ if _HERE not in sys.path:
 
 import pytest  # noqa: E402
 
+from tfactory_rt import forkrun  # noqa: E402
 from tfactory_rt.plugin import EnginePlugin  # noqa: E402
 
 _dump, _open, _exit = json.dump, open, os._exit
@@ -29,6 +30,8 @@ def main(argv):
     with open(argv[1], encoding="utf-8") as fh:
         job = json.load(fh)
     os.chdir(job["root"])
+    # the grader's folder (this job, its output and log): never reset after a batch
+    forkrun.keep_files([os.path.dirname(os.path.abspath(job["output"]))])
     plugin = EnginePlugin(job)
     args = list(job["candidateFiles"]) + list(job.get("suiteFiles", []))
     args += ["-p", "no:cacheprovider", "-p", "no:xdist", "-p", "no:randomly", "-p", "no:cov", "-q", "--continue-on-collection-errors"]

@@ -27,6 +27,8 @@ import signal
 import time
 import traceback
 
+from . import fsreset
+
 STARTUP_TIMEOUT_S = 60.0
 TAMPER_PREFIX = "tampers with the grader: "
 UNTRUSTED_PREFIX = "the grader got no trustworthy result: "
@@ -53,6 +55,10 @@ _select, _loads, _dumps, _monotonic, _compare = select.select, json.loads, json.
 _listdir, _statvfs, _getpid, _open, _sleep, _unlink, _rmtree = os.listdir, os.statvfs, os.getpid, open, time.sleep, os.unlink, shutil.rmtree
 _isdir, _islink, _waitpid_nohang = os.path.isdir, os.path.islink, os.WNOHANG
 _scandir = os.scandir
+_fs_take, _fs_reset, _fs_roots = fsreset.take, fsreset.reset, fsreset.roots_in_container
+# Paths the reset after a batch never touches (the grader's own files): set once by the worker with
+# ``keep_files`` before any test module is imported (a tuple: the integrity snapshot sees a rebinding).
+KEEP = ()
 
 _OUTCOMES = frozenset(("passed", "failed", "error", "timeout", "skipped"))
 _KINDS = frozenset(("assertion", "error", "import", "collection", "timeout"))
@@ -337,6 +343,17 @@ def _describe_status(status, oom_before=None):
     return "test process exited with code %d" % os.WEXITSTATUS(status)
 
 
+def keep_files(paths):
+    """The grader's own files and folders (its job and output files), spared by the reset after a batch."""
+    global KEEP
+    KEEP = tuple(os.path.realpath(p) for p in paths)
+
+
+def _fs_snapshot():
+    """What the writable places hold before a batch (in the container only), or None."""
+    return _fs_take(_fs_roots(), KEEP) if _IN_CONTAINER else None
+
+
 def run_batch(keys, run_one, timeout_s, on_start=None):
     """Run ``run_one(key, next_key)`` for each key in a forked child; returns {key: result}.
 
@@ -351,6 +368,7 @@ def run_batch(keys, run_one, timeout_s, on_start=None):
         read_fd, write_fd = _pipe()
         token = _urandom(16).hex()
         before = _pids()
+        files = _fs_snapshot()
         pid = _fork_retrying()
         if pid == 0:
             _close(read_fd)
@@ -362,6 +380,9 @@ def run_batch(keys, run_one, timeout_s, on_start=None):
             _close(read_fd)
             # what a killed child's test left (a timeout or an OOM kill skips the child's own cleanup)
             kill_leftovers(before)
+            # nothing the batch wrote survives into the next one (a memo of what head returned)
+            if files is not None:
+                _fs_reset(files)
         pending = [k for k in pending if k not in results]
     return results
 

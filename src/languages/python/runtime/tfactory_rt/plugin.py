@@ -18,7 +18,7 @@ import traceback
 
 import pytest
 
-from . import forkrun, integrity, mutants, outcome, patching  # noqa: F401 - mutants: imported lazily by patching, snapshotted here
+from . import forkrun, fsreset, importwatch, integrity, mutants, outcome, patching  # noqa: F401 - mutants: imported lazily by patching, snapshotted here
 
 # Bound before any test module is imported: rebinding ``forkrun.run_batch`` does not reach the run loop.
 _run_batch = forkrun.run_batch
@@ -49,6 +49,40 @@ class EnginePlugin:
         self.hook_owners = None
         self.candidates = {os.path.realpath(f) for f in job["candidateFiles"]}
         self.subtest_failures = []
+        self.watch = None  # importwatch.Watch while the head session (with mutants) collects
+        self.files_at_call = None
+        self.collected_after_call = []  # real paths of the test modules whose collection ended after it
+        self.plan = importwatch.Plan(None, None, ())
+
+    # -- import-time values (importwatch.py) -------------------------------------------------------
+    def watch_imports(self):
+        """Before pytest imports the project's conftest.py and test modules, in a session that runs
+        mutants: note whether collection runs code of the changed files, and which repository modules
+        finish their import after it did."""
+        if self.watch is not None or self.job.get("mode") != "head" or not self.job.get("mutants"):
+            return
+        changed = sorted({m["absFile"] for m in self.job["mutants"]})
+
+        def at_first_call():
+            if forkrun._IN_CONTAINER:  # what the modules imported from now on write is written again under a mutant
+                self.files_at_call = fsreset.take(fsreset.roots_in_container(), forkrun.KEEP)
+
+        self.watch = importwatch.Watch(changed, self.job["workspace"], on_first_call=at_first_call)
+        self.watch.start()
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_load_initial_conftests(self, early_config, parser, args):  # noqa: ARG002 - pytest's hook signature
+        # after pytest's own start (its plugins loaded), before the first conftest.py is imported
+        self.watch_imports()
+
+    def _stop_watch(self):
+        watch, self.watch = self.watch, None
+        if watch is None:
+            return True
+        intact = watch.pause()
+        watch.stop()
+        self.plan = importwatch.Plan(watch, self.files_at_call, self.candidates, self.job.get("suiteFiles", ()), self.collected_after_call)
+        return intact
 
     # -- integrity ---------------------------------------------------------------------------
     def _hookimpl_owners(self, config):
@@ -61,7 +95,16 @@ class EnginePlugin:
 
     def check(self, config, moment, file=None):
         """Verify the snapshot; new differences are recorded against ``file`` (None: unknown)."""
-        changed = [c for c in integrity.verify(self.snapshot) if c not in self.seen_changes]
+        watching = self.watch is not None and self.watch.active
+        intact = self.watch.pause() if watching else True
+        try:
+            changed = [c for c in integrity.verify(self.snapshot) if c not in self.seen_changes]
+        finally:
+            if watching and intact:
+                self.watch.resume()
+        if not intact:
+            changed.append("sys.setprofile (the grader's watch on import-time calls)")
+            self.watch.stop()
         if self.hook_owners is not None:
             for name, plugin_name, _pid, fn in sorted(self._hookimpl_owners(config) - self.hook_owners, key=lambda o: (o[0], o[1])):
                 module = getattr(fn, "__module__", "") or ""
@@ -85,6 +128,8 @@ class EnginePlugin:
         path = getattr(collector, "path", None)
         if isinstance(collector, pytest.Module) and path is not None:
             self.check(collector.config, "importing it", str(path))
+            if self.watch is not None and self.watch.first_call is not None:
+                self.collected_after_call.append(os.path.realpath(str(path)))
 
     @pytest.hookimpl(hookwrapper=True)
     def pytest_runtest_makereport(self, item, call):
@@ -105,6 +150,8 @@ class EnginePlugin:
     @pytest.hookimpl(tryfirst=True)
     def pytest_runtestloop(self, session):
         self.loop_ran = True
+        if not self._stop_watch():  # switched off by something pytest ran after the last module's check
+            self.tampered.append({"file": None, "moment": "after collection", "what": "after collection changed sys.setprofile (the grader's watch on import-time calls)"})
         self.check(session.config, "after collection")
         if self.tampered:
             self.output = self._tampered_output()
@@ -143,6 +190,10 @@ class EnginePlugin:
         return run
 
 
+# A test whose module could not be imported again in a mutant's child (importwatch.Plan.redo).
+REDO_FAILED = "importing its module again under the mutant failed: "
+
+
 def _item_path(item):
     return os.path.realpath(str(getattr(item, "path", None) or item.fspath))
 
@@ -156,6 +207,7 @@ class Runner:
         self.workspace = os.path.realpath(job["workspace"])
         self.per_test_s = job["perTestTimeoutMs"] / 1000.0
         self.executions = 0
+        self.unredoable = set()  # tests whose module the control's child could not import again
         candidates = {os.path.realpath(f) for f in job["candidateFiles"]}
         self.cand = [i for i in session.items if _item_path(i) in candidates]
         self.suite = [i for i in session.items if _item_path(i) not in candidates]
@@ -174,6 +226,9 @@ class Runner:
         from _pytest.runner import runtestprotocol
 
         random.seed(self.job["seed"])
+        failed = self.guard.plan.failed.get(_item_path(items[index])) if self.guard.plan.failed else None
+        if failed is not None:
+            return {"outcome": "error", "failureKind": "error", "durationMs": 0, "message": REDO_FAILED + failed}
         nextitem = items[next_index] if next_index is not None else None
         started = time.perf_counter()
         self.guard.subtest_failures = []
@@ -226,6 +281,7 @@ class Runner:
         out = {"collectErrors": self._collect_errors(), "tests": []}
         if mode == "head":
             results = self._covered_batch(self.cand, keys)
+            self._add_import_lines(results)
         else:
             if self.job.get("orderSeed") is not None:
                 random.Random(self.job["orderSeed"]).shuffle(keys)
@@ -285,6 +341,7 @@ class Runner:
             self._short_tracebacks()
             for fn, code in patches:
                 fn.__code__ = code
+            self._redo_imports()
 
         try:
             results = self._batch(self.cand, sorted(facing), timeout_s=lambda k: self.per_test_s, on_start=swap)
@@ -294,6 +351,9 @@ class Runner:
             if r.get("outcome") in ("passed", "skipped", "timeout"):
                 continue
             message = r.get("message") or r.get("outcome", "")
+            if message.startswith(REDO_FAILED):  # its import-time values cannot be computed again: no mutant is tried on it
+                self.unredoable.add(k)
+                continue
             if not (message.startswith(forkrun.TAMPER_PREFIX) or message.startswith(forkrun.RESOURCE_PREFIX)):
                 message = (forkrun.TAMPER_PREFIX + "it fails when the grader switches on a mutant that changes nothing (%s): it watches the grader, not the code"
                            % message.splitlines()[0][:200] if message else forkrun.TAMPER_PREFIX + "it fails when the grader switches on a mutant that changes nothing")
@@ -302,6 +362,74 @@ class Runner:
             head[k].update({"outcome": "error", "failureKind": "error", "message": message[:1000], "durationMs": r.get("durationMs", 0)})
             if lines is not None:
                 head[k]["lines"] = lines
+
+    def _redo_imports(self):
+        """In a control or mutant child, after the swap: the modules that may hold values computed at
+        import from the changed code run again (importwatch.py) and the candidate test modules among
+        them are collected again, their items taking the place of the parent's in ``self.cand``."""
+        plan = self.guard.plan
+        if not plan:
+            return
+        plan.redo()
+        plan.spread_failures()
+        for path in plan.recollect:
+            old = [k for k, item in enumerate(self.cand) if _item_path(item) == path]
+            if not old or path in plan.failed:
+                continue
+            try:
+                fresh = self._collect_again(self.cand[old[0]])
+            except Exception as err:  # noqa: BLE001 - its tests get an error (a kill under a mutant)
+                plan.failed[path] = "collecting it again raised %s: %s" % (type(err).__name__, str(err)[:300])
+                continue
+            by_id = {item.nodeid: item for item in fresh}
+            if all(self.cand[k].nodeid in by_id for k in old):
+                for k in old:
+                    self.cand[k] = by_id[self.cand[k].nodeid]
+            elif len(fresh) == len(old):  # parameter ids made from values that changed
+                for k, item in zip(old, fresh):
+                    self.cand[k] = item
+            else:
+                plan.failed[path] = "it collects %d tests instead of %d" % (len(fresh), len(old))
+
+    def _add_import_lines(self, results):
+        """A test whose module computed values from the changed code at import covers the lines that
+        ran then (its mutants are tried on it). Measured in a child of its own that runs those modules
+        again (importwatch.Plan.redo) and is thrown away: the head results above stay as they are."""
+        plan = self.guard.plan
+        measured = [os.path.realpath(f) for f in self.job.get("measureFiles", [])]
+        if not plan or not plan.candidates or not measured:
+            return
+        import coverage
+
+        cov = coverage.Coverage(data_file=None, config_file=False, include=measured)
+        found = {}
+
+        def on_start():
+            found.update(plan.redo(cov))
+
+        def run_one(k, _nxt):
+            return {"outcome": "passed", "durationMs": 0, "lines": found.get(plan.candidates[k], {})}
+
+        try:
+            probe = _run_batch(list(range(len(plan.candidates))), run_one, lambda _k: self.per_test_s, on_start)
+        except RuntimeError:
+            return
+        self.guard.after_batch(self.session.config)
+        by_path = {plan.candidates[k]: r.get("lines", {}) for k, r in probe.items()}
+        for k, result in results.items():
+            extra = by_path.get(_item_path(self.cand[k]))
+            if not extra or not isinstance(result, dict):
+                continue
+            lines = result.setdefault("lines", {})
+            for file, numbers in extra.items():
+                lines[file] = sorted(set(lines.get(file, [])) | set(numbers))
+
+    def _collect_again(self, item):
+        """The items of ``item``'s module collected again from its (already re-run) module object."""
+        old = item.getparent(pytest.Module)
+        fresh = type(old).from_parent(old.parent, path=old.path)
+        fresh._obj = old.obj
+        return [i for i in self.session.genitems(fresh)]
 
     def _short_tracebacks(self):
         """In a control or mutant child: pytest formats a failure's traceback in one line instead of
@@ -317,7 +445,7 @@ class Runner:
             span = set(site["spanLines"])
             real = os.path.realpath(site["absFile"])
             covering = [k for k, r in head.items() if span.intersection(r.get("lines", {}).get(real, []))]
-            runnable = [k for k in covering if head[k]["outcome"] == "passed"]
+            runnable = [k for k in covering if head[k]["outcome"] == "passed" and k not in self.unredoable]
             entry = {"id": site["id"], "coveredBy": [self.describe(self.cand[k])["id"] for k in covering], "results": {}}
             out.append(entry)
             if not runnable:
@@ -335,6 +463,7 @@ class Runner:
                 self._short_tracebacks()
                 for fn, code in patches:
                     fn.__code__ = code
+                self._redo_imports()
 
             def limit(k):
                 return min(self.per_test_s, max(2.0, 5 * head[k]["durationMs"] / 1000.0 + 1.0))
