@@ -22,6 +22,7 @@ describe('MCP server (in-memory transport)', () => {
     const executor: RunExecutor = async (run, ctx) => {
       await ctx.reportStage({ name: 'ingest', status: 'running', startedAt: new Date().toISOString() });
       await new Promise<void>((resolve, reject) => {
+        if (ctx.signal.aborted) reject(new TfError('RUN_CANCELLED', 'cancelled'));
         ctx.signal.addEventListener('abort', () => reject(new TfError('RUN_CANCELLED', 'cancelled')), { once: true });
         void gate.then(resolve);
       });

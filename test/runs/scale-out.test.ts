@@ -10,7 +10,7 @@ import { createBullmqQueue } from '../../src/runs/queue/bullmq-queue.js';
 import { createRunService, type RunServiceHandle } from '../../src/runs/run-service.js';
 import type { RunStore } from '../../src/runs/store.js';
 import { requirePostgres, requireRedis, TEST_DATABASE_URL, TEST_REDIS_URL } from '../helpers/services.js';
-import { waitFor } from './fixtures/gates.js';
+import { untilAborted, waitFor } from './fixtures/gates.js';
 import { githubSource, makeRequest } from './fixtures/requests.js';
 
 const hasPostgres = requirePostgres();
@@ -139,7 +139,8 @@ describe.skipIf(!hasPostgres || !hasRedis)('scale-out: BullMQ on Redis, the run 
       seen.push({ owner: run.lease?.owner, resumeFrom: Object.keys(ctx.resumeFrom) });
       if (seen.length === 1) {
         await ctx.reportStage({ name: 'ingest', status: 'done', output: { dir: '/w' } });
-        await new Promise((_, reject) => ctx.signal.addEventListener('abort', () => reject(ctx.signal.reason)));
+        // The stop may come before this line runs (it follows the stage's store write): untilAborted sees that too.
+        await untilAborted(ctx.signal);
       }
       return {};
     };
