@@ -1,9 +1,13 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 // @ts-expect-error plain ESM engine file without type declarations
 import { resetWritable, writableState } from '../../../src/languages/typescript/runtime/writable.mjs';
+
+const WRITABLE = join(import.meta.dirname, '../../../src/languages/typescript/runtime/writable.mjs');
 
 /** runtime/writable.mjs on folders of the host: what an invocation made or changed is undone. */
 describe('putting the writable places back after an invocation', () => {
@@ -67,6 +71,30 @@ describe('putting the writable places back after an invocation', () => {
     ].sort());
     expect(readFileSync(join(copy, 'src', 'shipping.js'), 'utf8')).toBe('export const x = 2;\n');
     expect(existsSync(join(copy, 'src', 'extra.js'))).toBe(true);
+  });
+
+  it('removes what a test locked (a folder it made unreadable and unwritable, a note inside an old folder it locked)', () => {
+    // As a plain user: root ignores the modes a test sets (on a developer machine the tests already run as one).
+    const { root, copy, own } = layout();
+    const asUser = process.getuid?.() === 0 ? { uid: 10001, gid: 10001 } : {};
+    if ('uid' in asUser) execFileSync('chown', ['-R', '10001:10001', root]);
+    const script = `
+      import { chmodSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+      import { join } from 'node:path';
+      import { resetWritable, writableState } from ${JSON.stringify(pathToFileURL(WRITABLE).href)};
+      const [root, copy, own] = process.argv.slice(1);
+      const before = writableState({ roots: [root], copies: [copy], own: [own] });
+      mkdirSync(join(root, 'locked', 'deep'), { recursive: true });
+      writeFileSync(join(root, 'locked', 'deep', 'note'), 'x');
+      chmodSync(join(root, 'locked', 'deep'), 0o000);
+      chmodSync(join(root, 'locked'), 0o000);
+      writeFileSync(join(root, 'pytest-of-runner', 'note'), 'x');
+      chmodSync(join(root, 'pytest-of-runner'), 0o000);
+      resetWritable(before);
+      console.log(JSON.stringify({ locked: existsSync(join(root, 'locked')), old: readdirSync(join(root, 'pytest-of-runner')) }));
+    `;
+    const out = execFileSync(process.execPath, ['--input-type=module', '-e', script, root, copy, own], { encoding: 'utf8', ...asUser });
+    expect(JSON.parse(out)).toEqual({ locked: false, old: [] });
   });
 
   it("keeps the grader's own earlier files, removes what is new beside them", () => {

@@ -8,8 +8,8 @@
 // copies copy-guard.mjs owns the watched files (a changed one is put back and named as tampering);
 // here only what is new there goes, and what changed in the runners' cache folders. The grader's own
 // tmpfs loses what is new only: its files from before are the grader's.
-import { lstatSync, readdirSync, rmSync } from 'node:fs';
-import { join, sep } from 'node:path';
+import { chmodSync, lstatSync, readdirSync, rmSync } from 'node:fs';
+import { dirname, join, sep } from 'node:path';
 import { CACHE, isLoaded } from './copy-guard.mjs';
 
 /** Past this many entries under one root, only that root's top level is reset (a note-free limit). */
@@ -33,18 +33,47 @@ function signature(st) {
   return `${st.isSymbolicLink() ? 'l' : 'f'}:${st.ino}:${st.size}:${st.mtimeNs}:${st.ctimeNs}`;
 }
 
+/** The names in `dir`, opening up a folder a test made unreadable (chmod 000: same user) first. */
+function list(dir) {
+  try {
+    return readdirSync(dir);
+  } catch (e) {
+    if (e?.code !== 'EACCES') return undefined;
+    try {
+      chmodSync(dir, 0o700);
+      return readdirSync(dir);
+    } catch {
+      return undefined;
+    }
+  }
+}
+
+/** Removes `path` (a link, never followed), opening up what a test locked (its folder, the path itself) when it must. */
+function remove(path) {
+  try {
+    rmSync(path, { recursive: true, force: true });
+  } catch {
+    try {
+      chmodSync(dirname(path), 0o700);
+      if (lstatSync(path).isDirectory()) {
+        chmodSync(path, 0o700);
+        for (const name of list(path) ?? []) remove(join(path, name));
+      }
+      rmSync(path, { recursive: true, force: true });
+    } catch {
+      // left in place: nothing more this user can do
+    }
+  }
+}
+
 function walk(root) {
   const entries = new Map();
   let complete = true;
   const stack = [root];
   while (stack.length > 0) {
     const dir = stack.pop();
-    let names;
-    try {
-      names = readdirSync(dir);
-    } catch {
-      continue;
-    }
+    const names = list(dir);
+    if (!names) continue;
     for (const name of names) {
       if (entries.size >= MAX_ENTRIES_PER_ROOT) {
         complete = false;
@@ -97,7 +126,7 @@ export function resetWritable(before) {
         if (copy && !inCache) continue;
         if (own.some((o) => under(path, o))) continue;
       }
-      rmSync(path, { recursive: true, force: true });
+      remove(path);
       gone.push(path);
       removed.push(path);
     }
