@@ -11,6 +11,12 @@ describe('staticNameFor', () => {
     expect(staticNameFor('100% sure', ['100%% sure'])).toBeUndefined();
   });
 
+  it('matches a case whose substituted value is empty (test.each with an empty string)', () => {
+    expect(staticNameFor('titleCase >  => ', ['titleCase > %s => %s'])).toBe('titleCase > %s => %s');
+    expect(staticNameFor('titleCase > a => A', ['titleCase > %s => %s'])).toBe('titleCase > %s => %s');
+    expect(staticNameFor('trainCase > a => A', ['titleCase > %s => %s'])).toBeUndefined();
+  });
+
   it('takes a title computed at run time (`${…}`, braces balanced) for any title, under its literal suite', () => {
     const names = ['withBase > ${JSON.stringify({ a: t.base }) + " + " + t.input}', 'other > literal'];
     expect(staticNameFor('withBase > "/" + "/foo"', names)).toBe(names[0]);

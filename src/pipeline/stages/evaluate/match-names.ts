@@ -45,7 +45,7 @@ function templateRegex(name: string): RegExp | undefined {
   const parts = templateParts(name);
   const placeholders = parts.filter((p) => 'placeholder' in p).length;
   if (placeholders === 0 || placeholders > 8) return undefined;
-  const body = parts.map((p) => ('placeholder' in p ? '.+?' : p.literal.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))).join('');
+  const body = parts.map((p) => ('placeholder' in p ? '.*?' : p.literal.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))).join('');
   return new RegExp(`^${body}$`, 's');
 }
 
