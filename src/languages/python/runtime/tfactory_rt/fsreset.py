@@ -57,6 +57,23 @@ def _key(st):
     return (_S_ISDIR(st.st_mode), _S_ISREG(st.st_mode), st.st_size, st.st_mtime_ns, st.st_ino)
 
 
+def _stats(folder, exclude):
+    """(path, lstat result) of each entry of ``folder`` not in ``exclude``; none when it cannot be listed."""
+    try:
+        it = list(_scandir(folder))
+    except OSError:
+        return
+    for entry in it:
+        path = entry.path
+        if path in exclude:
+            continue
+        try:
+            st = entry.stat(follow_symlinks=False)
+        except OSError:
+            continue
+        yield path, st
+
+
 def take(roots, exclude=(), cap=CAP):
     """What is under ``roots`` now; ``exclude``: paths (with everything under them) never touched."""
     snap = Snapshot(roots, exclude)
@@ -68,18 +85,7 @@ def take(roots, exclude=(), cap=CAP):
         if budget <= 0:
             snap.unlisted.add(folder)
             continue
-        try:
-            it = list(_scandir(folder))
-        except OSError:
-            continue
-        for entry in it:
-            path = entry.path
-            if path in snap.exclude:
-                continue
-            try:
-                st = entry.stat(follow_symlinks=False)
-            except OSError:
-                continue
+        for path, st in _stats(folder, snap.exclude):
             key = _key(st)
             snap.entries[path] = key
             budget -= 1
@@ -124,18 +130,7 @@ def changes(snap):
     stack = [(r, r in snap.unlisted) for r in snap.roots if r not in snap.exclude]
     while stack:
         folder, by_ctime = stack.pop()
-        try:
-            it = list(_scandir(folder))
-        except OSError:
-            continue
-        for entry in it:
-            path = entry.path
-            if path in snap.exclude:
-                continue
-            try:
-                st = entry.stat(follow_symlinks=False)
-            except OSError:
-                continue
+        for path, st in _stats(folder, snap.exclude):
             key = _key(st)
             if by_ctime:
                 if st.st_ctime_ns >= snap.since_ns and not key[0]:
