@@ -27,49 +27,6 @@ const write = (o) => {
   const json = JSON.stringify(o);
   appendFileSync(sink.events, `${json}\t${createHmac('sha256', sink.key).update(json).digest('hex')}\n`);
 };
-const error = (e) => ({
-  name: e?.name ?? 'Error',
-  message: String(e?.message ?? e).slice(0, 2000),
-  assertion: Boolean(e && (e.name === 'AssertionError' || e.code === 'ERR_ASSERTION' || e.matcherResult || 'expected' in e || 'actual' in e)),
-});
-const names = (t) => {
-  const n = [t.name];
-  for (let p = t.parent; p && p.type === 'suite'; p = p.parent) n.unshift(p.name);
-  return n;
-};
-
-/** The same events, in the same signed format, as support/vitest-reporter.mjs writes in a cold run. */
-class WarmReporter {
-  printed = new Map();
-
-  onUserConsoleLog(log) {
-    if (log?.taskId) this.printed.set(log.taskId, (this.printed.get(log.taskId) ?? 0) + String(log.content ?? '').length);
-  }
-
-  onTestModuleCollected(m) {
-    for (const t of m.children.allTests()) write({ ev: 'collected', file: m.moduleId, name: t.fullName, names: names(t) });
-  }
-
-  onTestCaseReady(t) {
-    write({ ev: 'ready', file: t.module.moduleId, name: t.fullName });
-  }
-
-  onTestCaseResult(t) {
-    const r = t.result();
-    write({
-      ev: 'result', file: t.module.moduleId, name: t.fullName, names: names(t), state: r.state,
-      errors: (r.errors ?? []).map(error), durationMs: Math.round(t.diagnostic()?.duration ?? 0), outputBytes: this.printed.get(t.id) ?? 0,
-    });
-  }
-
-  onTestModuleEnd(m) {
-    write({ ev: 'moduleEnd', file: m.moduleId, state: m.state(), errors: m.errors().map(error) });
-  }
-
-  onTestRunEnd(_modules, unhandled, reason) {
-    write({ ev: 'runEnd', reason, unhandled: (unhandled ?? []).map(error) });
-  }
-}
 
 function children() {
   const out = [];
@@ -101,6 +58,11 @@ async function reapWorkers(workerPids) {
 async function main() {
   const standing = new Set(children());
   const { createVitest } = await import(pathToFileURL(vitestNode).href);
+  // The cold run's reporter, over this process's per-run sink: the very same signed events. (Its
+  // module reads a key file named by TF_EVENTS when loaded; here there is none to read.)
+  delete process.env.TF_EVENTS;
+  const { reporterOver } = await import('../support/vitest-reporter.mjs');
+  const WarmReporter = reporterOver(write);
   const vitest = await createVitest('test', {
     config: configPath, root: projectDir, watch: false, reporters: [new WarmReporter()], passWithNoTests: true,
   });

@@ -34,35 +34,44 @@ const names = (t) => {
   return n;
 };
 
-export default class TfactoryReporter {
-  /** Bytes each test printed (console and process.stdout/stderr, as vitest relays them), by task id. */
-  printed = new Map();
+/**
+ * The reporter over `emit` (one event object per call, written and signed by the caller): here
+ * vitest's main process in a cold run, with `write` below; the warm vitest (runners/vitest-warm-host.mjs)
+ * gives its own per-run sink, so both write the very same events.
+ */
+export function reporterOver(emit) {
+  return class TfactoryReporter {
+    /** Bytes each test printed (console and process.stdout/stderr, as vitest relays them), by task id. */
+    printed = new Map();
 
-  onUserConsoleLog(log) {
-    if (log?.taskId) this.printed.set(log.taskId, (this.printed.get(log.taskId) ?? 0) + String(log.content ?? '').length);
-  }
+    onUserConsoleLog(log) {
+      if (log?.taskId) this.printed.set(log.taskId, (this.printed.get(log.taskId) ?? 0) + String(log.content ?? '').length);
+    }
 
-  onTestModuleCollected(m) {
-    for (const t of m.children.allTests()) write({ ev: 'collected', file: m.moduleId, name: t.fullName, names: names(t) });
-  }
+    onTestModuleCollected(m) {
+      for (const t of m.children.allTests()) emit({ ev: 'collected', file: m.moduleId, name: t.fullName, names: names(t) });
+    }
 
-  onTestCaseReady(t) {
-    write({ ev: 'ready', file: t.module.moduleId, name: t.fullName });
-  }
+    onTestCaseReady(t) {
+      emit({ ev: 'ready', file: t.module.moduleId, name: t.fullName });
+    }
 
-  onTestCaseResult(t) {
-    const r = t.result();
-    write({
-      ev: 'result', file: t.module.moduleId, name: t.fullName, names: names(t), state: r.state,
-      errors: (r.errors ?? []).map(error), durationMs: Math.round(t.diagnostic()?.duration ?? 0), outputBytes: this.printed.get(t.id) ?? 0,
-    });
-  }
+    onTestCaseResult(t) {
+      const r = t.result();
+      emit({
+        ev: 'result', file: t.module.moduleId, name: t.fullName, names: names(t), state: r.state,
+        errors: (r.errors ?? []).map(error), durationMs: Math.round(t.diagnostic()?.duration ?? 0), outputBytes: this.printed.get(t.id) ?? 0,
+      });
+    }
 
-  onTestModuleEnd(m) {
-    write({ ev: 'moduleEnd', file: m.moduleId, state: m.state(), errors: m.errors().map(error) });
-  }
+    onTestModuleEnd(m) {
+      emit({ ev: 'moduleEnd', file: m.moduleId, state: m.state(), errors: m.errors().map(error) });
+    }
 
-  onTestRunEnd(_modules, unhandled, reason) {
-    write({ ev: 'runEnd', reason, unhandled: (unhandled ?? []).map(error) });
-  }
+    onTestRunEnd(_modules, unhandled, reason) {
+      emit({ ev: 'runEnd', reason, unhandled: (unhandled ?? []).map(error) });
+    }
+  };
 }
+
+export default reporterOver(write);
