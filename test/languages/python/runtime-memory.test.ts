@@ -143,8 +143,36 @@ watch.stop()
 print(json.dumps(out))
 `;
 
+// As a plain user: root ignores the modes a test sets (on a developer machine the tests already run as one).
+const LOCKED = `
+import json, os, sys, time
+from tfactory_rt import fsreset
+root = os.path.join(sys.argv[1], "tmp")
+os.makedirs(root + "/old")
+snap = fsreset.take([root])
+time.sleep(0.02)
+with open(root + "/old/memo.json", "w") as fh:
+    fh.write("[90.0]")
+os.chmod(root + "/old", 0)                                   # hidden in a folder that was there, locked
+removed = fsreset.reset(snap)
+print(json.dumps({"removed": removed, "old": sorted(os.listdir(root + "/old"))}))
+`;
+
+function runPythonAsUser(script: string): Record<string, unknown> {
+  const dir = mkdtempSync(join(tmpdir(), 'tf-pymem-user-'));
+  dirs.push(dir);
+  const asUser = process.getuid?.() === 0 ? { uid: 10001, gid: 10001 } : {};
+  if ('uid' in asUser) execFileSync('chown', ['-R', '10001:10001', dir]);
+  const out = execFileSync(PYTHON, ['-c', script, dir], { encoding: 'utf8', env: { ...process.env, PYTHONPATH: pythonRuntimeDir(), PYTHONDONTWRITEBYTECODE: '1' }, timeout: 60_000, ...asUser });
+  return JSON.parse(out.trim().split('\n').pop() ?? 'null') as Record<string, unknown>;
+}
+
 describe('the reset of what tests write between runs (tfactory_rt/fsreset.py), on given roots', () => {
   const out = runPython(RESET);
+
+  it('opens up a folder that was there and that a test locked, and removes the note it hid there', () => {
+    expect(runPythonAsUser(LOCKED)).toEqual({ removed: 1, old: [] });
+  });
 
   it('removes what a run created (in /tmp, in a folder that was there, in HOME) and files it rewrote', () => {
     expect(out.tmp).toEqual(['grader', 'grader/log', 'link', 'pytest-of-runner', 'pytest-of-runner/keep.txt']);
