@@ -13,6 +13,10 @@ export function sandboxLabels(instanceId: string, extra: Record<string, string> 
   return { ...extra, 'tfactory': '1', 'tfactory.sandbox': instanceId, 'tfactory.pid': String(process.pid), 'tfactory.host': hostname() };
 }
 
+function fileLimit(plan: ContainerPlan, limits: SandboxLimits): number {
+  return (plan.maxScratchBytes ?? limits.maxScratchBytes) + 1;
+}
+
 export function resolveLimits(spec: ContainerSpec): SandboxLimits {
   return { ...DEFAULT_LIMITS, ...spec.limits };
 }
@@ -31,6 +35,8 @@ export interface ContainerPlan {
   /** Keep stdin open (the command reads ExecSpec.stdin). */
   stdin: boolean;
   tmpfsSizeMb?: number;
+  /** The scratch limit of this container (default SandboxLimits.maxScratchBytes): also the largest file any process may write. */
+  maxScratchBytes?: number;
 }
 
 /**
@@ -79,7 +85,13 @@ export function buildCreateOptions(plan: ContainerPlan): Docker.ContainerCreateO
       AutoRemove: false,
       Privileged: false,
       IpcMode: 'private',
-      Ulimits: [{ Name: 'nofile', Soft: 4096, Hard: 4096 }],
+      // fsize: no single file can outgrow the scratch limit, whatever the poll's delay (a fast writer on a
+      // loaded host wrote ~900 MB past 256 MB before the poll's kill landed). One byte over, so the final
+      // check after the command sees the limit passed (disk-limit) and not merely reached.
+      Ulimits: [
+        { Name: 'nofile', Soft: 4096, Hard: 4096 },
+        { Name: 'fsize', Soft: fileLimit(plan, limits), Hard: fileLimit(plan, limits) },
+      ],
     },
   };
 }

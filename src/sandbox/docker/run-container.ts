@@ -4,7 +4,7 @@ import { BoundedOutput } from './bounded-output.js';
 import { buildCreateOptions, resolveLimits, sandboxLabels } from './container-config.js';
 import { toSandboxError } from './engine-errors.js';
 import { raceEnd, settleWithin, streamEnded } from './race.js';
-import { collectScratchFiles, createScratchDir, ensureTraversable, removeDir, watchScratch } from './scratch.js';
+import { collectScratchFiles, createScratchDir, ensureTraversable, removeDir, scratchUsage, watchScratch } from './scratch.js';
 
 export interface SandboxContext {
   docker: DockerClient;
@@ -45,6 +45,16 @@ export function scratchGuard(scratchDir: string, maxBytes: number, outer?: Abort
   return { signal: outer ? AbortSignal.any([outer, ac.signal]) : ac.signal, hit: () => used, stop };
 }
 
+/**
+ * A command that ended by itself may still have passed the scratch limit between two polls (the fsize
+ * limit stops a single file one byte over it): one last measure says so. Returns the bytes used if over.
+ */
+export async function scratchOverAfter(kind: string, scratchDir: string, maxBytes: number): Promise<number | undefined> {
+  if (kind !== 'done') return undefined;
+  const used = await scratchUsage(scratchDir, maxBytes);
+  return used > maxBytes ? used : undefined;
+}
+
 export function cancelledResult(): ExecResult {
   return { exitCode: null, stdout: '', stderr: '', stdoutTruncated: false, stderrTruncated: false, durationMs: 0, endReason: 'cancelled', files: [] };
 }
@@ -78,6 +88,7 @@ export async function runInContainer(ctx: SandboxContext, spec: ContainerSpec, e
         spec, scratchDir, cmd: exec.cmd, exec, stdin,
         labels: sandboxLabels(ctx.instanceId, { ...spec.labels, 'tfactory.mode': 'run' }),
         network: opts.network ?? 'none',
+        maxScratchBytes: opts.maxScratchBytes ?? limits.maxScratchBytes,
         ...(opts.tmpfsSizeMb ? { tmpfsSizeMb: opts.tmpfsSizeMb } : {}),
       }));
     } catch (err) {
@@ -100,9 +111,10 @@ export async function runInContainer(ctx: SandboxContext, spec: ContainerSpec, e
       stream.write(exec.stdin ?? '');
       stream.end();
     }
-    const guard = scratchGuard(scratchDir, opts.maxScratchBytes ?? limits.maxScratchBytes, signal, opts.scratchPollMs);
+    const maxScratch = opts.maxScratchBytes ?? limits.maxScratchBytes;
+    const guard = scratchGuard(scratchDir, maxScratch, signal, opts.scratchPollMs);
     const outcome = await raceEnd(waited, timeoutMs, guard.signal).finally(guard.stop);
-    const diskHit = outcome.kind === 'cancelled' && !signal?.aborted ? guard.hit() : undefined;
+    const diskHit = outcome.kind === 'cancelled' && !signal?.aborted ? guard.hit() : await scratchOverAfter(outcome.kind, scratchDir, maxScratch);
     if (outcome.kind !== 'done') {
       await container.kill({ signal: 'SIGKILL' }).catch(() => undefined);
       await settleWithin(waited, 10_000);
@@ -113,8 +125,9 @@ export async function runInContainer(ctx: SandboxContext, spec: ContainerSpec, e
     let endReason: EndReason;
     let exitCode: number | null;
     if (outcome.kind === 'done') ({ endReason, exitCode } = classifyExit(outcome.value.StatusCode, Boolean(state?.OOMKilled)));
-    else ({ endReason, exitCode } = { endReason: diskHit === undefined ? outcome.kind : 'disk-limit', exitCode: null });
-    const diskNote = diskHit === undefined ? '' : diskLimitMessage(opts.maxScratchBytes ?? limits.maxScratchBytes, diskHit);
+    else ({ endReason, exitCode } = { endReason: outcome.kind, exitCode: null });
+    if (diskHit !== undefined) ({ endReason, exitCode } = { endReason: 'disk-limit', exitCode: null });
+    const diskNote = diskHit === undefined ? '' : diskLimitMessage(maxScratch, diskHit);
     return {
       exitCode, endReason, durationMs,
       stdout: stdout.text(), stderr: stderr.text() + diskNote,

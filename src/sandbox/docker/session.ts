@@ -5,7 +5,7 @@ import { BoundedOutput } from './bounded-output.js';
 import { buildCreateOptions, resolveLimits, RUNNER_USER, sandboxLabels, toEnvList } from './container-config.js';
 import { toSandboxError } from './engine-errors.js';
 import { raceEnd, settleWithin, streamEnded } from './race.js';
-import { cancelledResult, classifyExit, diskLimitMessage, prepareMounts, scratchGuard, type SandboxContext } from './run-container.js';
+import { cancelledResult, classifyExit, diskLimitMessage, prepareMounts, scratchGuard, scratchOverAfter, type SandboxContext } from './run-container.js';
 import { collectScratchFiles, createScratchDir, emptyDir, removeDir } from './scratch.js';
 
 type Container = Awaited<ReturnType<SandboxContext['docker']['createContainer']>>;
@@ -66,7 +66,7 @@ class DockerSession implements SandboxSession {
     }
     const guard = scratchGuard(this.scratchDir, limits.maxScratchBytes, signal);
     const outcome = await raceEnd(ended, timeoutMs, guard.signal).finally(guard.stop);
-    const diskHit = outcome.kind === 'cancelled' && !signal?.aborted ? guard.hit() : undefined;
+    const diskHit = outcome.kind === 'cancelled' && !signal?.aborted ? guard.hit() : await scratchOverAfter(outcome.kind, this.scratchDir, limits.maxScratchBytes);
     if (outcome.kind !== 'done') await this.killExec(pidFile, ended);
     const durationMs = Date.now() - started;
     let endReason: EndReason = outcome.kind === 'done' ? 'exited' : diskHit === undefined ? outcome.kind : 'disk-limit';
@@ -75,6 +75,7 @@ class DockerSession implements SandboxSession {
       const info = await handle.inspect();
       const oom = info.ExitCode === 137 ? Boolean((await this.container.inspect().catch(() => undefined))?.State?.OOMKilled) : false;
       ({ endReason, exitCode } = classifyExit(info.ExitCode ?? -1, oom));
+      if (diskHit !== undefined) ({ endReason, exitCode } = { endReason: 'disk-limit', exitCode: null });
     }
     (stream as unknown as { destroy?: () => void }).destroy?.();
     return {
