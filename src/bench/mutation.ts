@@ -1,7 +1,8 @@
 /**
  * npm run bench:mutation — mutation testing speed, side by side on the same fixture repositories
- * (fixtures/repos/* with candidates, and the benchmark-only fixtures/bench/repos/*: py-shipping, a
- * Python change with 60 mutants and no hanging test) and the same changed line ranges:
+ * (fixtures/repos/* with candidates, and the benchmark-only fixtures/bench/repos/*: py-shipping and
+ * ts-shipping, one change in Python and in TypeScript with about 60 mutants and no hanging test) and
+ * the same changed line ranges:
  *  - TFactory's evaluate stage (`tfactory evaluate --no-llm`): the whole stage, and its mutation
  *    phase alone (the graders' control and mutant runs, stats.mutationMs);
  *  - a naive loop: text-edit mutants of the changed lines, a fresh test-runner process per mutant

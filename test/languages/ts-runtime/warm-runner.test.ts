@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -34,6 +34,14 @@ describe('the warm vitest runner', () => {
   const file = (name: string): string => join(project, 'test', name);
   let warm: WarmRunner;
   const run = (spec: Spec, stallMs = 8000): Promise<RunOut> => warm.run({ testTimeoutMs: 2000, deadlineMs: 60_000, stallMs, ...spec });
+  /** The workers started ahead, waiting for a run (runners/vitest-prefork.mjs), among the pids the warm process owns. */
+  const waitingPids = (): number[] => warm.keep().filter((pid) => {
+    try {
+      return readFileSync(`/proc/${pid}/cmdline`, 'latin1').includes('vitest-prefork-entry.mjs');
+    } catch {
+      return false;
+    }
+  });
   const states = (out: RunOut): string[] => out.results.map((r) => `${r.name}: ${r.state}`).sort();
 
   beforeAll(() => {
@@ -68,6 +76,54 @@ describe('the warm vitest runner', () => {
     const third = await run({ files: [file('switch.test.ts')], tests: [named], mutant: 'M3' });
     expect(states(third)).toEqual(['sees M2: skipped', 'sees no mutant: failed']);
     // the same vitest process served all three
+    expect(warm.keep()[0]).toBe(host);
+  }, 120_000);
+
+  it('runs every test file of every run in a process started ahead of it, in which no test ran before, with that run\'s environment', async () => {
+    const log = join(dir, 'fresh.log');
+    const body = (tag: string): string => [
+      "import { appendFileSync } from 'node:fs';",
+      "import { expect, it } from 'vitest';",
+      `it('${tag} starts clean', () => {`,
+      '  const p = process as unknown as Record<string, unknown>;',
+      '  const g = globalThis as Record<string, unknown>;',
+      '  expect(p.__memo).toBeUndefined();',
+      '  p.__memo = 1;',
+      '  expect(g.__tfMutant).toBe(process.env.TFACTORY_MUTANT);',
+      `  appendFileSync(${JSON.stringify(log)}, \`${tag} \${process.pid} \${process.env.TFACTORY_MUTANT}\\n\`);`,
+      '});',
+    ].join('\n');
+    writeFileSync(file('fresh-a.test.ts'), body('a'));
+    writeFileSync(file('fresh-b.test.ts'), body('b'));
+    const runs: Array<{ mutant: string; files: string[] }> = [
+      { mutant: 'M1', files: [file('fresh-a.test.ts')] },
+      { mutant: 'M2', files: [file('fresh-a.test.ts'), file('fresh-b.test.ts')] },
+      { mutant: '', files: [file('fresh-b.test.ts')] },
+      { mutant: 'M3', files: [file('fresh-a.test.ts')] },
+    ];
+    const startedAhead: number[] = [];
+    for (const r of runs) {
+      const out = await run({ files: r.files, mutant: r.mutant });
+      expect(out.warmFailed).toBeUndefined();
+      expect(out.results.map((x) => x.state)).toEqual(r.files.map(() => 'passed'));
+      startedAhead.push(...waitingPids());
+    }
+    const lines = readFileSync(log, 'utf8').trim().split('\n').map((l) => l.split(' '));
+    expect(lines.map(([, , m]) => m ?? '')).toEqual(['M1', 'M2', 'M2', '', 'M3']);
+    const pids = lines.map(([, pid]) => Number(pid));
+    expect(new Set(pids).size).toBe(pids.length);
+    // Every run after the first was served by workers that were waiting before it began.
+    for (const pid of pids.slice(1)) expect(startedAhead).toContain(pid);
+  }, 120_000);
+
+  it('replaces a worker started ahead that died before its run', async () => {
+    const waiting = waitingPids();
+    expect(waiting.length).toBeGreaterThan(0);
+    const [host] = warm.keep();
+    for (const pid of waiting) process.kill(pid, 'SIGKILL');
+    const next = await run({ files: [file('switch.test.ts')], mutant: 'M2' });
+    expect(next.warmFailed).toBeUndefined();
+    expect(states(next)).toEqual(['sees M2: passed', 'sees no mutant: failed']);
     expect(warm.keep()[0]).toBe(host);
   }, 120_000);
 

@@ -1,9 +1,11 @@
 // The warm vitest of the TS grader (runners/vitest-warm.mjs starts it): one long-lived process per
 // evaluate session holding vitest's Node API (`createVitest` from 'vitest/node', vitest >= 4) with
 // the grader's generated config, that runs, on request, the exact test files and test names of one
-// run (a mutant, the control, a stability rerun). Tests never run here: the pool is 'forks' with
-// isolation, so every test file of every run gets a fresh child process, created with this
-// process's environment as set for that run (the active mutant, the hits file, the seed).
+// run (a mutant, the control, a stability rerun). Tests never run here: the pool is vitest's 'forks'
+// with isolation, so every test file of every run gets a fresh child process, with this process's
+// environment as set for that run (the active mutant, the hits file, the seed). Each child is started
+// ahead, while the previous run executes, and takes its run's environment before vitest's worker
+// starts (runners/vitest-prefork.mjs): no test code has run in it before.
 //
 // Every run's events are signed with a key that arrives for that run only, over the IPC channel
 // (never in an environment variable or a file a test could read), and stays in this process, which
@@ -17,6 +19,7 @@ import { appendFileSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { createPreforkPool, PREFORK_POOL } from './vitest-prefork.mjs';
 import { vitestNamePattern } from './vitest.mjs';
 
 const [vitestNode, configPath, projectDir] = process.argv.slice(2);
@@ -44,6 +47,8 @@ function children() {
 }
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+/** The pool's workers started ahead (set once vitest is up). */
+let prefork;
 
 /** Vitest stops its workers after a run without waiting for them: wait (then kill) so none outlives the run. */
 async function reapWorkers(workerPids) {
@@ -76,6 +81,12 @@ async function main() {
   // A mutant's covering test files run side by side in two fresh workers (the grader's container
   // has two CPUs), unless the project sets its own number of workers.
   if (!project.config.maxWorkers && !vitest.config.maxWorkers) project.config.maxWorkers = Math.max(1, Math.min(2, availableParallelism()));
+  // Each of those workers is started ahead of its run (runners/vitest-prefork.mjs), with the
+  // environment of no run: the run's own replaces it.
+  const size = Math.max(1, Math.min(2, Number(project.config.maxWorkers) || 1));
+  prefork = createPreforkPool({ size, baseEnv: () => withoutRunKeys(process.env) });
+  project.config.pool = PREFORK_POOL;
+  project.config.poolRunner = prefork.pool;
   for (const p of children()) standing.add(p);
   process.send({ type: 'ready' });
   let queue = Promise.resolve();
@@ -83,7 +94,18 @@ async function main() {
     if (m?.type !== 'run') return;
     queue = queue.then(() => runOnce(vitest, project, m, standing)).catch((e) => process.send({ type: 'failed', message: String(e?.stack ?? e).slice(0, 2000) }));
   });
-  process.on('disconnect', () => process.exit(0));
+  process.on('disconnect', () => {
+    prefork?.close();
+    process.exit(0);
+  });
+}
+
+/** The per-run variables runOnce sets, left out of a worker started before its run is known. */
+const RUN_KEYS = ['TF_HITS', 'TFACTORY_MUTANT', 'TF_TEST_TIMEOUT', 'TF_SEED'];
+function withoutRunKeys(env) {
+  const out = { ...env };
+  for (const k of RUN_KEYS) delete out[k];
+  return out;
 }
 
 /**
@@ -130,7 +152,10 @@ async function runOnce(vitest, project, m, standing) {
     await vitest.runTestSpecifications(specs, false);
   } finally {
     sink = { events: '', key: '' };
-    const workers = new Set(children().filter((p) => !before.has(p) && !standing.has(p)));
+    // This run's workers: those it was handed (started ahead, so already there before it) and any
+    // other child it started; not those started ahead for the next run.
+    const waiting = new Set(prefork?.waiting() ?? []);
+    const workers = new Set([...(prefork?.handedOut() ?? []), ...children().filter((p) => !before.has(p) && !standing.has(p) && !waiting.has(p))]);
     await reapWorkers(workers);
   }
   process.send({ type: 'done', id: m.id, keep: [process.pid, ...children()] });

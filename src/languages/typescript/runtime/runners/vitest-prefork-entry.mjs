@@ -1,0 +1,26 @@
+// A vitest 'forks' worker started ahead of its run (runners/vitest-prefork.mjs): it loads vitest's
+// worker (argv[2]) while the previous run's tests execute, then waits. When the pool hands it a run,
+// the first message is that run's environment (the active mutant, the hits file, the seed): it
+// becomes this process's environment, and only then does the worker answer that it is ready and
+// receive vitest's own 'start'. No test code has run in this process before its one run.
+import { pathToFileURL } from 'node:url';
+
+const entry = pathToFileURL(process.argv[2]).href;
+let applied;
+const envArrived = new Promise((resolve) => {
+  applied = resolve;
+});
+const onEnv = (m) => {
+  if (!m || typeof m !== 'object' || typeof m.__tfEnv !== 'object' || m.__tfEnv === null) return;
+  process.off('message', onEnv);
+  const env = m.__tfEnv;
+  for (const k of Object.keys(process.env)) if (!Object.hasOwn(env, k)) delete process.env[k];
+  for (const [k, v] of Object.entries(env)) if (typeof v === 'string') process.env[k] = v;
+  applied();
+};
+// Registered before vitest's worker loads: the environment may arrive while it is still loading
+// (vitest's own listener ignores a message without its request flag).
+process.on('message', onEnv);
+await import(entry);
+await envArrived;
+process.send({ __tfReady: true });

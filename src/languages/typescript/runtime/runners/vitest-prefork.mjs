@@ -1,0 +1,162 @@
+// The warm vitest's pool (runners/vitest-warm-host.mjs): vitest's own 'forks' pool with isolation,
+// a fresh child process for every test file of every run, except that each child is started ahead,
+// while the previous run's tests execute, instead of when its run begins. Starting a child (node,
+// then vitest's worker code) was ~140 ms of the ~160 ms a one-file mutant run took, on one core,
+// with the other idle.
+//
+// What isolation asks is kept: a child runs one test file of one run and is stopped after it, as
+// vitest's forks pool does; no test code runs in a child before its run; its environment (the
+// active mutant, the hits file, the seed) is the run's, set before vitest's worker starts
+// (runners/vitest-prefork-entry.mjs). A child found dead, or that does not answer, is replaced by
+// one started on the spot.
+import { fork } from 'node:child_process';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ENTRY = join(dirname(fileURLToPath(import.meta.url)), 'vitest-prefork-entry.mjs');
+/** The name the project's pool is set to (vitest routes a custom pool's runs by it). */
+export const PREFORK_POOL = 'tf-prefork';
+/** How long a child may take to load vitest's worker and take its environment. */
+const READY_MS = 60_000;
+/** As vitest's forks pool: a child that does not stop on SIGTERM is killed. */
+const SIGKILL_MS = 500;
+
+/**
+ * A vitest 4 custom pool (config `poolRunner`, routed by `pool: PREFORK_POOL`) that keeps `size`
+ * started children per set of node flags. `baseEnv()`: the environment a child starts with (the run's
+ * own replaces it before vitest's worker starts).
+ */
+export function createPreforkPool({ size, baseEnv }) {
+  const stash = new Map();
+  const spawned = new Set();
+  const handed = new Set();
+  const spawn = (distPath, execArgv) => {
+    const child = fork(ENTRY, [resolve(distPath, 'workers/forks.js')], { env: baseEnv(), execArgv, stdio: 'pipe', serialization: 'advanced' });
+    spawned.add(child);
+    child.once('exit', () => spawned.delete(child));
+    // A send to a child that died emits 'error': the exit (or the ready wait) is what says so.
+    child.on('error', () => undefined);
+    // Its output is the run's once it has one (PreforkWorker.start pipes it); until then nothing waits on it.
+    return child;
+  };
+  const alive = (c) => c.exitCode === null && c.signalCode === null && c.connected;
+  const take = (distPath, execArgv) => {
+    const key = JSON.stringify(execArgv);
+    const list = stash.get(key) ?? [];
+    stash.set(key, list);
+    let child;
+    while (list.length > 0 && !child) {
+      const c = list.shift();
+      if (alive(c)) child = c;
+      else c.kill('SIGKILL');
+    }
+    while (list.length < size) list.push(spawn(distPath, execArgv));
+    return child;
+  };
+
+  class PreforkWorker {
+    // The worker code is vitest's forks worker: vitest's own name for it, in the start message.
+    name = 'forks';
+    cacheFs = true;
+    constructor(options) {
+      this.options = options;
+      this.stdout = options.project.vitest.logger.outputStream;
+      this.stderr = options.project.vitest.logger.errorStream;
+      this.child = undefined;
+    }
+
+    on(event, callback) {
+      this.fork.on(event, callback);
+    }
+
+    off(event, callback) {
+      this.fork.off(event, callback);
+    }
+
+    send(message) {
+      this.fork.send(message);
+    }
+
+    async start() {
+      if (this.child) return;
+      const { distPath, execArgv, env } = this.options;
+      const ahead = take(distPath, execArgv);
+      try {
+        this.child = await ready(ahead ?? spawn(distPath, execArgv), env);
+      } catch {
+        // Died or stuck since it was started: one started now, which nothing else has seen.
+        ahead?.kill('SIGKILL');
+        this.child = await ready(spawn(distPath, execArgv), env);
+      }
+      handed.add(this.child.pid);
+      this.child.stdout?.pipe(this.stdout, { end: false });
+      this.child.stderr?.pipe(this.stderr, { end: false });
+    }
+
+    async stop() {
+      const child = this.fork;
+      const exited = new Promise((r) => {
+        if (child.exitCode !== null || child.signalCode !== null) r();
+        else child.once('exit', r);
+      });
+      const hard = setTimeout(() => child.kill('SIGKILL'), SIGKILL_MS);
+      child.kill();
+      await exited;
+      clearTimeout(hard);
+      child.stdout?.unpipe(this.stdout);
+      child.stderr?.unpipe(this.stderr);
+      this.child = undefined;
+    }
+
+    deserialize(data) {
+      return data;
+    }
+
+    get fork() {
+      if (!this.child) throw new Error('the prefork worker was stopped or never started');
+      return this.child;
+    }
+  }
+
+  return {
+    pool: { name: PREFORK_POOL, createPoolWorker: (options) => new PreforkWorker(options) },
+    /** The pids of the children started ahead and still waiting for a run (not a test's leftovers). */
+    waiting: () => [...stash.values()].flat().map((c) => c.pid).filter(Number.isInteger),
+    /** The pids of the children handed a run since the last call (the run's workers, to reap after it). */
+    handedOut() {
+      const out = [...handed].filter(Number.isInteger);
+      handed.clear();
+      return out;
+    },
+    close() {
+      for (const c of spawned) c.kill('SIGKILL');
+      stash.clear();
+    },
+  };
+}
+
+/** Hands `child` its run's environment and waits for its answer; rejects if it dies or stays silent. */
+function ready(child, env) {
+  return new Promise((resolveReady, reject) => {
+    const done = (err) => {
+      clearTimeout(timer);
+      child.off('message', onMessage);
+      child.off('exit', onExit);
+      if (err) reject(err);
+      else resolveReady(child);
+    };
+    const onMessage = (m) => {
+      if (m && typeof m === 'object' && m.__tfReady === true) done();
+    };
+    const onExit = () => done(new Error('the worker exited before its run'));
+    const timer = setTimeout(() => done(new Error('the worker did not get ready in time')), READY_MS);
+    child.on('message', onMessage);
+    child.once('exit', onExit);
+    if (!child.connected || child.exitCode !== null || child.signalCode !== null) return done(new Error('the worker is gone'));
+    try {
+      child.send({ __tfEnv: env });
+    } catch (e) {
+      done(e);
+    }
+  });
+}
