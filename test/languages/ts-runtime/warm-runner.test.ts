@@ -6,6 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createVitestRunner } from '../../../src/languages/typescript/runtime/runners/vitest.mjs';
 // @ts-expect-error plain ESM engine file without type declarations
 import { createWarmVitestRunner } from '../../../src/languages/typescript/runtime/runners/vitest-warm.mjs';
+// @ts-expect-error plain ESM engine file without type declarations
+import { preforkSupported } from '../../../src/languages/typescript/runtime/runners/vitest-prefork.mjs';
 import { tsRuntimeDir } from '../../../src/languages/typescript/runtime-path.js';
 import { PACKAGE_ROOT } from '../../../src/version.js';
 
@@ -161,6 +163,10 @@ describe('the warm vitest runner', () => {
     expect(out.forged).toBeGreaterThan(0);
     expect(states(out)).toEqual(['finds no key: passed', 'forges a pass: failed']);
   }, 120_000);
+
+  it('starts workers ahead only under the vitest whose pool worker it mirrors (4.1); others keep vitest\'s forks pool', () => {
+    expect(['4.1.0', '4.1.12', '4.2.0', '5.0.0', '4.0.16', ''].map((v) => preforkSupported(v))).toEqual([true, true, false, false, false, false]);
+  });
 
   it('is not offered for a runner other than vitest', () => {
     expect(createWarmVitestRunner({ projectDir: project, ioDir: join(dir, 'io-jest'), cold: { name: 'jest' } })).toBeUndefined();

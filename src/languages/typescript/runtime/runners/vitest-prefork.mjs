@@ -14,6 +14,16 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ENTRY = join(dirname(fileURLToPath(import.meta.url)), 'vitest-prefork-entry.mjs');
+/**
+ * The pool worker below mirrors vitest 4.1's ForksPoolWorker (start, stop, on, off, send,
+ * deserialize, cacheFs); another vitest may expect more of a custom pool's worker, so there the
+ * warm vitest keeps vitest's own forks pool.
+ */
+export function preforkSupported(version) {
+  const [major, minor] = String(version ?? '').split('.').map(Number);
+  return major === 4 && minor === 1;
+}
+
 /** The name the project's pool is set to (vitest routes a custom pool's runs by it). */
 export const PREFORK_POOL = 'tf-prefork';
 /** How long a child may take to load vitest's worker and take its environment. */

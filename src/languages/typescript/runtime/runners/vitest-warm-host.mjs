@@ -19,7 +19,7 @@ import { appendFileSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { createPreforkPool, PREFORK_POOL } from './vitest-prefork.mjs';
+import { createPreforkPool, PREFORK_POOL, preforkSupported } from './vitest-prefork.mjs';
 import { vitestNamePattern } from './vitest.mjs';
 
 const [vitestNode, configPath, projectDir] = process.argv.slice(2);
@@ -62,7 +62,7 @@ async function reapWorkers(workerPids) {
 
 async function main() {
   const standing = new Set(children());
-  const { createVitest } = await import(pathToFileURL(vitestNode).href);
+  const { createVitest, version } = await import(pathToFileURL(vitestNode).href);
   // The cold run's reporter, over this process's per-run sink: the very same signed events. (Its
   // module reads a key file named by TF_EVENTS when loaded; here there is none to read.)
   delete process.env.TF_EVENTS;
@@ -83,10 +83,12 @@ async function main() {
   if (!project.config.maxWorkers && !vitest.config.maxWorkers) project.config.maxWorkers = Math.max(1, Math.min(2, availableParallelism()));
   // Each of those workers is started ahead of its run (runners/vitest-prefork.mjs), with the
   // environment of no run: the run's own replaces it.
-  const size = Math.max(1, Math.min(2, Number(project.config.maxWorkers) || 1));
-  prefork = createPreforkPool({ size, baseEnv: () => withoutRunKeys(process.env) });
-  project.config.pool = PREFORK_POOL;
-  project.config.poolRunner = prefork.pool;
+  if (preforkSupported(version)) {
+    const size = Math.max(1, Math.min(2, Number(project.config.maxWorkers) || 1));
+    prefork = createPreforkPool({ size, baseEnv: () => withoutRunKeys(process.env) });
+    project.config.pool = PREFORK_POOL;
+    project.config.poolRunner = prefork.pool;
+  }
   for (const p of children()) standing.add(p);
   process.send({ type: 'ready' });
   let queue = Promise.resolve();
