@@ -5,9 +5,14 @@ import { runnerImageRef } from '../../src/sandbox/images/runner-image-ref.js';
 
 /** The python runner image, built through our own images code when missing (cached by tag). */
 export async function ensurePythonImage(): Promise<string> {
+  return ensureRunnerImage('python');
+}
+
+/** A runner image, built through our own images code when missing (cached by tag). */
+export async function ensureRunnerImage(name: 'python' | 'node'): Promise<string> {
   const engine = createDockerImageEngine(createDockerClient(process.env));
-  const ref = await runnerImageRef('python', { engine });
+  const ref = await runnerImageRef(name, { engine });
   if (await engine.imageExists(ref)) return ref;
-  const built = await buildRunnerImages({ engine, names: ['python'], onLine: (l) => console.log(l) });
+  const built = await buildRunnerImages({ engine, names: [name], onLine: (l) => console.log(l) });
   return built.images[0]?.ref ?? ref;
 }

@@ -22,11 +22,13 @@ describe.skipIf(!hasDocker)('TypeScript candidates that turn hostile in the warm
   let sec: SecurityRepo;
   let hostile: Report;
   let alone: Report;
+  let inspector: Report;
 
   beforeAll(async () => {
     sec = await createSecurityRepo('ts-shipping');
     hostile = await sec.evaluate(['rigs-warm-runner.test.ts', 'leaves-process-under-mutant.test.ts', 'good.test.ts']);
     alone = await sec.evaluate(['good.test.ts']);
+    inspector = await sec.evaluate(['opens-inspector.test.ts', 'good.test.ts']);
   }, 20 * 60_000);
   afterAll(async () => {
     await sec.cleanup();
@@ -43,6 +45,17 @@ describe.skipIf(!hasDocker)('TypeScript candidates that turn hostile in the warm
     expect(testsOf(hostile, 'leaves-process-under-mutant.test.ts').map((t) => t.verdict)).toEqual(['reject']);
     expect(reasonsOf(hostile, 'leaves-process-under-mutant.test.ts').some((r) => /^exhausts-resources: .*left a process running: .*sleep 1000/.test(r)),
       reasonsOf(hostile, 'leaves-process-under-mutant.test.ts').join(' | ')).toBe(true);
+  });
+
+  it('gives a test no inspector to attach to in any run, whatever Node process of the container it signals (SIGUSR1)', () => {
+    const [probe] = testsOf(inspector, 'opens-inspector.test.ts');
+    // Its only failure would be finding an inspector: it passed on head and in every warm rerun,
+    // and it is graded as the real test it otherwise is (flagged for its real-timer wait only).
+    expect(probe?.signals.passes?.ok, JSON.stringify(probe?.reasons)).toBe(true);
+    expect(probe?.signals.stability?.flaky).toBe(false);
+    expect(probe?.signals.mutation?.killedByAssertion).toBeGreaterThan(0);
+    expect(probe?.reasons.map((r) => r.code)).toEqual(['lint:sleep', 'fail-to-pass']);
+    expect(testsOf(inspector, 'good.test.ts').map(gradeOf)).toEqual(testsOf(alone, 'good.test.ts').map(gradeOf));
   });
 
   it('grades the good candidate in the same run exactly as it grades it alone (the same mutants killed)', () => {

@@ -43,6 +43,17 @@ const TS_PACKAGE_DIR = `${SANDBOX_PATHS.tools}/node_modules/typescript`;
  * checkout already has them; otherwise npm installs from the lockfile; a project with neither
  * cannot start its test runner, which is an infrastructure error, not a verdict on the tests.
  */
+/**
+ * Every Node process in the grader's container (the grader, the runners' main processes, the warm
+ * vitest, every worker) inherits NODE_OPTIONS. A SIGUSR1 from any process of the same user makes
+ * Node open its inspector on 127.0.0.1:9229, and the container's loopback is reachable: a test
+ * could attach to the grader or the vitest main process and rewrite what they record. Node 20
+ * cannot ignore the signal from the start (`--disable-sigusr1` came in Node 22.14), but the inspector
+ * can be bound to an address no container has (TEST-NET-1, RFC 5737): the signal then fails to open
+ * anything ("Starting inspector on 192.0.2.1:9229 failed"), and the process carries on.
+ */
+export const NO_INSPECTOR = '--inspect-port=192.0.2.1:9229';
+
 export const tsGrader: Grader = {
   runner: 'node',
   settlesFiles: true,
@@ -56,7 +67,7 @@ export const tsGrader: Grader = {
   // Two: the warm vitest (runtime/runners/vitest-warm.mjs) runs a mutant's covering test files in
   // two fresh workers side by side (never more than the machine has).
   cpus: () => Math.min(2, availableParallelism()),
-  env: () => ({ NODE_OPTIONS: '--max-old-space-size=768', TFACTORY_GRADER_TMP: SANDBOX_PATHS.graderTmp, TFACTORY_KILL_SCOPE: 'container' }),
+  env: () => ({ NODE_OPTIONS: `--max-old-space-size=768 ${NO_INSPECTOR}`, TFACTORY_GRADER_TMP: SANDBOX_PATHS.graderTmp, TFACTORY_KILL_SCOPE: 'container' }),
   prepareDependencies: async (req) => {
     const root = projectRootOf(req);
     if (req.localRepoPath !== undefined) {

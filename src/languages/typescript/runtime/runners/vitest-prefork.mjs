@@ -60,6 +60,9 @@ export function createPreforkPool({ size, baseEnv }) {
       if (alive(c)) child = c;
       else c.kill('SIGKILL');
     }
+    // A test of an earlier run could have stopped it (SIGSTOP, SIGTSTP): it resumes. (That test's
+    // processes are gone by now: the grader kills what a run leaves.)
+    child?.kill('SIGCONT');
     while (list.length < size) list.push(spawn(distPath, execArgv));
     return child;
   };
