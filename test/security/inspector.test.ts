@@ -16,7 +16,7 @@ const hasDocker = requireDocker();
  * and run code in it (the grader, the vitest main process that signs the results). Checked in the
  * real node runner image, with the TS grader's own environment, and without it as the control.
  */
-describe.skipIf(!hasDocker)('a test cannot open the inspector of another Node process in the TS grader\'s container', () => {
+describe.skipIf(!hasDocker)('a test cannot reach into another Node process of the TS grader\'s container', () => {
   let sandbox: SandboxPort;
   let image: string;
   let tempRoot: string;
@@ -50,6 +50,19 @@ describe.skipIf(!hasDocker)('a test cannot open the inspector of another Node pr
     expect(listening(r.stdout)).toEqual([]);
     expect(r.stdout).toContain('target-alive');
     expect(r.stderr).toMatch(/Starting inspector on 192\.0\.2\.1:9229 failed/);
+  }, 120_000);
+
+  it('cannot read another Node process\'s memory or environment: node is execute-only, so its processes are not dumpable', async () => {
+    // /proc/<pid>/mem and environ of a Node process and, as the control, of `sleep` (a readable
+    // binary), opened by another process of the same user.
+    const open = 'node -e "const fs = require(\'fs\'); for (const f of process.argv.slice(1)) { try { fs.closeSync(fs.openSync(f, \'r\')); console.log(f.slice(6).replace(\'/\', \' \') + \' open\'); } catch (e) { console.log(f.slice(6).replace(\'/\', \' \') + \' \' + e.code); } }"';
+    const script = [
+      'node -e "setInterval(() => {}, 1000)" & N=$!; sleep 60 & S=$!; sleep 1;',
+      `${open} /proc/$N/mem /proc/$N/environ /proc/$S/mem | sed "s/^$N /node /; s/^$S /sleep /";`,
+      'kill $N $S',
+    ].join(' ');
+    const r = await sandbox.run({ image, workspace, labels: { 'tfactory.test': 'inspector' } }, { cmd: ['sh', '-c', script], env: tsGrader.env(1), timeoutMs: 60_000 });
+    expect(r.stdout.trim().split('\n')).toEqual(['node mem EACCES', 'node environ EACCES', 'sleep mem open']);
   }, 120_000);
 
   it('without it (the control): the same signal opens a debugger on the loopback', async () => {
