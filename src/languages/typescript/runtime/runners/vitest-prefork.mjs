@@ -94,12 +94,15 @@ export function createPreforkPool({ size, baseEnv }) {
       if (this.child) return;
       const { distPath, execArgv, env } = this.options;
       const ahead = take(distPath, execArgv);
+      this.child = ahead ?? spawn(distPath, execArgv);
       try {
-        this.child = await ready(ahead ?? spawn(distPath, execArgv), env);
+        await ready(this.child, env);
       } catch {
-        // Died or stuck since it was started: one started now, which nothing else has seen.
-        ahead?.kill('SIGKILL');
-        this.child = await ready(spawn(distPath, execArgv), env);
+        // Died or stuck since it was started: one started now, which nothing else has seen. (If that
+        // one fails too, start() throws with it in place, for vitest's stop() to end.)
+        this.child.kill('SIGKILL');
+        this.child = spawn(distPath, execArgv);
+        await ready(this.child, env);
       }
       handed.add(this.child.pid);
       this.child.stdout?.pipe(this.stdout, { end: false });
