@@ -37,13 +37,6 @@ const TS_RUNTIME_DIR = `${SANDBOX_PATHS.tools}/ts-runtime`;
 const TS_PACKAGE_DIR = `${SANDBOX_PATHS.tools}/node_modules/typescript`;
 
 /**
- * The TS/JS grader: evaluate.mjs in the node runner image, with one runner adapter per framework
- * (runtime/runners/vitest.mjs, jest.mjs, picked by runners/select.mjs from the project's own install).
- * Dependencies: a local run reuses the checkout's node_modules (read-only), as a developer's
- * checkout already has them; otherwise npm installs from the lockfile; a project with neither
- * cannot start its test runner, which is an infrastructure error, not a verdict on the tests.
- */
-/**
  * Every Node process in the grader's container (the grader, the runners' main processes, the warm
  * vitest, every worker) inherits NODE_OPTIONS. A SIGUSR1 from any process of the same user makes
  * Node open its inspector on 127.0.0.1:9229, and the container's loopback is reachable: a test
@@ -54,6 +47,13 @@ const TS_PACKAGE_DIR = `${SANDBOX_PATHS.tools}/node_modules/typescript`;
  */
 export const NO_INSPECTOR = '--inspect-port=192.0.2.1:9229';
 
+/**
+ * The TS/JS grader: evaluate.mjs in the node runner image, with one runner adapter per framework
+ * (runtime/runners/vitest.mjs, jest.mjs, picked by runners/select.mjs from the project's own install).
+ * Dependencies: a local run reuses the checkout's node_modules (read-only), as a developer's
+ * checkout already has them; otherwise npm installs from the lockfile; a project with neither
+ * cannot start its test runner, which is an infrastructure error, not a verdict on the tests.
+ */
 export const tsGrader: Grader = {
   runner: 'node',
   settlesFiles: true,
