@@ -46,6 +46,7 @@ export interface ContainerPlan {
  */
 export function buildCreateOptions(plan: ContainerPlan): Docker.ContainerCreateOptions {
   const limits = resolveLimits(plan.spec);
+  const fsize = fileLimit(plan, limits);
   const tmpSize = plan.tmpfsSizeMb ?? 256;
   const binds = [
     `${plan.spec.workspace}:${SANDBOX_PATHS.workspace}:ro`,
@@ -90,7 +91,7 @@ export function buildCreateOptions(plan: ContainerPlan): Docker.ContainerCreateO
       // check after the command sees the limit passed (disk-limit) and not merely reached.
       Ulimits: [
         { Name: 'nofile', Soft: 4096, Hard: 4096 },
-        { Name: 'fsize', Soft: fileLimit(plan, limits), Hard: fileLimit(plan, limits) },
+        { Name: 'fsize', Soft: fsize, Hard: fsize },
       ],
     },
   };

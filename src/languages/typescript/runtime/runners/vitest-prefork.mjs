@@ -24,6 +24,9 @@ export function preforkSupported(version) {
   return major === 4 && minor === 1;
 }
 
+/** Not exited, not killed, and its IPC channel still open. */
+const alive = (c) => c.exitCode === null && c.signalCode === null && c.connected;
+
 /** The name the project's pool is set to (vitest routes a custom pool's runs by it). */
 export const PREFORK_POOL = 'tf-prefork';
 /** How long a child may take to load vitest's worker and take its environment. */
@@ -49,7 +52,6 @@ export function createPreforkPool({ size, baseEnv }) {
     // Its output is the run's once it has one (PreforkWorker.start pipes it); until then nothing waits on it.
     return child;
   };
-  const alive = (c) => c.exitCode === null && c.signalCode === null && c.connected;
   const take = (distPath, execArgv) => {
     const key = JSON.stringify(execArgv);
     const list = stash.get(key) ?? [];
@@ -168,7 +170,7 @@ function ready(child, env) {
     const timer = setTimeout(() => done(new Error('the worker did not get ready in time')), READY_MS);
     child.on('message', onMessage);
     child.once('exit', onExit);
-    if (!child.connected || child.exitCode !== null || child.signalCode !== null) return done(new Error('the worker is gone'));
+    if (!alive(child)) return done(new Error('the worker is gone'));
     try {
       child.send({ __tfEnv: env });
     } catch (e) {
