@@ -14,6 +14,7 @@ import builtins
 import operator
 import sys
 import types
+from operator import attrgetter, itemgetter
 
 _is = operator.is_
 
@@ -75,9 +76,15 @@ def _grader_modules():
     return found
 
 
-def take(extra=()):
+class Snapshot(dict):
+    """take()'s labels and states, plus ``quick``: the same facts as flat tuples, for verify's fast path."""
+    __slots__ = ("quick",)
+
+
+def take(extra=(), quick=True):
     """The snapshot; ``extra`` adds (label, object) pairs such as the registered pytest plugin."""
-    out = {}
+    out = Snapshot()
+    out.quick = _Quick(extra) if quick else None
     modules = _grader_modules()
     for name, module in modules:
         out["module " + name] = (module, module.__dict__)
@@ -110,8 +117,15 @@ def _same(a, b):
 
 
 def verify(snapshot, extra=()):
-    """What differs from ``snapshot`` now (sorted labels); an empty list when nothing does."""
-    now = take(extra)
+    """What differs from ``snapshot`` now (sorted labels); an empty list when nothing does.
+
+    The grader runs this after every test. It first asks the snapshot's ``quick`` form, which checks
+    the same objects with C-level getters (a fraction of the cost); only when that finds a
+    difference, or cannot tell, is the labelled comparison below made, to name what changed."""
+    quick = getattr(snapshot, "quick", None)
+    if quick is not None and quick.unchanged(extra):
+        return []
+    now = take(extra, quick=False)
     changed = [label for label, state in snapshot.items() if label not in now or not _same(state, now[label])]
     changed += [label for label in now if label not in snapshot and not label.startswith("builtins.")]
     return sorted(changed)
@@ -120,3 +134,121 @@ def verify(snapshot, extra=()):
 def describe(changed, limit=4):
     head = ", ".join(changed[:limit])
     return head + (" and %d more" % (len(changed) - limit) if len(changed) > limit else "")
+
+
+# -- the fast path ----------------------------------------------------------------------------
+_FN_PARTS = attrgetter("__code__", "__defaults__", "__kwdefaults__", "__globals__", "__closure__")
+_CONTENTS = attrgetter("cell_contents")
+
+
+def _getter(names):
+    """A C-level getter of ``names`` from a mapping that always returns a tuple."""
+    if not names:
+        return lambda _ns: ()
+    if len(names) == 1:
+        one = itemgetter(names[0])
+        return lambda ns: (one(ns),)
+    return itemgetter(*names)
+
+
+class _Quick:
+    """What take() records, as (getter, source, expected) checks compared by identity. ``unchanged``
+    is True only when every one of take()'s facts still holds; False whenever one may not (the
+    caller then makes the full, labelled comparison). Built in the same take() as the labels."""
+
+    def __init__(self, extra):
+        self.extra_labels = tuple(label for label, _obj in extra)
+        self.extra = tuple(obj for _label, obj in extra)
+        self.spaces = []  # (mapping, key set, getter, values): a namespace's names and their objects
+        self.functions = []  # each function whose code, defaults, globals or closure take() records
+        self.wrappers = []  # staticmethod / classmethod (their __func__) and property (fget, fset, fdel)
+        modules = _grader_modules()
+        self.module_names = frozenset(n for n, _ in modules)
+        self.modules = tuple((name, module, module.__dict__) for name, module in modules)
+        for _name, _module, namespace in self.modules:
+            self._space(namespace, True)
+        self.external = []
+        for module_name, attrs in _EXTERNAL:
+            module = sys.modules.get(module_name)
+            if module is None:
+                self.external.append((module_name, None, (), None, (), ()))
+                continue
+            present = tuple(a for a in attrs if hasattr(module, a))
+            values = tuple(getattr(module, a) for a in present)
+            for value in values:
+                self._object(value)
+            absent = tuple(a for a in attrs if a not in present)
+            self.external.append((module_name, module, present, attrgetter(*present) if present else None, values, absent))
+        self.builtin_names = tuple(vars(builtins))
+        self.builtin_get = _getter(self.builtin_names)
+        self.builtin_values = self.builtin_get(vars(builtins))
+        self.trace = sys.gettrace()
+        self.profile = sys.getprofile()
+        for obj in self.extra:
+            self._object(obj)
+            if isinstance(obj, type):
+                self._space(obj.__dict__, False)
+        self.fn_parts = tuple(_FN_PARTS(f) for f in self.functions)
+        self.cells = tuple(c for f in self.functions for c in (f.__closure__ or ()))
+        try:
+            self.contents = tuple(map(_CONTENTS, self.cells))
+        except ValueError:  # an empty cell: the fast path cannot read it, the full one always runs
+            self.contents = None
+        self.wrapped = tuple(_wrapped(w) for w in self.wrappers)
+
+    def _space(self, namespace, deep_classes):
+        names = tuple(k for k in namespace if k not in _IGNORED_KEYS)
+        get = _getter(names)
+        values = get(namespace)
+        self.spaces.append((namespace, frozenset(names), get, values))
+        owner = namespace.get("__name__")
+        for value in values:
+            self._object(value)
+            if deep_classes and isinstance(value, type) and value.__module__ == owner:
+                self._space(value.__dict__, False)
+
+    def _object(self, value):
+        if isinstance(value, (staticmethod, classmethod, property)):
+            self.wrappers.append(value)
+            inner = value.__func__ if not isinstance(value, property) else None
+            if isinstance(inner, types.FunctionType):
+                self.functions.append(inner)
+        elif isinstance(value, types.FunctionType):
+            self.functions.append(value)
+
+    def unchanged(self, extra=()):
+        try:
+            extra = tuple(extra)
+            if len(extra) != len(self.extra) or tuple(label for label, _obj in extra) != self.extra_labels \
+                    or not all(map(_is, (obj for _label, obj in extra), self.extra)):
+                return False
+            if sys.gettrace() is not self.trace or sys.getprofile() is not self.profile:
+                return False
+            for name, module, namespace in self.modules:
+                if sys.modules.get(name) is not module or module.__dict__ is not namespace:
+                    return False
+            if frozenset(n for n, _ in _grader_modules()) != self.module_names:
+                return False
+            for namespace, names, get, values in self.spaces:
+                if frozenset(namespace.keys() - _IGNORED_KEYS) != names or not all(map(_is, get(namespace), values)):
+                    return False
+            for module_name, module, present, get, values, absent in self.external:
+                if sys.modules.get(module_name) is not module or any(hasattr(module, a) for a in absent):
+                    return False
+                if get is not None and not all(map(_is, (get(module),) if len(present) == 1 else get(module), values)):
+                    return False
+            if not all(map(_is, self.builtin_get(vars(builtins)), self.builtin_values)):
+                return False
+            if not all(map(_same, map(_FN_PARTS, self.functions), self.fn_parts)):
+                return False
+            if self.contents is None or not all(map(_is, map(_CONTENTS, self.cells), self.contents)):
+                return False
+            return all(map(_same, map(_wrapped, self.wrappers), self.wrapped))
+        except Exception:  # noqa: BLE001 - a name gone, an empty cell, anything odd: the full comparison says what
+            return False
+
+
+def _wrapped(obj):
+    if isinstance(obj, property):
+        return (obj.fget, obj.fset, obj.fdel)
+    return (obj.__func__,)

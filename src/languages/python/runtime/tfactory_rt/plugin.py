@@ -190,6 +190,11 @@ class EnginePlugin:
         return run
 
 
+def _exception_line(excinfo, style=None):  # noqa: ARG001 - pytest's repr_failure signature
+    """A failed call phase's report text in a control or mutant child: the exception's own line."""
+    return excinfo.exconly(tryshort=True)
+
+
 # A test whose module could not be imported again in a mutant's child (importwatch.Plan.redo).
 REDO_FAILED = "importing its module again under the mutant failed: "
 
@@ -433,9 +438,15 @@ class Runner:
 
     def _short_tracebacks(self):
         """In a control or mutant child: pytest formats a failure's traceback in one line instead of
-        with source context (half the cost of a failing test). Only the outcome and the exception's
-        own text (outcome.classify_exception) are read from these runs, neither depends on it."""
+        with source context (half the cost of a failing test), and a test function's failed call
+        phase is reported as its exception's one line, without walking the traceback (half of what
+        is left). Only the outcome and the exception's own text (outcome.classify_exception, on the
+        report as ``tf_exc``) are read from these runs, neither depends on it. Set on the items of
+        this child only: the parent, head and the reruns keep pytest's own report."""
         self.session.config.option.tbstyle = "line"
+        for item in self.cand:
+            if isinstance(item, pytest.Function) and "repr_failure" not in vars(item):
+                item.repr_failure = _exception_line
 
     def _mutants(self, head):
         sources = {}
