@@ -54,7 +54,7 @@ export const RUNNER_CASES: RunnerCase[] = [
     fixture: 'jest-30-esm', runner: 'jest', version: '30.5.2', modules: 'ESM', transform: 'none (native ESM, --experimental-vm-modules)',
     install: ['jest30-babel', ['jest@30.5.2', '@babel/core@7.29.16', '@babel/preset-env@7.29.14', '@babel/preset-typescript@7.29.7']], ext: 'js',
   },
-  { fixture: 'node-test', runner: 'node:test', version: '(the runner image\'s node 20)', modules: 'ESM', transform: 'none (`node --test`)', ext: 'js', hostile: true, noModules: true },
+  { fixture: 'node-test', runner: 'node:test', version: '(the runner image\'s node 22)', modules: 'ESM', transform: 'none (`node --test`)', ext: 'js', hostile: true, noModules: true },
 ];
 
 /** The node_modules folder a case's checkout gets (installing it once per machine). */

@@ -40,10 +40,12 @@ const TS_PACKAGE_DIR = `${SANDBOX_PATHS.tools}/node_modules/typescript`;
  * Every Node process in the grader's container (the grader, the runners' main processes, the warm
  * vitest, every worker) inherits NODE_OPTIONS. A SIGUSR1 from any process of the same user makes
  * Node open its inspector on 127.0.0.1:9229, and the container's loopback is reachable: a test
- * could attach to the grader or the vitest main process and rewrite what they record. Node 20
- * cannot ignore the signal from the start (`--disable-sigusr1` came in Node 22.14), but the inspector
- * can be bound to an address no container has (TEST-NET-1, RFC 5737): the signal then fails to open
- * anything ("Starting inspector on 192.0.2.1:9229 failed"), and the process carries on.
+ * could attach to the grader or the vitest main process and rewrite what they record. The inspector
+ * is bound to an address no container has (TEST-NET-1, RFC 5737): the signal then fails to open
+ * anything ("Starting inspector on 192.0.2.1:9229 failed"), and the process carries on. (The runner
+ * image's Node 22 also knows `--disable-sigusr1`, from 22.14; a Node before it refuses to start with
+ * that flag in NODE_OPTIONS, so an image built with an older NODE_VERSION would run nothing. The
+ * address works on every version.)
  */
 export const NO_INSPECTOR = '--inspect-port=192.0.2.1:9229';
 
