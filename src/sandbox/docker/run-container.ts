@@ -59,6 +59,25 @@ export function cancelledResult(): ExecResult {
   return { exitCode: null, stdout: '', stderr: '', stdoutTruncated: false, stderrTruncated: false, durationMs: 0, endReason: 'cancelled', files: [] };
 }
 
+type Inspected = { State?: { OOMKilled?: boolean } } | undefined;
+const OOM_SETTLE_TRIES = 10;
+const OOM_SETTLE_MS = 100;
+
+/**
+ * Whether the kernel's out-of-memory killer ended the container. Docker learns of an OOM kill from an
+ * event of its own, which can arrive after the container's exit has been recorded: a 137 exit (a
+ * SIGKILL) whose state does not say OOMKilled yet is asked again for up to a second.
+ */
+export async function settledOomKilled(exitCode: number | undefined, first: Inspected, inspect: () => Promise<Inspected>): Promise<boolean> {
+  if (first?.State?.OOMKilled) return true;
+  if (exitCode !== 137) return false;
+  for (let i = 0; i < OOM_SETTLE_TRIES; i += 1) {
+    await new Promise((r) => setTimeout(r, OOM_SETTLE_MS));
+    if ((await inspect().catch(() => undefined))?.State?.OOMKilled) return true;
+  }
+  return false;
+}
+
 /** 137 = 128 + SIGKILL: killed from outside the process (pids/memory pressure, a kill). */
 export function classifyExit(code: number, oomKilled: boolean): { endReason: EndReason; exitCode: number | null } {
   if (oomKilled) return { endReason: 'oom', exitCode: null };
@@ -121,11 +140,14 @@ export async function runInContainer(ctx: SandboxContext, spec: ContainerSpec, e
     }
     const durationMs = Date.now() - started;
     await settleWithin(ended, 2_000);
-    const state = (await container.inspect().catch(() => undefined))?.State;
+    const created = container;
+    const inspect = () => created.inspect().catch(() => undefined);
     let endReason: EndReason;
     let exitCode: number | null;
-    if (outcome.kind === 'done') ({ endReason, exitCode } = classifyExit(outcome.value.StatusCode, Boolean(state?.OOMKilled)));
-    else ({ endReason, exitCode } = { endReason: outcome.kind, exitCode: null });
+    if (outcome.kind === 'done') {
+      const oom = await settledOomKilled(outcome.value.StatusCode, await inspect(), inspect);
+      ({ endReason, exitCode } = classifyExit(outcome.value.StatusCode, oom));
+    } else ({ endReason, exitCode } = { endReason: outcome.kind, exitCode: null });
     if (diskHit !== undefined) ({ endReason, exitCode } = { endReason: 'disk-limit', exitCode: null });
     const diskNote = diskHit === undefined ? '' : diskLimitMessage(maxScratch, diskHit);
     return {

@@ -5,7 +5,7 @@ import { BoundedOutput } from './bounded-output.js';
 import { buildCreateOptions, resolveLimits, RUNNER_USER, sandboxLabels, toEnvList } from './container-config.js';
 import { toSandboxError } from './engine-errors.js';
 import { raceEnd, settleWithin, streamEnded } from './race.js';
-import { cancelledResult, classifyExit, diskLimitMessage, prepareMounts, scratchGuard, scratchOverAfter, type SandboxContext } from './run-container.js';
+import { cancelledResult, classifyExit, diskLimitMessage, prepareMounts, scratchGuard, scratchOverAfter, settledOomKilled, type SandboxContext } from './run-container.js';
 import { collectScratchFiles, createScratchDir, emptyDir, removeDir } from './scratch.js';
 
 type Container = Awaited<ReturnType<SandboxContext['docker']['createContainer']>>;
@@ -73,7 +73,8 @@ class DockerSession implements SandboxSession {
     let exitCode: number | null = null;
     if (outcome.kind === 'done') {
       const info = await handle.inspect();
-      const oom = info.ExitCode === 137 ? Boolean((await this.container.inspect().catch(() => undefined))?.State?.OOMKilled) : false;
+      const inspect = () => this.container.inspect().catch(() => undefined);
+      const oom = info.ExitCode === 137 ? await settledOomKilled(info.ExitCode, await inspect(), inspect) : false;
       ({ endReason, exitCode } = classifyExit(info.ExitCode ?? -1, oom));
       if (diskHit !== undefined) ({ endReason, exitCode } = { endReason: 'disk-limit', exitCode: null });
     }
