@@ -9,7 +9,7 @@ import { classifyExit, settledOomKilled } from '../../../src/sandbox/docker/run-
 function inspector(states: boolean[]) {
   let calls = 0;
   const inspect = async () => {
-    const oom = states[Math.min(calls, states.length - 1)];
+    const oom = states[Math.min(calls, states.length - 1)] ?? false;
     calls += 1;
     return { State: { OOMKilled: oom } };
   };
