@@ -51,17 +51,18 @@ export async function evaluate(ts, input, paths) {
     return empty;
   }
   runner.prepare();
-  // Stability reruns, the control and the mutants go to one warm vitest (runners/vitest-warm.mjs)
-  // when the project's vitest allows it, else to the cold runner; the head run stays cold.
+  // Every run on head (the head run, the suite's, the stability reruns, the control and the mutants)
+  // goes to one warm vitest (runners/vitest-warm.mjs) when the project's vitest allows it, else to
+  // the cold runner; the base tree is another project and runs cold.
   const warm = createWarmVitestRunner({ projectDir, ioDir: join(paths.io, 'warm'), cold: runner });
   try {
-    return await evaluateWith(ts, input, paths, { runner, rerunner: warm ?? runner, inst, errors, runResolved, forged: () => forged });
+    return await evaluateWith(ts, input, paths, { rerunner: warm ?? runner, inst, errors, runResolved, forged: () => forged });
   } finally {
     warm?.close();
   }
 }
 
-async function evaluateWith(ts, input, paths, { runner, rerunner, inst, errors, runResolved, forged }) {
+async function evaluateWith(ts, input, paths, { rerunner, inst, errors, runResolved, forged }) {
   let executions = 0;
   const empty = { tests: [], mutants: [], suiteCoveredChanged: {}, changedExecutable: inst.changedExecutable, executions: 0, necessaryMs: 0, errors };
   const tree = watchTree(paths.work);
@@ -84,8 +85,10 @@ async function evaluateWith(ts, input, paths, { runner, rerunner, inst, errors, 
   });
   if (candidates.length === 0) return empty;
 
-  // 1. Head run of every candidate file, with hits.
-  const head = await runResolved(runner, { files: candidates.map(abs) }, limits);
+  // 1. Head run of every candidate file, with hits: on the warm vitest too when there is one (a vitest
+  // start saved), each file in its own fresh worker as in every run; a kill or a trip there sends the
+  // rest of the run to the cold runner (run-tests.mjs), as for the reruns and mutants.
+  const head = await runResolved(rerunner, { files: candidates.map(abs) }, limits);
   executions += head.executions;
   // A runner that crashed or refused its configuration: its exit code and last output say why.
   errors.push(...(head.failures ?? []));
@@ -108,7 +111,7 @@ async function evaluateWith(ts, input, paths, { runner, rerunner, inst, errors, 
   let suiteCoveredChanged = {};
   const suite = input.suiteFiles.filter((f) => existsSync(abs(f)) && !input.candidateFiles.includes(f));
   if (suite.length > 0) {
-    const s = await runResolved(runner, { files: suite.map(abs) }, limits);
+    const s = await runResolved(rerunner, { files: suite.map(abs) }, limits);
     executions += s.executions;
     suiteCoveredChanged = linesFromHits(s.hits.flatMap((h) => h.hits), inst.probeLines);
   }
