@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -45,6 +45,16 @@ describe('the warm vitest runner', () => {
     }
   });
   const states = (out: RunOut): string[] => out.results.map((r) => `${r.name}: ${r.state}`).sort();
+  /** The live (not zombie) processes of process group `pgid`. */
+  const groupMembers = (pgid: number): number[] => readdirSync('/proc').filter((p) => /^\d+$/.test(p)).flatMap((p) => {
+    try {
+      const s = readFileSync(`/proc/${p}/stat`, 'latin1');
+      const rest = s.slice(s.lastIndexOf(')') + 2).split(' ');
+      return Number(rest[2]) === pgid && rest[0] !== 'Z' && rest[0] !== 'X' ? [Number(p)] : [];
+    } catch {
+      return [];
+    }
+  });
 
   beforeAll(() => {
     mkdirSync(join(project, 'test'), { recursive: true });
@@ -139,10 +149,16 @@ describe('the warm vitest runner', () => {
   }, 120_000);
 
   it('kills a run that hangs (the event file stalls) with its process, and serves the next run from a fresh one', async () => {
+    if (warm.keep().length === 0) await run({ files: [file('switch.test.ts')], mutant: 'M2' });
     const [before] = warm.keep();
     const hung = await run({ files: [file('hang.test.ts')] }, 1500);
     expect(hung.killedBy).toBe('stall');
     expect(hung.results).toEqual([]);
+    // The run ends once its whole process group has: what follows it (guard.mjs assess) takes a
+    // process still alive for one a test left running, and a worker a moment from death is not one
+    // (that mistake sent every hang's file to be run again, its timeout paid twice).
+    expect(before).toBeTypeOf('number');
+    expect(groupMembers(before as number)).toEqual([]);
     const next = await run({ files: [file('switch.test.ts')], mutant: 'M2' });
     expect(next.warmFailed).toBeUndefined();
     expect(states(next)).toEqual(['sees M2: passed', 'sees no mutant: failed']);

@@ -10,7 +10,7 @@
 // runner (`cold`), and calls `reset()` so that nothing of a tripped run carries into the next.
 import { fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { clearInterval, setInterval } from 'node:timers';
 import { fileURLToPath } from 'node:url';
@@ -22,6 +22,31 @@ import { GENERATED } from './vitest.mjs';
 const HOST = join(dirname(fileURLToPath(import.meta.url)), 'vitest-warm-host.mjs');
 /** Starting vitest (config, plugins, the vite server) may take this long before the grader gives up on warm. */
 const START_MS = 60_000;
+
+/** Whether a process of group `pgid` is still alive (not a zombie). */
+function groupAlive(pgid) {
+  for (const p of readdirSync('/proc')) {
+    if (!/^\d+$/.test(p)) continue;
+    try {
+      const s = readFileSync(`/proc/${p}/stat`, 'latin1');
+      const rest = s.slice(s.lastIndexOf(')') + 2).split(' ');
+      if (Number(rest[2]) === pgid && rest[0] !== 'Z' && rest[0] !== 'X') return true;
+    } catch {
+      // gone
+    }
+  }
+  return false;
+}
+
+/**
+ * After the SIGKILL of the warm process's group: resolves once none of its processes is alive (at
+ * most `ms`). What follows a run (guard.mjs assess) takes any process still alive for one a test
+ * left running, and a worker a moment from death is not one.
+ */
+async function groupEnded(pgid, ms = 2000) {
+  const until = Date.now() + ms;
+  while (Date.now() < until && groupAlive(pgid)) await new Promise((r) => setTimeout(r, 5));
+}
 
 function sizeOf(path) {
   try {
@@ -176,16 +201,19 @@ function watchRun(h, message, { deadlineMs, stallMs }) {
       } catch {
         h.child.kill('SIGKILL');
       }
-      finish({});
+      clearInterval(timer);
+      groupEnded(h.child.pid).then(() => finish({}));
     };
     const l = {
       output: () => { if (h.out - outAtStart > OUTPUT_LIMIT_BYTES) stop('output'); },
+      // Once the grader has stopped the run, only the end of the process group finishes it.
       message: (m) => {
+        if (killedBy) return;
         if (m?.type === 'done' && m.id === message.id) finish({ keep: Array.isArray(m.keep) ? m.keep.filter(Number.isInteger) : [] });
         else if (m?.type === 'failed') finish({ failed: m.message });
       },
       // The warm process ended mid-run (a test killed it, or the kernel did): nothing of the run is kept.
-      exit: () => finish({ failed: 'the warm vitest exited during a run' }),
+      exit: () => { if (!killedBy) finish({ failed: 'the warm vitest exited during a run' }); },
     };
     h.listeners.add(l);
     const timer = setInterval(() => {
