@@ -68,8 +68,8 @@ const OOM_SETTLE_MS = 100;
  * event of its own, which can arrive after the container's exit has been recorded: a 137 exit (a
  * SIGKILL) whose state does not say OOMKilled yet is asked again for up to a second.
  */
-export async function settledOomKilled(exitCode: number | undefined, first: Inspected, inspect: () => Promise<Inspected>): Promise<boolean> {
-  if (first?.State?.OOMKilled) return true;
+export async function settledOomKilled(exitCode: number | undefined, inspect: () => Promise<Inspected>): Promise<boolean> {
+  if ((await inspect().catch(() => undefined))?.State?.OOMKilled) return true;
   if (exitCode !== 137) return false;
   for (let i = 0; i < OOM_SETTLE_TRIES; i += 1) {
     await new Promise((r) => setTimeout(r, OOM_SETTLE_MS));
@@ -141,11 +141,10 @@ export async function runInContainer(ctx: SandboxContext, spec: ContainerSpec, e
     const durationMs = Date.now() - started;
     await settleWithin(ended, 2_000);
     const created = container;
-    const inspect = () => created.inspect().catch(() => undefined);
     let endReason: EndReason;
     let exitCode: number | null;
     if (outcome.kind === 'done') {
-      const oom = await settledOomKilled(outcome.value.StatusCode, await inspect(), inspect);
+      const oom = await settledOomKilled(outcome.value.StatusCode, () => created.inspect());
       ({ endReason, exitCode } = classifyExit(outcome.value.StatusCode, oom));
     } else ({ endReason, exitCode } = { endReason: outcome.kind, exitCode: null });
     if (diskHit !== undefined) ({ endReason, exitCode } = { endReason: 'disk-limit', exitCode: null });

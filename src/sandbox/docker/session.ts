@@ -73,8 +73,7 @@ class DockerSession implements SandboxSession {
     let exitCode: number | null = null;
     if (outcome.kind === 'done') {
       const info = await handle.inspect();
-      const inspect = () => this.container.inspect().catch(() => undefined);
-      const oom = info.ExitCode === 137 ? await settledOomKilled(info.ExitCode, await inspect(), inspect) : false;
+      const oom = info.ExitCode === 137 ? await settledOomKilled(info.ExitCode, () => this.container.inspect()) : false;
       ({ endReason, exitCode } = classifyExit(info.ExitCode ?? -1, oom));
       if (diskHit !== undefined) ({ endReason, exitCode } = { endReason: 'disk-limit', exitCode: null });
     }

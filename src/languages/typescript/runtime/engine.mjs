@@ -56,13 +56,13 @@ export async function evaluate(ts, input, paths) {
   // the cold runner; the base tree is another project and runs cold.
   const warm = createWarmVitestRunner({ projectDir, ioDir: join(paths.io, 'warm'), cold: runner });
   try {
-    return await evaluateWith(ts, input, paths, { rerunner: warm ?? runner, inst, errors, runResolved, forged: () => forged });
+    return await evaluateWith(ts, input, paths, { headRunner: warm ?? runner, inst, errors, runResolved, forged: () => forged });
   } finally {
     warm?.close();
   }
 }
 
-async function evaluateWith(ts, input, paths, { rerunner, inst, errors, runResolved, forged }) {
+async function evaluateWith(ts, input, paths, { headRunner, inst, errors, runResolved, forged }) {
   let executions = 0;
   const empty = { tests: [], mutants: [], suiteCoveredChanged: {}, changedExecutable: inst.changedExecutable, executions: 0, necessaryMs: 0, errors };
   const tree = watchTree(paths.work);
@@ -88,7 +88,7 @@ async function evaluateWith(ts, input, paths, { rerunner, inst, errors, runResol
   // 1. Head run of every candidate file, with hits: on the warm vitest too when there is one (a vitest
   // start saved), each file in its own fresh worker as in every run; a kill or a trip there sends the
   // rest of the run to the cold runner (run-tests.mjs), as for the reruns and mutants.
-  const head = await runResolved(rerunner, { files: candidates.map(abs) }, limits);
+  const head = await runResolved(headRunner, { files: candidates.map(abs) }, limits);
   executions += head.executions;
   // A runner that crashed or refused its configuration: its exit code and last output say why.
   errors.push(...(head.failures ?? []));
@@ -111,7 +111,7 @@ async function evaluateWith(ts, input, paths, { rerunner, inst, errors, runResol
   let suiteCoveredChanged = {};
   const suite = input.suiteFiles.filter((f) => existsSync(abs(f)) && !input.candidateFiles.includes(f));
   if (suite.length > 0) {
-    const s = await runResolved(rerunner, { files: suite.map(abs) }, limits);
+    const s = await runResolved(headRunner, { files: suite.map(abs) }, limits);
     executions += s.executions;
     suiteCoveredChanged = linesFromHits(s.hits.flatMap((h) => h.hits), inst.probeLines);
   }
@@ -131,7 +131,7 @@ async function evaluateWith(ts, input, paths, { rerunner, inst, errors, runResol
   for (let i = 1; i < input.stabilityRuns; i += 1) {
     for (const t of decided) t.runs.push(t.runs[0]);
     if (loaded.length === 0) continue;
-    const r = await runResolved(rerunner, { files: [...new Set(loaded.map((t) => t.abs))], tests: loaded.map(named), seed: input.seed + i }, limits);
+    const r = await runResolved(headRunner, { files: [...new Set(loaded.map((t) => t.abs))], tests: loaded.map(named), seed: input.seed + i }, limits);
     executions += r.executions;
     for (const t of loaded) t.runs.push(r.verdicts.get(t.key)?.run ?? { outcome: 'skipped', message: 'not reported in this rerun', durationMs: 0 });
   }
@@ -148,7 +148,7 @@ async function evaluateWith(ts, input, paths, { rerunner, inst, errors, runResol
   // grader's switch; it is rejected as tampering and faces no real mutant.
   const facing = tests.filter((t) => live(t) && inst.mutants.some((m) => t.hits.includes(m.probe)));
   if (inst.shamId && facing.length > 0) {
-    const c = await runResolved(rerunner, { files: [...new Set(facing.map((t) => t.abs))], tests: facing.map(named), mutant: inst.shamId }, fitted(facing));
+    const c = await runResolved(headRunner, { files: [...new Set(facing.map((t) => t.abs))], tests: facing.map(named), mutant: inst.shamId }, fitted(facing));
     executions += c.executions;
     for (const t of facing) {
       const run = c.verdicts.get(t.key)?.run;
@@ -162,7 +162,7 @@ async function evaluateWith(ts, input, paths, { rerunner, inst, errors, runResol
   for (const m of inst.mutants) {
     const covering = tests.filter((t) => t.hits.includes(m.probe) && live(t));
     if (covering.length === 0) continue;
-    const r = await runResolved(rerunner, { files: [...new Set(covering.map((t) => t.abs))], tests: covering.map(named), mutant: m.id }, fitted(covering));
+    const r = await runResolved(headRunner, { files: [...new Set(covering.map((t) => t.abs))], tests: covering.map(named), mutant: m.id }, fitted(covering));
     executions += r.executions;
     verdictsByMutant.set(m.id, r.verdicts);
     if (covering.every((t) => !r.verdicts.has(t.key))) silentMutants.push(m.id);

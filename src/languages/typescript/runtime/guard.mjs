@@ -55,7 +55,7 @@ function stat(pid) {
   try {
     const s = readFileSync(`/proc/${pid}/stat`, 'latin1');
     const rest = s.slice(s.lastIndexOf(')') + 2).split(' ');
-    return { state: rest[0], ppid: Number(rest[1]) };
+    return { state: rest[0], ppid: Number(rest[1]), pgrp: Number(rest[2]) };
   } catch {
     return undefined;
   }
@@ -82,10 +82,17 @@ function descendants(root, candidates) {
   });
 }
 
-const live = (pid) => {
-  const s = stat(pid)?.state;
-  return s !== undefined && s !== 'Z' && s !== 'X';
-};
+const alive = (state) => state !== undefined && state !== 'Z' && state !== 'X';
+const live = (pid) => alive(stat(pid)?.state);
+
+/** Whether a process of group `pgid` is still alive (not a zombie). */
+export function groupAlive(pgid) {
+  for (const pid of pids()) {
+    const s = stat(pid);
+    if (s?.pgrp === pgid && alive(s.state)) return true;
+  }
+  return false;
+}
 
 function sleepMs(ms) {
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);

@@ -10,11 +10,11 @@
 // runner (`cold`), and calls `reset()` so that nothing of a tripped run carries into the next.
 import { fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { clearInterval, setInterval } from 'node:timers';
 import { fileURLToPath } from 'node:url';
-import { IN_CONTAINER, OUTPUT_LIMIT_BYTES, SCRATCH_DIR, SCRATCH_SOFT_BYTES, usage } from '../guard.mjs';
+import { groupAlive, IN_CONTAINER, OUTPUT_LIMIT_BYTES, SCRATCH_DIR, SCRATCH_SOFT_BYTES, usage } from '../guard.mjs';
 import { findPackageDir, readEvents } from './common.mjs';
 // The generated config runners/vitest.mjs writes (in the grader's .tfactory folder of the project).
 import { GENERATED } from './vitest.mjs';
@@ -22,21 +22,6 @@ import { GENERATED } from './vitest.mjs';
 const HOST = join(dirname(fileURLToPath(import.meta.url)), 'vitest-warm-host.mjs');
 /** Starting vitest (config, plugins, the vite server) may take this long before the grader gives up on warm. */
 const START_MS = 60_000;
-
-/** Whether a process of group `pgid` is still alive (not a zombie). */
-function groupAlive(pgid) {
-  for (const p of readdirSync('/proc')) {
-    if (!/^\d+$/.test(p)) continue;
-    try {
-      const s = readFileSync(`/proc/${p}/stat`, 'latin1');
-      const rest = s.slice(s.lastIndexOf(')') + 2).split(' ');
-      if (Number(rest[2]) === pgid && rest[0] !== 'Z' && rest[0] !== 'X') return true;
-    } catch {
-      // gone
-    }
-  }
-  return false;
-}
 
 /**
  * After the SIGKILL of the warm process's group: resolves once none of its processes is alive (at
