@@ -138,4 +138,19 @@ export interface Grader {
    * `settled`). The evaluation then works out which files its static checks already reject whole.
    */
   readonly settlesFiles?: boolean;
+  /**
+   * The grading split in parts, each in its own container side by side (independent work on the
+   * machine's other cores), then merged into the one GraderResult. Without it, one container.
+   */
+  readonly parts?: GraderParts;
+}
+
+/** How a grader splits its work (see Grader.parts). */
+export interface GraderParts {
+  /** How many parts to run (1: no split). */
+  count(input: { mutation: boolean; candidateFiles: string[] }): number;
+  /** argv of part `index` of `count`; it writes its raw findings to paths.result. */
+  part(paths: GraderPaths, index: number, count: number): string[];
+  /** argv that merges the parts' raw findings (files in the container) into the GraderResult at paths.result. */
+  assemble(paths: GraderPaths, parts: string[]): string[];
 }

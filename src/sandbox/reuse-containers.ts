@@ -2,7 +2,7 @@ import type { ContainerSpec, ExecResult, ExecSpec, SandboxPort, SandboxSession }
 
 /**
  * A SandboxPort for one stage that keeps one container per distinct container spec: every `run`
- * with the same image, workspace, mounts and limits becomes an exec in the same session instead of
+ * with the same image, workspace, mounts, limits (and PART_LABEL) becomes an exec in the same session instead of
  * a new container (the hardening is the same: it is the same kind of container). The stage closes
  * it at its end; `containersStarted` counts what it really started, for the benchmark.
  */
@@ -11,10 +11,16 @@ export interface ReusingSandbox extends SandboxPort {
   containersStarted(): number;
 }
 
+/** The label that keeps each part of a grader split in parts in a container of its own. */
+export const PART_LABEL = 'tfactory.part';
+
 function keyOf(spec: ContainerSpec): string {
   const { timeoutMs: _timeout, ...limits } = spec.limits ?? {};
   const mounts = [...(spec.mounts ?? [])].map((m) => `${m.hostPath}>${m.containerPath}:${m.readOnly ? 'ro' : 'rw'}`).sort();
-  return JSON.stringify([spec.image, spec.workspace, mounts, Object.entries(limits).sort()]);
+  // Labels are the container's metadata, not its kind, except the part a grader split in parts
+  // (run-grader.ts) gives each of its containers: parts run side by side, never in one container.
+  const part = spec.labels?.[PART_LABEL] ?? null;
+  return JSON.stringify([spec.image, spec.workspace, mounts, Object.entries(limits).sort(), part]);
 }
 
 export function reuseContainers(base: SandboxPort): ReusingSandbox {

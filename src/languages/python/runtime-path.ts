@@ -15,7 +15,13 @@ export function pythonRuntimeDir(): string {
   return join(PACKAGE_ROOT, 'src', 'languages', 'python', 'runtime');
 }
 
-/** argv to run the grader inside the runner image, with the runtime mounted at PYTHON_RUNTIME_MOUNT. */
-export function pythonGraderCommand(inputPath: string, outputPath = '/scratch/result.json'): string[] {
-  return ['python3', `${PYTHON_RUNTIME_MOUNT}/${PYTHON_GRADER_SCRIPT}`, inputPath, outputPath];
+/**
+ * argv to run the grader inside the runner image, with the runtime mounted at PYTHON_RUNTIME_MOUNT:
+ * the whole grading, or part `part.index` of `part.count` (raw findings), or the merge of parts.
+ */
+export function pythonGraderCommand(inputPath: string, outputPath = '/scratch/result.json', extra?: { part: { index: number; count: number } } | { assemble: string[] }): string[] {
+  const argv = ['python3', `${PYTHON_RUNTIME_MOUNT}/${PYTHON_GRADER_SCRIPT}`, inputPath, outputPath];
+  if (extra && 'part' in extra) argv.push('--part', `${extra.part.index}/${extra.part.count}`);
+  if (extra && 'assemble' in extra) argv.push('--assemble', ...extra.assemble);
+  return argv;
 }

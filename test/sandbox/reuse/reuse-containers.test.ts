@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { reuseContainers } from '../../../src/sandbox/reuse-containers.js';
+import { PART_LABEL, reuseContainers } from '../../../src/sandbox/reuse-containers.js';
 import type { ContainerSpec, ExecResult, ExecSpec, SandboxPort, SandboxSession } from '../../../src/sandbox/port.js';
 
 function fakeBase() {
@@ -47,7 +47,7 @@ describe('reuseContainers', () => {
     expect(f.closed).toEqual([0]);
   });
 
-  it('starts another container when the image, workspace, mounts or limits differ', async () => {
+  it('starts another container when the image, workspace, mounts, limits or grader part differ', async () => {
     const f = fakeBase();
     const sandbox = reuseContainers(f.base);
     await sandbox.run(spec(), { cmd: ['a'] });
@@ -55,9 +55,14 @@ describe('reuseContainers', () => {
     await sandbox.run(spec({ mounts: [] }), { cmd: ['c'] });
     await sandbox.run(spec({ limits: { timeoutMs: 5, memoryBytes: 1 } }), { cmd: ['d'] });
     await sandbox.run(spec({ limits: { timeoutMs: 99 } }), { cmd: ['e'] });
-    expect(sandbox.containersStarted()).toBe(4);
+    // A grader's parts (run-grader.ts) differ only by their part label: each gets its own container;
+    // other labels are metadata.
+    await sandbox.run(spec({ labels: { [PART_LABEL]: '1', n: 'x' } }), { cmd: ['f'] });
+    await sandbox.run(spec({ labels: { [PART_LABEL]: '1', n: 'y' } }), { cmd: ['g'] });
+    expect(sandbox.containersStarted()).toBe(5);
     expect(f.execs.find((e) => e.exec.cmd[0] === 'e')?.exec.timeoutMs).toBe(99);
+    expect(f.execs.filter((e) => ['f', 'g'].includes(e.exec.cmd[0] ?? '')).map((e) => e.session)).toEqual([4, 4]);
     await sandbox.close();
-    expect(f.closed.sort()).toEqual([0, 1, 2, 3]);
+    expect(f.closed.sort()).toEqual([0, 1, 2, 3, 4]);
   });
 });

@@ -1,6 +1,8 @@
 """TFactory's Python grader (runs inside the python runner image).
 
     python3 /opt/tfactory/python/tfactory_grader.py <input.json> [<result.json>] [--workspace DIR]
+    python3 /opt/tfactory/python/tfactory_grader.py <input.json> <part.json> --part K/N [--workspace DIR]
+    python3 /opt/tfactory/python/tfactory_grader.py <input.json> <result.json> --assemble <part.json>... [--workspace DIR]
 
 Reads a GraderInput (src/languages/types.ts) and writes a GraderResult, by default to
 /scratch/result.json. The checkout is at --workspace (default /workspace, read-only). Work is done
@@ -8,6 +10,14 @@ by worker processes (tfactory_worker.py): one head session (coverage per test, t
 coverage, the mutation probe), one session per extra stability run (its own PYTHONHASHSEED and
 shuffled order), one session on the base tree. Every test runs in a forked child with a hard
 timeout. Whatever happens, a result file is written; problems go to ``errors``.
+
+Parts (``--part K/N``, each in its own container, side by side on the machine's cores): every part
+runs the head session (with the control run over every mutant's tests), then only its share of the
+mutants (every N-th, from the K-th); part 0 runs the stability reruns, part N-1 the base session. Its
+raw findings go to <part.json>. ``--assemble`` merges them into the GraderResult a single run gives;
+where the parts disagree on what only one of them measured (a test that rewired the grader in one
+part and not the other, a part whose head session failed), it grades everything again itself, in
+one run, so a part never decides alone.
 """
 import json
 import os
@@ -129,21 +139,24 @@ def _tampered_in(workers):
     return found
 
 
-def _run_sessions(inp, workspace, prep, candidates, tmp, files=None):
-    """The head session, the stability reruns and the base session over ``candidates``."""
+def _run_sessions(inp, workspace, prep, candidates, tmp, files=None, part=(0, 1)):
+    """The head session, the stability reruns and the base session over ``candidates``; of a part
+    (K, N): its share of the mutants, the reruns when K is 0, the base session when K is N-1."""
+    index, count = part
     root = os.path.join(workspace, inp.get("projectRoot") or ".")
     suite = [f for f in inp.get("suiteFiles", []) if f not in inp["candidateFiles"] and os.path.isfile(os.path.join(workspace, f))]
     per_test_s = max(0.1, inp["perTestTimeoutMs"] / 1000.0)
     seed = int(inp["seed"])
     runs = max(1, int(inp.get("stabilityRuns", 1)))
     n = max(1, len(candidates))
-    mutant_budget = len(prep.mutants) * n * min(per_test_s, 30)
+    mutant_budget = len(prep.mutants[index::count]) * n * min(per_test_s, 30)
     common = {"root": root, "workspace": workspace, "perTestTimeoutMs": inp["perTestTimeoutMs"],
               "candidateFiles": [os.path.join(workspace, f) for f in candidates]}
     if not candidates:
         return {"tests": []}, [], None
     head = run_worker(dict(common, mode="head", seed=seed, suiteFiles=[os.path.join(workspace, f) for f in suite],
-                           measureFiles=[os.path.join(workspace, f) for f in prep.facts], mutants=prep.mutants),
+                           measureFiles=[os.path.join(workspace, f) for f in prep.facts], mutants=prep.mutants,
+                           **({"mutantPart": [index, count]} if count > 1 else {})),
                       seed, tmp, 120 + per_test_s * 4 * (n * 20 + len(suite)) + mutant_budget, files)
     if head.get("tampered"):
         return head, [], None
@@ -154,13 +167,13 @@ def _run_sessions(inp, workspace, prep, candidates, tmp, files=None):
         return head, [], ({"tests": []} if inp.get("baseDir") else None)
     common = dict(common, onlyIds=passed)
     reruns = []
-    for k in range(1, runs):
+    for k in range(1, runs if index == 0 else 1):
         out = run_worker(dict(common, mode="rerun", seed=seed + k, orderSeed=seed + k), seed + k, tmp, 120 + per_test_s * 4 * n * 20, files)
         reruns.append(out)
         if out.get("tampered"):
             return head, reruns, None
     base = None
-    if inp.get("baseDir"):
+    if inp.get("baseDir") and index == count - 1:
         base_dir = inp["baseDir"]
         on_base = [os.path.join(base_dir, f) for f in candidates if os.path.isfile(os.path.join(base_dir, f))]
         base = {"tests": []} if not on_base else run_worker(
@@ -169,7 +182,8 @@ def _run_sessions(inp, workspace, prep, candidates, tmp, files=None):
     return head, reruns, base
 
 
-def evaluate(inp, workspace, output=None):
+def evaluate(inp, workspace, output=None, part=(0, 1)):
+    """The GraderResult (``part`` (0, 1)), or a part's raw findings (see the module docstring)."""
     prep = prepare(inp, workspace)
     assembler = Assembler(inp, workspace, prep)
     candidates = [f for f in inp["candidateFiles"] if os.path.isfile(os.path.join(workspace, f))]
@@ -182,7 +196,7 @@ def evaluate(inp, workspace, output=None):
         # A session in which a test rewired the grader is thrown away whole; the files that did it
         # are graded "tampers with the grader" and the others are graded again, without them.
         while True:
-            head, reruns, base = _run_sessions(inp, workspace, prep, candidates, tmp, files)
+            head, reruns, base = _run_sessions(inp, workspace, prep, candidates, tmp, files, part)
             found = _tampered_in([head] + reruns + [base])
             if not found:
                 break
@@ -194,22 +208,75 @@ def evaluate(inp, workspace, output=None):
             for f in culprits:
                 assembler.tampered[f] = found.get(f) or found.get(None)
             candidates = [f for f in candidates if f not in culprits]
-        workers = [head] + reruns + ([base] if base is not None else [])
-        for worker in workers:
-            if worker.get("fatal") and worker is not head:
-                assembler.errors.append(worker["fatal"][-1500:])
-        if head.get("fatal") and not head.get("collectErrors"):
-            assembler.errors.append(head["fatal"][-1500:])
-        for m in head.get("mutants", []):
-            if "unpatchable" in m:
-                _log("mutant %s dropped: %s" % (m["id"], m["unpatchable"]))
-        executions = sum(int(w.get("executions", 0)) for w in workers)
-        rerun_maps = [{t["id"]: t["run"] for t in r.get("tests", [])} for r in reruns]
-        result = assembler.build(head, rerun_maps, base, executions)
-        # The mutation phase's wall time (the control run and every mutant), for the run's stats.
-        if isinstance(head.get("mutationMs"), (int, float)) and head["mutationMs"] >= 0:
-            result["mutationMs"] = head["mutationMs"]
-        return result
+    if part[1] > 1:
+        return {"part": list(part), "head": head, "reruns": reruns, "base": base, "tampered": assembler.tampered, "errors": assembler.errors}
+    return _result(assembler, head, reruns, base, [head] + reruns + ([base] if base is not None else []))
+
+
+def _result(assembler, head, reruns, base, workers):
+    for worker in workers:
+        if worker.get("fatal") and worker is not head:
+            assembler.errors.append(worker["fatal"][-1500:])
+    if head.get("fatal") and not head.get("collectErrors"):
+        assembler.errors.append(head["fatal"][-1500:])
+    for m in head.get("mutants", []):
+        if "unpatchable" in m:
+            _log("mutant %s dropped: %s" % (m["id"], m["unpatchable"]))
+    executions = sum(int(w.get("executions", 0)) for w in workers)
+    rerun_maps = [{t["id"]: t["run"] for t in r.get("tests", [])} for r in reruns]
+    result = assembler.build(head, rerun_maps, base, executions)
+    # The mutation phase's wall time (the control run and every mutant), for the run's stats.
+    if isinstance(head.get("mutationMs"), (int, float)) and head["mutationMs"] >= 0:
+        result["mutationMs"] = head["mutationMs"]
+    return result
+
+
+def _disagreement(prep, parts):
+    """Why the parts cannot be merged (None when they can): the merge takes part 0's head session,
+    so every part must have graded the same files and run its whole share of the mutants."""
+    count = len(parts)
+    # A part that crashed wrote a GraderResult of its own (``_empty``), not raw findings.
+    if not all(isinstance(p, dict) and isinstance(p.get("head"), dict) and p.get("part") in ([k, count] for k in range(count)) for p in parts):
+        return "a part did not write its findings (it crashed)"
+    if sorted(p["part"][0] for p in parts) != list(range(count)):
+        return "the parts are not 0..%d of %d" % (count - 1, count)
+    parts = sorted(parts, key=lambda p: p["part"][0])
+    if any(sorted(p.get("tampered") or {}) != sorted(parts[0].get("tampered") or {}) for p in parts):
+        return "the parts found different files rewiring the grader"
+    passed = [sorted(t["id"] for t in (p.get("head") or {}).get("tests", []) if t.get("run", {}).get("outcome") == "passed") for p in parts]
+    if any(ids != passed[0] for ids in passed):
+        return "the parts' head sessions did not pass the same tests"
+    ran = [sorted(m["id"] for m in (p.get("head") or {}).get("mutants", [])) for p in parts]
+    share = [sorted(m["id"] for m in prep.mutants[k::count]) for k in range(count)]
+    if ran != share and any(ran):
+        return "a part did not run its share of the mutants"
+    return None
+
+
+def assemble(inp, workspace, parts, output=None):
+    """The GraderResult from the parts' raw findings, as one run gives it; graded again in one run
+    when they disagree (``_disagreement``)."""
+    prep = prepare(inp, workspace)
+    why = _disagreement(prep, parts)
+    if why is not None:
+        _log("grading again in one run: %s" % why)
+        return evaluate(inp, workspace, output)
+    parts = sorted(parts, key=lambda p: p["part"][0])
+    first, last = parts[0], parts[-1]
+    assembler = Assembler(inp, workspace, prep)
+    assembler.errors = list(first.get("errors", []))
+    assembler.tampered = dict(first.get("tampered") or {})
+    by_id = {m["id"]: m for p in parts for m in (p.get("head") or {}).get("mutants", [])}
+    head = dict(first["head"], mutants=[by_id[m["id"]] for m in prep.mutants if m["id"] in by_id])
+    times = [p["head"].get("mutationMs") for p in parts if isinstance(p["head"].get("mutationMs"), (int, float))]
+    if times:
+        head["mutationMs"] = max(times)  # side by side: the phase took as long as its slowest part
+    reruns, base = first.get("reruns") or [], last.get("base")
+    # Every session of every part counts as executed; errors are reported once, from the part that ran it.
+    others = [p["head"] for p in parts[1:]]
+    result = _result(assembler, head, reruns, base, [head] + reruns + ([base] if base is not None else []))
+    result["executions"] += sum(int(o.get("executions", 0)) for o in others)
+    return result
 
 
 def _empty(errors):
@@ -223,14 +290,34 @@ def main(argv):
         i = args.index("--workspace")
         workspace = args[i + 1]
         del args[i : i + 2]
-    if not args:
+    part, part_files = (0, 1), None
+    if "--part" in args:
+        i = args.index("--part")
+        k, n = (int(x) for x in args[i + 1].split("/"))
+        if not 0 <= k < n:
+            sys.stderr.write("--part K/N needs 0 <= K < N\n")
+            return 2
+        part = (k, n)
+        del args[i : i + 2]
+    if "--assemble" in args:
+        i = args.index("--assemble")
+        part_files = args[i + 1:]
+        del args[i:]
+    if not args or part_files == []:
         sys.stderr.write(__doc__)
         return 2
     output = args[1] if len(args) > 1 else "/scratch/result.json"
     try:
         with open(args[0], encoding="utf-8") as fh:
             inp = json.load(fh)
-        result = evaluate(inp, os.path.realpath(workspace), output)
+        if part_files is not None:
+            parts = []
+            for path in part_files:
+                with open(path, encoding="utf-8") as fh:
+                    parts.append(json.load(fh))
+            result = assemble(inp, os.path.realpath(workspace), parts, output)
+        else:
+            result = evaluate(inp, os.path.realpath(workspace), output, part)
     except Exception:  # noqa: BLE001 - the result file is always written
         result = _empty(["grader crashed: " + traceback.format_exc(limit=12)])
     tmp_out = output + ".part"

@@ -8,6 +8,7 @@ import { pluginForProfile } from '../../../languages/registry.js';
 import { parseGraderResult } from '../../../languages/grader-result.js';
 import type { ExecResult, ExtraMount, SandboxPort } from '../../../sandbox/port.js';
 import { SANDBOX_PATHS } from '../../../sandbox/port.js';
+import { PART_LABEL } from '../../../sandbox/reuse-containers.js';
 
 const INPUT_DIR = `${SANDBOX_PATHS.tools}/input`;
 export const BASE_MOUNT = '/base';
@@ -35,10 +36,6 @@ export interface GraderRunOutput {
 
 const RESULT_PATH = `${SANDBOX_PATHS.scratch}/result.json`;
 
-function graderCommand(profile: LanguageProfile): string[] {
-  return pluginForProfile(profile).grader.command({ input: `${INPUT_DIR}/input.json`, result: RESULT_PATH });
-}
-
 function graderMounts(profile: LanguageProfile, inputDir: string, baseDir?: string, deps?: PreparedPackages): ExtraMount[] {
   const mounts: ExtraMount[] = [...pluginForProfile(profile).grader.mounts(), { hostPath: inputDir, containerPath: INPUT_DIR, readOnly: true }];
   if (baseDir) mounts.push({ hostPath: baseDir, containerPath: BASE_MOUNT, readOnly: true });
@@ -52,8 +49,10 @@ function graderCpus(profile: LanguageProfile): { nanoCpus?: number } {
 }
 
 /**
- * Runs a language's grader once, in ONE sandbox container, over every candidate of that
- * project: head runs, stability reruns, per-test coverage, mutants and the base run all happen inside.
+ * Runs a language's grader over every candidate of that project: head runs, stability reruns,
+ * per-test coverage, mutants and the base run all happen inside its container. A grader that splits
+ * its work (Grader.parts) runs its parts side by side, each in its own container, and merges them in
+ * the first one.
  */
 export async function runGrader(opts: GraderRunInput): Promise<GraderRunOutput> {
   const inputDir = await mkdtemp(join(tmpdir(), 'tfactory-input-'));
@@ -61,29 +60,50 @@ export async function runGrader(opts: GraderRunInput): Promise<GraderRunOutput> 
     await chmod(inputDir, 0o755);
     const input: GraderInput = { ...opts.input, ...(opts.baseDir ? { baseDir: BASE_MOUNT } : {}) };
     await writeFile(join(inputDir, 'input.json'), JSON.stringify(input));
-    const exec = await opts.sandbox.run(
+    const grader = pluginForProfile(opts.profile).grader;
+    const paths = { input: `${INPUT_DIR}/input.json`, result: RESULT_PATH };
+    const run = (cmd: string[], part?: number): Promise<ExecResult> => opts.sandbox.run(
       {
         image: opts.image,
         workspace: opts.headDir,
         mounts: graderMounts(opts.profile, inputDir, opts.baseDir, opts.deps),
         limits: { timeoutMs: opts.timeoutMs, ...graderCpus(opts.profile) },
-        labels: { 'tfactory.run': opts.runId, 'tfactory.purpose': 'evaluate' },
+        // The part's label keeps each part in a container of its own (reuse-containers.ts).
+        labels: { 'tfactory.run': opts.runId, 'tfactory.purpose': 'evaluate', ...(part !== undefined ? { [PART_LABEL]: String(part) } : {}) },
       },
       {
-        cmd: graderCommand(opts.profile),
-        env: { ...(opts.deps?.env ?? {}), ...pluginForProfile(opts.profile).grader.env(opts.input.seed), CI: 'true' },
+        cmd,
+        env: { ...(opts.deps?.env ?? {}), ...grader.env(opts.input.seed), CI: 'true' },
         timeoutMs: opts.timeoutMs,
       },
       opts.signal,
     );
-    const file = exec.files.find((f) => f.path === 'result.json');
-    if (!file) {
-      throw new TfError('SANDBOX_FAILED', `the ${opts.profile.language} grader ended without a result (${exec.endReason}, exit ${exec.exitCode ?? 'none'})`, {
-        details: { exitCode: exec.exitCode, endReason: exec.endReason, stderr: exec.stderr.slice(-4000), stdout: exec.stdout.slice(-2000) },
-      });
+    const count = grader.parts?.count({ mutation: input.mutation, candidateFiles: input.candidateFiles }) ?? 1;
+    if (!grader.parts || count < 2) {
+      const exec = await run(grader.command(paths));
+      return { result: parseGraderResult(resultOf(opts.profile, exec)), exec };
     }
-    return { result: parseGraderResult(file.content.toString('utf8')), exec };
+    const parts = grader.parts;
+    const execs = await Promise.all(Array.from({ length: count }, (_, k) => run(parts.part(paths, k, count), k)));
+    const files: string[] = [];
+    for (const [k, exec] of execs.entries()) {
+      await writeFile(join(inputDir, `part-${k}.json`), resultOf(opts.profile, exec));
+      files.push(`${INPUT_DIR}/part-${k}.json`);
+    }
+    const exec = await run(parts.assemble(paths, files), 0);
+    return { result: parseGraderResult(resultOf(opts.profile, exec)), exec };
   } finally {
     await rm(inputDir, { recursive: true, force: true });
   }
+}
+
+/** The grader's result file, or the failure that kept it from writing one. */
+function resultOf(profile: LanguageProfile, exec: ExecResult): string {
+  const file = exec.files.find((f) => f.path === 'result.json');
+  if (!file) {
+    throw new TfError('SANDBOX_FAILED', `the ${profile.language} grader ended without a result (${exec.endReason}, exit ${exec.exitCode ?? 'none'})`, {
+      details: { exitCode: exec.exitCode, endReason: exec.endReason, stderr: exec.stderr.slice(-4000), stdout: exec.stdout.slice(-2000) },
+    });
+  }
+  return file.content.toString('utf8');
 }

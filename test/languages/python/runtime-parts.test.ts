@@ -1,0 +1,137 @@
+import { execFile } from 'node:child_process';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { GraderInput, GraderResult } from '../../../src/languages/types.js';
+import { parseGraderResult } from '../../../src/languages/grader-result.js';
+import { pythonRuntimeDir } from '../../../src/languages/python/runtime-path.js';
+import { lineOf, PYTHON, requireHostPython, runGrader, SOURCE, stageFixture } from './runtime-helpers.js';
+
+const hasPython = requireHostPython();
+const run = promisify(execFile);
+const ENGINE = join(pythonRuntimeDir(), 'tfactory_grader.py');
+
+// Deterministic tests of the changed discount (the fixture's own discount file has a flaky and two
+// hanging tests: a flaky head session in one part and not the other is graded again in one run,
+// which the last test shows on purpose).
+const BULK = `from shop.pricing import discount
+
+
+def test_bulk_discount_applies_at_the_threshold():
+    assert discount(100, None) == 90
+
+
+def test_no_bulk_discount_below_it():
+    assert discount(99, None) == 99
+
+
+def test_half_code_wins():
+    assert discount(200, "HALF") == 100
+
+
+def test_returns_something():
+    assert discount(150, None) is not None
+`;
+
+/** What a result says about each test and mutant, without timings. */
+function digest(r: GraderResult): unknown {
+  return {
+    tests: r.tests.map((t) => ({
+      id: t.id,
+      runs: t.runs.map((x) => [x.outcome, x.failureKind ?? null]),
+      coveredChanged: t.coveredChanged,
+      mutants: t.mutants,
+      onBase: t.onBase ? [t.onBase.outcome, t.onBase.failureKind ?? null] : null,
+    })),
+    mutants: r.mutants,
+    suiteCoveredChanged: r.suiteCoveredChanged,
+    changedExecutable: r.changedExecutable,
+    errors: r.errors,
+  };
+}
+
+interface RawPart { part: [number, number]; head: { mutants: Array<{ id: string }> }; reruns: unknown[]; base: unknown; tampered: Record<string, string> }
+
+describe.skipIf(!hasPython)('python grader split in parts (host /usr/bin/python3)', () => {
+  const staged = stageFixture();
+  let input: GraderInput;
+  let whole: GraderResult;
+  const parts: RawPart[] = [];
+  const partFile = (k: number): string => join(staged.dir, `part-${k}.json`);
+
+  /** Runs the merge of the part files (as written now) and returns its result and what it logged. */
+  async function assemble(files: string[]): Promise<{ result: GraderResult; stderr: string }> {
+    const inputPath = join(staged.dir, 'input.json');
+    const out = join(staged.dir, 'assembled.json');
+    writeFileSync(inputPath, JSON.stringify(input));
+    const { stderr } = await run(PYTHON, [ENGINE, inputPath, out, '--workspace', staged.head, '--assemble', ...files], { timeout: 280_000 });
+    return { result: parseGraderResult(readFileSync(out, 'utf8')), stderr };
+  }
+
+  beforeAll(async () => {
+    writeFileSync(join(staged.head, 'tests', 'test_cand_bulk.py'), BULK);
+    writeFileSync(join(staged.base, 'tests', 'test_cand_bulk.py'), BULK);
+    const src = join(staged.head, SOURCE);
+    input = {
+      projectRoot: '.',
+      candidateFiles: ['tests/test_cand_bulk.py', 'tests/test_cand_items.py'],
+      suiteFiles: ['tests/test_existing.py'],
+      changedRanges: { [SOURCE]: [{ start: lineOf(src, 'if total >= 100:'), end: lineOf(src, 'return total - 10') }, { start: lineOf(src, 'def checked_quantity(qty):'), end: lineOf(src, 'return price * checked_quantity(qty)') }] },
+      stabilityRuns: 3,
+      seed: 7,
+      perTestTimeoutMs: 5000,
+      mutation: true,
+      maxMutants: 40,
+      baseDir: staged.base,
+    };
+    ({ result: whole } = await runGrader(staged.dir, staged.head, input));
+    const inputPath = join(staged.dir, 'input.json');
+    writeFileSync(inputPath, JSON.stringify(input));
+    // Side by side, as the evaluation runs them (each in its own container there).
+    await Promise.all([0, 1].map((k) => run(PYTHON, [ENGINE, inputPath, partFile(k), '--workspace', staged.head, '--part', `${k}/2`], { timeout: 280_000 })));
+    for (const k of [0, 1]) parts.push(JSON.parse(readFileSync(partFile(k), 'utf8')) as RawPart);
+  }, 300_000);
+
+  afterAll(() => rmSync(staged.dir, { recursive: true, force: true }));
+
+  it('shares the mutants between the parts; part 0 reruns, part 1 runs on base', () => {
+    const ids = whole.mutants.map((m) => m.id);
+    expect(ids.length).toBeGreaterThan(4);
+    expect(parts[0]?.head.mutants.map((m) => m.id)).toEqual(ids.filter((_, i) => i % 2 === 0));
+    expect(parts[1]?.head.mutants.map((m) => m.id)).toEqual(ids.filter((_, i) => i % 2 === 1));
+    expect(parts[0]?.reruns).toHaveLength(2);
+    expect(parts[0]?.base).toBeNull();
+    expect(parts[1]?.reruns).toHaveLength(0);
+    expect(parts[1]?.base).not.toBeNull();
+  });
+
+  it('merges into exactly what one run gives: every run, covered line, kill, survival and base run', async () => {
+    const { result, stderr } = await assemble([partFile(0), partFile(1)]);
+    expect(stderr).not.toContain('grading again');
+    expect(digest(result)).toEqual(digest(whole));
+    // The suite is strong on the discount: kills there, a survivor of the weak check, and base fails.
+    const bulk = result.tests.find((t) => t.name === 'test_bulk_discount_applies_at_the_threshold');
+    expect(bulk?.mutants.killed.length).toBeGreaterThan(0);
+    expect(bulk?.onBase?.outcome).toBe('failed');
+    expect(result.tests.find((t) => t.name === 'test_returns_something')?.mutants.survived.length).toBeGreaterThan(0);
+    // Both heads ran: more executions than one run's.
+    expect(result.executions).toBeGreaterThan(whole.executions);
+  });
+
+  it.each([
+    ['a part that caught a file rewiring the grader the other did not', (p: RawPart): unknown => ({ ...p, tampered: { 'tests/test_cand_items.py': 'changed tfactory_rt.forkrun.run_batch' } })],
+    ['a part that ran none of its mutants', (p: RawPart): unknown => ({ ...p, head: { ...p.head, mutants: [] } })],
+    ['a part whose head passed other tests', (p: RawPart & { head: { tests?: Array<{ run: { outcome: string } }> } }): unknown => {
+      const tests = (p.head.tests ?? []).map((t, i) => (i === 0 ? { ...t, run: { ...t.run, outcome: 'failed' } } : t));
+      return { ...p, head: { ...p.head, tests } };
+    }],
+    ['a part that crashed (it wrote an empty result of its own)', (): unknown => ({ tests: [], mutants: [], errors: ['grader crashed: Traceback …'] })],
+  ])('grades again in one run when the parts disagree: %s', async (_what, spoil) => {
+    const file = join(staged.dir, 'part-1-spoiled.json');
+    writeFileSync(file, JSON.stringify(spoil(structuredClone(parts[1]) as RawPart)));
+    const { result, stderr } = await assemble([partFile(0), file]);
+    expect(stderr).toContain('grading again in one run');
+    expect(digest(result)).toEqual(digest(whole));
+  }, 300_000);
+});
