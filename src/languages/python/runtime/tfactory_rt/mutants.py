@@ -125,14 +125,23 @@ def enumerate_sites(tree, changed_lines, stmt_of_line):
     return sites
 
 
-def _resolve(tree, path):
-    parent, field, index = None, None, None
-    node = tree
+def _copy_path(tree, path):
+    """A copy of ``tree`` that shares every node but those on ``path`` (and the lists holding them):
+    those are copied, so the copy can be changed at the end of the path and the tree stays as it was.
+    Returns (copy, parent, field, index, node), the last four in the copy."""
+    root = copy.copy(tree)
+    parent, field, index, node = None, None, None, root
     for field, index in path:
-        parent = node
         value = getattr(node, field)
-        node = value[index] if index is not None else value
-    return parent, field, index, node
+        if index is None:
+            child = copy.copy(value)
+            setattr(node, field, child)
+        else:
+            value = list(value)
+            setattr(node, field, value)
+            child = value[index] = copy.copy(value[index])
+        parent, node = node, child
+    return root, parent, field, index, node
 
 
 def _replace(parent, field, index, new):
@@ -142,16 +151,22 @@ def _replace(parent, field, index, new):
         getattr(parent, field)[index] = new
 
 
+def _located(new, like):
+    """``new`` (a node made here) with ``like``'s location, and its own new children with it too."""
+    return ast.fix_missing_locations(ast.copy_location(new, like))
+
+
 def apply_site(tree, site):
-    """A mutated deep copy of ``tree`` for ``site`` (kind ``identity``: the control mutant, an
-    unchanged copy compiled the same way)."""
-    mutated = copy.deepcopy(tree)
+    """The mutated module's tree for ``site`` (kind ``identity``: the control mutant, the module
+    unchanged, compiled the same way). Only the nodes on the site's path are copied: the rest is
+    shared with ``tree``, which is never changed (``compile`` only reads a tree)."""
     if site["op"]["kind"] == "identity":
-        return mutated
-    parent, field, index, node = _resolve(mutated, site["path"])
+        return tree
+    mutated, parent, field, index, node = _copy_path(tree, site["path"])
     op = site["op"]
     kind = op["kind"]
     if kind == "cmp":
+        node.ops = list(node.ops)
         node.ops[op["index"]] = getattr(ast, op["to"])()
     elif kind == "op":
         node.op = getattr(ast, op["to"])()
@@ -163,17 +178,17 @@ def apply_site(tree, site):
     # names it uses stay in the symbol table, so closures keep their shape and ``__code__`` can be
     # swapped (``return x`` → ``return None if True else x``, ``stmt`` → ``if False: stmt``).
     elif kind == "return_none":
-        node.value = ast.copy_location(ast.IfExp(test=ast.Constant(value=True), body=ast.Constant(value=None), orelse=node.value), node.value)
+        node.value = _located(ast.IfExp(test=ast.Constant(value=True), body=ast.Constant(value=None), orelse=node.value), node.value)
     elif kind == "pass":
-        _replace(parent, field, index, ast.copy_location(ast.If(test=ast.Constant(value=False), body=[node], orelse=[]), node))
+        _replace(parent, field, index, _located(ast.If(test=ast.Constant(value=False), body=[node], orelse=[]), node))
     elif kind == "if_false":
-        node.test = ast.copy_location(ast.BoolOp(op=ast.And(), values=[ast.Constant(value=False), node.test]), node.test)
+        node.test = _located(ast.BoolOp(op=ast.And(), values=[ast.Constant(value=False), node.test]), node.test)
     else:
         raise ValueError("unknown mutation " + kind)
-    return ast.fix_missing_locations(mutated)
+    return mutated
 
 
-# (filename, source) -> its parsed tree, parsed once for all of a file's mutants (apply_site copies it).
+# (filename, source) -> its parsed tree, parsed once for all of a file's mutants (apply_site never changes it).
 _TREES = {}
 
 
