@@ -15,9 +15,10 @@ Parts (``--part K/N``, each in its own container, side by side on the machine's 
 runs the head session (with the control run over every mutant's tests), then only its share of the
 mutants (every N-th, from the K-th); part 0 runs the stability reruns, part N-1 the base session. Its
 raw findings go to <part.json>. ``--assemble`` merges them into the GraderResult a single run gives;
-where the parts disagree on what only one of them measured (a test that rewired the grader in one
-part and not the other, a part whose head session failed), it grades everything again itself, in
-one run, so a part never decides alone.
+a test that passed on part 0's head and not on another's keeps that other run as one more run (it
+is flaky). Where the parts disagree on what only one of them measured (a file that rewired the
+grader in one part and not the other, a part whose head session failed), it grades everything
+again itself, in one run, so a part never decides alone.
 """
 import json
 import os
@@ -233,7 +234,8 @@ def _result(assembler, head, reruns, base, workers):
 
 def _disagreement(prep, parts):
     """Why the parts cannot be merged (None when they can): the merge takes part 0's head session,
-    so every part must have graded the same files and run its whole share of the mutants."""
+    so every part must have graded the same files and run its whole share of the mutants. (Heads
+    that passed different tests can be merged: see ``_unsteady``.)"""
     count = len(parts)
     # A part that crashed wrote a GraderResult of its own (``_empty``), not raw findings.
     if not all(isinstance(p, dict) and isinstance(p.get("head"), dict) and p.get("part") in ([k, count] for k in range(count)) for p in parts):
@@ -243,9 +245,6 @@ def _disagreement(prep, parts):
     parts = sorted(parts, key=lambda p: p["part"][0])
     if any(sorted(p.get("tampered") or {}) != sorted(parts[0].get("tampered") or {}) for p in parts):
         return "the parts found different files rewiring the grader"
-    passed = [sorted(t["id"] for t in (p.get("head") or {}).get("tests", []) if t.get("run", {}).get("outcome") == "passed") for p in parts]
-    if any(ids != passed[0] for ids in passed):
-        return "the parts' head sessions did not pass the same tests"
     ran = [sorted(m["id"] for m in (p.get("head") or {}).get("mutants", [])) for p in parts]
     share = [sorted(m["id"] for m in prep.mutants[k::count]) for k in range(count)]
     if ran != share and any(ran):
@@ -266,7 +265,12 @@ def assemble(inp, workspace, parts, output=None):
     assembler = Assembler(inp, workspace, prep)
     assembler.errors = list(first.get("errors", []))
     assembler.tampered = dict(first.get("tampered") or {})
-    by_id = {m["id"]: m for p in parts for m in (p.get("head") or {}).get("mutants", [])}
+    passed = _passed(first["head"])
+    by_id = {}
+    for p in parts:
+        for m in p["head"].get("mutants", []):
+            # A mutant is tried only on tests that passed on head, and part 0's head is the head.
+            by_id[m["id"]] = dict(m, results={t: r for t, r in m.get("results", {}).items() if t in passed})
     head = dict(first["head"], mutants=[by_id[m["id"]] for m in prep.mutants if m["id"] in by_id])
     times = [p["head"].get("mutationMs") for p in parts if isinstance(p["head"].get("mutationMs"), (int, float))]
     if times:
@@ -276,7 +280,28 @@ def assemble(inp, workspace, parts, output=None):
     others = [p["head"] for p in parts[1:]]
     result = _result(assembler, head, reruns, base, [head] + reruns + ([base] if base is not None else []))
     result["executions"] += sum(int(o.get("executions", 0)) for o in others)
+    extra = _unsteady(passed, others)
+    for t in result["tests"]:
+        if t["id"] in extra:
+            t["runs"].append(extra[t["id"]])
     return result
+
+
+def _passed(head):
+    return {t["id"] for t in head.get("tests", []) if t.get("run", {}).get("outcome") == "passed"}
+
+
+def _unsteady(passed, heads):
+    """{test id: its run} for the tests that passed on part 0's head and not on another part's: that
+    run is one more run of the same code, which the result keeps (a test that passed once and failed
+    once is flaky, as it would be in a rerun); that part ran none of its mutants or base on it."""
+    extra = {}
+    for head in heads:
+        runs = {t["id"]: t.get("run", {}) for t in head.get("tests", [])}
+        for test in sorted(passed - _passed(head)):
+            run = runs.get(test) or {"outcome": "error", "failureKind": "error", "message": "not run on head by another part of the grading", "durationMs": 0}
+            extra.setdefault(test, {k: v for k, v in run.items() if k in ("outcome", "failureKind", "message", "durationMs")})
+    return extra
 
 
 def _empty(errors):
