@@ -19,7 +19,7 @@ const INPUT: Omit<GraderInput, 'baseDir'> = {
  * commands answer with raw findings naming the part; the merge reads the part files from the
  * mounted input folder on the host, as the container would see them.
  */
-function partsSandbox(opts: { failPart?: number } = {}) {
+function partsSandbox(opts: { failPart?: number; throwPart?: number } = {}) {
   const opened: ContainerSpec[] = [];
   const log: string[] = [];
   const seenAtMerge: string[] = [];
@@ -42,6 +42,7 @@ function partsSandbox(opts: { failPart?: number } = {}) {
           if (part >= 0) {
             const [k] = (exec.cmd[part + 1] ?? '').split('/');
             log.push(`start part ${k} in ${n}`);
+            if (Number(k) === opts.throwPart) throw new Error(`container of part ${k} died`);
             await new Promise((r) => setTimeout(r, 20));
             log.push(`end part ${k}`);
             return reply(exec, Number(k) === opts.failPart ? [] : [{ path: 'result.json', content: JSON.stringify({ part: Number(k) }) }]);
@@ -92,6 +93,15 @@ describe('a grader split in parts (Python)', () => {
     const f = partsSandbox({ failPart: 1 });
     await expect(runGrader({ sandbox: f.sandbox, image: 'runner:py', profile: PY, headDir: '/tmp', timeoutMs: 60_000, runId: 'r1', input: INPUT }))
       .rejects.toThrow(/the python grader ended without a result \(exited, exit 0\)/);
+    expect(f.log).not.toContain('assemble in 0');
+  });
+
+  it('waits for every part before it reports one whose container failed (none is left running)', async () => {
+    twoParts();
+    const f = partsSandbox({ throwPart: 1 });
+    await expect(runGrader({ sandbox: f.sandbox, image: 'runner:py', profile: PY, headDir: '/tmp', timeoutMs: 60_000, runId: 'r1', input: INPUT }))
+      .rejects.toThrow('container of part 1 died');
+    expect(f.log).toContain('end part 0');
     expect(f.log).not.toContain('assemble in 0');
   });
 

@@ -84,10 +84,12 @@ export async function runGrader(opts: GraderRunInput): Promise<GraderRunOutput> 
       return { result: parseGraderResult(resultOf(opts.profile, exec)), exec };
     }
     const parts = grader.parts;
-    const execs = await Promise.all(Array.from({ length: count }, (_, k) => run(parts.part(paths, k, count), k)));
+    // Every part ends (or fails) before anything is merged or thrown: none is left running.
+    const settled = await Promise.allSettled(Array.from({ length: count }, (_, k) => run(parts.part(paths, k, count), k)));
     const files: string[] = [];
-    for (const [k, exec] of execs.entries()) {
-      await writeFile(join(inputDir, `part-${k}.json`), resultOf(opts.profile, exec));
+    for (const [k, one] of settled.entries()) {
+      if (one.status === 'rejected') throw one.reason;
+      await writeFile(join(inputDir, `part-${k}.json`), resultOf(opts.profile, one.value));
       files.push(`${INPUT_DIR}/part-${k}.json`);
     }
     const exec = await run(parts.assemble(paths, files), 0);
