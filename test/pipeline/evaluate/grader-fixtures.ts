@@ -44,6 +44,14 @@ export function graderSandbox(result: GraderResult | undefined, reply: { exitCod
   }));
 }
 
+/**
+ * The grader's commands that give its result: the whole grading, or the merge of its parts. With two
+ * cores the Python grader also runs one command per part (run-grader.ts), each in its own container.
+ */
+export function gradings(sandbox: FakeSandbox): FakeSandbox['calls'] {
+  return sandbox.calls.filter((c) => !c.exec.cmd.includes('--part'));
+}
+
 export function candidate(path: string, content: string, extra: Partial<CandidateFile> = {}): CandidateFile {
   return { path, content, language: 'python', framework: 'pytest', origin: 'generated', acIds: ['AC#1'], subtaskId: 'S1', ...extra };
 }
