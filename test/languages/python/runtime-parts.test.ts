@@ -129,6 +129,8 @@ describe.skipIf(!hasPython)('python grader split in parts (host /usr/bin/python3
     ['a part that caught a file rewiring the grader the other did not', (p: RawPart): unknown => ({ ...p, tampered: { 'tests/test_cand_items.py': 'changed tfactory_rt.forkrun.run_batch' } })],
     ['a part that ran none of its mutants', (p: RawPart): unknown => ({ ...p, head: { ...p.head, mutants: [] } })],
     ['a part that crashed (it wrote an empty result of its own)', (): unknown => ({ tests: [], mutants: [], errors: ['grader crashed: Traceback …'] })],
+    ['a part whose head session failed', (p: RawPart): unknown => ({ ...p, head: { ...p.head, tests: [], fatal: 'head session crashed (exit 1): …' } })],
+    ['a part whose head collected other tests', (p: RawPart): unknown => ({ ...p, head: { ...p.head, tests: p.head.tests.slice(1) } })],
   ])('grades again in one run when the parts disagree: %s', async (_what, spoil) => {
     const file = join(staged.dir, 'part-1-spoiled.json');
     writeFileSync(file, JSON.stringify(spoil(structuredClone(parts[1]) as RawPart)));

@@ -17,8 +17,9 @@ mutants (every N-th, from the K-th); part 0 runs the stability reruns, part N-1 
 raw findings go to <part.json>. ``--assemble`` merges them into the GraderResult a single run gives;
 a test that passed on part 0's head and not on another's keeps that other run as one more run (it
 is flaky). Where the parts disagree on what only one of them measured (a file that rewired the
-grader in one part and not the other, a part whose head session failed), it grades everything
-again itself, in one run, so a part never decides alone.
+grader in one part and not the other, a part that crashed, whose head session failed or collected
+other tests, or that ran none of its mutants), it grades everything again itself, in one run, so a
+part never decides alone.
 """
 import json
 import os
@@ -234,8 +235,8 @@ def _result(assembler, head, reruns, base, workers):
 
 def _disagreement(prep, parts):
     """Why the parts cannot be merged (None when they can): the merge takes part 0's head session,
-    so every part must have graded the same files and run its whole share of the mutants. (Heads
-    that passed different tests can be merged: see ``_unsteady``.)"""
+    so every part must have graded the same files, collected the same tests and run its whole share
+    of the mutants. (Heads that passed different tests can be merged: see ``_unsteady``.)"""
     count = len(parts)
     # A part that crashed wrote a GraderResult of its own (``_empty``), not raw findings.
     if not all(isinstance(p, dict) and isinstance(p.get("head"), dict) and p.get("part") in ([k, count] for k in range(count)) for p in parts):
@@ -245,6 +246,11 @@ def _disagreement(prep, parts):
     parts = sorted(parts, key=lambda p: p["part"][0])
     if any(sorted(p.get("tampered") or {}) != sorted(parts[0].get("tampered") or {}) for p in parts):
         return "the parts found different files rewiring the grader"
+    if any(bool(p["head"].get("fatal")) != bool(parts[0]["head"].get("fatal")) for p in parts):
+        return "a part's head session failed and the other's did not"
+    collected = [sorted(t["id"] for t in p["head"].get("tests", [])) for p in parts]
+    if any(ids != collected[0] for ids in collected):
+        return "the parts' head sessions did not collect the same tests"
     ran = [sorted(m["id"] for m in (p.get("head") or {}).get("mutants", [])) for p in parts]
     share = [sorted(m["id"] for m in prep.mutants[k::count]) for k in range(count)]
     if ran != share and any(ran):
@@ -318,7 +324,10 @@ def main(argv):
     part, part_files = (0, 1), None
     if "--part" in args:
         i = args.index("--part")
-        k, n = (int(x) for x in args[i + 1].split("/"))
+        try:
+            k, n = (int(x) for x in args[i + 1].split("/"))
+        except (IndexError, ValueError):
+            k, n = -1, 0
         if not 0 <= k < n:
             sys.stderr.write("--part K/N needs 0 <= K < N\n")
             return 2
