@@ -151,6 +151,9 @@ describe.skipIf(!hasPython)('python grader split in parts (host /usr/bin/python3
     const test = result.tests.find((t) => t.id === victim.id);
     expect(test?.runs.map((r) => r.outcome)).toEqual(['passed', 'passed', 'passed', 'failed']);
     expect(test?.runs.at(-1)?.message).toBe('assert 100 == 90');
+    // Part 1 ran the base session on what passed on its own head: this test was not run there.
+    expect(whole.tests.find((t) => t.id === victim.id)?.onBase?.outcome).toBe('failed');
+    expect(test?.onBase).toBeUndefined();
     // Every other test, and every mutant, as one run gives them.
     const others = (r: GraderResult): unknown => (digest(r) as { tests: Array<{ id: string }> }).tests.filter((t) => t.id !== victim.id);
     expect(others(result)).toEqual(others(whole));

@@ -287,9 +287,12 @@ def assemble(inp, workspace, parts, output=None):
     result = _result(assembler, head, reruns, base, [head] + reruns + ([base] if base is not None else []))
     result["executions"] += sum(int(o.get("executions", 0)) for o in others)
     extra = _unsteady(passed, others)
+    on_base = _passed(last["head"])  # what the base session ran: what passed on its own part's head
     for t in result["tests"]:
         if t["id"] in extra:
             t["runs"].append(extra[t["id"]])
+            if t["id"] not in on_base:
+                t.pop("onBase", None)  # not run on base: not "failed on base"
     return result
 
 
@@ -300,7 +303,8 @@ def _passed(head):
 def _unsteady(passed, heads):
     """{test id: its run} for the tests that passed on part 0's head and not on another part's: that
     run is one more run of the same code, which the result keeps (a test that passed once and failed
-    once is flaky, as it would be in a rerun); that part ran none of its mutants or base on it."""
+    once is flaky, as it would be in a rerun); that part ran none of its mutants or base on it, so
+    such a test has no base run when the base session was that part's."""
     extra = {}
     for head in heads:
         runs = {t["id"]: t.get("run", {}) for t in head.get("tests", [])}
