@@ -35,7 +35,7 @@ _HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, _HERE)
 
 from tfactory_rt import fsreset  # noqa: E402
-from tfactory_rt.assemble import Assembler  # noqa: E402
+from tfactory_rt.assemble import Assembler, _clean  # noqa: E402
 from tfactory_rt.prepare import prepare  # noqa: E402
 
 WORKER = os.path.join(_HERE, "tfactory_worker.py")
@@ -164,7 +164,7 @@ def _run_sessions(inp, workspace, prep, candidates, tmp, files=None, part=(0, 1)
         return head, [], None
     # Only tests that passed on head run again (stability, base): one that failed or timed out has
     # its verdict already, and paying its timeout again in every session is what made evaluate slow.
-    passed = sorted({t["id"] for t in head.get("tests", []) if t.get("run", {}).get("outcome") == "passed"})
+    passed = sorted(_passed(head))
     if not passed:
         return head, [], ({"tests": []} if inp.get("baseDir") else None)
     common = dict(common, onlyIds=passed)
@@ -251,7 +251,7 @@ def _disagreement(prep, parts):
     collected = [sorted(t["id"] for t in p["head"].get("tests", [])) for p in parts]
     if any(ids != collected[0] for ids in collected):
         return "the parts' head sessions did not collect the same tests"
-    ran = [sorted(m["id"] for m in (p.get("head") or {}).get("mutants", [])) for p in parts]
+    ran = [sorted(m["id"] for m in p["head"].get("mutants", [])) for p in parts]
     share = [sorted(m["id"] for m in prep.mutants[k::count]) for k in range(count)]
     if ran != share and any(ran):
         return "a part did not run its share of the mutants"
@@ -304,13 +304,13 @@ def _unsteady(passed, heads):
     """{test id: its run} for the tests that passed on part 0's head and not on another part's: that
     run is one more run of the same code, which the result keeps (a test that passed once and failed
     once is flaky, as it would be in a rerun); that part ran none of its mutants or base on it, so
-    such a test has no base run when the base session was that part's."""
+    such a test has no base run when the base session was that part's. Every part collected the
+    same tests (``_disagreement``), so each has a run for it."""
     extra = {}
     for head in heads:
-        runs = {t["id"]: t.get("run", {}) for t in head.get("tests", [])}
+        runs = {t["id"]: t["run"] for t in head.get("tests", [])}
         for test in sorted(passed - _passed(head)):
-            run = runs.get(test) or {"outcome": "error", "failureKind": "error", "message": "not run on head by another part of the grading", "durationMs": 0}
-            extra.setdefault(test, {k: v for k, v in run.items() if k in ("outcome", "failureKind", "message", "durationMs")})
+            extra.setdefault(test, _clean(runs[test]))
     return extra
 
 
