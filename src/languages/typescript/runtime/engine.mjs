@@ -9,6 +9,7 @@ import { watchTree } from './copy-guard.mjs';
 import { RESOURCE_PREFIX, TAMPER_PREFIX } from './guard.mjs';
 import { keyOf, runResolved as runResolvedRaw } from './run-tests.mjs';
 import { explainNoRunner, selectRunner } from './runners/select.mjs';
+import { createWarmJestRunner } from './runners/jest-warm.mjs';
 import { createWarmVitestRunner } from './runners/vitest-warm.mjs';
 import { copyTree, linkDependencies } from './workspace.mjs';
 
@@ -52,9 +53,10 @@ export async function evaluate(ts, input, paths) {
   }
   runner.prepare();
   // Every run on head (the head run, the suite's, the stability reruns, the control and the mutants)
-  // goes to one warm vitest (runners/vitest-warm.mjs) when the project's vitest allows it, else to
-  // the cold runner; the base tree is another project and runs cold.
-  const warm = createWarmVitestRunner({ projectDir, ioDir: join(paths.io, 'warm'), cold: runner });
+  // goes to one warm vitest or jest (runners/vitest-warm.mjs, runners/jest-warm.mjs) when the
+  // project's runner allows it, else to the cold runner; the base tree is another project and runs cold.
+  const warmSpec = { projectDir, ioDir: join(paths.io, 'warm'), cold: runner };
+  const warm = createWarmVitestRunner(warmSpec) ?? createWarmJestRunner(warmSpec);
   try {
     return await evaluateWith(ts, input, paths, { headRunner: warm ?? runner, inst, errors, runResolved, forged: () => forged });
   } finally {

@@ -83,6 +83,49 @@ export function scriptsUseVmModules(projectDir) {
   return Object.values(scripts && typeof scripts === 'object' ? scripts : {}).some((cmd) => typeof cmd === 'string' && cmd.includes('--experimental-vm-modules'));
 }
 
+/** Node's flags for jest: native ESM when the project's scripts ask for it (its workers inherit them). */
+export function nodeFlags(nativeEsm) {
+  return nativeEsm ? ['--experimental-vm-modules', '--disable-warning=ExperimentalWarning'] : [];
+}
+
+/** The --testNamePattern of a run that names its tests, else undefined. */
+export function namePattern(spec) {
+  return spec.tests && spec.tests.length > 0 ? testNamePattern(spec.tests.map((t) => t.names.join(' '))) : undefined;
+}
+
+/** A run's own environment, which jest's workers inherit: the reporter's and setup file's files, the time limit, the active mutant. */
+export function runEnv(spec, events, hits) {
+  return { TF_EVENTS: events, TF_HITS: hits, TF_TEST_TIMEOUT: String(spec.testTimeoutMs), TFACTORY_MUTANT: spec.mutant ?? '' };
+}
+
+/**
+ * A jest run's normalised output from its signed event file (`key`), its hits file and its process
+ * (`proc`: exit, kill and output as proc.mjs reports them). Jest writes results only at the end of
+ * each file, so a started-but-unfinished test is found from the hits file.
+ */
+export function jestOutput({ label, events, hits, key, proc }) {
+  const signed = readEvents(events, undefined, key);
+  const failure = failureOf(label, proc, signed.finished);
+  const bySpaced = new Map();
+  for (const r of signed.results) bySpaced.set(`${r.file}::${r.names.join(' ')}`, r.names);
+  // The setup file knows only jest's space-joined name; map it back to the title list.
+  const named = (s) => {
+    const names = bySpaced.get(`${s.file}::${s.name}`) ?? [s.name];
+    return { file: s.file, name: names.join(' > '), names };
+  };
+  const lines = readLines(hits);
+  const ended = new Set(lines.filter((s) => s.ev === 'end').map((s) => `${s.file}::${s.name}`));
+  const started = lines.filter((s) => s.ev === 'start');
+  return {
+    collected: [...signed.collected, ...started.map(named)],
+    ready: started.filter((s) => !ended.has(`${s.file}::${s.name}`)).map(named),
+    ...(failure ? { failure } : {}),
+    results: signed.results, moduleErrors: signed.moduleErrors, finished: signed.finished, unhandled: [], forged: signed.forged, shrunk: proc.shrunk,
+    hits: lines.filter((s) => s.ev === 'hits').map((s) => ({ ...named(s), hits: s.hits })),
+    killedBy: proc.killedBy, wallMs: proc.wallMs, exitCode: proc.exitCode, signal: proc.signal, outputBytes: proc.outputBytes, stderr: (proc.stderr ?? '').slice(-4000),
+  };
+}
+
 /** A jest runner for one project folder (in a writable copy). */
 export function createJestRunner({ projectDir, supportDir, ioDir }) {
   let counter = 0;
@@ -97,6 +140,9 @@ export function createJestRunner({ projectDir, supportDir, ioDir }) {
   return {
     name: 'jest',
     version,
+    label,
+    /** What the warm jest (runners/jest-warm.mjs) starts from: jest's folder, the generated config, node's flags. */
+    install: { pkgDir, configPath, execArgv: nodeFlags(nativeEsm) },
     available: () => Boolean(bin && existsSync(bin)),
     /** Why this install cannot be graded, in plain words, or undefined. */
     unsupported: () => unsupportedReason('jest', version, JEST_SUPPORTED, 'install jest 29 or 30 in the project (the grader needs its worker memory limit, which forces worker processes)'),
@@ -118,35 +164,15 @@ export function createJestRunner({ projectDir, supportDir, ioDir }) {
       // The reporter's signing key: read and deleted by the reporter as jest creates it, before any test runs.
       const key = randomBytes(32).toString('hex');
       writeFileSync(`${events}.key`, key, { mode: 0o600 });
-      const args = [...(nativeEsm ? ['--experimental-vm-modules', '--disable-warning=ExperimentalWarning'] : []), bin, '--ci', '--config', configPath, '--runTestsByPath', '--no-watchman', '--passWithNoTests', '--useStderr'];
-      if (spec.tests && spec.tests.length > 0) args.push('--testNamePattern', testNamePattern(spec.tests.map((t) => t.names.join(' '))));
+      const args = [...nodeFlags(nativeEsm), bin, '--ci', '--config', configPath, '--runTestsByPath', '--no-watchman', '--passWithNoTests', '--useStderr'];
+      const pattern = namePattern(spec);
+      if (pattern) args.push('--testNamePattern', pattern);
       if (spec.seed !== undefined) args.push('--randomize', `--seed=${spec.seed}`);
       args.push(...spec.files);
-      const env = {
-        ...process.env, NO_COLOR: '1', FORCE_COLOR: '0', TF_EVENTS: events, TF_HITS: hits, TF_TEST_TIMEOUT: String(spec.testTimeoutMs), TFACTORY_MUTANT: spec.mutant ?? '',
-      };
+      const env = { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0', ...runEnv(spec, events, hits) };
       const proc = await runProcess({ cmd: process.execPath, args, cwd: projectDir, env, deadlineMs: spec.deadlineMs, stallMs: spec.stallMs, watchFile: hits, resultFile: events });
       rmSync(`${events}.key`, { force: true });
-      const signed = readEvents(events, undefined, key);
-      const failure = failureOf(label, proc, signed.finished);
-      const bySpaced = new Map();
-      for (const r of signed.results) bySpaced.set(`${r.file}::${r.names.join(' ')}`, r.names);
-      // The setup file knows only jest's space-joined name; map it back to the title list.
-      const named = (s) => {
-        const names = bySpaced.get(`${s.file}::${s.name}`) ?? [s.name];
-        return { file: s.file, name: names.join(' > '), names };
-      };
-      const lines = readLines(hits);
-      const ended = new Set(lines.filter((s) => s.ev === 'end').map((s) => `${s.file}::${s.name}`));
-      const started = lines.filter((s) => s.ev === 'start');
-      return {
-        collected: [...signed.collected, ...started.map(named)],
-        ready: started.filter((s) => !ended.has(`${s.file}::${s.name}`)).map(named),
-        ...(failure ? { failure } : {}),
-        results: signed.results, moduleErrors: signed.moduleErrors, finished: signed.finished, unhandled: [], forged: signed.forged, shrunk: proc.shrunk,
-        hits: lines.filter((s) => s.ev === 'hits').map((s) => ({ ...named(s), hits: s.hits })),
-        killedBy: proc.killedBy, wallMs: proc.wallMs, exitCode: proc.exitCode, signal: proc.signal, outputBytes: proc.outputBytes, stderr: proc.stderr.slice(-4000),
-      };
+      return jestOutput({ label, events, hits, key, proc });
     },
   };
 }

@@ -15,11 +15,12 @@
 // events, hits, key }, out { type: 'ready' } once, { type: 'done', id, keep } after each run (keep:
 // the pids this process owns), { type: 'failed', message } when vitest cannot be used.
 import { createHmac } from 'node:crypto';
-import { appendFileSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createPreforkPool, PREFORK_POOL, preforkSupported } from './vitest-prefork.mjs';
+import { childrenOf, reapChildren } from './warm-process.mjs';
 import { vitestNamePattern } from './vitest.mjs';
 
 const [vitestNode, configPath, projectDir] = process.argv.slice(2);
@@ -31,34 +32,9 @@ const write = (o) => {
   appendFileSync(sink.events, `${json}\t${createHmac('sha256', sink.key).update(json).digest('hex')}\n`);
 };
 
-function children() {
-  const out = [];
-  for (const p of readdirSync('/proc')) {
-    if (!/^\d+$/.test(p)) continue;
-    try {
-      const s = readFileSync(`/proc/${p}/stat`, 'latin1');
-      const rest = s.slice(s.lastIndexOf(')') + 2).split(' ');
-      if (Number(rest[1]) === process.pid && rest[0] !== 'Z') out.push(Number(p));
-    } catch {
-      // gone
-    }
-  }
-  return out;
-}
-
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const children = () => childrenOf(process.pid);
 /** The pool's workers started ahead (set once vitest is up). */
 let prefork;
-
-/** Vitest stops its workers after a run without waiting for them: wait (then kill) so none outlives the run. */
-async function reapWorkers(workerPids) {
-  for (let i = 0; i < 100; i += 1) {
-    const left = children().filter((p) => workerPids.has(p));
-    if (left.length === 0) return;
-    if (i === 50) for (const p of left) try { process.kill(p, 'SIGKILL'); } catch { /* gone */ }
-    await sleep(10);
-  }
-}
 
 async function main() {
   const standing = new Set(children());
@@ -158,7 +134,7 @@ async function runOnce(vitest, project, m, standing) {
     // other child it started; not those started ahead for the next run.
     const waiting = new Set(prefork?.waiting() ?? []);
     const workers = new Set([...(prefork?.handedOut() ?? []), ...children().filter((p) => !before.has(p) && !standing.has(p) && !waiting.has(p))]);
-    await reapWorkers(workers);
+    await reapChildren(workers);
   }
   process.send({ type: 'done', id: m.id, keep: [process.pid, ...children()] });
 }
