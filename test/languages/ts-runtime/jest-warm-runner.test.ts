@@ -45,8 +45,8 @@ describe.each([
   const limits = (stallMs = 15_000) => ({ testTimeoutMs: 5000, deadlineMs: 120_000, stallMs });
   const run = (spec: Spec, stallMs?: number): Promise<RunOut> => warm.run({ ...limits(stallMs), ...spec });
   const states = (out: RunOut): string[] => out.results.map((r) => `${r.name}: ${r.state}`).sort();
-  /** The pids the tests of the runs so far ran in (the `pid` test writes its process's). */
-  const testPids = (): number[] => readFileSync(pidLog, 'utf8').trim().split('\n').map(Number);
+  /** The pid and mutant of each run of the `pid` test so far. */
+  const testRuns = (): Array<{ pid: number; mutant: string }> => readFileSync(pidLog, 'utf8').trim().split('\n').map((l) => ({ pid: Number(l.split(' ')[0]), mutant: l.split(' ')[1] ?? '' }));
 
   beforeAll(() => {
     mkdirSync(join(project, 'test'), { recursive: true });
@@ -55,7 +55,7 @@ describe.each([
     writeFileSync(file('switch.test.js'), [
       "it('sees M2', () => { expect(globalThis.__tfMutant).toBe('M2'); });",
       "it('sees no mutant', () => { expect(globalThis.__tfMutant).toBe(''); });",
-      "describe('pid', () => { it('writes its process', () => { require('node:fs').appendFileSync(" + JSON.stringify(pidLog) + ", process.pid + '\\n'); }); });",
+      "describe('pid', () => { it('writes its process', () => { require('node:fs').appendFileSync(" + JSON.stringify(pidLog) + ", process.pid + ' ' + globalThis.__tfMutant + '\\n'); }); });",
     ].join('\n'));
     writeFileSync(file('hang.test.js'), "it('loops', () => { for (;;) { /* never ends */ } });\n");
     writeFileSync(file('kills.test.js'), "it('kills its runner', () => { process.kill(process.ppid, 'SIGKILL'); });\n");
@@ -83,10 +83,27 @@ describe.each([
     expect(states(third)).toEqual(['pid > writes its process: passed', 'sees M2: skipped', 'sees no mutant: failed']);
     // the same jest process served all three; each run's tests ran in a process of their own
     expect(warm.keep()[0]).toBe(host);
-    const pids = testPids();
+    const pids = testRuns().map((r) => r.pid);
     expect(pids).toHaveLength(3);
     expect(new Set(pids).size).toBe(3);
     expect(pids).not.toContain(host);
+  }, 120_000);
+
+  it('runs each run\'s tests in a worker started ahead, while the run before it executed, with that run\'s environment', async () => {
+    const pid = { file: file('switch.test.js'), name: 'pid > writes its process', names: ['pid', 'writes its process'] };
+    const seen = testRuns().length;
+    const ownedBefore: number[][] = [];
+    for (const mutant of ['M5', '', 'M6']) {
+      ownedBefore.push(warm.keep());
+      const out = await run({ files: [file('switch.test.js')], tests: [pid], mutant });
+      expect(out.warmFailed).toBeUndefined();
+      expect(states(out)).toContain('pid > writes its process: passed');
+    }
+    const runs = testRuns().slice(seen);
+    expect(runs.map((r) => r.mutant)).toEqual(['M5', '', 'M6']);
+    expect(new Set(runs.map((r) => r.pid)).size).toBe(3);
+    // each worker was a process of the warm jest's, waiting, before its run began
+    runs.forEach((r, i) => expect(ownedBefore[i], `run ${i}`).toContain(r.pid));
   }, 120_000);
 
   it('gives what a cold run gives: results, names and per-test hits', async () => {

@@ -13,8 +13,10 @@
 //
 // Protocol (warm-process.mjs): in { type: 'run', id, files, testNamePattern?, seed?, env }, out
 // { type: 'ready' } once, { type: 'done', id, keep } after each run, { type: 'failed', message }.
+import childProcess from 'node:child_process';
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { childrenOf, reapChildren } from './warm-process.mjs';
 
 const [jestDir, configPath, projectDir] = process.argv.slice(2);
@@ -24,14 +26,99 @@ const RUN_KEYS = ['TF_EVENTS', 'TF_HITS', 'TF_TEST_TIMEOUT', 'TFACTORY_MUTANT'];
 /** @jest/core as the installed jest loads it (jest 29 and 30 depend on it, jest-cli too). */
 function loadCore() {
   const fromJest = createRequire(join(jestDir, 'package.json'));
+  let path;
   try {
-    return fromJest('@jest/core');
+    path = fromJest.resolve('@jest/core');
   } catch {
-    return createRequire(fromJest.resolve('jest-cli/package.json'))('@jest/core');
+    path = createRequire(fromJest.resolve('jest-cli/package.json')).resolve('@jest/core');
   }
+  return { core: createRequire(import.meta.url)(path), path };
 }
 
-async function runOnce(core, m, standing) {
+const ENTRY = join(dirname(fileURLToPath(import.meta.url)), 'jest-prefork-entry.cjs');
+/** jest-worker's child code (29: build/workers/processChild.js, 30: build/processChild.js), which jest forks for each worker. */
+const PROCESS_CHILD = /[\\/]jest-worker[\\/]build[\\/](?:workers[\\/])?processChild\.js$/;
+
+function withoutRunKeys(env) {
+  const out = { ...env };
+  for (const k of RUN_KEYS) delete out[k];
+  return out;
+}
+
+/** The modules a jest worker loads before its first test, as this jest resolves them (those it cannot: left out). */
+function workerModules(corePath) {
+  const out = [];
+  const from = (base, id) => {
+    try {
+      return createRequire(base).resolve(id);
+    } catch {
+      return undefined;
+    }
+  };
+  const runner = from(corePath, 'jest-runner');
+  if (runner) out.push(join(dirname(runner), 'testWorker.js'));
+  const config = from(corePath, 'jest-config');
+  for (const id of ['jest-circus/runner', 'jest-environment-node', 'babel-jest']) {
+    const p = config && from(config, id);
+    if (p) out.push(p);
+  }
+  const babelJest = config && from(config, 'babel-jest');
+  const babel = babelJest && from(babelJest, '@babel/core');
+  if (babel) out.push(babel);
+  return out;
+}
+
+/**
+ * Jest's workers started ahead: while a run's tests execute, the process for the next run's worker
+ * is started and loads jest's worker code (jest-prefork-entry.cjs). When jest forks a worker, it
+ * gets that process, with the run's environment sent to it before jest's own first message; a
+ * process that died meanwhile is replaced by a plain fork. Jest's tests then run as they would in
+ * a worker jest started itself: one per run, and no test code has run in it before.
+ */
+function preforkWorkers(preload) {
+  const realFork = childProcess.fork;
+  const stash = new Map();
+  const handed = new Set();
+  const alive = (c) => c.exitCode === null && c.signalCode === null && c.connected;
+  const keyOf = (modulePath, o) => JSON.stringify([modulePath, o.cwd ?? null, o.execArgv ?? null, o.execPath ?? null, o.serialization ?? null, o.silent ?? null, o.stdio ?? null]);
+  const ahead = (modulePath, options) => {
+    const child = realFork(ENTRY, [modulePath, ...preload], { ...options, env: withoutRunKeys(process.env) });
+    // A send to a child that died emits 'error': its exit is what says so.
+    child.on('error', () => undefined);
+    return child;
+  };
+  // jest-worker calls fork on the module object (require('node:child_process').fork) when it starts a worker.
+  childProcess.fork = function fork(modulePath, args, options) {
+    const plain = typeof modulePath !== 'string' || !PROCESS_CHILD.test(modulePath) || (Array.isArray(args) && args.length > 0)
+      || !options || typeof options !== 'object' || !options.env || typeof options.env !== 'object';
+    if (plain) return Reflect.apply(realFork, this, [modulePath, args, options]);
+    const key = keyOf(modulePath, options);
+    let child = stash.get(key);
+    if (child && !alive(child)) {
+      child.kill('SIGKILL');
+      child = undefined;
+    }
+    stash.set(key, ahead(modulePath, options));
+    if (!child) return Reflect.apply(realFork, this, [modulePath, args, options]);
+    // A test of an earlier run could have stopped it (SIGSTOP): it resumes (that test's processes are gone by now).
+    child.kill('SIGCONT');
+    child.send({ __tfEnv: options.env });
+    handed.add(child.pid);
+    return child;
+  };
+  return {
+    /** The pids of the processes started ahead and still waiting for a run. */
+    waiting: () => [...stash.values()].filter(alive).map((c) => c.pid),
+    /** The pids handed to jest since the last call (the run's workers, to reap after it). */
+    handedOut() {
+      const out = [...handed];
+      handed.clear();
+      return out;
+    },
+  };
+}
+
+async function runOnce(core, m, standing, prefork) {
   for (const k of RUN_KEYS) process.env[k] = typeof m.env?.[k] === 'string' ? m.env[k] : '';
   // jest's CLI flags as the cold runner passes them (runners/jest.mjs), in runCLI's argv shape.
   const argv = {
@@ -44,17 +131,22 @@ async function runOnce(core, m, standing) {
     await core.runCLI(argv, [projectDir]);
   } finally {
     for (const k of RUN_KEYS) delete process.env[k];
-    // The run's workers (jest ends them without always waiting): none outlives its run.
-    await reapChildren(new Set(childrenOf().filter((p) => !before.has(p) && !standing.has(p))));
+    // The run's workers (jest ends them without always waiting): those handed to it (started ahead,
+    // so already there before it) and any other child it started; not the one started for the next run.
+    const waiting = new Set(prefork.waiting());
+    await reapChildren(new Set([...prefork.handedOut(), ...childrenOf().filter((p) => !before.has(p) && !standing.has(p) && !waiting.has(p))]));
   }
   process.send({ type: 'done', id: m.id, keep: [process.pid, ...childrenOf()] });
 }
 
 function main() {
   let core;
+  let prefork;
   try {
-    core = loadCore();
+    const loaded = loadCore();
+    core = loaded.core;
     if (typeof core.runCLI !== 'function') throw new Error('@jest/core has no runCLI');
+    prefork = preforkWorkers(workerModules(loaded.path));
   } catch (e) {
     process.send({ type: 'failed', message: `jest's API could not be loaded: ${String(e?.message ?? e).slice(0, 500)}` });
     return;
@@ -64,7 +156,7 @@ function main() {
   let queue = Promise.resolve();
   process.on('message', (m) => {
     if (m?.type !== 'run') return;
-    queue = queue.then(() => runOnce(core, m, standing)).catch((e) => process.send({ type: 'failed', message: String(e?.stack ?? e).slice(0, 2000) }));
+    queue = queue.then(() => runOnce(core, m, standing, prefork)).catch((e) => process.send({ type: 'failed', message: String(e?.stack ?? e).slice(0, 2000) }));
   });
   process.on('disconnect', () => process.exit(0));
 }
