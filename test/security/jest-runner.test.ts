@@ -8,8 +8,9 @@ import { createSecurityRepo, gradeOf, testsOf, type SecurityRepo } from './evalu
  * Issue 11 with jest as the runner (fixtures/security/js-jest-shipping: CommonJS, jest 29.7 installed
  * for real from the npm registry, once per machine). The grader forces jest's workers (the tests
  * never run in the process that reports), reads only the lines its own reporter signed, and watches
- * each invocation for leftovers and for its result file being rewritten. Each hostile candidate is
- * rejected with a reason naming what it did; the good one keeps exactly the grade it gets alone.
+ * each invocation for leftovers and for its result file being rewritten, in the warm jest's runs
+ * (runtime/runners/jest-warm.mjs) as in cold ones. Each hostile candidate is rejected with a reason
+ * naming what it did; the good one keeps exactly the grade it gets alone.
  */
 
 const hasDocker = requireDocker();
@@ -25,7 +26,7 @@ describe.skipIf(!hasDocker)('jest 29: honest grading and hostile candidates (fix
 
   beforeAll(async () => {
     sec = await createSecurityRepo('js-jest-shipping', installedPackages('jest29', ['jest@29.7.0']));
-    hostile = await sec.evaluate(['forges-output.test.js', 'leaves-process.test.js', 'watches-mutant-switch.test.js', 'good.test.js']);
+    hostile = await sec.evaluate(['forges-output.test.js', 'leaves-process.test.js', 'watches-mutant-switch.test.js', 'rigs-warm-runner.test.js', 'good.test.js']);
     alone = await sec.evaluate(['good.test.js']);
   }, 15 * 60_000);
   afterAll(async () => {
@@ -58,6 +59,13 @@ describe.skipIf(!hasDocker)('jest 29: honest grading and hostile candidates (fix
   it('rejects a test that reacts to the mutant switch (the control mutant)', () => {
     expect(testsOf(hostile, 'watches-mutant-switch.test.js').map((t) => t.verdict)).toEqual(['reject']);
     expect(reasonsOf(hostile, 'watches-mutant-switch.test.js').some((r) => r.includes('a mutant that changes nothing'))).toBe(true);
+  });
+
+  it('rejects a test that replaces the code under test with plain code only when a mutant is on (the warm jest\'s runs)', () => {
+    expect(testsOf(hostile, 'rigs-warm-runner.test.js').map((t) => t.verdict)).toEqual(['reject']);
+    expect(reasonsOf(hostile, 'rigs-warm-runner.test.js')).toContain(
+      "tampers-with-grader: It tampers with the grader: it changed the grader's copy of the project (src/shipping.js).",
+    );
   });
 
   it('grades the good candidate in the same run exactly as it grades it alone', () => {

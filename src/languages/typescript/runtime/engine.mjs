@@ -9,6 +9,7 @@ import { watchTree } from './copy-guard.mjs';
 import { RESOURCE_PREFIX, TAMPER_PREFIX } from './guard.mjs';
 import { keyOf, runResolved as runResolvedRaw } from './run-tests.mjs';
 import { explainNoRunner, selectRunner } from './runners/select.mjs';
+import { fillJestCache } from './runners/jest-cache.mjs';
 import { createWarmJestRunner } from './runners/jest-warm.mjs';
 import { createWarmVitestRunner } from './runners/vitest-warm.mjs';
 import { copyTree, linkDependencies } from './workspace.mjs';
@@ -86,6 +87,12 @@ async function evaluateWith(ts, input, paths, { headRunner, inst, errors, runRes
     return false;
   });
   if (candidates.length === 0) return empty;
+
+  // 0. Jest: its transform cache filled from the modules the candidates import, by a run of no
+  // candidate's code (runners/jest-cache.mjs); what it changed in the copy is put back.
+  const cacheNote = await fillJestCache({ runner: headRunner, projectDir: join(paths.work, input.projectRoot), candidates: candidates.map(abs), limits });
+  if (cacheNote) errors.push(cacheNote);
+  tree.check();
 
   // 1. Head run of every candidate file, with hits: on the warm vitest too when there is one (a vitest
   // start saved), each file in its own fresh worker as in every run; a kill or a trip there sends the

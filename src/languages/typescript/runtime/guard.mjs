@@ -185,8 +185,9 @@ export function snapshot(scratchDir) {
  * /tmp and /scratch when they filled them, puts every writable place back as it was before the
  * invocation (writable.mjs), and returns one plain phrase per resource exhausted
  * (empty when nothing was). `proc` is runProcess's result (killedBy 'output' / 'scratch', outputBytes).
+ * `spare`: folders whose new entries stay (writable.mjs resetWritable).
  */
-export function assess(before, proc) {
+export function assess(before, proc, { spare } = {}) {
   const problems = [];
   const left = killLeftovers(before.pids);
   const pidsMax = cgroupCount(PIDS_MAX);
@@ -210,6 +211,6 @@ export function assess(before, proc) {
     problems.push(`output limit: it printed ${Math.floor((proc.outputBytes ?? 0) / MB)} MB (the limit is ${OUTPUT_LIMIT_BYTES / MB} MB)`);
   }
   // Nothing the invocation wrote is there for the next one to read (writable.mjs).
-  if (before.writable) resetWritable(before.writable);
+  if (before.writable) resetWritable(before.writable, { spare });
   return problems;
 }

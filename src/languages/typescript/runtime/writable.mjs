@@ -103,8 +103,10 @@ export function writableState(config = configured) {
 /**
  * After an invocation (its processes ended): removes what it made under the roots and the files it
  * changed, as described above. Returns the paths removed (each removed folder once, not its files).
+ * `spare`: folders whose new entries stay (only runners/jest-cache.mjs's run, which runs no
+ * candidate's code, uses it: to fill jest's transform cache before the first candidate runs).
  */
-export function resetWritable(before) {
+export function resetWritable(before, { spare = [] } = {}) {
   const { copies, own } = before.config;
   const removed = [];
   for (const { root, entries: was, complete } of before.roots) {
@@ -120,6 +122,7 @@ export function resetWritable(before) {
       const copy = copies.find((c) => under(path, c) && path !== c);
       const inCache = copy !== undefined && CACHE.test(path.slice(copy.length + 1));
       if (prior === undefined) {
+        if (spare.some((d) => under(path, d))) continue;
         // A new loaded file or link in a copy is copy-guard's: it removes it and names the test.
         if (copy && !inCache && (isLoaded(path.slice(copy.length + 1)) || sig.startsWith('l:'))) continue;
       } else {
