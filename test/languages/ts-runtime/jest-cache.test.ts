@@ -117,6 +117,15 @@ describe('jest\'s transform cache, filled before the candidates run', () => {
     expect(after.some((f) => /\/pricetest_[0-9a-f]+$/.test(f))).toBe(false);
   }, 120_000);
 
+  it('fills it with the cold jest when the warm one cannot run', async () => {
+    rmSync(cache, { recursive: true, force: true });
+    const broken = { name: 'jest-warm', cold: warm.cold, run: async () => ({ warmFailed: 'the warm jest did not start' }), reset: () => undefined, keep: () => [] };
+    const note = await fillJestCache({ runner: broken, projectDir: project, candidates: [join(project, 'test', 'price.test.js')], limits });
+    expect(note).toBeUndefined();
+    expect(filesUnder(cache).some((f) => /\/round_[0-9a-f]+$/.test(f))).toBe(true);
+    expect(existsSync(marker)).toBe(false);
+  }, 120_000);
+
   it('does nothing for a runner other than jest, or when the candidates import nothing of the project', async () => {
     expect(await fillJestCache({ runner: { name: 'vitest' }, projectDir: project, candidates: [join(project, 'test', 'price.test.js')], limits })).toBeUndefined();
     const lone = join(dir, 'lone.test.js');

@@ -72,19 +72,28 @@ export async function fillJestCache({ runner, projectDir, candidates, limits }) 
     '});',
     '',
   ].join('\n'));
+  try {
+    let out = await transformRun(runner, file, cacheDir, limits);
+    // The warm jest could not run it (it did not start): the cold one does.
+    if (out.warmFailed && runner.cold) out = await transformRun(runner.cold, file, cacheDir, limits);
+    if (out.warmFailed || out.killedBy || out.failed) return `jest's transform cache could not be filled before the runs (${out.warmFailed ?? out.killedBy ?? out.failed}): every run transforms the sources again`;
+    return undefined;
+  } finally {
+    rmSync(file, { force: true });
+  }
+}
+
+/** One run of the grader's test file `file`; what it left is cleared as after any run, but for what it added to `cacheDir`. */
+async function transformRun(runner, file, cacheDir, limits) {
   const before = snapshot(SCRATCH_DIR);
   let out;
   try {
     out = await runner.run({ files: [file], testTimeoutMs: limits.testTimeoutMs, stallMs: limits.testTimeoutMs + 2000, deadlineMs: 120_000 + limits.testTimeoutMs * 10 });
   } catch (e) {
     out = { killedBy: null, failed: String(e?.message ?? e) };
-  } finally {
-    rmSync(file, { force: true });
   }
   for (const pid of runner.keep?.() ?? []) before.pids.add(pid);
-  // What the run left is cleared as after any run, but for what it added to jest's cache folder.
-  assess(before, out ?? {}, { spare: [cacheDir] });
-  if (out?.warmFailed || out?.killedBy) runner.reset?.();
-  if (out?.warmFailed || out?.killedBy || out?.failed) return `jest's transform cache could not be filled before the runs (${out.warmFailed ?? out.killedBy ?? out.failed}): every run transforms the sources again`;
-  return undefined;
+  assess(before, out, { spare: [cacheDir] });
+  if (out.warmFailed || out.killedBy) runner.reset?.();
+  return out;
 }
