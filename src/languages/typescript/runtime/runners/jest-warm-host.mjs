@@ -2,7 +2,8 @@
 // evaluate session that has loaded jest's programmatic API (`runCLI` of @jest/core, as jest's own
 // CLI calls it) once, and runs, on request, the exact test files and test names of one run (the
 // head, a mutant, the control, a stability rerun) with the grader's generated config. What a cold
-// run pays each time and this one does not: starting node, loading jest and reading its config.
+// run pays each time and this one does not: starting node and loading jest (runCLI still reads
+// the config and builds its file map on each run).
 //
 // Tests never run here: the generated config sets a worker memory limit, which makes jest run every
 // test file in a worker process (never "in band"), and jest starts its workers for each run and
