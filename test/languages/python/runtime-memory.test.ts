@@ -137,7 +137,7 @@ out["lines"] = {os.path.basename(c): {os.path.basename(f): v for f, v in found.i
 
 watch = importwatch.Watch([pkg + "/pricing.py"], pkg)
 watch.start()
-sys.setprofile(None)  # a test switching the watch off is seen
+sys.settrace(None)  # a test switching the watch off is seen
 out["switched off"] = watch.pause()
 watch.stop()
 print(json.dumps(out))

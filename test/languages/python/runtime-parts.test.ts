@@ -101,14 +101,19 @@ describe.skipIf(!hasPython)('python grader split in parts (host /usr/bin/python3
 
   afterAll(() => rmSync(staged.dir, { recursive: true, force: true }));
 
-  it('shares the mutants between the parts; part 0 reruns, part 1 runs on base', () => {
+  it('shares the mutants and the stability reruns between the parts; part 1 runs on base', () => {
     const ids = whole.mutants.map((m) => m.id);
     expect(ids.length).toBeGreaterThan(4);
     expect(parts[0]?.head.mutants.map((m) => m.id)).toEqual(ids.filter((_, i) => i % 2 === 0));
     expect(parts[1]?.head.mutants.map((m) => m.id)).toEqual(ids.filter((_, i) => i % 2 === 1));
-    expect(parts[0]?.reruns).toHaveLength(2);
+    // Rerun 1 (seed 8) in part 0, rerun 2 (seed 9) in part 1: each session shuffles by its own seed.
+    expect(parts[0]?.reruns).toHaveLength(1);
     expect(parts[0]?.base).toBeNull();
-    expect(parts[1]?.reruns).toHaveLength(0);
+    expect(parts[1]?.reruns).toHaveLength(1);
+    const order = (r: unknown): string[] => [...(r as { tests: Array<{ id: string; order: number }> }).tests].sort((a, b) => a.order - b.order).map((t) => t.id);
+    const wholeOrder = (k: number): string[] => whole.tests.filter((t) => t.runs[k]?.outcome === 'passed').map((t) => t.id);
+    expect(order(parts[0]?.reruns[0]).sort()).toEqual(wholeOrder(1).sort());
+    expect(order(parts[0]?.reruns[0])).not.toEqual(order(parts[1]?.reruns[0]));
     expect(parts[1]?.base).not.toBeNull();
   });
 
@@ -158,5 +163,24 @@ describe.skipIf(!hasPython)('python grader split in parts (host /usr/bin/python3
     const others = (r: GraderResult): unknown => (digest(r) as { tests: Array<{ id: string }> }).tests.filter((t) => t.id !== victim.id);
     expect(others(result)).toEqual(others(whole));
     expect(result.mutants).toEqual(whole.mutants);
+  });
+
+  it('does not count a rerun as missing where the part that failed a test on its head ran its reruns without it', async () => {
+    const spoiled = structuredClone(parts[1]) as RawPart & { reruns: Array<{ tests: Array<{ id: string }> }> };
+    const victim = spoiled.head.tests.find((t) => t.id.endsWith('test_no_bulk_discount_below_it'));
+    if (!victim) throw new Error('no such test in part 1');
+    victim.run = { ...victim.run, outcome: 'failed', failureKind: 'assertion', message: 'assert 90 == 99' };
+    const rerun = spoiled.reruns[0];
+    if (!rerun) throw new Error('part 1 ran no rerun');
+    rerun.tests = rerun.tests.filter((t) => t.id !== victim.id); // as part 1 ran it: only what passed on its own head
+    const file = join(staged.dir, 'part-1-unsteady-rerun.json');
+    writeFileSync(file, JSON.stringify(spoiled));
+    const { result, stderr } = await assemble([partFile(0), file]);
+    expect(stderr).not.toContain('grading again');
+    const test = result.tests.find((t) => t.id === victim.id);
+    expect(test?.runs.map((r) => r.outcome)).toEqual(['passed', 'passed', 'failed']);
+    expect(test?.runs.at(-1)?.message).toBe('assert 90 == 99');
+    const others = (r: GraderResult): unknown => (digest(r) as { tests: Array<{ id: string }> }).tests.filter((t) => t.id !== victim.id);
+    expect(others(result)).toEqual(others(whole));
   });
 });

@@ -13,8 +13,8 @@ timeout. Whatever happens, a result file is written; problems go to ``errors``.
 
 Parts (``--part K/N``, each in its own container, side by side on the machine's cores): every part
 runs the head session (with the control run over every mutant's tests), then only its share of the
-mutants (every N-th, from the K-th); part 0 runs the stability reruns, part N-1 the base session. Its
-raw findings go to <part.json>. ``--assemble`` merges them into the GraderResult a single run gives;
+mutants (every N-th, from the K-th) and of the stability reruns (rerun k in part (k-1) mod N), and
+part N-1 the base session. Its raw findings go to <part.json>. ``--assemble`` merges them into the GraderResult a single run gives;
 a test that passed on part 0's head and not on another's keeps that other run as one more run (it
 is flaky). Where the parts disagree on what only one of them measured (a file that rewired the
 grader in one part and not the other, a part that crashed, whose head session failed or collected
@@ -35,7 +35,7 @@ _HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, _HERE)
 
 from tfactory_rt import fsreset  # noqa: E402
-from tfactory_rt.assemble import Assembler, _clean  # noqa: E402
+from tfactory_rt.assemble import NO_RERUN_RESULT, Assembler, _clean  # noqa: E402
 from tfactory_rt.prepare import prepare  # noqa: E402
 
 WORKER = os.path.join(_HERE, "tfactory_worker.py")
@@ -143,7 +143,7 @@ def _tampered_in(workers):
 
 def _run_sessions(inp, workspace, prep, candidates, tmp, files=None, part=(0, 1)):
     """The head session, the stability reruns and the base session over ``candidates``; of a part
-    (K, N): its share of the mutants, the reruns when K is 0, the base session when K is N-1."""
+    (K, N): its share of the mutants and of the reruns (``_rerun_share``), the base session when K is N-1."""
     index, count = part
     root = os.path.join(workspace, inp.get("projectRoot") or ".")
     suite = [f for f in inp.get("suiteFiles", []) if f not in inp["candidateFiles"] and os.path.isfile(os.path.join(workspace, f))]
@@ -169,7 +169,7 @@ def _run_sessions(inp, workspace, prep, candidates, tmp, files=None, part=(0, 1)
         return head, [], ({"tests": []} if inp.get("baseDir") else None)
     common = dict(common, onlyIds=passed)
     reruns = []
-    for k in range(1, runs if index == 0 else 1):
+    for k in _rerun_share(runs, part):
         out = run_worker(dict(common, mode="rerun", seed=seed + k, orderSeed=seed + k), seed + k, tmp, 120 + per_test_s * 4 * n * 20, files)
         reruns.append(out)
         if out.get("tampered"):
@@ -182,6 +182,13 @@ def _run_sessions(inp, workspace, prep, candidates, tmp, files=None, part=(0, 1)
             dict(common, mode="base", seed=seed, workspace=base_dir, root=os.path.join(base_dir, inp.get("projectRoot") or "."), candidateFiles=on_base),
             seed, tmp, 120 + per_test_s * 4 * n * 20, files)
     return head, reruns, base
+
+
+def _rerun_share(runs, part):
+    """The stability reruns (1..runs-1) a part runs: rerun k in part (k-1) mod N. With two parts and
+    three runs, part 0 runs rerun 1 and part 1 rerun 2 besides the base session."""
+    index, count = part
+    return [k for k in range(1, runs) if (k - 1) % count == index]
 
 
 def evaluate(inp, workspace, output=None, part=(0, 1)):
@@ -281,7 +288,11 @@ def assemble(inp, workspace, parts, output=None):
     times = [p["head"].get("mutationMs") for p in parts if isinstance(p["head"].get("mutationMs"), (int, float))]
     if times:
         head["mutationMs"] = max(times)  # side by side: the phase took as long as its slowest part
-    reruns, base = first.get("reruns") or [], last.get("base")
+    runs = max(1, int(inp.get("stabilityRuns", 1)))
+    by_k = {}
+    for p in parts:
+        by_k.update(zip(_rerun_share(runs, tuple(p["part"])), p.get("reruns") or []))
+    reruns, base = [by_k[k] for k in sorted(by_k)], last.get("base")
     # Every session of every part counts as executed; errors are reported once, from the part that ran it.
     others = [p["head"] for p in parts[1:]]
     result = _result(assembler, head, reruns, base, [head] + reruns + ([base] if base is not None else []))
@@ -290,7 +301,8 @@ def assemble(inp, workspace, parts, output=None):
     on_base = _passed(last["head"])  # what the base session ran: what passed on its own part's head
     for t in result["tests"]:
         if t["id"] in extra:
-            t["runs"].append(extra[t["id"]])
+            # The part that failed it on its own head ran its reruns without it: no run there, not an error.
+            t["runs"] = [r for r in t["runs"] if not str(r.get("message", "")).startswith(NO_RERUN_RESULT)] + [extra[t["id"]]]
             if t["id"] not in on_base:
                 t.pop("onBase", None)  # not run on base: not "failed on base"
     return result

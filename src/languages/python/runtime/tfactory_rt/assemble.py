@@ -10,6 +10,9 @@ import os
 from .forkrun import TAMPER_PREFIX
 from .static import list_test_names
 
+# A test a stability run has no result for (its session crashed, or it was not among that run's tests).
+NO_RERUN_RESULT = "no result in stability run"
+
 
 def _kill_kind(run):
     if run["outcome"] == "timeout":
@@ -93,7 +96,7 @@ class Assembler:
             decided = t.get("static") or t["run"].get("outcome") != "passed"  # not run again (tfactory_grader.py)
             for index, rerun in enumerate(reruns, start=2):
                 other = rerun.get(t["id"]) if not decided else t["run"]
-                runs.append(_clean(other) if other else {"outcome": "error", "failureKind": "error", "message": "no result in stability run %d" % index, "durationMs": 0})
+                runs.append(_clean(other) if other else {"outcome": "error", "failureKind": "error", "message": NO_RERUN_RESULT + " %d" % index, "durationMs": 0})
             if not t.get("static"):
                 necessary += int(t["run"].get("durationMs", 0))
             killed, survived, not_reached = [], [], []

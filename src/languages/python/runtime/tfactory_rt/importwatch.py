@@ -6,7 +6,9 @@ The session's parent imports and collects once; a mutant's child swaps the mutat
 ``ITEMS = [Item(1)]``, a parametrize list) holds what the head code returned, under every mutant: a
 test comparing with it would "kill" every mutant that changes the value, without knowing any
 expected value of its own. So, in the head session, ``Watch`` runs while pytest imports and collects
-(``sys.setprofile``, the same on Python 3.11 to 3.13; one dict lookup per call): it notes the first
+(``sys.settrace``, the same on Python 3.11 to 3.13: one dict lookup per new Python frame, no line
+events, and no events for C calls or returns, which ``sys.setprofile`` would also report, at twice
+the cost of collection): it notes the first
 call of a function of a changed source file, and the order in which repository modules finish their
 import. ``Plan`` (made after collection, in the parent) lists the repository modules that finished
 after that first call (those that can hold such a value, in the order they finished), compiled once,
@@ -28,7 +30,7 @@ import types
 from . import fsreset
 
 _CO_NEWLOCALS = 0x0002
-_getprofile, _setprofile = sys.getprofile, sys.setprofile
+_gettrace, _settrace = sys.gettrace, sys.settrace
 
 
 class Watch:
@@ -56,51 +58,60 @@ class Watch:
         self.kinds[filename] = kind
         return kind
 
-    def _profile(self, frame, event, _arg):
-        if event == "call":
-            if self.first_call is not None:
-                return
-            code = frame.f_code
+    def _trace(self, frame, event, _arg):
+        """The global trace function: called once per new frame ("call"), never per line. It returns
+        a local tracer only for the body of a repository module, which it hears return."""
+        if event != "call":
+            return None
+        code = frame.f_code
+        if code.co_name == "<module>":
             kind = self.kinds.get(code.co_filename)
             if kind is None:
                 kind = self._kind(code.co_filename)
-            # a function (not a module or class body, not a comprehension) of a changed file
-            if kind == 1 and code.co_flags & _CO_NEWLOCALS and (code.co_name == "<lambda>" or not code.co_name.startswith("<")):
-                self.first_call = (getattr(code, "co_qualname", code.co_name), code.co_filename)
-                self.finished_before_call = len(self.finished)
-                if self.on_first_call is not None:
-                    self.on_first_call()
-        elif event == "return":
-            code = frame.f_code
-            if code.co_name == "<module>":
-                kind = self.kinds.get(code.co_filename)
-                if kind is None:
-                    kind = self._kind(code.co_filename)
-                if kind == 2:
-                    self.finished.append(os.path.realpath(code.co_filename))
+            if kind == 2:
+                frame.f_trace_lines = False
+                return self._module_return
+            return None
+        if self.first_call is not None:
+            return None
+        kind = self.kinds.get(code.co_filename)
+        if kind is None:
+            kind = self._kind(code.co_filename)
+        # a function (not a class body, not a comprehension) of a changed file
+        if kind == 1 and code.co_flags & _CO_NEWLOCALS and (code.co_name == "<lambda>" or not code.co_name.startswith("<")):
+            self.first_call = (getattr(code, "co_qualname", code.co_name), code.co_filename)
+            self.finished_before_call = len(self.finished)
+            if self.on_first_call is not None:
+                self.on_first_call()
+        return None
+
+    def _module_return(self, frame, event, _arg):
+        if event == "return":
+            self.finished.append(os.path.realpath(frame.f_code.co_filename))
+        return self._module_return
 
     def start(self):
-        _setprofile(self._profile)
+        _settrace(self._trace)
         self.active = True
 
     def stop(self):
         if self.active:
             self.active = False
-            if _getprofile() == self._profile:
-                _setprofile(None)
+            if _gettrace() == self._trace:
+                _settrace(None)
 
     def pause(self):
         """Switched off for the integrity check; False when a test switched it off or replaced it."""
         if not self.active:
             return True
-        intact = _getprofile() == self._profile
+        intact = _gettrace() == self._trace
         if intact:
-            _setprofile(None)
+            _settrace(None)
         return intact
 
     def resume(self):
         if self.active:
-            _setprofile(self._profile)
+            _settrace(self._trace)
 
 
 class Plan:

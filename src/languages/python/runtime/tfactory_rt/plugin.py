@@ -103,7 +103,7 @@ class EnginePlugin:
             if watching and intact:
                 self.watch.resume()
         if not intact:
-            changed.append("sys.setprofile (the grader's watch on import-time calls)")
+            changed.append("sys.settrace (the grader's watch on import-time calls)")
             self.watch.stop()
         if self.hook_owners is not None:
             for name, plugin_name, _pid, fn in sorted(self._hookimpl_owners(config) - self.hook_owners, key=lambda o: (o[0], o[1])):
@@ -151,7 +151,7 @@ class EnginePlugin:
     def pytest_runtestloop(self, session):
         self.loop_ran = True
         if not self._stop_watch():  # switched off by something pytest ran after the last module's check
-            self.tampered.append({"file": None, "moment": "after collection", "what": "after collection changed sys.setprofile (the grader's watch on import-time calls)"})
+            self.tampered.append({"file": None, "moment": "after collection", "what": "after collection changed sys.settrace (the grader's watch on import-time calls)"})
         self.check(session.config, "after collection")
         if self.tampered:
             self.output = self._tampered_output()
