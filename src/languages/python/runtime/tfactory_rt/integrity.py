@@ -11,12 +11,14 @@ tfactory_grader.py). This does not stop a determined attacker inside the same pr
 also rewrite this module); the static rule (src/languages/python/tamper.ts) is the first line.
 """
 import builtins
+import itertools
 import operator
 import sys
 import types
 from operator import attrgetter, itemgetter
 
 _is = operator.is_
+_chain = itertools.chain.from_iterable
 
 _GRADER_PREFIXES = ("tfactory_rt", "tfactory_worker", "tfactory_grader")
 # The pytest and stdlib callables the parent's run loop (forkrun, plugin, outcome) depends on.
@@ -68,10 +70,14 @@ def _record_namespace(out, label, namespace, deep_classes):
             _record_namespace(out, label + "." + name, dict(value.__dict__), False)
 
 
+def _main_is_grader(main):
+    return main is not None and getattr(main, "__file__", "").endswith("tfactory_worker.py")
+
+
 def _grader_modules():
     main = sys.modules.get("__main__")
     found = [(name, module) for name, module in list(sys.modules.items()) if module is not None and name.startswith(_GRADER_PREFIXES)]
-    if main is not None and getattr(main, "__file__", "").endswith("tfactory_worker.py"):
+    if _main_is_grader(main):
         found.append(("__main__", main))
     return found
 
@@ -137,7 +143,9 @@ def describe(changed, limit=4):
 
 
 # -- the fast path ----------------------------------------------------------------------------
-_FN_PARTS = attrgetter("__code__", "__defaults__", "__kwdefaults__", "__globals__", "__closure__")
+# What can be swapped in a function (its __globals__ and __closure__ cannot be reassigned: the
+# namespaces and the cells' contents are checked on their own).
+_FN_PARTS = attrgetter("__code__", "__defaults__", "__kwdefaults__")
 _CONTENTS = attrgetter("cell_contents")
 
 
@@ -164,6 +172,9 @@ class _Quick:
         self.wrappers = []  # staticmethod / classmethod (their __func__) and property (fget, fset, fdel)
         modules = _grader_modules()
         self.module_names = frozenset(n for n, _ in modules)
+        # sys.modules names already seen that are not the grader's (a name never becomes one): only
+        # names new since the last check are looked at, not all of sys.modules after every test
+        self.other_names = set(sys.modules) - self.module_names
         self.modules = tuple((name, module, module.__dict__) for name, module in modules)
         for _name, _module, namespace in self.modules:
             self._space(namespace, True)
@@ -188,7 +199,7 @@ class _Quick:
             self._object(obj)
             if isinstance(obj, type):
                 self._space(obj.__dict__, False)
-        self.fn_parts = tuple(_FN_PARTS(f) for f in self.functions)
+        self.fn_flat = tuple(_chain(map(_FN_PARTS, self.functions)))
         self.cells = tuple(c for f in self.functions for c in (f.__closure__ or ()))
         try:
             self.contents = tuple(map(_CONTENTS, self.cells))
@@ -216,6 +227,20 @@ class _Quick:
         elif isinstance(value, types.FunctionType):
             self.functions.append(value)
 
+    def _same_grader_modules(self):
+        """Whether the grader's entries of sys.modules are the snapshot's names (the loop in
+        ``unchanged`` checks each is the same module)."""
+        names = set(sys.modules)
+        new = names - self.other_names
+        if any(n.startswith(_GRADER_PREFIXES) and n not in self.module_names and sys.modules.get(n) is not None for n in new):
+            return False
+        if not self.module_names <= names:
+            return False
+        if "__main__" not in self.module_names and _main_is_grader(sys.modules.get("__main__")):
+            return False
+        self.other_names |= {n for n in new if not n.startswith(_GRADER_PREFIXES)}
+        return True
+
     def unchanged(self, extra=()):
         try:
             extra = tuple(extra)
@@ -227,10 +252,10 @@ class _Quick:
             for name, module, namespace in self.modules:
                 if sys.modules.get(name) is not module or module.__dict__ is not namespace:
                     return False
-            if frozenset(n for n, _ in _grader_modules()) != self.module_names:
+            if not self._same_grader_modules():
                 return False
             for namespace, names, get, values in self.spaces:
-                if frozenset(namespace.keys() - _IGNORED_KEYS) != names or not all(map(_is, get(namespace), values)):
+                if namespace.keys() - _IGNORED_KEYS != names or not all(map(_is, get(namespace), values)):
                     return False
             for module_name, module, present, get, values, absent in self.external:
                 if sys.modules.get(module_name) is not module or any(hasattr(module, a) for a in absent):
@@ -239,7 +264,9 @@ class _Quick:
                     return False
             if not all(map(_is, self.builtin_get(vars(builtins)), self.builtin_values)):
                 return False
-            if not all(map(_same, map(_FN_PARTS, self.functions), self.fn_parts)):
+            # each function's code, defaults, globals and closure, by identity in one C-level pass
+            # (the labelled comparison then tells an equal rebuilt string from a real change)
+            if not all(map(_is, _chain(map(_FN_PARTS, self.functions)), self.fn_flat)):
                 return False
             if self.contents is None or not all(map(_is, map(_CONTENTS, self.cells), self.contents)):
                 return False

@@ -152,6 +152,7 @@ class EnginePlugin:
         self.loop_ran = True
         if not self._stop_watch():  # switched off by something pytest ran after the last module's check
             self.tampered.append({"file": None, "moment": "after collection", "what": "after collection changed sys.settrace (the grader's watch on import-time calls)"})
+        _locate(session.items)
         self.check(session.config, "after collection")
         if self.tampered:
             self.output = self._tampered_output()
@@ -188,6 +189,17 @@ class EnginePlugin:
                                         "message": forkrun.TAMPER_PREFIX + "while it ran, it changed " + integrity.describe(changed)})
             return result
         return run
+
+
+def _locate(items):
+    """Each item's ``location`` (a cached property every report reads), worked out once here, in
+    the parent, before the integrity check: otherwise every forked child works it out again (paths,
+    source lines) for each test it runs. Where it fails, the child meets the same failure as before."""
+    for item in items:
+        try:
+            item.location  # noqa: B018 - computed for its cache
+        except Exception:  # noqa: BLE001
+            continue
 
 
 def _exception_line(excinfo, style=None):  # noqa: ARG001 - pytest's repr_failure signature
@@ -263,14 +275,19 @@ class Runner:
         cov = coverage.Coverage(data_file=None, config_file=False, include=measured)
 
         def run_one(key, nxt):
-            cov.erase()
+            # One measurement per child, each test in a context of its own: erasing between tests
+            # would make coverage build its collector and data store again for every test.
+            context = "tfactory-test-%d" % key
             cov.start()
+            cov.switch_context(context)
             try:
                 result = self._run_item(items, key, nxt)
             finally:
                 cov.stop()
             data = cov.get_data()
-            result["lines"] = {os.path.realpath(f): sorted(data.lines(f) or []) for f in data.measured_files()}
+            data.set_query_contexts(["^%s$" % context])
+            lines = {os.path.realpath(f): sorted(data.lines(f) or []) for f in data.measured_files()}
+            result["lines"] = {f: v for f, v in lines.items() if v}
             return result
 
         return self._batch(items, keys, run_one=run_one)
@@ -290,7 +307,8 @@ class Runner:
         else:
             if self.job.get("orderSeed") is not None:
                 random.Random(self.job["orderSeed"]).shuffle(keys)
-            results = self._batch(self.cand, keys)
+            # on base most candidates fail (they test the change): their tracebacks are never read
+            results = self._batch(self.cand, keys, on_start=self._short_tracebacks)
         for k in sorted(results):
             out["tests"].append(dict(self.describe(self.cand[k]), run=results[k], order=keys.index(k)))
         if mode == "head":
@@ -437,12 +455,13 @@ class Runner:
         return [i for i in self.session.genitems(fresh)]
 
     def _short_tracebacks(self):
-        """In a control or mutant child: pytest formats a failure's traceback in one line instead of
-        with source context (half the cost of a failing test), and a test function's failed call
-        phase is reported as its exception's one line, without walking the traceback (half of what
-        is left). Only the outcome and the exception's own text (outcome.classify_exception, on the
-        report as ``tf_exc``) are read from these runs, neither depends on it. Set on the items of
-        this child only: the parent, head and the reruns keep pytest's own report."""
+        """In a child of a rerun, the base session, the control or a mutant: pytest formats a
+        failure's traceback in one line instead of with source context (half the cost of a failing
+        test), and a test function's failed call phase is reported as its exception's one line,
+        without walking the traceback (half of what is left). Only the outcome and the exception's
+        own text (outcome.classify_exception, on the report as ``tf_exc``) are read from these runs,
+        neither depends on it (a missing fixture's report does not depend on the style either). Set
+        on the items of this child only: the parent and the head session keep pytest's own report."""
         self.session.config.option.tbstyle = "line"
         for item in self.cand:
             if isinstance(item, pytest.Function) and "repr_failure" not in vars(item):
