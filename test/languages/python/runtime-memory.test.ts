@@ -135,11 +135,22 @@ cov = coverage.Coverage(data_file=None, config_file=False, include=[os.path.real
 lines = plan.redo(cov)
 out["lines"] = {os.path.basename(c): {os.path.basename(f): v for f, v in found.items()} for c, found in lines.items()}
 
+from _pytest.assertion import rewrite
+rewrite_before = rewrite._rewrite_test
+seen = []
+def fake_rewrite(*args):
+    seen.append(sys.gettrace() is None)
+    return None
+rewrite._rewrite_test = fake_rewrite
 watch = importwatch.Watch([pkg + "/pricing.py"], pkg)
 watch.start()
+rewrite._rewrite_test("tests/test_a.py", None)  # pytest's rewriting runs with the watch off, then it is back on
+out["rewrite unwatched"] = [seen, sys.gettrace() == watch._trace]
 sys.settrace(None)  # a test switching the watch off is seen
 out["switched off"] = watch.pause()
 watch.stop()
+out["rewrite restored"] = rewrite._rewrite_test is fake_rewrite
+rewrite._rewrite_test = rewrite_before
 print(json.dumps(out))
 `;
 
@@ -227,5 +238,10 @@ describe.skipIf(!hasPython)('values computed at import from the changed code (tf
 
   it('notices a test that switched the watch off', () => {
     expect(out['switched off']).toBe(false);
+  });
+
+  it("runs pytest's assertion rewriting (its own code, none of the module's) unwatched, and puts it back when it stops", () => {
+    expect(out['rewrite unwatched']).toEqual([[true], true]);
+    expect(out['rewrite restored']).toBe(true);
   });
 });

@@ -93,12 +93,40 @@ class Watch:
     def start(self):
         _settrace(self._trace)
         self.active = True
+        self._unwatch_rewrite()
 
     def stop(self):
         if self.active:
             self.active = False
             if _gettrace() == self._trace:
                 _settrace(None)
+        restore, self._restore = getattr(self, "_restore", None), None
+        if restore is not None and getattr(restore[0], "_rewrite_test", None) is restore[2]:
+            restore[0]._rewrite_test = restore[1]
+
+    def _unwatch_rewrite(self):
+        """pytest's assertion rewriting of a test module (read, parse, rewrite, compile: thousands of
+        frames of pytest's own, and no code of the module) runs with the watch off: it was most of
+        what the watch cost. The module's code itself, which pytest runs after, is watched."""
+        try:
+            from _pytest.assertion import rewrite
+        except ImportError:
+            return
+        original = getattr(rewrite, "_rewrite_test", None)
+        if not callable(original):
+            return
+        watch = self
+
+        def _rewrite_test(*args, **kwargs):
+            intact = watch.pause()
+            try:
+                return original(*args, **kwargs)
+            finally:
+                if intact:
+                    watch.resume()
+
+        rewrite._rewrite_test = _rewrite_test
+        self._restore = (rewrite, original, _rewrite_test)
 
     def pause(self):
         """Switched off for the integrity check; False when a test switched it off or replaced it."""
