@@ -3,7 +3,7 @@
  * The fixture's candidate files (default: py-shipping, fixtures/bench/repos/) are graded exactly as
  * `tfactory evaluate --no-llm` does, once as they are (N files) and once with every file copied
  * COPIES times (N × COPIES files, the same tests under new file and function names), alternating,
- * ROUNDS times each; the per-file slope is (fastest time with N × COPIES − fastest time with N) /
+ * ROUNDS times each (3, or BENCH_ROUNDS); the per-file slope is (fastest time with N × COPIES − fastest time with N) /
  * (N × (COPIES − 1)): the fastest round is the one the other work on the machine disturbed least. It prints
  * what grows with the files too (tests, test executions, their necessary time), so the slope can be
  * read as what it is: the copies' own test runs (head, stability, base, their mutants) plus any
@@ -16,7 +16,8 @@ import { benchOne, fixtureCandidates, type Row } from './evaluate-run.js';
 import { copiedFiles } from './file-copies.js';
 
 const COPIES = 4;
-const ROUNDS = 3;
+// BENCH_ROUNDS=N for more rounds on a noisy machine
+const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 3) || 3);
 
 function fastest(rows: Row[]): number {
   return Math.min(...rows.map((r) => r.evaluateS));
