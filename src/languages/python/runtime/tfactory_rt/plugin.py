@@ -473,8 +473,11 @@ class Runner:
         self._control(head, sources)
         # A part of a grading split across containers (tfactory_grader.py --part) runs its share only;
         # the control run above covers every mutant's tests, as a whole grading does.
-        index, count = self.job.get("mutantPart") or (0, 1)
-        for site in self.job["mutants"][index::count]:
+        share = self.job.get("mutantShare")
+        wanted = set(share) if isinstance(share, list) else None
+        for site in self.job["mutants"]:
+            if wanted is not None and site["id"] not in wanted:
+                continue
             span = set(site["spanLines"])
             real = os.path.realpath(site["absFile"])
             covering = [k for k, r in head.items() if span.intersection(r.get("lines", {}).get(real, []))]
