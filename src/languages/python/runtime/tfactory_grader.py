@@ -14,7 +14,8 @@ timeout. Whatever happens, a result file is written; problems go to ``errors``.
 Parts (``--part K/N``, each in its own container, side by side on the machine's cores): every part
 runs the head session (with the control run over every mutant's tests), then only its share of the
 stability reruns (rerun k in part (k-1) mod N), part N-1 the base session, and its share of the
-mutants (``_mutant_share``: dealt so that a part with more sessions runs fewer mutants). Its raw findings go to <part.json>. ``--assemble`` merges them into the GraderResult a single run gives;
+mutants (``_mutant_share``: dealt so that a part with more sessions runs fewer mutants). Its raw
+findings go to <part.json>. ``--assemble`` merges them into the GraderResult a single run gives;
 a test that passed on part 0's head and not on another's keeps that other run as one more run (it
 is flaky). Where the parts disagree on what only one of them measured (a file that rewired the
 grader in one part and not the other, a part that crashed, whose head session failed or collected

@@ -264,8 +264,8 @@ class _Quick:
                     return False
             if not all(map(_is, self.builtin_get(vars(builtins)), self.builtin_values)):
                 return False
-            # each function's code, defaults, globals and closure, by identity in one C-level pass
-            # (the labelled comparison then tells an equal rebuilt string from a real change)
+            # each function's code, defaults and keyword defaults, by identity in one C-level pass
+            # (the labelled comparison then tells an equal rebuilt tuple or string from a real change)
             if not all(map(_is, _chain(map(_FN_PARTS, self.functions)), self.fn_flat)):
                 return False
             if self.contents is None or not all(map(_is, map(_CONTENTS, self.cells), self.contents)):
