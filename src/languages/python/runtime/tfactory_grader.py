@@ -150,9 +150,8 @@ def _run_sessions(inp, workspace, prep, candidates, tmp, files=None, part=(0, 1)
     suite = [f for f in inp.get("suiteFiles", []) if f not in inp["candidateFiles"] and os.path.isfile(os.path.join(workspace, f))]
     per_test_s = max(0.1, inp["perTestTimeoutMs"] / 1000.0)
     seed = int(inp["seed"])
-    runs = max(1, int(inp.get("stabilityRuns", 1)))
     n = max(1, len(candidates))
-    share = _mutant_share(prep.mutants, part, runs, bool(inp.get("baseDir")))
+    share = _mutant_share(inp, prep.mutants, part)
     mutant_budget = len(share) * n * min(per_test_s, 30)
     common = {"root": root, "workspace": workspace, "perTestTimeoutMs": inp["perTestTimeoutMs"],
               "candidateFiles": [os.path.join(workspace, f) for f in candidates]}
@@ -171,7 +170,7 @@ def _run_sessions(inp, workspace, prep, candidates, tmp, files=None, part=(0, 1)
         return head, [], ({"tests": []} if inp.get("baseDir") else None)
     common = dict(common, onlyIds=passed)
     reruns = []
-    for k in _rerun_share(runs, part):
+    for k in _rerun_share(inp, part):
         out = run_worker(dict(common, mode="rerun", seed=seed + k, orderSeed=seed + k), seed + k, tmp, 120 + per_test_s * 4 * n * 20, files)
         reruns.append(out)
         if out.get("tampered"):
@@ -186,10 +185,11 @@ def _run_sessions(inp, workspace, prep, candidates, tmp, files=None, part=(0, 1)
     return head, reruns, base
 
 
-def _rerun_share(runs, part):
+def _rerun_share(inp, part):
     """The stability reruns (1..runs-1) a part runs: rerun k in part (k-1) mod N. With two parts and
     three runs, part 0 runs rerun 1 and part 1 rerun 2 besides the base session."""
     index, count = part
+    runs = max(1, int(inp.get("stabilityRuns", 1)))
     return [k for k in range(1, runs) if (k - 1) % count == index]
 
 
@@ -198,7 +198,7 @@ def _rerun_share(runs, part):
 SESSION_IN_MUTANTS = 0.25
 
 
-def _mutant_share(mutants, part, runs, base):
+def _mutant_share(inp, mutants, part):
     """The mutants a part runs: dealt one by one to the part with the least work so far, where a
     part starts with the sessions it runs besides head (its reruns, the base session). With two
     parts, three runs and a base tree, part 0 (one rerun) gets about 63% of them and part 1 (a rerun
@@ -207,7 +207,8 @@ def _mutant_share(mutants, part, runs, base):
     index, count = part
     if count <= 1:
         return list(mutants)
-    load = [SESSION_IN_MUTANTS * len(mutants) * (len(_rerun_share(runs, (k, count))) + (1 if base and k == count - 1 else 0)) for k in range(count)]
+    base = bool(inp.get("baseDir"))
+    load = [SESSION_IN_MUTANTS * len(mutants) * (len(_rerun_share(inp, (k, count))) + (1 if base and k == count - 1 else 0)) for k in range(count)]
     out = []
     for m in mutants:
         k = min(range(count), key=lambda j: (load[j], j))
@@ -285,8 +286,7 @@ def _disagreement(inp, prep, parts):
     if any(ids != collected[0] for ids in collected):
         return "the parts' head sessions did not collect the same tests"
     ran = [sorted(m["id"] for m in p["head"].get("mutants", [])) for p in parts]
-    runs = max(1, int(inp.get("stabilityRuns", 1)))
-    share = [sorted(m["id"] for m in _mutant_share(prep.mutants, (k, count), runs, bool(inp.get("baseDir")))) for k in range(count)]
+    share = [sorted(m["id"] for m in _mutant_share(inp, prep.mutants, (k, count))) for k in range(count)]
     if ran != share and any(ran):
         return "a part did not run its share of the mutants"
     return None
@@ -315,10 +315,9 @@ def assemble(inp, workspace, parts, output=None):
     times = [p["head"].get("mutationMs") for p in parts if isinstance(p["head"].get("mutationMs"), (int, float))]
     if times:
         head["mutationMs"] = max(times)  # side by side: the phase took as long as its slowest part
-    runs = max(1, int(inp.get("stabilityRuns", 1)))
     by_k = {}
     for p in parts:
-        by_k.update(zip(_rerun_share(runs, tuple(p["part"])), p.get("reruns") or []))
+        by_k.update(zip(_rerun_share(inp, tuple(p["part"])), p.get("reruns") or []))
     reruns, base = [by_k[k] for k in sorted(by_k)], last.get("base")
     # Every session of every part counts as executed; errors are reported once, from the part that ran it.
     others = [p["head"] for p in parts[1:]]

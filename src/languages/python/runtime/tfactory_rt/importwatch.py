@@ -46,6 +46,7 @@ class Watch:
         self.finished_before_call = 0
         self.on_first_call = on_first_call
         self.active = False
+        self._restore = None  # while started: (pytest's rewrite module, its _rewrite_test, our wrapper)
 
     def _kind(self, filename):
         real = os.path.realpath(filename) if filename and not filename.startswith("<") else ""
@@ -64,19 +65,17 @@ class Watch:
         if event != "call":
             return None
         code = frame.f_code
-        if code.co_name == "<module>":
-            kind = self.kinds.get(code.co_filename)
-            if kind is None:
-                kind = self._kind(code.co_filename)
-            if kind == 2:
-                frame.f_trace_lines = False
-                return self._module_return
-            return None
-        if self.first_call is not None:
+        module = code.co_name == "<module>"
+        if not module and self.first_call is not None:
             return None
         kind = self.kinds.get(code.co_filename)
         if kind is None:
             kind = self._kind(code.co_filename)
+        if module:
+            if kind == 2:
+                frame.f_trace_lines = False
+                return self._module_return
+            return None
         # a function (not a class body, not a comprehension) of a changed file
         if kind == 1 and code.co_flags & _CO_NEWLOCALS and (code.co_name == "<lambda>" or not code.co_name.startswith("<")):
             self.first_call = (getattr(code, "co_qualname", code.co_name), code.co_filename)
@@ -100,7 +99,7 @@ class Watch:
             self.active = False
             if _gettrace() == self._trace:
                 _settrace(None)
-        restore, self._restore = getattr(self, "_restore", None), None
+        restore, self._restore = self._restore, None
         if restore is not None and getattr(restore[0], "_rewrite_test", None) is restore[2]:
             restore[0]._rewrite_test = restore[1]
 
