@@ -124,3 +124,37 @@ describe('TS grader on the host: settled files', () => {
     expect(good.onBase).toBeDefined();
   });
 });
+
+// Mutants are screened on the warm vitest (runtime/mutation-phase.mjs): copies of a test file share a
+// worker, one mutant each, and one kill per test is confirmed in a fresh process. A test that keeps
+// state in the process across those copies "kills" mutants there and nowhere else.
+describe('TS grader on the host: mutants screened in shared workers, kills confirmed fresh', () => {
+  let result: GraderResult;
+
+  beforeAll(async () => {
+    result = await runEngineOnHost(baseInput({
+      candidateFiles: ['test/pricing.good.test.ts', 'test/pricing.remembers.test.ts'],
+      stabilityRuns: 1,
+      mutation: true,
+    }));
+  }, 600_000);
+
+  it('gives a test that remembers values across runs no kill: its file is graded again, one fresh process per mutant', () => {
+    const cheat = testNamed(result, 'test/pricing.remembers.test.ts::remembers what it saw');
+    expect(cheat.runs.map((r) => r.outcome)).toEqual(['passed']);
+    expect(cheat.mutants.survived.length).toBeGreaterThan(2);
+    expect(cheat.mutants.killed).toEqual([]);
+    expect(result.errors.join('\n')).toContain('did not happen again in a fresh process for test/pricing.remembers.test.ts');
+  });
+
+  it('grades the honest file beside it by screening, with the kills a fresh run per mutant gives', async () => {
+    const fresh = await runEngineOnHost(baseInput({ candidateFiles: ['test/pricing.good.test.ts'], stabilityRuns: 1, mutation: true }), { ...process.env, TFACTORY_SCREEN_MUTANTS: '0' });
+    expect(fresh.tests.length).toBeGreaterThan(3);
+    for (const t of fresh.tests) {
+      const screened = testNamed(result, t.id);
+      expect({ id: t.id, ...screened.mutants }).toEqual({ id: t.id, ...t.mutants });
+    }
+    expect(fresh.tests.flatMap((t) => t.mutants.killed).length).toBeGreaterThan(5);
+    expect(result.errors.join('\n')).not.toContain('pricing.good.test.ts');
+  }, 600_000);
+});

@@ -212,3 +212,78 @@ describe('the warm vitest runner', () => {
     }
   });
 });
+
+/**
+ * A screening run (runtime/mutation-phase.mjs): copies of one test file, each with its own mutant
+ * (TF_MUTANTS), sharing workers on the warm vitest, each copy on freshly evaluated modules and the
+ * environment as the run began; the cold vitest runs the same spec one fresh worker per copy.
+ */
+describe('a screening run of the warm vitest', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tf-warm-screen-'));
+  const project = join(dir, 'project');
+  const pids = join(dir, 'pids.txt');
+  const copies = [0, 1, 2, 3].map((i) => join(project, 'test', `count.tfm${i}.test.ts`));
+  let warm: WarmRunner & { screens?: boolean };
+  let cold: { run: WarmRunner['run'] };
+
+  beforeAll(() => {
+    mkdirSync(join(project, 'test'), { recursive: true });
+    mkdirSync(join(project, 'src'), { recursive: true });
+    writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'screen', type: 'module', devDependencies: { vitest: '^4.0.0' } }));
+    symlinkSync(join(PACKAGE_ROOT, 'node_modules'), join(project, 'node_modules'));
+    writeFileSync(join(project, 'src', 'counter.ts'), 'let n = 0;\nexport const next = (): number => { n += 1; return n; };\n');
+    const text = [
+      "import { appendFileSync } from 'node:fs';",
+      "import { expect, it } from 'vitest';",
+      "import { next } from '../src/counter';",
+      "it('sees its own mutant', () => {",
+      `  appendFileSync(${JSON.stringify(pids)}, process.pid + '\\n');`,
+      "  const copy = /count\\.tfm(\\d)\\./.exec(expect.getState().testPath ?? '')?.[1];",
+      "  expect((globalThis as Record<string, unknown>).__tfMutant).toBe(`M${copy}`);",
+      '});',
+      "it('starts on fresh modules and a clean environment', () => {",
+      '  expect(next()).toBe(1);',
+      '  expect(process.env.TF_LEFT_BEHIND).toBeUndefined();',
+      "  process.env.TF_LEFT_BEHIND = 'yes';",
+      '});',
+    ].join('\n');
+    for (const c of copies) writeFileSync(c, text);
+    const c = createVitestRunner({ projectDir: project, supportDir: join(tsRuntimeDir(), 'support'), ioDir: join(dir, 'io-cold') });
+    c.prepare();
+    cold = c;
+    warm = createWarmVitestRunner({ projectDir: project, ioDir: join(dir, 'io'), cold: c }) as WarmRunner & { screens?: boolean };
+  });
+  afterAll(() => {
+    warm?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const spec = () => ({ files: copies, screen: Object.fromEntries(copies.map((c, i) => [c, `M${i}`])), testTimeoutMs: 5000, deadlineMs: 60_000, stallMs: 20_000 });
+  const workers = (): number => {
+    const seen = new Set(readFileSync(pids, 'utf8').trim().split('\n'));
+    rmSync(pids);
+    return seen.size;
+  };
+
+  it('runs every copy against its own mutant, in fewer workers than copies, each on fresh modules', async () => {
+    expect(warm.screens).toBe(true);
+    const out = await warm.run(spec());
+    expect(out.warmFailed).toBeUndefined();
+    expect(out.results.map((r) => r.state)).toEqual(Array(8).fill('passed'));
+    expect(workers()).toBeLessThanOrEqual(2);
+  }, 120_000);
+
+  it('after a screening run, the next run of the warm vitest gets fresh workers again', async () => {
+    const out = await warm.run({ files: copies.slice(0, 2), mutant: 'M0', testTimeoutMs: 5000, deadlineMs: 60_000, stallMs: 20_000 });
+    const states = out.results.map((r) => `${r.file.endsWith('tfm0.test.ts') ? 0 : 1} ${r.name}: ${r.state}`).sort();
+    // Copy 1 sees M0 now (one mutant for the run), and each file starts on fresh modules in its own worker.
+    expect(states).toEqual(['0 sees its own mutant: passed', '0 starts on fresh modules and a clean environment: passed',
+      '1 sees its own mutant: failed', '1 starts on fresh modules and a clean environment: passed']);
+    expect(workers()).toBe(2);
+  }, 120_000);
+
+  it('the cold vitest runs the same spec one fresh worker per copy, with the same verdicts', async () => {
+    const out = await cold.run(spec());
+    expect(out.results.map((r) => r.state)).toEqual(Array(8).fill('passed'));
+    expect(workers()).toBe(4);
+  }, 120_000);
+});

@@ -66,8 +66,9 @@ export function isLoaded(rel) {
 
 /**
  * Watch `root` from now on. Returns { check(): string[] } — the files changed, removed or added
- * (loaded kinds) since the last check, put back as they were — or undefined when the copy is too
- * big to keep (`tooBig` set on the returned object then).
+ * (loaded kinds) since the last check, put back as they were — with adopt() and drop() for files
+ * the grader adds and removes itself; `tooBig` is set when the copy is too big to keep (nothing is
+ * watched then).
  */
 export function watchTree(root) {
   let state = scan(root);
@@ -79,7 +80,7 @@ export function watchTree(root) {
       else {
         const data = readFileSync(join(root, rel));
         bytes += data.length;
-        if (bytes > MAX_KEPT_BYTES) return { tooBig: true, check: () => [] };
+        if (bytes > MAX_KEPT_BYTES) return { tooBig: true, check: () => [], adopt: () => undefined, drop: (rels) => rels.forEach((rel) => rmSync(join(root, rel), { force: true })) };
         kept.set(rel, { data, mode: s.mode });
       }
     } catch {
@@ -87,8 +88,28 @@ export function watchTree(root) {
       state.delete(rel);
     }
   }
+  const entryOf = (rel) => {
+    const abs = join(root, rel);
+    const st = lstatSync(abs, { bigint: true });
+    return { id: `${st.ino}:${st.ctimeNs}:${st.size}:${st.mode}`, link: false, mode: Number(st.mode & 0o777n) };
+  };
   return {
     tooBig: false,
+    /** Files the grader itself just wrote (`rels`, plain files): watched from now on like the rest. */
+    adopt(rels) {
+      for (const rel of rels) {
+        state.set(rel, entryOf(rel));
+        kept.set(rel, { data: readFileSync(join(root, rel)), mode: state.get(rel).mode });
+      }
+    },
+    /** Removes files the grader adopted and stops watching them. */
+    drop(rels) {
+      for (const rel of rels) {
+        rmSync(join(root, rel), { force: true });
+        state.delete(rel);
+        kept.delete(rel);
+      }
+    },
     check() {
       const now = scan(root);
       const touched = [];

@@ -7,6 +7,7 @@ import { instrumentChangedFiles } from './instrument-files.mjs';
 import { killKind, moduleErrorRun } from './classify.mjs';
 import { watchTree } from './copy-guard.mjs';
 import { RESOURCE_PREFIX, TAMPER_PREFIX } from './guard.mjs';
+import { runMutants } from './mutation-phase.mjs';
 import { keyOf, runResolved as runResolvedRaw } from './run-tests.mjs';
 import { explainNoRunner, selectRunner } from './runners/select.mjs';
 import { fillJestCache } from './runners/jest-cache.mjs';
@@ -145,7 +146,8 @@ async function evaluateWith(ts, input, paths, { headRunner, inst, errors, runRes
     for (const t of loaded) t.runs.push(r.verdicts.get(t.key)?.run ?? { outcome: 'skipped', message: 'not reported in this rerun', durationMs: 0 });
   }
 
-  // 4. Mutants: only the covering tests that passed on head, one invocation per mutant.
+  // 4. Mutants: only the covering tests that passed on head (mutation-phase.mjs: one invocation per
+  // mutant, or screened per test file on the warm vitest, with kills confirmed fresh).
   const mutants = inst.mutants.map((m) => ({
     id: m.id, file: m.file, line: m.line, operator: m.operator, description: m.description,
     coveredBy: tests.filter((t) => t.hits.includes(m.probe)).map((t) => `${t.file}::${t.name}`),
@@ -167,15 +169,13 @@ async function evaluateWith(ts, input, paths, { headRunner, inst, errors, runRes
       t.runs = t.runs.map(() => ({ outcome: 'error', failureKind: 'error', message: why.slice(0, 1000), durationMs: run.durationMs }));
     }
   }
-  const silentMutants = [];
-  for (const m of inst.mutants) {
-    const covering = tests.filter((t) => t.hits.includes(m.probe) && live(t));
-    if (covering.length === 0) continue;
-    const r = await runResolved(headRunner, { files: [...new Set(covering.map((t) => t.abs))], tests: covering.map(named), mutant: m.id }, fitted(covering));
-    executions += r.executions;
-    verdictsByMutant.set(m.id, r.verdicts);
-    if (covering.every((t) => !r.verdicts.has(t.key))) silentMutants.push(m.id);
-  }
+  const plan = inst.mutants.map((m) => ({ mutant: m, covering: tests.filter((t) => t.hits.includes(m.probe) && live(t)) })).filter((p) => p.covering.length > 0);
+  // TFACTORY_SCREEN_MUTANTS=0 (where the engine runs): every mutant the fresh way, to compare.
+  const screens = Boolean(headRunner.screens) && process.env.TFACTORY_SCREEN_MUTANTS !== '0';
+  const mutated = await runMutants(plan, { runner: headRunner, screens, runResolved, fitted, tree, work: paths.work, seed: input.seed, errors });
+  executions += mutated.executions;
+  for (const [id, v] of mutated.verdictsByMutant) verdictsByMutant.set(id, v);
+  const silentMutants = mutated.silent;
   // A mutant run that reported none of its tests proves nothing: its mutant counts as survived for them
   // (never a kill), and the report says the runner did not run them, rather than nothing at all.
   if (silentMutants.length > 0) errors.push(`the runner reported none of the covering tests in ${silentMutants.length} mutant run(s) (${silentMutants.slice(0, 5).join(', ')}): those mutants count as survived, unproven; the test name filter may not have matched`);

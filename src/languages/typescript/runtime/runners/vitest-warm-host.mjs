@@ -11,8 +11,8 @@
 // (never in an environment variable or a file a test could read), and stays in this process, which
 // test code does not run in; the grader kills what a run leaves behind before sending the next key.
 //
-// Protocol (process.send / 'message'): in { type: 'run', id, files, tests?, mutant, seed?, testTimeoutMs,
-// events, hits, key }, out { type: 'ready' } once, { type: 'done', id, keep } after each run (keep:
+// Protocol (process.send / 'message'): in { type: 'run', id, files, tests?, mutant, screen?, seed?,
+// testTimeoutMs, events, hits, key }, out { type: 'ready' } once, { type: 'done', id, keep } after each run (keep:
 // the pids this process owns), { type: 'failed', message } when vitest cannot be used.
 import { createHmac } from 'node:crypto';
 import { appendFileSync, mkdirSync } from 'node:fs';
@@ -21,7 +21,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createPreforkPool, PREFORK_POOL, preforkSupported } from './vitest-prefork.mjs';
 import { childrenOf, reapChildren } from './warm-process.mjs';
-import { vitestNamePattern } from './vitest.mjs';
+import { SCREEN_RESET, vitestNamePattern } from './vitest.mjs';
 
 const [vitestNode, configPath, projectDir] = process.argv.slice(2);
 
@@ -79,7 +79,7 @@ async function main() {
 }
 
 /** The per-run variables runOnce sets, left out of a worker started before its run is known. */
-const RUN_KEYS = ['TF_HITS', 'TFACTORY_MUTANT', 'TF_TEST_TIMEOUT', 'TF_SEED'];
+const RUN_KEYS = ['TF_HITS', 'TFACTORY_MUTANT', 'TF_MUTANTS', 'TF_TEST_TIMEOUT', 'TF_SEED'];
 function withoutRunKeys(env) {
   const out = { ...env };
   for (const k of RUN_KEYS) delete out[k];
@@ -113,12 +113,24 @@ async function runOnce(vitest, project, m, standing) {
   sink = { events: m.events, key: m.key };
   process.env.TF_HITS = m.hits;
   process.env.TFACTORY_MUTANT = m.mutant ?? '';
+  if (m.screen) process.env.TF_MUTANTS = JSON.stringify(m.screen);
+  else delete process.env.TF_MUTANTS;
   process.env.TF_TEST_TIMEOUT = String(m.testTimeoutMs);
   process.env.TF_SEED = m.seed === undefined ? '' : String(m.seed);
   for (const config of [vitest.config, project.config]) {
     config.testTimeout = m.testTimeoutMs;
     config.sequence.shuffle = m.seed !== undefined;
     if (m.seed !== undefined) config.sequence.seed = m.seed;
+  }
+  // A screening run (engine.mjs screenMutants): its files are copies of one test file, each with its
+  // own mutant (TF_MUTANTS), and they share a worker, one copy after another (set before the specifications, which take their pool from it); the grader's reset
+  // file, first among the setup files, starts each copy on freshly evaluated modules.
+  // vitest shares a worker between files only in its own pools: a screening run uses its 'forks'.
+  const { isolate, setupFiles, pool } = project.config;
+  if (m.screen) {
+    project.config.isolate = false;
+    project.config.setupFiles = [join(projectDir, SCREEN_RESET), ...setupFiles];
+    project.config.pool = 'forks';
   }
   const specs = m.files.map((file) => {
     const wanted = m.tests?.filter((t) => t.file === file);
@@ -129,6 +141,7 @@ async function runOnce(vitest, project, m, standing) {
   try {
     await vitest.runTestSpecifications(specs, false);
   } finally {
+    Object.assign(project.config, { isolate, setupFiles, pool });
     sink = { events: '', key: '' };
     // This run's workers: those it was handed (started ahead, so already there before it) and any
     // other child it started; not those started ahead for the next run.

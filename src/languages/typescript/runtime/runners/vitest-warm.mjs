@@ -37,7 +37,7 @@ export function warmVitestEntry(projectDir) {
 export function createWarmVitestRunner({ projectDir, ioDir, cold }) {
   const entry = cold?.name === 'vitest' ? warmVitestEntry(projectDir) : undefined;
   if (!entry || !existsSync(join(projectDir, GENERATED))) return undefined;
-  return createWarmRunner({
+  const runner = createWarmRunner({
     name: 'vitest-warm',
     cold,
     host: { path: HOST, args: [entry, join(projectDir, GENERATED), projectDir], cwd: projectDir, env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0', TF_INCLUDE: '[]' } },
@@ -47,7 +47,7 @@ export function createWarmVitestRunner({ projectDir, ioDir, cold }) {
       const hits = join(ioDir, `warm-${id}.hits.jsonl`);
       const key = randomBytes(32).toString('hex');
       return {
-        message: { type: 'run', id, files: spec.files, tests: spec.tests?.map((t) => ({ file: t.file, names: t.names })), mutant: spec.mutant ?? '', seed: spec.seed, testTimeoutMs: spec.testTimeoutMs, events, hits, key },
+        message: { type: 'run', id, files: spec.files, tests: spec.tests?.map((t) => ({ file: t.file, names: t.names })), mutant: spec.mutant ?? '', screen: spec.screen, seed: spec.seed, testTimeoutMs: spec.testTimeoutMs, events, hits, key },
         // vitest's reporter appends to the event file as each test ends: its silence is a hang.
         watchFile: events,
         resultFile: events,
@@ -55,4 +55,7 @@ export function createWarmVitestRunner({ projectDir, ioDir, cold }) {
       };
     },
   });
+  // Runs a screening spec (engine.mjs screenMutants) in shared workers, one copy after another.
+  runner.screens = true;
+  return runner;
 }

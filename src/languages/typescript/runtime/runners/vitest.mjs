@@ -16,6 +16,8 @@ const CONFIG_NAMES = ['vitest.config.ts', 'vitest.config.mts', 'vitest.config.js
 // its tests with its own configuration (no setup file, any pool, every file).
 export const GENERATED = join('.tfactory', 'vitest.config.mjs');
 export const VITEST_SUPPORTED = [1, 4];
+/** The first setup file of a warm screening run (runners/vitest-warm-host.mjs), in the project copy. */
+export const SCREEN_RESET = join('.tfactory', 'screen-reset.mjs');
 
 function escapeGlob(path) {
   return path.replace(/[*?[\]{}()!]/g, '\\$&');
@@ -91,11 +93,13 @@ export function createVitestRunner({ projectDir, supportDir, ioDir }) {
       mkdirSync(own, { recursive: true });
       copyFileSync(join(supportDir, 'vitest-setup.mjs'), join(own, 'setup.mjs'));
       copyFileSync(join(supportDir, major >= 3 ? 'vitest-reporter.mjs' : 'vitest-reporter-legacy.mjs'), join(own, 'reporter.mjs'));
+      copyFileSync(join(supportDir, 'vitest-screen-reset.mjs'), join(projectDir, SCREEN_RESET));
       const projectConfig = CONFIG_NAMES.find((n) => existsSync(join(projectDir, n)));
       writeFileSync(join(projectDir, GENERATED), configText(projectConfig, join(own, 'setup.mjs'), join(own, 'reporter.mjs'), join(own, 'vite-cache'), major));
     },
     /**
-     * spec: { files: abs paths, tests?: [{ names }], mutant?, seed?, testTimeoutMs, deadlineMs, stallMs }.
+     * spec: { files: abs paths, tests?: [{ names }], mutant?, screen?: { [copy]: mutant id }, seed?, testTimeoutMs,
+     * deadlineMs, stallMs }.
      * Returns the normalised events of the invocation (see common.mjs readEvents).
      */
     async run(spec) {
@@ -120,6 +124,9 @@ export function createVitestRunner({ projectDir, supportDir, ioDir }) {
         TF_TEST_TIMEOUT: String(spec.testTimeoutMs),
         TF_SEED: spec.seed === undefined ? '' : String(spec.seed),
         TFACTORY_MUTANT: spec.mutant ?? '',
+        // A screening spec (engine.mjs screenMutants) names each copy's mutant; here, cold, each copy
+        // runs in a fresh worker of its own, as any test file does.
+        ...(spec.screen ? { TF_MUTANTS: JSON.stringify(spec.screen) } : {}),
       };
       const proc = await runProcess({
         cmd: process.execPath, args, cwd: projectDir, env, deadlineMs: spec.deadlineMs, stallMs: spec.stallMs, watchFile: events, resultFile: events,

@@ -7,7 +7,10 @@ import { appendFileSync } from 'node:fs';
 import { afterEach, beforeEach, expect } from 'vitest';
 
 const out = process.env.TF_HITS;
-const mutant = process.env.TFACTORY_MUTANT || '';
+// A screening run (engine.mjs screenMutants) runs copies of one test file, each against its own
+// mutant: TF_MUTANTS maps each copy's path to that mutant. Otherwise one mutant for the whole run.
+const byCopy = process.env.TF_MUTANTS ? JSON.parse(process.env.TF_MUTANTS) : undefined;
+const mutant = byCopy ? (byCopy[globalThis.__vitest_worker__?.filepath] ?? '') : (process.env.TFACTORY_MUTANT || '');
 let hits = new Set();
 const hit = (file, k) => {
   hits.add(`${file}#${k}`);
@@ -23,22 +26,24 @@ class TfactoryIntegrityError extends Error {
 // What each test prints on process.stdout/stderr (console.* goes through vitest, counted by the
 // reporter): past the grader's output limit the rest is dropped and the test fails "output limit".
 const OUTPUT_LIMIT = 10 * 1024 * 1024;
+// The count lives on the streams, not in this module: in a screening run this file is evaluated
+// again for each copy in the same worker, and the streams are wrapped once.
 const COUNTER = Symbol.for('tfactory.printed');
-let printed = 0;
+const printed = process.stdout[COUNTER] ?? { bytes: 0 };
 for (const stream of [process.stdout, process.stderr]) {
   if (stream[COUNTER]) continue;
   const write = stream.write;
-  stream[COUNTER] = true;
+  stream[COUNTER] = printed;
   stream.write = function counted(chunk, ...rest) {
-    printed += typeof chunk === 'string' ? Buffer.byteLength(chunk) : (chunk?.length ?? 0);
-    if (printed > OUTPUT_LIMIT) return true;
+    printed.bytes += typeof chunk === 'string' ? Buffer.byteLength(chunk) : (chunk?.length ?? 0);
+    if (printed.bytes > OUTPUT_LIMIT) return true;
     return write.call(this, chunk, ...rest);
   };
 }
 
 beforeEach(() => {
   hits = new Set();
-  printed = 0;
+  printed.bytes = 0;
 });
 // Vitest 1 prefixes the test's name with its file's path ('test/a.test.ts > suite > test'); the
 // reporters name it without ('suite > test').
@@ -53,9 +58,9 @@ afterEach(() => {
     hits = new Set();
     throw new TfactoryIntegrityError('it replaced the grader\'s globals (__tfHit / __tfMutant)');
   }
-  if (out && (hits.size > 0 || printed > 0)) {
-    appendFileSync(out, `${JSON.stringify({ file: state.testPath, name: nameOf(state), hits: [...hits], printed })}\n`);
+  if (out && (hits.size > 0 || printed.bytes > 0)) {
+    appendFileSync(out, `${JSON.stringify({ file: state.testPath, name: nameOf(state), hits: [...hits], printed: printed.bytes})}\n`);
   }
   hits = new Set();
-  printed = 0;
+  printed.bytes = 0;
 });

@@ -1,0 +1,175 @@
+// The mutant runs of an evaluation (engine.mjs step 4): for every mutant, its covering tests (those
+// that passed on head and reach its probe) run with it switched on; a test that fails then kills it.
+//
+// Two ways:
+//   fresh:     one invocation per mutant, each test file in a fresh worker process (every runner).
+//   screening: (a runner that `screens`: the warm vitest) per test file, one invocation that runs a
+//              copy of the file for each of its mutants, the copies one after another in shared
+//              workers, each copy on freshly evaluated modules with its own mutant (TF_MUTANTS). A
+//              worker start costs ~250 ms of CPU and a copy ~30 ms, so this is most of the saving.
+//
+// A test shares its worker with its own earlier copies in screening, so it could remember what it
+// saw under another mutant (or under none) and fail on purpose: kills seen in screening are not
+// taken on trust. For each test with a screened kill, one kill (a kill by a value check when it has
+// one) runs again in a fresh process, as the fresh way runs it; the mutants for that are picked at
+// random from the seed, shared between tests where they can be. If any test's confirmation does not
+// kill alike, every test of that file is graded again the fresh way. So a test's verdict (kills some
+// mutant, kills one by a value check) always rests on a fresh run; its kill count rests on screening.
+import { readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { basename, dirname, join, relative } from 'node:path';
+import { killKind } from './classify.mjs';
+import { keyOf } from './run-tests.mjs';
+
+/** A file that compares with stored snapshots: a copy has none, so it is never screened. */
+const SNAPSHOT = /\b(?:toMatchSnapshot|toMatchInlineSnapshot|toMatchFileSnapshot|toThrowErrorMatchingSnapshot|toThrowErrorMatchingInlineSnapshot)\b/;
+
+export const isKill = (run) => Boolean(run) && run.outcome !== 'passed' && run.outcome !== 'skipped';
+
+/** A deterministic random source in [0, 1) from a number (mulberry32). */
+export function seeded(seed) {
+  let a = (Number(seed) >>> 0) ^ 0x9e3779b9;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Paths for `n` copies of the test file `file`, beside it: `name.tfm<i>.test.ts` for `name.test.ts`. */
+export function copyPaths(file, n) {
+  const dir = dirname(file);
+  const base = basename(file);
+  const dot = base.indexOf('.', 1);
+  const [stem, rest] = dot === -1 ? [base, ''] : [base.slice(0, dot), base.slice(dot)];
+  let tag = 'tfm';
+  while (Array.from({ length: n }, (_, i) => join(dir, `${stem}.${tag}${i}${rest}`)).some((p) => existsSync(p))) tag += 'x';
+  return Array.from({ length: n }, (_, i) => join(dir, `${stem}.${tag}${i}${rest}`));
+}
+
+/**
+ * For each test with a screened kill, the mutant whose kill a fresh run confirms: one of its kills
+ * by a value check when it has any, else one of its kills; a mutant already picked for another test
+ * is preferred, so that one fresh run confirms several. `kills`: Map test key → [{ id, kind }].
+ * Returns Map mutant id → [test key].
+ */
+export function pickConfirmations(kills, random) {
+  const picked = new Map();
+  const keys = [...kills.keys()];
+  for (let i = keys.length - 1; i > 0; i -= 1) {
+    const j = Math.floor(random() * (i + 1));
+    [keys[i], keys[j]] = [keys[j], keys[i]];
+  }
+  for (const key of keys) {
+    const all = kills.get(key);
+    const byValue = all.filter((k) => k.kind === 'assertion');
+    const pool = (byValue.length > 0 ? byValue : all).map((k) => k.id);
+    if (pool.length === 0) continue;
+    const shared = pool.filter((id) => picked.has(id));
+    const id = shared.length > 0 ? shared[Math.floor(random() * shared.length)] : pool[Math.floor(random() * pool.length)];
+    picked.set(id, [...(picked.get(id) ?? []), key]);
+  }
+  return picked;
+}
+
+/**
+ * plan: [{ mutant: { id }, covering: [test] }] (the engine's tests: { key, file, abs, name, names,
+ * runs }). ctx: { runner, screens (the runner screens, and screening is wanted), runResolved,
+ * fitted(group) → limits, tree, work, seed, errors }.
+ * Returns { verdictsByMutant: Map mutant id → Map test key → { file, name, names, run }, executions,
+ * silent: [mutant id] (fresh runs that reported none of their tests), screened: number of
+ * test-mutant pairs decided by screening }.
+ */
+export async function runMutants(plan, ctx) {
+  const verdictsByMutant = new Map(plan.map((p) => [p.mutant.id, new Map()]));
+  const silent = [];
+  let executions = 0;
+  const named = (t) => ({ file: t.abs, name: t.name, names: t.names });
+
+  /** One fresh invocation per mutant, for the tests `wanted(test)` selects among its covering ones. */
+  const fresh = async (wanted) => {
+    for (const p of plan) {
+      const group = p.covering.filter(wanted);
+      if (group.length === 0) continue;
+      const r = await ctx.runResolved(ctx.runner, { files: [...new Set(group.map((t) => t.abs))], tests: group.map(named), mutant: p.mutant.id }, ctx.fitted(group));
+      executions += r.executions;
+      const into = verdictsByMutant.get(p.mutant.id);
+      for (const t of group) {
+        const v = r.verdicts.get(t.key);
+        if (v) into.set(t.key, v);
+        else into.delete(t.key);
+      }
+      if (group.every((t) => !r.verdicts.has(t.key))) silent.push(p.mutant.id);
+    }
+  };
+
+  const files = [...new Set(plan.flatMap((p) => p.covering.map((t) => t.abs)))];
+  const screenable = ctx.screens ? files.filter((f) => !SNAPSHOT.test(readFileSync(f, 'utf8'))) : [];
+  const again = new Set(files.filter((f) => !screenable.includes(f)));
+  const screenedRuns = new Map();
+  for (const file of screenable) {
+    const entries = plan.map((p) => ({ id: p.mutant.id, tests: p.covering.filter((t) => t.abs === file) })).filter((e) => e.tests.length > 0);
+    if (entries.length < 2) {
+      again.add(file);
+      continue;
+    }
+    const text = readFileSync(file);
+    const copies = copyPaths(file, entries.length);
+    for (const c of copies) writeFileSync(c, text);
+    const rels = copies.map((c) => relative(ctx.work, c));
+    ctx.tree.adopt(rels);
+    const screen = Object.fromEntries(copies.map((c, i) => [c, entries[i].id]));
+    const tests = entries.flatMap((e, i) => e.tests.map((t) => ({ file: copies[i], name: t.name, names: t.names })));
+    const ofFile = [...new Map(entries.flatMap((e) => e.tests).map((t) => [t.key, t])).values()];
+    let r;
+    try {
+      r = await ctx.runResolved(ctx.runner, { files: copies, tests, screen }, ctx.fitted(ofFile));
+    } finally {
+      ctx.tree.drop(rels);
+    }
+    executions += r.executions;
+    entries.forEach((e, i) => {
+      for (const t of e.tests) {
+        const v = r.verdicts.get(keyOf(copies[i], t.name));
+        if (!v) again.add(file);
+        else screenedRuns.set(`${e.id}\n${t.key}`, { test: t, id: e.id, verdict: { file: t.abs, name: t.name, names: t.names, run: v.run } });
+      }
+    });
+  }
+
+  // Confirmation: one screened kill per test, again in a fresh process.
+  const kills = new Map();
+  for (const { test, id, verdict } of screenedRuns.values()) {
+    if (again.has(test.abs) || !isKill(verdict.run)) continue;
+    kills.set(test.key, [...(kills.get(test.key) ?? []), { id, kind: killKind(verdict.run) }]);
+  }
+  const picked = pickConfirmations(kills, seeded(ctx.seed));
+  const byKey = new Map(plan.flatMap((p) => p.covering).map((t) => [t.key, t]));
+  const unheld = new Set();
+  for (const [id, keys] of picked) {
+    const group = keys.map((k) => byKey.get(k));
+    const r = await ctx.runResolved(ctx.runner, { files: [...new Set(group.map((t) => t.abs))], tests: group.map(named), mutant: id }, ctx.fitted(group));
+    executions += r.executions;
+    for (const t of group) {
+      const seen = screenedRuns.get(`${id}\n${t.key}`).verdict.run;
+      const v = r.verdicts.get(t.key);
+      const held = v && isKill(v.run) && (killKind(seen) !== 'assertion' || killKind(v.run) === 'assertion');
+      if (held) screenedRuns.get(`${id}\n${t.key}`).verdict = v;
+      else unheld.add(t.abs);
+    }
+  }
+  for (const f of unheld) again.add(f);
+  if (unheld.size > 0) {
+    const names = [...unheld].map((f) => relative(ctx.work, f));
+    ctx.errors.push(`a kill seen while screening mutants did not happen again in a fresh process for ${names.join(', ')}: those files were graded again, one fresh process per mutant`);
+  }
+  let screened = 0;
+  for (const { test, id, verdict } of screenedRuns.values()) {
+    if (again.has(test.abs)) continue;
+    verdictsByMutant.get(id).set(test.key, verdict);
+    screened += 1;
+  }
+  await fresh((t) => again.has(t.abs));
+  return { verdictsByMutant, executions, silent, screened };
+}

@@ -1,0 +1,57 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+// @ts-expect-error plain ESM engine file without type declarations
+import { copyPaths, isKill, pickConfirmations, seeded } from '../../../src/languages/typescript/runtime/mutation-phase.mjs';
+
+type Kill = { id: string; kind: string };
+const pick = pickConfirmations as (kills: Map<string, Kill[]>, random: () => number) => Map<string, string[]>;
+
+describe('the mutation phase: what screening confirms in a fresh process', () => {
+  it('confirms one kill per test that has one, by a value check when the test has such a kill', () => {
+    const kills = new Map<string, Kill[]>([
+      ['a', [{ id: 'm1', kind: 'crash' }, { id: 'm2', kind: 'assertion' }, { id: 'm3', kind: 'timeout' }]],
+      ['b', [{ id: 'm4', kind: 'crash' }]],
+      ['c', []],
+    ]);
+    for (let seed = 0; seed < 20; seed += 1) {
+      const picked = pick(kills, seeded(seed));
+      const byTest = new Map([...picked].flatMap(([id, keys]) => keys.map((k) => [k, id] as const)));
+      expect([...byTest.keys()].sort()).toEqual(['a', 'b']);
+      expect(byTest.get('a')).toBe('m2');
+      expect(byTest.get('b')).toBe('m4');
+    }
+  });
+
+  it('shares one fresh run between tests that killed the same mutant, and varies the pick with the seed', () => {
+    const kills = new Map<string, Kill[]>(['a', 'b', 'c', 'd'].map((k) => [k, ['m1', 'm2', 'm3', 'm4', 'm5'].map((id) => ({ id, kind: 'assertion' }))]));
+    const chosen = new Set<string>();
+    for (let seed = 0; seed < 20; seed += 1) {
+      const picked = pick(kills, seeded(seed));
+      expect(picked.size).toBe(1);
+      const [id, keys] = [...picked][0] ?? ['', []];
+      expect([...keys].sort()).toEqual(['a', 'b', 'c', 'd']);
+      chosen.add(id);
+    }
+    expect(chosen.size).toBeGreaterThan(2);
+    expect([...pick(kills, seeded(7))]).toEqual([...pick(kills, seeded(7))]);
+  });
+
+  it('counts a failed, timed-out or crashed run as a kill, a passed or skipped one not', () => {
+    expect(['failed', 'timeout', 'error'].map((outcome) => isKill({ outcome }))).toEqual([true, true, true]);
+    expect([isKill({ outcome: 'passed' }), isKill({ outcome: 'skipped' }), isKill(undefined)]).toEqual([false, false, false]);
+  });
+
+  it('names the copies of a test file beside it, taken by the same test patterns, never over an existing file', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tf-copies-'));
+    try {
+      expect(copyPaths(join(dir, 'shipping.test.ts'), 2)).toEqual([join(dir, 'shipping.tfm0.test.ts'), join(dir, 'shipping.tfm1.test.ts')]);
+      expect(copyPaths(join(dir, 'spec.ts'), 1)).toEqual([join(dir, 'spec.tfm0.ts')]);
+      writeFileSync(join(dir, 'a.tfm1.spec.js'), '');
+      expect(copyPaths(join(dir, 'a.spec.js'), 2)).toEqual([join(dir, 'a.tfmx0.spec.js'), join(dir, 'a.tfmx1.spec.js')]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
