@@ -29,8 +29,12 @@ function linesFromHits(hitList, probeLines) {
   return Object.fromEntries(Object.entries(out).map(([f, s]) => [f, [...s].sort((a, b) => a - b)]));
 }
 
-/** Evaluate `input` (a GraderInput). paths: { workspace, deps, work, base, io, support }. */
-export async function evaluate(ts, input, paths) {
+/**
+ * Evaluate `input` (a GraderInput). paths: { workspace, deps, work, base, io, support }. `loadTs`:
+ * the typescript module, or a function that loads it (called once the warm runner is starting, so
+ * that the two load side by side).
+ */
+export async function evaluate(loadTs, input, paths) {
   const errors = [];
   let forged = 0;
   const runResolved = async (...args) => {
@@ -39,26 +43,36 @@ export async function evaluate(ts, input, paths) {
     return r;
   };
   prepareCopy(paths.workspace, paths.work, input, paths.deps);
-  const inst = instrumentChangedFiles(ts, input, paths.work);
-  errors.push(...inst.errors);
   const projectDir = join(paths.work, input.projectRoot);
   const runner = selectRunner({ projectDir, supportDir: paths.support, ioDir: join(paths.io, 'head') });
-  const empty = { tests: [], mutants: [], suiteCoveredChanged: {}, changedExecutable: inst.changedExecutable, executions: 0, necessaryMs: 0, errors };
-  if (!runner) {
-    errors.push(explainNoRunner(projectDir, input.projectRoot || '.'));
-    return empty;
-  }
-  const unsupported = runner.unsupported?.();
-  if (unsupported) {
-    errors.push(unsupported);
-    return empty;
-  }
-  runner.prepare();
+  const unsupported = runner?.unsupported?.();
   // Every run on head (the head run, the suite's, the stability reruns, the control and the mutants)
   // goes to one warm vitest or jest (runners/vitest-warm.mjs, runners/jest-warm.mjs) when the
   // project's runner allows it, else to the cold runner; the base tree is another project and runs cold.
-  const warmSpec = { projectDir, ioDir: join(paths.io, 'warm'), cold: runner };
-  const warm = createWarmVitestRunner(warmSpec) ?? createWarmJestRunner(warmSpec);
+  // The warm runner starts here (it transforms no source before a run asks for one), while the
+  // grader loads typescript and instruments the changed files.
+  let warm;
+  if (runner && !unsupported) {
+    runner.prepare();
+    const warmSpec = { projectDir, ioDir: join(paths.io, 'warm'), cold: runner };
+    warm = createWarmVitestRunner(warmSpec) ?? createWarmJestRunner(warmSpec);
+    warm?.start();
+  }
+  let ts;
+  let inst;
+  try {
+    ts = typeof loadTs === 'function' ? loadTs() : loadTs;
+    inst = instrumentChangedFiles(ts, input, paths.work);
+  } catch (e) {
+    warm?.close();
+    throw e;
+  }
+  errors.push(...inst.errors);
+  const empty = { tests: [], mutants: [], suiteCoveredChanged: {}, changedExecutable: inst.changedExecutable, executions: 0, necessaryMs: 0, errors };
+  if (!runner || unsupported) {
+    errors.push(runner ? unsupported : explainNoRunner(projectDir, input.projectRoot || '.'));
+    return empty;
+  }
   try {
     return await evaluateWith(ts, input, paths, { headRunner: warm ?? runner, inst, errors, runResolved, forged: () => forged });
   } finally {

@@ -80,8 +80,7 @@ export async function main(argv) {
     const raw = !args.input || args.input === '-' ? readFileSync(0, 'utf8') : readFileSync(args.input, 'utf8');
     const input = JSON.parse(raw);
     checkInput(input);
-    const ts = loadTypeScript(args.typescript, join(paths.workspace, input.projectRoot));
-    result = await evaluate(ts, input, paths);
+    result = await evaluate(() => loadTypeScript(args.typescript, join(paths.workspace, input.projectRoot)), input, paths);
   } catch (e) {
     result = {
       tests: [], mutants: [], suiteCoveredChanged: {}, changedExecutable: {}, executions: 0, necessaryMs: 0,

@@ -11,8 +11,9 @@
 // A test shares its worker with its own earlier copies in screening, so it could remember what it
 // saw under another mutant (or under none) and fail on purpose: kills seen in screening are not
 // taken on trust. For each test with a screened kill, one kill (a kill by a value check when it has
-// one) runs again in a fresh process, as the fresh way runs it; the mutants for that are picked at
-// random from the seed, shared between tests where they can be. If any test's confirmation does not
+// one) runs again in a fresh process, as the fresh way runs it: a plain mutant run, like the control
+// run, so a test cannot tell the two apart and fail only in confirmations. The mutants for that are
+// as few as confirm every test, ties picked at random from the seed. If any test's confirmation does not
 // kill alike, every test of that file is graded again the fresh way. So a test's verdict (kills some
 // mutant, kills one by a value check) always rests on a fresh run; its kill count rests on screening.
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
@@ -50,25 +51,27 @@ export function copyPaths(file, n) {
 
 /**
  * For each test with a screened kill, the mutant whose kill a fresh run confirms: one of its kills
- * by a value check when it has any, else one of its kills; a mutant already picked for another test
- * is preferred, so that one fresh run confirms several. `kills`: Map test key → [{ id, kind }].
- * Returns Map mutant id → [test key].
+ * by a value check when it has any, else one of its kills. As few fresh runs as it can: the mutant
+ * that confirms the most tests still waiting is taken first, ties at random. `kills`: Map test key →
+ * [{ id, kind }]. Returns Map mutant id → [test key].
  */
 export function pickConfirmations(kills, random) {
-  const picked = new Map();
-  const keys = [...kills.keys()];
-  for (let i = keys.length - 1; i > 0; i -= 1) {
-    const j = Math.floor(random() * (i + 1));
-    [keys[i], keys[j]] = [keys[j], keys[i]];
-  }
-  for (const key of keys) {
-    const all = kills.get(key);
+  const pools = new Map();
+  for (const [key, all] of kills) {
     const byValue = all.filter((k) => k.kind === 'assertion');
     const pool = (byValue.length > 0 ? byValue : all).map((k) => k.id);
-    if (pool.length === 0) continue;
-    const shared = pool.filter((id) => picked.has(id));
-    const id = shared.length > 0 ? shared[Math.floor(random() * shared.length)] : pool[Math.floor(random() * pool.length)];
-    picked.set(id, [...(picked.get(id) ?? []), key]);
+    if (pool.length > 0) pools.set(key, new Set(pool));
+  }
+  const picked = new Map();
+  while (pools.size > 0) {
+    const count = new Map();
+    for (const pool of pools.values()) for (const id of pool) count.set(id, (count.get(id) ?? 0) + 1);
+    const most = Math.max(...count.values());
+    const ties = [...count.keys()].filter((id) => count.get(id) === most).sort();
+    const id = ties[Math.floor(random() * ties.length)];
+    const keys = [...pools.keys()].filter((k) => pools.get(k).has(id));
+    picked.set(id, keys);
+    for (const k of keys) pools.delete(k);
   }
   return picked;
 }

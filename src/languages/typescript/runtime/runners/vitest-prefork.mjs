@@ -70,8 +70,10 @@ export function createPreforkPool({ size, baseEnv }) {
   };
 
   class PreforkWorker {
-    // The worker code is vitest's forks worker: vitest's own name for it, in the start message.
-    name = 'forks';
+    // The pool's name: vitest hands a worker on to the next file of a run (a screening run, where
+    // isolation is off) only when the worker's name is the task's pool. (The worker code is vitest's
+    // forks worker; it reads no pool name.)
+    name = PREFORK_POOL;
     cacheFs = true;
     constructor(options) {
       this.options = options;

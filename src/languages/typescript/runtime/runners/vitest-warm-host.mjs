@@ -123,14 +123,12 @@ async function runOnce(vitest, project, m, standing) {
     if (m.seed !== undefined) config.sequence.seed = m.seed;
   }
   // A screening run (engine.mjs screenMutants): its files are copies of one test file, each with its
-  // own mutant (TF_MUTANTS), and they share a worker, one copy after another (set before the specifications, which take their pool from it); the grader's reset
+  // own mutant (TF_MUTANTS), and they share a worker, one copy after another; the grader's reset
   // file, first among the setup files, starts each copy on freshly evaluated modules.
-  // vitest shares a worker between files only in its own pools: a screening run uses its 'forks'.
-  const { isolate, setupFiles, pool } = project.config;
+  const { isolate, setupFiles } = project.config;
   if (m.screen) {
     project.config.isolate = false;
     project.config.setupFiles = [join(projectDir, SCREEN_RESET), ...setupFiles];
-    project.config.pool = 'forks';
   }
   const specs = m.files.map((file) => {
     const wanted = m.tests?.filter((t) => t.file === file);
@@ -141,7 +139,7 @@ async function runOnce(vitest, project, m, standing) {
   try {
     await vitest.runTestSpecifications(specs, false);
   } finally {
-    Object.assign(project.config, { isolate, setupFiles, pool });
+    Object.assign(project.config, { isolate, setupFiles });
     sink = { events: '', key: '' };
     // This run's workers: those it was handed (started ahead, so already there before it) and any
     // other child it started; not those started ahead for the next run.

@@ -114,16 +114,18 @@ export function createWarmRunner({ name, cold, host: hostSpec, prepare }) {
     close() {
       runner.reset();
     },
+    /** Start the host now, before its first run (which waits for it): it loads while the grader prepares. */
+    start() {
+      if (!broken && (!host || host.exited)) host = startHost(hostSpec);
+    },
     async run(spec) {
       if (broken) return { warmFailed: `the warm ${cold.name} is not available` };
-      if (!host || host.exited) {
-        host = startHost(hostSpec);
-        const r = await host.ready;
-        if (r.type !== 'ready') {
-          broken = true;
-          runner.reset();
-          return { warmFailed: r.message };
-        }
+      if (!host || host.exited) host = startHost(hostSpec);
+      const r = await host.ready;
+      if (r.type !== 'ready') {
+        broken = true;
+        runner.reset();
+        return { warmFailed: r.message };
       }
       const h = host;
       counter += 1;
