@@ -21,8 +21,11 @@ import { basename, dirname, join, relative } from 'node:path';
 import { killKind } from './classify.mjs';
 import { keyOf } from './run-tests.mjs';
 
-/** A file that compares with stored snapshots: a copy has none, so it is never screened. */
-const SNAPSHOT = /\b(?:toMatchSnapshot|toMatchInlineSnapshot|toMatchFileSnapshot|toThrowErrorMatchingSnapshot|toThrowErrorMatchingInlineSnapshot)\b/;
+/**
+ * Files never screened: one that compares with stored snapshots (a copy has none), and one that
+ * picks its own test environment (a DOM in a shared worker would carry from copy to copy).
+ */
+const UNSCREENED = /\b(?:toMatchSnapshot|toMatchInlineSnapshot|toMatchFileSnapshot|toThrowErrorMatchingSnapshot|toThrowErrorMatchingInlineSnapshot)\b|@(?:vitest|jest)-environment\b/;
 
 export const isKill = (run) => Boolean(run) && run.outcome !== 'passed' && run.outcome !== 'skipped';
 
@@ -108,7 +111,7 @@ export async function runMutants(plan, ctx) {
   };
 
   const files = [...new Set(plan.flatMap((p) => p.covering.map((t) => t.abs)))];
-  const screenable = ctx.screens ? files.filter((f) => !SNAPSHOT.test(readFileSync(f, 'utf8'))) : [];
+  const screenable = ctx.screens ? files.filter((f) => !UNSCREENED.test(readFileSync(f, 'utf8'))) : [];
   const again = new Set(files.filter((f) => !screenable.includes(f)));
   const screenedRuns = new Map();
   for (const file of screenable) {

@@ -12,7 +12,7 @@
 // test code does not run in; the grader kills what a run leaves behind before sending the next key.
 //
 // Protocol (process.send / 'message'): in { type: 'run', id, files, tests?, mutant, screen?, seed?,
-// testTimeoutMs, events, hits, key }, out { type: 'ready' } once, { type: 'done', id, keep } after each run (keep:
+// testTimeoutMs, events, hits, key }, out { type: 'ready', screens } once, { type: 'done', id, keep } after each run (keep:
 // the pids this process owns), { type: 'failed', message } when vitest cannot be used.
 import { createHmac } from 'node:crypto';
 import { appendFileSync, mkdirSync } from 'node:fs';
@@ -66,7 +66,9 @@ async function main() {
     project.config.poolRunner = prefork.pool;
   }
   for (const p of children()) standing.add(p);
-  process.send({ type: 'ready' });
+  // Screening (engine.mjs, mutation-phase.mjs) shares a worker between copies of a test file: only
+  // in vitest's node environment, where a worker holds no DOM or other environment state of its own.
+  process.send({ type: 'ready', screens: (project.config.environment ?? 'node') === 'node' });
   let queue = Promise.resolve();
   process.on('message', (m) => {
     if (m?.type !== 'run') return;

@@ -55,7 +55,8 @@ export function createWarmVitestRunner({ projectDir, ioDir, cold }) {
       };
     },
   });
-  // Runs a screening spec (engine.mjs screenMutants) in shared workers, one copy after another.
-  runner.screens = true;
+  // Runs a screening spec (mutation-phase.mjs) in shared workers, one copy after another, when its
+  // host says the project's test environment allows it (known once the host has run once).
+  Object.defineProperty(runner, 'screens', { get: () => runner.hostReady?.screens === true });
   return runner;
 }

@@ -8,7 +8,8 @@
 // kill or a guard's trip to the cold runner (`cold`) and calls `reset()`, so that nothing of a
 // tripped run carries into the next.
 //
-// Protocol (process.send / 'message'): the host sends { type: 'ready' } once it is up, { type: 'done',
+// Protocol (process.send / 'message'): the host sends { type: 'ready' } once it is up (kept as the
+// runner's `hostReady`, with whatever else the host says of itself there), { type: 'done',
 // id, keep } after each run (keep: the pids it owns), { type: 'failed', message } when it cannot be
 // used; the grader sends { type: 'run', id, ... } (the rest is each host's own).
 import { fork } from 'node:child_process';
@@ -122,6 +123,7 @@ export function createWarmRunner({ name, cold, host: hostSpec, prepare }) {
       if (broken) return { warmFailed: `the warm ${cold.name} is not available` };
       if (!host || host.exited) host = startHost(hostSpec);
       const r = await host.ready;
+      runner.hostReady = r;
       if (r.type !== 'ready') {
         broken = true;
         runner.reset();
