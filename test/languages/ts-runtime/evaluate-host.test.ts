@@ -1,4 +1,7 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GraderResult } from '../../../src/languages/types.js';
 import { baseInput, FIXTURE, runEngineOnHost, testNamed } from './run-grader.js';
 
@@ -156,5 +159,71 @@ describe('TS grader on the host: mutants screened in shared workers, kills confi
     }
     expect(fresh.tests.flatMap((t) => t.mutants.killed).length).toBeGreaterThan(5);
     expect(result.errors.join('\n')).not.toContain('pricing.good.test.ts');
+  }, 600_000);
+});
+
+// A mutant that makes a loop endless, met while screening: the grader stops the shared worker, the
+// test gets a timeout kill, and the copies not yet run are graded the fresh way: the figures are
+// those of a fresh process per mutant. Module state, vi.mock and the project's setup file as well.
+describe('TS grader on the host: screening meets an endless loop, module state and mocks', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tf-screen-loop-'));
+  const input = baseInput({
+    candidateFiles: ['test/steps.test.ts', 'test/cart.test.ts'], stabilityRuns: 1, mutation: true, perTestTimeoutMs: 3000,
+    changedRanges: { 'src/cart.ts': [{ start: 1, end: 30 }] },
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('gives the same kills, a timeout among them, as a fresh process per mutant', async () => {
+    const files: Record<string, string> = {
+      'package.json': JSON.stringify({ name: 'steps', type: 'module', devDependencies: { vitest: '^4.1.0' } }),
+      'vitest.config.ts': "import { defineConfig } from 'vitest/config';\nexport default defineConfig({ test: { setupFiles: ['./test/setup.ts'] } });\n",
+      'test/setup.ts': '(globalThis as Record<string, unknown>).RATE = 2;\n',
+      'src/price.ts': "export async function price(): Promise<number> {\n  throw new Error('network');\n}\n",
+      'src/cart.ts': [
+        "import { price } from './price';",
+        'let calls = 0;',
+        'export async function total(n: number): Promise<number> {',
+        '  calls += 1;',
+        '  const p = await price();',
+        '  return n > 10 ? n * p * 0.5 : n * p;',
+        '}',
+        'export function callCount(): number {',
+        '  return calls;',
+        '}',
+        'export function steps(n: number, step: number): number {',
+        '  let i = 0;',
+        '  let count = 0;',
+        '  while (i < n) {',
+        '    i += step;',
+        '    count += 1;',
+        '  }',
+        '  return count * (globalThis as Record<string, number>).RATE;',
+        '}',
+      ].join('\n'),
+      'test/steps.test.ts': "import { expect, it } from 'vitest';\nimport { steps } from '../src/cart';\nit('counts steps', () => {\n  expect(steps(10, 3)).toBe(8);\n  expect(steps(0, 3)).toBe(0);\n});\n",
+      'test/cart.test.ts': [
+        "import { expect, it, vi } from 'vitest';",
+        "import { callCount, total } from '../src/cart';",
+        "vi.mock('../src/price', () => ({ price: async () => 3 }));",
+        "it('totals on fresh module state', async () => {",
+        '  expect(await total(2)).toBe(6);',
+        '  expect(callCount()).toBe(1);',
+        '});',
+        "it('halves big carts', async () => {",
+        '  expect(await total(12)).toBe(18);',
+        '});',
+      ].join('\n'),
+    };
+    for (const [rel, text] of Object.entries(files)) {
+      mkdirSync(dirname(join(dir, rel)), { recursive: true });
+      writeFileSync(join(dir, rel), text);
+    }
+    const screened = await runEngineOnHost(input, process.env, dir);
+    const fresh = await runEngineOnHost(input, { ...process.env, TFACTORY_SCREEN_MUTANTS: '0' }, dir);
+    const figures = (r: GraderResult) => r.tests.map((t) => ({ id: t.id, runs: t.runs.map((x) => x.outcome), ...t.mutants }));
+    expect(figures(screened)).toEqual(figures(fresh));
+    expect(screened.errors).toEqual([]);
+    expect(testNamed(screened, 'test/steps.test.ts::counts steps').mutants.killed.map((k) => k.by)).toContain('timeout');
+    expect(testNamed(screened, 'test/cart.test.ts::totals on fresh module state').mutants.killed.length).toBeGreaterThan(2);
   }, 600_000);
 });

@@ -21,8 +21,8 @@ export function baseInput(overrides: Partial<GraderInput>): GraderInput {
   };
 }
 
-/** Run the engine on the host, as `node evaluate.mjs`, with the fixture's head as the workspace (and `env`). */
-export async function runEngineOnHost(input: GraderInput, env: NodeJS.ProcessEnv = process.env): Promise<GraderResult> {
+/** Run the engine on the host, as `node evaluate.mjs`, with the fixture's head (or `workspace`) as the workspace, and `env`. */
+export async function runEngineOnHost(input: GraderInput, env: NodeJS.ProcessEnv = process.env, workspace = join(FIXTURE, 'head')): Promise<GraderResult> {
   const dir = mkdtempSync(join(tmpdir(), 'tf-ts-runtime-'));
   try {
     mkdirSync(join(dir, 'deps'));
@@ -30,7 +30,7 @@ export async function runEngineOnHost(input: GraderInput, env: NodeJS.ProcessEnv
     writeFileSync(join(dir, 'input.json'), JSON.stringify(input));
     await run(process.execPath, [
       tsRuntimeEntry(), '--input', join(dir, 'input.json'), '--output', join(dir, 'result.json'),
-      '--workspace', join(FIXTURE, 'head'), '--deps', join(dir, 'deps'), '--work', join(dir, 'work'),
+      '--workspace', workspace, '--deps', join(dir, 'deps'), '--work', join(dir, 'work'),
       '--base-work', join(dir, 'base'), '--io', join(dir, 'io'),
     ], { timeout: 600_000, env });
     return JSON.parse(readFileSync(join(dir, 'result.json'), 'utf8')) as GraderResult;
