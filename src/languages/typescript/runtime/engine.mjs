@@ -210,8 +210,17 @@ async function evaluateWith(ts, input, paths, { headRunner, inst, errors, runRes
       for (const t of tests) if (exhausted(t)) onBase.set(t.key, t.runs[0]);
       const baseFiles = candidates.filter((f) => onBaseTests.some((t) => t.file === f));
       const baseTests = onBaseTests.map((t) => ({ file: join(paths.base, t.file), name: t.name, names: t.names }));
-      const b = baseFiles.length === 0 ? { verdicts: new Map(), executions: 0 }
-        : await runResolved(baseRunner, { files: baseFiles.map((f) => join(paths.base, f)), tests: baseTests }, baseLimits);
+      // The base tree gets a warm vitest of its own when it allows one (another project, another
+      // process), so that its workers start ahead as on head; any other runner runs base cold.
+      const baseWarm = baseFiles.length === 0 ? undefined
+        : createWarmVitestRunner({ projectDir: join(paths.base, input.projectRoot), ioDir: join(paths.io, 'base-warm'), cold: baseRunner });
+      let b;
+      try {
+        b = baseFiles.length === 0 ? { verdicts: new Map(), executions: 0 }
+          : await runResolved(baseWarm ?? baseRunner, { files: baseFiles.map((f) => join(paths.base, f)), tests: baseTests }, baseLimits);
+      } finally {
+        baseWarm?.close();
+      }
       executions += b.executions;
       errors.push(...(b.failures ?? []).map((f) => `on base: ${f}`));
       for (const t of onBaseTests) {
