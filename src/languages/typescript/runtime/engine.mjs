@@ -48,7 +48,7 @@ export async function evaluate(loadTs, input, paths) {
   const unsupported = runner?.unsupported?.();
   // Every run on head (the head run, the suite's, the stability reruns, the control and the mutants)
   // goes to one warm vitest or jest (runners/vitest-warm.mjs, runners/jest-warm.mjs) when the
-  // project's runner allows it, else to the cold runner; the base tree is another project and runs cold.
+  // project's runner allows it, else to the cold runner; the base tree is another project (step 5).
   // The warm runner starts here (it transforms no source before a run asks for one), while the
   // grader loads typescript and instruments the changed files.
   let warm;

@@ -12,8 +12,9 @@
 // test code does not run in; the grader kills what a run leaves behind before sending the next key.
 //
 // Protocol (process.send / 'message'): in { type: 'run', id, files, tests?, mutant, screen?, seed?,
-// testTimeoutMs, events, hits, key }, out { type: 'ready', screens } once, { type: 'done', id, keep } after each run (keep:
-// the pids this process owns), { type: 'failed', message } when vitest cannot be used.
+// testTimeoutMs, events, hits, key }, out { type: 'ready', screens } once (screens: whether a
+// screening run may share workers here), { type: 'done', id, keep } after each run (keep: the pids
+// this process owns), { type: 'failed', message } when vitest cannot be used.
 import { createHmac } from 'node:crypto';
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -124,7 +125,7 @@ async function runOnce(vitest, project, m, standing) {
     config.sequence.shuffle = m.seed !== undefined;
     if (m.seed !== undefined) config.sequence.seed = m.seed;
   }
-  // A screening run (engine.mjs screenMutants): its files are copies of one test file, each with its
+  // A screening run (mutation-phase.mjs): its files are copies of one test file, each with its
   // own mutant (TF_MUTANTS), and they share a worker, one copy after another; the grader's reset
   // file, first among the setup files, starts each copy on freshly evaluated modules.
   const { isolate, setupFiles } = project.config;

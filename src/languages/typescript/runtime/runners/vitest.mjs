@@ -124,7 +124,7 @@ export function createVitestRunner({ projectDir, supportDir, ioDir }) {
         TF_TEST_TIMEOUT: String(spec.testTimeoutMs),
         TF_SEED: spec.seed === undefined ? '' : String(spec.seed),
         TFACTORY_MUTANT: spec.mutant ?? '',
-        // A screening spec (engine.mjs screenMutants) names each copy's mutant; here, cold, each copy
+        // A screening spec (mutation-phase.mjs) names each copy's mutant; here, cold, each copy
         // runs in a fresh worker of its own, as any test file does.
         ...(spec.screen ? { TF_MUTANTS: JSON.stringify(spec.screen) } : {}),
       };

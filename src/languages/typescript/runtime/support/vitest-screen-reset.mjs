@@ -1,11 +1,11 @@
-// The first setup file of a screening run (engine.mjs screenMutants): copies of one test file run
-// one after another in one worker, each against its own mutant. Before each copy, this does what
-// vitest's own isolation does between files in a shared worker (its module mocks and evaluated
-// modules are reset, so the copy imports the instrumented sources afresh), and undoes what the
-// previous copy left in the process's globals that vitest knows of: fake timers, stubbed globals
-// and environment variables, and any other change to process.env.
+// The first setup file of a screening run (mutation-phase.mjs): copies of one test file run one
+// after another in shared workers, each against its own mutant. Before each copy, this does what
+// vitest's own isolation does before each file (module mocks and evaluated modules are reset, so the
+// copy imports the instrumented sources afresh), and undoes what the previous copy left in the
+// process that vitest knows of: fake timers, stubbed globals and environment variables, and any
+// other change to process.env.
 // Nothing here is a defence against a hostile test: a test can keep anything it likes in the
-// process. The engine confirms kills seen here in fresh processes (engine.mjs).
+// process. Kills seen here are confirmed in fresh processes (mutation-phase.mjs).
 import { vi } from 'vitest';
 
 const ENV = Symbol.for('tfactory.screen.env');

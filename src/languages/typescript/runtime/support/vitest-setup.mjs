@@ -7,7 +7,7 @@ import { appendFileSync } from 'node:fs';
 import { afterEach, beforeEach, expect } from 'vitest';
 
 const out = process.env.TF_HITS;
-// A screening run (engine.mjs screenMutants) runs copies of one test file, each against its own
+// A screening run (mutation-phase.mjs) runs copies of one test file, each against its own
 // mutant: TF_MUTANTS maps each copy's path to that mutant. Otherwise one mutant for the whole run.
 const byCopy = process.env.TF_MUTANTS ? JSON.parse(process.env.TF_MUTANTS) : undefined;
 const mutant = byCopy ? (byCopy[globalThis.__vitest_worker__?.filepath] ?? '') : (process.env.TFACTORY_MUTANT || '');
