@@ -84,8 +84,7 @@ export function pickConfirmations(kills, random) {
  * runs }). ctx: { runner, screens (the runner screens, and screening is wanted), runResolved,
  * fitted(group) → limits, tree, work, seed, errors }.
  * Returns { verdictsByMutant: Map mutant id → Map test key → { file, name, names, run }, executions,
- * silent: [mutant id] (fresh runs that reported none of their tests), screened: number of
- * test-mutant pairs decided by screening }.
+ * silent: [mutant id] (fresh runs that reported none of their tests) }.
  */
 export async function runMutants(plan, ctx) {
   const verdictsByMutant = new Map(plan.map((p) => [p.mutant.id, new Map()]));
@@ -170,12 +169,9 @@ export async function runMutants(plan, ctx) {
     const names = [...unheld].map((f) => relative(ctx.work, f));
     ctx.errors.push(`a kill seen while screening mutants did not happen again in a fresh process for ${names.join(', ')}: those files were graded again, one fresh process per mutant`);
   }
-  let screened = 0;
   for (const { test, id, verdict } of screenedRuns.values()) {
-    if (again.has(test.abs)) continue;
-    verdictsByMutant.get(id).set(test.key, verdict);
-    screened += 1;
+    if (!again.has(test.abs)) verdictsByMutant.get(id).set(test.key, verdict);
   }
   await fresh((t) => again.has(t.abs));
-  return { verdictsByMutant, executions, silent, screened };
+  return { verdictsByMutant, executions, silent };
 }
