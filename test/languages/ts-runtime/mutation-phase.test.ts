@@ -24,14 +24,32 @@ describe('the mutation phase: what screening confirms in a fresh process', () =>
     }
   });
 
+  it('confirms each file in as few fresh runs as it can (a run starts a worker per file), and lets files share a run', () => {
+    // One mutant for the most tests overall (m1) would put x.test.ts in two runs; x's own best is m2.
+    const kills = new Map<string, Kill[]>([
+      ['x.test.ts::a', [{ id: 'm1', kind: 'assertion' }, { id: 'm2', kind: 'assertion' }]],
+      ['x.test.ts::b', [{ id: 'm2', kind: 'assertion' }]],
+      ['y.test.ts::c', [{ id: 'm1', kind: 'assertion' }, { id: 'm3', kind: 'assertion' }]],
+      ['y.test.ts::d', [{ id: 'm1', kind: 'assertion' }]],
+      ['z.test.ts::e', [{ id: 'm1', kind: 'assertion' }, { id: 'm3', kind: 'assertion' }]],
+    ]);
+    for (let seed = 0; seed < 20; seed += 1) {
+      const picked = pick(kills, seeded(seed));
+      expect(Object.fromEntries([...picked].map(([id, keys]) => [id, [...keys].sort()]))).toEqual({
+        m2: ['x.test.ts::a', 'x.test.ts::b'],
+        m1: ['y.test.ts::c', 'y.test.ts::d', 'z.test.ts::e'],
+      });
+    }
+  });
+
   it('shares one fresh run between tests that killed the same mutant, and varies the pick with the seed', () => {
-    const kills = new Map<string, Kill[]>(['a', 'b', 'c', 'd'].map((k) => [k, ['m1', 'm2', 'm3', 'm4', 'm5'].map((id) => ({ id, kind: 'assertion' }))]));
+    const kills = new Map<string, Kill[]>(['f::a', 'f::b', 'g::c', 'g::d'].map((k) => [k, ['m1', 'm2', 'm3', 'm4', 'm5'].map((id) => ({ id, kind: 'assertion' }))]));
     const chosen = new Set<string>();
     for (let seed = 0; seed < 20; seed += 1) {
       const picked = pick(kills, seeded(seed));
       expect(picked.size).toBe(1);
       const [id, keys] = [...picked][0] ?? ['', []];
-      expect([...keys].sort()).toEqual(['a', 'b', 'c', 'd']);
+      expect([...keys].sort()).toEqual(['f::a', 'f::b', 'g::c', 'g::d']);
       chosen.add(id);
     }
     expect(chosen.size).toBeGreaterThan(2);

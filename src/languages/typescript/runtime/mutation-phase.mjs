@@ -13,9 +13,10 @@
 // taken on trust. For each test with a screened kill, one kill (a kill by a value check when it has
 // one) runs again in a fresh process, as the fresh way runs it: a plain mutant run, like the control
 // run, so a test cannot tell the two apart and fail only in confirmations. The mutants for that are
-// as few as confirm every test, ties picked at random from the seed. If any test's confirmation does not
-// kill alike, every test of that file is graded again the fresh way. So a test's verdict (kills some
-// mutant, kills one by a value check) always rests on a fresh run; its kill count rests on screening.
+// picked file by file, as few per file as confirm its tests (a fresh run starts a worker per file),
+// ties at random from the seed. If any test's confirmation does not kill alike, every test of that
+// file is graded again the fresh way. So a test's verdict (kills some mutant, kills one by a value
+// check) always rests on a fresh run; its kill count rests on screening.
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
 import { killKind } from './classify.mjs';
@@ -54,27 +55,37 @@ export function copyPaths(file, n) {
 
 /**
  * For each test with a screened kill, the mutant whose kill a fresh run confirms: one of its kills
- * by a value check when it has any, else one of its kills. As few fresh runs as it can: the mutant
- * that confirms the most tests still waiting is taken first, ties at random. `kills`: Map test key →
- * [{ id, kind }]. Returns Map mutant id → [test key].
+ * by a value check when it has any, else one of its kills. A fresh run starts a worker for each test
+ * file in it, so the picks are made file by file: first the mutant that confirms the most of the
+ * file's tests still waiting, among those a mutant another file already has (one run then serves
+ * both), ties at random. `kills`: Map test key (`file::name`) → [{ id, kind }]. Returns Map mutant
+ * id → [test key].
  */
 export function pickConfirmations(kills, random) {
-  const pools = new Map();
+  const byFile = new Map();
   for (const [key, all] of kills) {
     const byValue = all.filter((k) => k.kind === 'assertion');
     const pool = (byValue.length > 0 ? byValue : all).map((k) => k.id);
-    if (pool.length > 0) pools.set(key, new Set(pool));
+    if (pool.length === 0) continue;
+    const file = key.slice(0, Math.max(0, key.indexOf('::')));
+    if (!byFile.has(file)) byFile.set(file, new Map());
+    byFile.get(file).set(key, new Set(pool));
   }
   const picked = new Map();
-  while (pools.size > 0) {
-    const count = new Map();
-    for (const pool of pools.values()) for (const id of pool) count.set(id, (count.get(id) ?? 0) + 1);
-    const most = Math.max(...count.values());
-    const ties = [...count.keys()].filter((id) => count.get(id) === most).sort();
-    const id = ties[Math.floor(random() * ties.length)];
-    const keys = [...pools.keys()].filter((k) => pools.get(k).has(id));
-    picked.set(id, keys);
-    for (const k of keys) pools.delete(k);
+  for (const file of [...byFile.keys()].sort()) {
+    const pools = byFile.get(file);
+    while (pools.size > 0) {
+      const count = new Map();
+      for (const pool of pools.values()) for (const id of pool) count.set(id, (count.get(id) ?? 0) + 1);
+      const most = Math.max(...count.values());
+      const best = [...count.keys()].filter((id) => count.get(id) === most).sort();
+      const shared = best.filter((id) => picked.has(id));
+      const ties = shared.length > 0 ? shared : best;
+      const id = ties[Math.floor(random() * ties.length)];
+      const keys = [...pools.keys()].filter((k) => pools.get(k).has(id));
+      picked.set(id, [...(picked.get(id) ?? []), ...keys]);
+      for (const k of keys) pools.delete(k);
+    }
   }
   return picked;
 }
