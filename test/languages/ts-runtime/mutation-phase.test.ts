@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 // @ts-expect-error plain ESM engine file without type declarations
-import { copyPaths, isKill, pickConfirmations, seeded } from '../../../src/languages/typescript/runtime/mutation-phase.mjs';
+import { isKill } from '../../../src/languages/typescript/runtime/classify.mjs';
+// @ts-expect-error plain ESM engine file without type declarations
+import { copyPaths, pickConfirmations, seeded } from '../../../src/languages/typescript/runtime/mutation-phase.mjs';
 
 type Kill = { id: string; kind: string };
 const pick = pickConfirmations as (kills: Map<string, Kill[]>, random: () => number) => Map<string, string[]>;

@@ -44,6 +44,9 @@ export function timeoutRun(durationMs, why) {
   return { outcome: 'timeout', failureKind: 'timeout', message: `killed by the grader after ${durationMs} ms (${why})`, durationMs };
 }
 
+/** Whether a test's run against a mutant kills it: any end but passed or skipped. */
+export const isKill = (run) => Boolean(run) && run.outcome !== 'passed' && run.outcome !== 'skipped';
+
 /** How a mutant was killed, from the test's failed run. */
 export function killKind(run) {
   if (run.outcome === 'timeout') return 'timeout';

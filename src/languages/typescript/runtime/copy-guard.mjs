@@ -16,6 +16,11 @@ const LOADED = /\.(?:[cm]?[jt]sx?|node)$|^(?:package\.json|tsconfig[\w.-]*\.json
 /** Beyond this much source, the copy is not kept in memory and not watched (a note says so). */
 const MAX_KEPT_BYTES = 128 * 1024 * 1024;
 
+/** What the watch records of a file, from its bigint lstat: identity and change time, link, mode. */
+function entryOf(st) {
+  return { id: `${st.ino}:${st.ctimeNs}:${st.size}:${st.mode}`, link: st.isSymbolicLink(), mode: Number(st.mode & 0o777n) };
+}
+
 function scan(root) {
   const out = new Map();
   const stack = [''];
@@ -40,7 +45,7 @@ function scan(root) {
         stack.push(r);
         continue;
       }
-      out.set(r, { id: `${st.ino}:${st.ctimeNs}:${st.size}:${st.mode}`, link: st.isSymbolicLink(), mode: Number(st.mode & 0o777n) });
+      out.set(r, entryOf(st));
     }
   }
   return out;
@@ -88,17 +93,12 @@ export function watchTree(root) {
       state.delete(rel);
     }
   }
-  const entryOf = (rel) => {
-    const abs = join(root, rel);
-    const st = lstatSync(abs, { bigint: true });
-    return { id: `${st.ino}:${st.ctimeNs}:${st.size}:${st.mode}`, link: false, mode: Number(st.mode & 0o777n) };
-  };
   return {
     tooBig: false,
     /** Files the grader itself just wrote (`rels`, plain files): watched from now on like the rest. */
     adopt(rels) {
       for (const rel of rels) {
-        state.set(rel, entryOf(rel));
+        state.set(rel, entryOf(lstatSync(join(root, rel), { bigint: true })));
         kept.set(rel, { data: readFileSync(join(root, rel)), mode: state.get(rel).mode });
       }
     },

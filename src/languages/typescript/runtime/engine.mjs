@@ -4,10 +4,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { discoverTestNames } from './discover.mjs';
 import { instrumentChangedFiles } from './instrument-files.mjs';
-import { killKind, moduleErrorRun } from './classify.mjs';
+import { isKill, killKind, moduleErrorRun } from './classify.mjs';
 import { watchTree } from './copy-guard.mjs';
 import { RESOURCE_PREFIX, TAMPER_PREFIX } from './guard.mjs';
-import { runMutants } from './mutation-phase.mjs';
+import { named, runMutants } from './mutation-phase.mjs';
 import { keyOf, runResolved as runResolvedRaw } from './run-tests.mjs';
 import { explainNoRunner, selectRunner } from './runners/select.mjs';
 import { fillJestCache } from './runners/jest-cache.mjs';
@@ -94,7 +94,6 @@ async function evaluateWith(ts, input, paths, { headRunner, inst, errors, runRes
     const slowest = Math.max(0, ...group.map((t) => t.runs[0].durationMs ?? 0));
     return { ...limits, testTimeoutMs: Math.min(input.perTestTimeoutMs, Math.max(2000, slowest * 5 + 1000)) };
   };
-  const named = (t) => ({ file: t.abs, name: t.name, names: t.names });
   const abs = (f) => join(paths.work, f);
   const candidates = input.candidateFiles.filter((f) => {
     if (existsSync(abs(f))) return true;
@@ -177,7 +176,7 @@ async function evaluateWith(ts, input, paths, { headRunner, inst, errors, runRes
     executions += c.executions;
     for (const t of facing) {
       const run = c.verdicts.get(t.key)?.run;
-      if (!run || run.outcome === 'passed' || run.outcome === 'skipped' || run.outcome === 'timeout') continue;
+      if (!isKill(run) || run.outcome === 'timeout') continue;
       const why = run.message?.startsWith(TAMPER_PREFIX) || run.message?.startsWith(RESOURCE_PREFIX) ? run.message
         : `${TAMPER_PREFIX}it fails when the grader switches on a mutant that changes nothing (${(run.message ?? run.outcome).split('\n')[0].slice(0, 200)}): it watches the grader, not the code`;
       t.runs = t.runs.map(() => ({ outcome: 'error', failureKind: 'error', message: why.slice(0, 1000), durationMs: run.durationMs }));
@@ -256,7 +255,7 @@ function assembleTest(t, inst, verdictsByMutant, onBase) {
       continue;
     }
     const run = verdictsByMutant.get(m.id)?.get(t.key)?.run;
-    if (run && run.outcome !== 'passed' && run.outcome !== 'skipped') killed.push({ mutant: m.id, by: killKind(run) });
+    if (isKill(run)) killed.push({ mutant: m.id, by: killKind(run) });
     else survived.push(m.id);
   }
   const base = onBase.get(t.key);

@@ -19,7 +19,7 @@
 // check) always rests on a fresh run; its kill count rests on screening.
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
-import { killKind } from './classify.mjs';
+import { isKill, killKind } from './classify.mjs';
 import { keyOf } from './run-tests.mjs';
 
 /**
@@ -28,7 +28,8 @@ import { keyOf } from './run-tests.mjs';
  */
 const UNSCREENED = /\b(?:toMatchSnapshot|toMatchInlineSnapshot|toMatchFileSnapshot|toThrowErrorMatchingSnapshot|toThrowErrorMatchingInlineSnapshot)\b|@(?:vitest|jest)-environment\b/;
 
-export const isKill = (run) => Boolean(run) && run.outcome !== 'passed' && run.outcome !== 'skipped';
+/** A test as a run spec names it (its file in the project copy, its name and name parts). */
+export const named = (t) => ({ file: t.abs, name: t.name, names: t.names });
 
 /** A deterministic random source in [0, 1) from a number (mulberry32). */
 export function seeded(seed) {
@@ -48,9 +49,10 @@ export function copyPaths(file, n) {
   const base = basename(file);
   const dot = base.indexOf('.', 1);
   const [stem, rest] = dot === -1 ? [base, ''] : [base.slice(0, dot), base.slice(dot)];
+  const paths = (tag) => Array.from({ length: n }, (_, i) => join(dir, `${stem}.${tag}${i}${rest}`));
   let tag = 'tfm';
-  while (Array.from({ length: n }, (_, i) => join(dir, `${stem}.${tag}${i}${rest}`)).some((p) => existsSync(p))) tag += 'x';
-  return Array.from({ length: n }, (_, i) => join(dir, `${stem}.${tag}${i}${rest}`));
+  while (paths(tag).some((p) => existsSync(p))) tag += 'x';
+  return paths(tag);
 }
 
 /**
@@ -101,15 +103,19 @@ export async function runMutants(plan, ctx) {
   const verdictsByMutant = new Map(plan.map((p) => [p.mutant.id, new Map()]));
   const silent = [];
   let executions = 0;
-  const named = (t) => ({ file: t.abs, name: t.name, names: t.names });
+  /** A plain mutant run of `group` (tests), each test file in a fresh worker. */
+  const runFresh = async (id, group) => {
+    const r = await ctx.runResolved(ctx.runner, { files: [...new Set(group.map((t) => t.abs))], tests: group.map(named), mutant: id }, ctx.fitted(group));
+    executions += r.executions;
+    return r;
+  };
 
   /** One fresh invocation per mutant, for the tests `wanted(test)` selects among its covering ones. */
   const fresh = async (wanted) => {
     for (const p of plan) {
       const group = p.covering.filter(wanted);
       if (group.length === 0) continue;
-      const r = await ctx.runResolved(ctx.runner, { files: [...new Set(group.map((t) => t.abs))], tests: group.map(named), mutant: p.mutant.id }, ctx.fitted(group));
-      executions += r.executions;
+      const r = await runFresh(p.mutant.id, group);
       const into = verdictsByMutant.get(p.mutant.id);
       for (const t of group) {
         const v = r.verdicts.get(t.key);
@@ -121,7 +127,8 @@ export async function runMutants(plan, ctx) {
   };
 
   const files = [...new Set(plan.flatMap((p) => p.covering.map((t) => t.abs)))];
-  const screenable = ctx.screens ? files.filter((f) => !UNSCREENED.test(readFileSync(f, 'utf8'))) : [];
+  const texts = new Map(ctx.screens ? files.map((f) => [f, readFileSync(f)]) : []);
+  const screenable = files.filter((f) => texts.has(f) && !UNSCREENED.test(texts.get(f).toString('utf8')));
   const again = new Set(files.filter((f) => !screenable.includes(f)));
   const screenedRuns = new Map();
   for (const file of screenable) {
@@ -130,9 +137,8 @@ export async function runMutants(plan, ctx) {
       again.add(file);
       continue;
     }
-    const text = readFileSync(file);
     const copies = copyPaths(file, entries.length);
-    for (const c of copies) writeFileSync(c, text);
+    for (const c of copies) writeFileSync(c, texts.get(file));
     const rels = copies.map((c) => relative(ctx.work, c));
     ctx.tree.adopt(rels);
     const screen = Object.fromEntries(copies.map((c, i) => [c, entries[i].id]));
@@ -149,7 +155,7 @@ export async function runMutants(plan, ctx) {
       for (const t of e.tests) {
         const v = r.verdicts.get(keyOf(copies[i], t.name));
         if (!v) again.add(file);
-        else screenedRuns.set(`${e.id}\n${t.key}`, { test: t, id: e.id, verdict: { file: t.abs, name: t.name, names: t.names, run: v.run } });
+        else screenedRuns.set(`${e.id}\n${t.key}`, { test: t, id: e.id, verdict: { ...named(t), run: v.run } });
       }
     });
   }
@@ -165,13 +171,12 @@ export async function runMutants(plan, ctx) {
   const unheld = new Set();
   for (const [id, keys] of picked) {
     const group = keys.map((k) => byKey.get(k));
-    const r = await ctx.runResolved(ctx.runner, { files: [...new Set(group.map((t) => t.abs))], tests: group.map(named), mutant: id }, ctx.fitted(group));
-    executions += r.executions;
+    const r = await runFresh(id, group);
     for (const t of group) {
-      const seen = screenedRuns.get(`${id}\n${t.key}`).verdict.run;
+      const screened = screenedRuns.get(`${id}\n${t.key}`);
       const v = r.verdicts.get(t.key);
-      const held = v && isKill(v.run) && (killKind(seen) !== 'assertion' || killKind(v.run) === 'assertion');
-      if (held) screenedRuns.get(`${id}\n${t.key}`).verdict = v;
+      const held = v && isKill(v.run) && (killKind(screened.verdict.run) !== 'assertion' || killKind(v.run) === 'assertion');
+      if (held) screened.verdict = v;
       else unheld.add(t.abs);
     }
   }

@@ -59,7 +59,7 @@ afterEach(() => {
     throw new TfactoryIntegrityError('it replaced the grader\'s globals (__tfHit / __tfMutant)');
   }
   if (out && (hits.size > 0 || printed.bytes > 0)) {
-    appendFileSync(out, `${JSON.stringify({ file: state.testPath, name: nameOf(state), hits: [...hits], printed: printed.bytes})}\n`);
+    appendFileSync(out, `${JSON.stringify({ file: state.testPath, name: nameOf(state), hits: [...hits], printed: printed.bytes })}\n`);
   }
   hits = new Set();
   printed.bytes = 0;
