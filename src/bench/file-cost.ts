@@ -56,6 +56,15 @@ async function main(): Promise<void> {
   const g = large[0] as Row;
   const slope = (fastest(large) - fastest(small)) / added;
   console.log(`\nper additional candidate file: ${slope.toFixed(3)} s of evaluate time`);
+  // Where the slope goes: each phase's time in the fastest round of each size (the graders' phases
+  // and the evaluate stage's own: settle, grader, staticsAfterGrader).
+  const quick = (rows: Row[]): Row => rows.reduce((a, b) => (b.evaluateS < a.evaluateS ? b : a));
+  const phasesOf = (r: Row): Record<string, number> => r.evaluate.stats.phasesMs ?? {};
+  const [ps, pg] = [phasesOf(quick(small)), phasesOf(quick(large))];
+  const names = [...new Set([...Object.keys(ps), ...Object.keys(pg)])];
+  if (names.length > 0) {
+    console.log(`  by phase, s per added file (fastest rounds): ${names.map((n) => `${n} ${(((pg[n] ?? 0) - (ps[n] ?? 0)) / 1000 / added).toFixed(3)}`).join(', ')}`);
+  }
   console.log(`  (each added file brings ${((g.tests - s.tests) / added).toFixed(1)} tests, ${((g.executions - s.executions) / added).toFixed(1)} test executions and ${((g.necessaryS - s.necessaryS) / added).toFixed(3)} s of necessary test time)`);
   // The evaluate stage's own verdicts (the report's triage then drops the copies as duplicates of the originals).
   const count = (r: Row): string => ['accept', 'flag', 'reject', 'error'].map((v) => r.evaluate.tests.filter((t) => t.verdict === v).length).join('/');

@@ -44,6 +44,7 @@ export const graderResultSchema = z.object({
   executions: z.number().int().nonnegative(),
   necessaryMs: z.number().nonnegative(),
   mutationMs: z.number().nonnegative().optional(),
+  phasesMs: z.record(z.string(), z.number().nonnegative()).optional(),
   errors: z.array(z.string()),
 });
 

@@ -107,6 +107,8 @@ export interface GraderResult {
   necessaryMs: number;
   /** Wall time of the mutation phase (the control run and every mutant run), when the grader measured it. */
   mutationMs?: number;
+  /** Wall time by phase of the evaluation (head, reruns, control, screen, confirm, fresh, base…), when the grader measured it. */
+  phasesMs?: Record<string, number>;
   /** Infrastructure problems (collection of the whole file failed, grader crash): never accepted. */
   errors: string[];
 }

@@ -73,8 +73,8 @@ export interface EvaluateResult {
   languages: Record<string, Language>;
   notes: string[];
   /** Figures for the benchmark and the report. */
-  /** mutationMs: wall time of the graders' mutation phases (control run and mutant runs), summed. */
-  stats: { containers: number; executions: number; necessaryMs: number; mutants: number; graderMs: number; mutationMs?: number };
+  /** mutationMs: wall time of the graders' mutation phases (control run and mutant runs), summed; phasesMs: the graders' time by phase, summed. */
+  stats: { containers: number; executions: number; necessaryMs: number; mutants: number; graderMs: number; mutationMs?: number; phasesMs?: Record<string, number> };
 }
 
 export interface Publisher {

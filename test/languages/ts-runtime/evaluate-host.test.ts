@@ -2,8 +2,22 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { GraderResult } from '../../../src/languages/types.js';
+import type { GraderInput, GraderResult } from '../../../src/languages/types.js';
 import { baseInput, FIXTURE, runEngineOnHost, testNamed } from './run-grader.js';
+
+/** Writes the project `files` into `dir`, and grades it twice: screening, and the fresh way (TFACTORY_SCREEN_MUTANTS=0). */
+async function screenedAndFresh(dir: string, files: Record<string, string>, input: GraderInput): Promise<{ screened: GraderResult; fresh: GraderResult }> {
+  for (const [rel, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, rel)), { recursive: true });
+    writeFileSync(join(dir, rel), text);
+  }
+  const screened = await runEngineOnHost(input, process.env, dir);
+  const fresh = await runEngineOnHost(input, { ...process.env, TFACTORY_SCREEN_MUTANTS: '0' }, dir);
+  return { screened, fresh };
+}
+
+/** What screening must leave as the fresh way has it: every test's runs and mutant lists. */
+const figures = (r: GraderResult) => r.tests.map((t) => ({ id: t.id, runs: t.runs.map((x) => x.outcome), ...t.mutants }));
 
 // One real engine run over the pricing fixture (head vs base), shared by the assertions below.
 describe('TS grader on the host: mutation, coverage, fail-to-pass', () => {
@@ -163,8 +177,8 @@ describe('TS grader on the host: mutants screened in shared workers, kills confi
 });
 
 // A mutant that makes a loop endless, met while screening: the grader stops the shared worker, the
-// test gets a timeout kill, and the copies not yet run are graded the fresh way: the figures are
-// those of a fresh process per mutant. Module state, vi.mock and the project's setup file as well.
+// test gets a timeout kill, and the copies not yet run are screened again on a new warm vitest: the
+// figures are those of a fresh process per mutant. Module state, vi.mock and the project's setup file as well.
 describe('TS grader on the host: screening meets an endless loop, module state and mocks', () => {
   const dir = mkdtempSync(join(tmpdir(), 'tf-screen-loop-'));
   const input = baseInput({
@@ -214,16 +228,64 @@ describe('TS grader on the host: screening meets an endless loop, module state a
         '});',
       ].join('\n'),
     };
-    for (const [rel, text] of Object.entries(files)) {
-      mkdirSync(dirname(join(dir, rel)), { recursive: true });
-      writeFileSync(join(dir, rel), text);
-    }
-    const screened = await runEngineOnHost(input, process.env, dir);
-    const fresh = await runEngineOnHost(input, { ...process.env, TFACTORY_SCREEN_MUTANTS: '0' }, dir);
-    const figures = (r: GraderResult) => r.tests.map((t) => ({ id: t.id, runs: t.runs.map((x) => x.outcome), ...t.mutants }));
+    const { screened, fresh } = await screenedAndFresh(dir, files, input);
     expect(figures(screened)).toEqual(figures(fresh));
     expect(screened.errors).toEqual([]);
     expect(testNamed(screened, 'test/steps.test.ts::counts steps').mutants.killed.map((k) => k.by)).toContain('timeout');
     expect(testNamed(screened, 'test/cart.test.ts::totals on fresh module state').mutants.killed.length).toBeGreaterThan(2);
+  }, 600_000);
+});
+
+// A project that treats a test file by its name (seen on unjs/unctx: a plugin transforms only files
+// named `*async.test*`): a copy under the grader's name crashes with every mutant, and screening
+// would take those crashes for kills. The copy run with the control mutant fails too, so the file is
+// graded the fresh way, with the fresh way's figures, and the notes say why.
+describe('TS grader on the host: screening a project that treats test files by their names', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tf-screen-named-'));
+  const input = baseInput({
+    candidateFiles: ['test/magic.test.ts'], stabilityRuns: 1, mutation: true,
+    changedRanges: { 'src/calc.ts': [{ start: 1, end: 12 }] },
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('grades the file the fresh way, with the same figures, and says why', async () => {
+    const files: Record<string, string> = {
+      'package.json': JSON.stringify({ name: 'named', type: 'module', devDependencies: { vitest: '^4.1.0' } }),
+      'vitest.config.ts': [
+        "import { defineConfig } from 'vitest/config';",
+        'export default defineConfig({',
+        "  plugins: [{ name: 'magic', transform: (code: string, id: string) => (id.includes('magic.test') ? code.replaceAll('__MAGIC__', '7') : undefined) }],",
+        '});',
+      ].join('\n'),
+      'src/calc.ts': [
+        'export function add(a: number, b: number): number {',
+        '  return a + b;',
+        '}',
+        'export function twice(n: number): number {',
+        '  return n > 0 ? n * 2 : 0;',
+        '}',
+        'export function half(n: number): number {',
+        '  return n / 2;',
+        '}',
+      ].join('\n'),
+      'test/magic.test.ts': [
+        "import { expect, it } from 'vitest';",
+        "import { add, half, twice } from '../src/calc';",
+        'declare const __MAGIC__: number;',
+        "it('adds the magic number', () => {",
+        '  expect(add(__MAGIC__, 1)).toBe(8);',
+        '  expect(twice(3)).toBe(6);',
+        '  expect(half(__MAGIC__ + 1)).toBe(4);',
+        '});',
+      ].join('\n'),
+    };
+    const { screened, fresh } = await screenedAndFresh(dir, files, input);
+    expect(figures(screened)).toEqual(figures(fresh));
+    // The fresh way kills by value checks and leaves a mutant that changes nothing here (n >= 0) alive.
+    const only = testNamed(fresh, 'test/magic.test.ts::adds the magic number');
+    expect(only.mutants.killed.length).toBeGreaterThan(2);
+    expect(only.mutants.killed.every((k) => k.by === 'assertion')).toBe(true);
+    expect(only.mutants.survived.length).toBeGreaterThan(0);
+    expect(screened.errors.join('\n')).toContain("a copy of test/magic.test.ts under the grader's name for it did not pass");
   }, 600_000);
 });

@@ -223,6 +223,7 @@ describe('a screening run of the warm vitest', () => {
   const project = join(dir, 'project');
   const pids = join(dir, 'pids.txt');
   const copies = [0, 1, 2, 3].map((i) => join(project, 'test', `count.tfm${i}.test.ts`));
+  const others = [0, 1, 2, 3].map((i) => join(project, 'test', `other.tfm${i}.test.ts`));
   let warm: WarmRunner & { screens?: boolean };
   let cold: { run: WarmRunner['run'] };
 
@@ -237,8 +238,8 @@ describe('a screening run of the warm vitest', () => {
       "import { expect, it } from 'vitest';",
       "import { next } from '../src/counter';",
       "it('sees its own mutant', () => {",
-      `  appendFileSync(${JSON.stringify(pids)}, process.pid + '\\n');`,
-      "  const copy = /count\\.tfm(\\d)\\./.exec(expect.getState().testPath ?? '')?.[1];",
+      `  appendFileSync(${JSON.stringify(pids)}, process.pid + ' ' + (expect.getState().testPath ?? '').split('/').pop()?.split('.')[0] + '\\n');`,
+      "  const copy = /(?:count|other)\\.tfm(\\d)\\./.exec(expect.getState().testPath ?? '')?.[1];",
       "  expect((globalThis as Record<string, unknown>).__tfMutant).toBe(`M${copy}`);",
       '});',
       "it('starts on fresh modules and a clean environment', () => {",
@@ -247,7 +248,7 @@ describe('a screening run of the warm vitest', () => {
       "  process.env.TF_LEFT_BEHIND = 'yes';",
       '});',
     ].join('\n');
-    for (const c of copies) writeFileSync(c, text);
+    for (const c of [...copies, ...others]) writeFileSync(c, text);
     const c = createVitestRunner({ projectDir: project, supportDir: join(tsRuntimeDir(), 'support'), ioDir: join(dir, 'io-cold') });
     c.prepare();
     cold = c;
@@ -258,11 +259,17 @@ describe('a screening run of the warm vitest', () => {
     rmSync(dir, { recursive: true, force: true });
   });
   const spec = () => ({ files: copies, screen: Object.fromEntries(copies.map((c, i) => [c, `M${i}`])), testTimeoutMs: 5000, deadlineMs: 60_000, stallMs: 20_000 });
-  const workers = (): number => {
-    const seen = new Set(readFileSync(pids, 'utf8').trim().split('\n'));
+  /** The workers that ran tests since the last call, each with the files (count, other) it ran copies of. */
+  const ranBy = (): Map<string, Set<string>> => {
+    const out = new Map<string, Set<string>>();
+    for (const line of readFileSync(pids, 'utf8').trim().split('\n')) {
+      const [pid = '', file = ''] = line.split(' ');
+      out.set(pid, (out.get(pid) ?? new Set()).add(file));
+    }
     rmSync(pids);
-    return seen.size;
+    return out;
   };
+  const workers = (): number => ranBy().size;
 
   it('runs every copy against its own mutant, in fewer workers than copies, each on fresh modules', async () => {
     // Known once the host is up: it says the project's environment (node) allows screening.
@@ -281,6 +288,20 @@ describe('a screening run of the warm vitest', () => {
     expect(states).toEqual(['0 sees its own mutant: passed', '0 starts on fresh modules and a clean environment: passed',
       '1 sees its own mutant: failed', '1 starts on fresh modules and a clean environment: passed']);
     expect(workers()).toBe(2);
+  }, 120_000);
+
+  it('screens copies of several files in one run, each file\'s copies in workers of their own', async () => {
+    const screen = Object.fromEntries([...copies, ...others].map((c, i) => [c, `M${i % 4}`]));
+    const several = { ...spec(), files: [...copies, ...others], screen, screenGroups: [copies, others] };
+    const out = await warm.run(several);
+    expect(out.warmFailed).toBeUndefined();
+    expect(out.results.map((r) => r.state)).toEqual(Array(16).fill('passed'));
+    const byWorker = ranBy();
+    // Never a worker that ran copies of both files: one candidate never runs where another ran.
+    expect([...byWorker.values()].map((files) => [...files].join(','))).toEqual(expect.arrayContaining(['count', 'other']));
+    for (const files of byWorker.values()) expect(files.size).toBe(1);
+    // Still shared within a file: fewer workers than copies.
+    expect(byWorker.size).toBeLessThanOrEqual(4);
   }, 120_000);
 
   it('the cold vitest runs the same spec one fresh worker per copy, with the same verdicts', async () => {

@@ -35,6 +35,7 @@ function linesFromHits(hitList, probeLines) {
  * that the two load side by side).
  */
 export async function evaluate(loadTs, input, paths) {
+  const started = Date.now();
   const errors = [];
   let forged = 0;
   const runResolved = async (...args) => {
@@ -68,20 +69,28 @@ export async function evaluate(loadTs, input, paths) {
     throw e;
   }
   errors.push(...inst.errors);
+  const phasesMs = { instrument: Date.now() - started };
   const empty = { tests: [], mutants: [], suiteCoveredChanged: {}, changedExecutable: inst.changedExecutable, executions: 0, necessaryMs: 0, errors };
   if (!runner || unsupported) {
     errors.push(runner ? unsupported : explainNoRunner(projectDir, input.projectRoot || '.'));
     return empty;
   }
   try {
-    return await evaluateWith(ts, input, paths, { headRunner: warm ?? runner, inst, errors, runResolved, forged: () => forged });
+    return await evaluateWith(ts, input, paths, { headRunner: warm ?? runner, inst, errors, runResolved, forged: () => forged, phasesMs });
   } finally {
     warm?.close();
   }
 }
 
-async function evaluateWith(ts, input, paths, { headRunner, inst, errors, runResolved, forged }) {
+async function evaluateWith(ts, input, paths, { headRunner, inst, errors, runResolved, forged, phasesMs }) {
   let executions = 0;
+  // Wall time by phase (GraderResult.phasesMs): each mark closes the phase that ran since the last.
+  let since = Date.now();
+  const mark = (phase) => {
+    const now = Date.now();
+    phasesMs[phase] = (phasesMs[phase] ?? 0) + (now - since);
+    since = now;
+  };
   const empty = { tests: [], mutants: [], suiteCoveredChanged: {}, changedExecutable: inst.changedExecutable, executions: 0, necessaryMs: 0, errors };
   const tree = watchTree(paths.work);
   if (tree.tooBig) errors.push('the project copy is over 128 MB of files: the grader does not watch it for tests that rewrite it');
@@ -107,6 +116,7 @@ async function evaluateWith(ts, input, paths, { headRunner, inst, errors, runRes
   const cacheNote = await fillJestCache({ runner: headRunner, projectDir: join(paths.work, input.projectRoot), candidates: candidates.map(abs), limits });
   if (cacheNote) errors.push(cacheNote);
   tree.check();
+  mark('prepare');
 
   // 1. Head run of every candidate file, with hits: on the warm vitest too when there is one (a vitest
   // start saved), each file in its own fresh worker as in every run; a kill or a trip there sends the
@@ -129,6 +139,7 @@ async function evaluateWith(ts, input, paths, { headRunner, inst, errors, runRes
   }
   const byKey = new Map(tests.map((t) => [t.key, t]));
   for (const h of head.hits) byKey.get(keyOf(h.file, h.name))?.hits.push(...h.hits);
+  mark('head');
 
   // 2. The existing suite's coverage of the changed lines.
   let suiteCoveredChanged = {};
@@ -138,6 +149,7 @@ async function evaluateWith(ts, input, paths, { headRunner, inst, errors, runRes
     executions += s.executions;
     suiteCoveredChanged = linesFromHits(s.hits.flatMap((h) => h.hits), inst.probeLines);
   }
+  mark('suite');
 
   // 3. Stability reruns, shuffled with a seed derived from input.seed. A test that exhausted a
   // resource or tampered on head keeps that run (its verdict is decided) and is not run again, here or on base.
@@ -158,9 +170,10 @@ async function evaluateWith(ts, input, paths, { headRunner, inst, errors, runRes
     executions += r.executions;
     for (const t of loaded) t.runs.push(r.verdicts.get(t.key)?.run ?? { outcome: 'skipped', message: 'not reported in this rerun', durationMs: 0 });
   }
+  mark('reruns');
 
   // 4. Mutants: only the covering tests that passed on head (mutation-phase.mjs: one invocation per
-  // mutant, or screened per test file on the warm vitest, with kills confirmed fresh).
+  // mutant, or screened on the warm vitest, a copy of a test file per mutant, with kills confirmed fresh).
   const mutants = inst.mutants.map((m) => ({
     id: m.id, file: m.file, line: m.line, operator: m.operator, description: m.description,
     coveredBy: tests.filter((t) => t.hits.includes(m.probe)).map((t) => `${t.file}::${t.name}`),
@@ -182,10 +195,11 @@ async function evaluateWith(ts, input, paths, { headRunner, inst, errors, runRes
       t.runs = t.runs.map(() => ({ outcome: 'error', failureKind: 'error', message: why.slice(0, 1000), durationMs: run.durationMs }));
     }
   }
+  mark('control');
   const plan = inst.mutants.map((m) => ({ mutant: m, covering: tests.filter((t) => t.hits.includes(m.probe) && live(t)) })).filter((p) => p.covering.length > 0);
   // TFACTORY_SCREEN_MUTANTS=0 (where the engine runs): every mutant the fresh way, to compare.
   const screens = Boolean(headRunner.screens) && process.env.TFACTORY_SCREEN_MUTANTS !== '0';
-  const mutated = await runMutants(plan, { runner: headRunner, screens, runResolved, fitted, tree, work: paths.work, seed: input.seed, errors });
+  const mutated = await runMutants(plan, { runner: headRunner, screens, runResolved, fitted, tree, work: paths.work, seed: input.seed, errors, mark, shamId: inst.shamId });
   executions += mutated.executions;
   for (const [id, v] of mutated.verdictsByMutant) verdictsByMutant.set(id, v);
   const silentMutants = mutated.silent;
@@ -193,6 +207,7 @@ async function evaluateWith(ts, input, paths, { headRunner, inst, errors, runRes
   // (never a kill), and the report says the runner did not run them, rather than nothing at all.
   if (silentMutants.length > 0) errors.push(`the runner reported none of the covering tests in ${silentMutants.length} mutant run(s) (${silentMutants.slice(0, 5).join(', ')}): those mutants count as survived, unproven; the test name filter may not have matched`);
   const mutationMs = Date.now() - mutationStarted;
+  mark('fresh');
 
   // 5. Fail-to-pass: the candidate files against the base tree (same layout, no instrumentation).
   const onBase = new Map();
@@ -231,6 +246,7 @@ async function evaluateWith(ts, input, paths, { headRunner, inst, errors, runRes
     }
   }
 
+  mark('base');
   if (forged() > 0) errors.push(`${forged()} line(s) of the runner's event files were not signed by the grader's reporter and were ignored (a test wrote to them, or a run was cut mid-line)`);
   return {
     tests: tests.map((t) => assembleTest(t, inst, verdictsByMutant, onBase)),
@@ -240,6 +256,7 @@ async function evaluateWith(ts, input, paths, { headRunner, inst, errors, runRes
     executions,
     necessaryMs: head.wallMs,
     mutationMs,
+    phasesMs,
     errors,
   };
 }

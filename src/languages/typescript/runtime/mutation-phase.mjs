@@ -3,10 +3,11 @@
 //
 // Two ways:
 //   fresh:     one invocation per mutant, each test file in a fresh worker process (every runner).
-//   screening: (a runner that `screens`: the warm vitest) per test file, one invocation that runs a
-//              copy of the file for each of its mutants, the copies one after another in shared
-//              workers, each copy on freshly evaluated modules with its own mutant (TF_MUTANTS). A
-//              worker start costs ~250 ms of CPU and a copy ~30 ms, so this is most of the saving.
+//   screening: (a runner that `screens`: the warm vitest) one invocation that runs, for each test
+//              file, a copy of it for each of its mutants (and a first copy with the control mutant),
+//              a file's copies one after another in workers shared by that file's copies only, each
+//              copy on freshly evaluated modules with its own mutant (TF_MUTANTS). A worker start
+//              costs ~250 ms of CPU and a copy ~30 ms, so this is most of the saving.
 //
 // A test shares its worker with its own earlier copies in screening, so it could remember what it
 // saw under another mutant (or under none) and fail on purpose: kills seen in screening are not
@@ -95,7 +96,7 @@ export function pickConfirmations(kills, random) {
 /**
  * plan: [{ mutant: { id }, covering: [test] }] (the engine's tests: { key, file, abs, name, names,
  * runs }). ctx: { runner, screens (the runner screens, and screening is wanted), runResolved,
- * fitted(group) → limits, tree, work, seed, errors }.
+ * fitted(group) → limits, tree, work, seed, errors, shamId (the control mutant, which changes nothing) }.
  * Returns { verdictsByMutant: Map mutant id → Map test key → { file, name, names, run }, executions,
  * silent: [mutant id] (fresh runs that reported none of their tests) }.
  */
@@ -130,36 +131,59 @@ export async function runMutants(plan, ctx) {
   const texts = new Map(ctx.screens ? files.map((f) => [f, readFileSync(f)]) : []);
   const screenable = files.filter((f) => texts.has(f) && !UNSCREENED.test(texts.get(f).toString('utf8')));
   const again = new Set(files.filter((f) => !screenable.includes(f)));
+  // One invocation screens every screenable file: each file's copies are a group that shares
+  // workers only within itself (the warm host's pool hands a worker on to a copy of the same file
+  // only, runners/vitest-prefork.mjs), so one candidate never runs in a process another ran in.
   const screenedRuns = new Map();
+  const groups = [];
   for (const file of screenable) {
     const entries = plan.map((p) => ({ id: p.mutant.id, tests: p.covering.filter((t) => t.abs === file) })).filter((e) => e.tests.length > 0);
     if (entries.length < 2) {
       again.add(file);
       continue;
     }
-    const copies = copyPaths(file, entries.length);
-    for (const c of copies) writeFileSync(c, texts.get(file));
+    // A copy has another name than its file, and a project can treat a test file by its name (a
+    // plugin that transforms only `*async.test*`, a test that reads a fixture named after itself):
+    // the first copy runs with the control mutant, which changes nothing, and a test that then does
+    // not pass as it did on head shows the copies are not the file; the file is graded the fresh way.
+    const control = { id: ctx.shamId ?? '', tests: [...new Map(entries.flatMap((e) => e.tests).map((t) => [t.key, t])).values()], control: true };
+    groups.push({ file, entries: [control, ...entries], copies: copyPaths(file, entries.length + 1) });
+  }
+  if (groups.length > 0) {
+    const copies = groups.flatMap((g) => g.copies);
+    for (const g of groups) for (const c of g.copies) writeFileSync(c, texts.get(g.file));
     const rels = copies.map((c) => relative(ctx.work, c));
     ctx.tree.adopt(rels);
-    const screen = Object.fromEntries(copies.map((c, i) => [c, entries[i].id]));
-    const tests = entries.flatMap((e, i) => e.tests.map((t) => ({ file: copies[i], name: t.name, names: t.names })));
-    const ofFile = [...new Map(entries.flatMap((e) => e.tests).map((t) => [t.key, t])).values()];
+    const screen = Object.fromEntries(groups.flatMap((g) => g.copies.map((c, i) => [c, g.entries[i].id])));
+    const tests = groups.flatMap((g) => g.entries.flatMap((e, i) => e.tests.map((t) => ({ file: g.copies[i], name: t.name, names: t.names }))));
+    const facing = [...new Map(groups.flatMap((g) => g.entries.flatMap((e) => e.tests)).map((t) => [t.key, t])).values()];
     let r;
     try {
-      r = await ctx.runResolved(ctx.runner, { files: copies, tests, screen }, ctx.fitted(ofFile));
+      r = await ctx.runResolved(ctx.runner, { files: copies, tests, screen, screenGroups: groups.map((g) => g.copies) }, ctx.fitted(facing));
     } finally {
       ctx.tree.drop(rels);
     }
     executions += r.executions;
-    entries.forEach((e, i) => {
-      for (const t of e.tests) {
-        const v = r.verdicts.get(keyOf(copies[i], t.name));
-        if (!v) again.add(file);
-        else screenedRuns.set(`${e.id}\n${t.key}`, { test: t, id: e.id, verdict: { ...named(t), run: v.run } });
-      }
-    });
+    const unlike = [];
+    for (const g of groups) {
+      g.entries.forEach((e, i) => {
+        for (const t of e.tests) {
+          const v = r.verdicts.get(keyOf(g.copies[i], t.name));
+          if (!v) again.add(g.file);
+          else if (!e.control) screenedRuns.set(`${e.id}\n${t.key}`, { test: t, id: e.id, verdict: { ...named(t), run: v.run } });
+          else if (v.run.outcome !== 'passed' && !again.has(g.file)) {
+            again.add(g.file);
+            unlike.push(relative(ctx.work, g.file));
+          }
+        }
+      });
+    }
+    if (unlike.length > 0) {
+      ctx.errors.push(`a copy of ${unlike.join(', ')} under the grader's name for it did not pass as the file did on head, with no mutant (the project may treat test files by their names): ${unlike.length === 1 ? 'it was' : 'they were'} graded one fresh process per mutant`);
+    }
   }
 
+  ctx.mark?.('screen');
   // Confirmation: one screened kill per test, again in a fresh process.
   const kills = new Map();
   for (const { test, id, verdict } of screenedRuns.values()) {
@@ -180,6 +204,7 @@ export async function runMutants(plan, ctx) {
       else unheld.add(t.abs);
     }
   }
+  ctx.mark?.('confirm');
   for (const f of unheld) again.add(f);
   if (unheld.size > 0) {
     const names = [...unheld].map((f) => relative(ctx.work, f));

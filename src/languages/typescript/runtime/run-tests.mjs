@@ -7,7 +7,8 @@ import { assess, OUTPUT_LIMIT_BYTES, RESOURCE_PREFIX, SCRATCH_DIR, snapshot, TAM
 export const keyOf = (file, name) => `${file}::${name}`;
 
 /**
- * spec: { files, tests?: [{ file, name, names }], mutant?, seed?, withHits? }.
+ * spec: { files, tests?: [{ file, name, names }], mutant?, seed?, withHits?, screen?, screenGroups? }
+ * (screen: copy → mutant and screenGroups: the copies of each file, for a screening run, mutation-phase.mjs).
  * limits: { testTimeoutMs, tree? }. `runner` may be a warm runner (runners/vitest-warm.mjs) with its
  * cold runner in `runner.cold`. Returns { verdicts: Map key → { file, name, names, run },
  * moduleErrors: [{ file, errors }], hits: [...], wallMs, executions, forged, failures } (forged: event lines
@@ -27,6 +28,10 @@ export async function runResolved(runner, spec, limits) {
   // Whatever follows a kill or a trip runs cold, one fresh process per invocation, and a tripped
   // warm process is replaced: nothing a test did in it (a module it had rewritten) carries over.
   const fallback = runner.cold ?? runner;
+  // After a kill (a hang), the rest of a screening run is screened again on the warm runner, whose
+  // process the kill replaced: cold, every copy would start a process of its own, as many as the
+  // copies of every candidate file not yet run. A trip still goes cold.
+  const afterKill = spec.screen && runner.screens ? runner : fallback;
   if (out.warmFailed) {
     // The warm process died or refused mid-run (a test killed it?): nothing it reported is a
     // verdict. What it left is cleared, and the same run is made cold, where the guards see it all.
@@ -82,7 +87,7 @@ export async function runResolved(runner, spec, limits) {
       // Files the killed run never reached: run them again, one by one if none was reached at all.
       const batches = untouched.length === spec.files.length ? untouched.map((f) => [f]) : [untouched];
       for (const files of batches) {
-        absorb(acc, await runResolved(fallback, { ...spec, files, tests: undefined }, limits));
+        absorb(acc, await runResolved(afterKill, { ...spec, files, tests: undefined }, limits));
       }
     }
     const rest = pending.filter((c) => !hung.has(keyOf(c.file, c.name)));
@@ -90,7 +95,7 @@ export async function runResolved(runner, spec, limits) {
     for (const group of groups) {
       if (group.length === 0) continue;
       const files = [...new Set(group.map((c) => c.file))];
-      absorb(acc, await runResolved(fallback, { ...spec, files, tests: group }, limits));
+      absorb(acc, await runResolved(afterKill, { ...spec, files, tests: group }, limits));
     }
   }
   for (const m of moduleErrors) {

@@ -91,13 +91,23 @@ export async function evaluateCandidates(
       // The grader settles (never throws but on cancel) before a static-check failure is thrown.
       const statics = staticOutcomesFor(mine, ingest.spec.spec.acs, deps.staticChecks, { image, workspace: trees.headDir, sandbox })
         .then((value) => ({ value }), (error: unknown) => ({ error }));
+      // Wall time by phase here (settle, grader, staticsAfterGrader), beside the graders' own phases.
+      const phase = (name: string, since: number): void => {
+        (out.stats.phasesMs ??= {})[name] = (out.stats.phasesMs[name] ?? 0) + Date.now() - since;
+      };
+      let since = Date.now();
       // Files the static checks already reject whole: their verdict is decided, so the grader runs
       // them once on head and no further (when it can: Grader.settlesFiles).
       const settled = deps.quickStaticChecks && pluginForProfile(profile).grader.settlesFiles
         ? await settledFilesOf(mine, ingest.spec.spec.acs, deps.quickStaticChecks, { image, workspace: trees.headDir, sandbox })
         : new Set<string>();
+      phase('settle', since);
+      since = Date.now();
       const grade = await gradeProject({ ctx, sandbox, image, profile, trees, candidates: mine, changedRanges, options, settledFiles: [...settled], ...(deps.packagesFor ? { prepare: deps.packagesFor } : {}) });
+      phase('grader', since);
+      since = Date.now();
       const checked = await statics;
+      phase('staticsAfterGrader', since);
       if ('error' in checked) throw checked.error;
       const outcomes = checked.value;
       out.stats.graderMs += grade.ms;
@@ -106,6 +116,7 @@ export async function evaluateCandidates(
         out.stats.necessaryMs += grade.result.necessaryMs;
         out.stats.mutants += grade.result.mutants.length;
         out.stats.mutationMs = (out.stats.mutationMs ?? 0) + (grade.result.mutationMs ?? 0);
+        for (const [phase, ms] of Object.entries(grade.result.phasesMs ?? {})) (out.stats.phasesMs ??= {})[phase] = (out.stats.phasesMs[phase] ?? 0) + ms;
         for (const e of grade.result.errors) out.notes.push(`${language} grader: ${e}`);
       }
       for (const candidate of mine) {

@@ -34,12 +34,23 @@ const READY_MS = 60_000;
 /** As vitest's forks pool: a child that does not stop on SIGTERM is killed. */
 const SIGKILL_MS = 500;
 
+/** Same test environment: the name, and the options compared as data (as vitest compares them). */
+const sameEnvironment = (a, b) => a?.name === b?.name && JSON.stringify(a?.options ?? null) === JSON.stringify(b?.options ?? null);
+
 /**
  * A vitest 4 custom pool (config `poolRunner`, routed by `pool: PREFORK_POOL`) that keeps `size`
  * started children per set of node flags. `baseEnv()`: the environment a child starts with (the run's
- * own replaces it before vitest's worker starts).
+ * own replaces it before vitest's worker starts). `groupOf(file)`: in a run with isolation off (a
+ * screening run), the group of a test file (the copies of one candidate file); a worker is handed on
+ * only to a file of its own group, never from one candidate's copies to another's.
  */
-export function createPreforkPool({ size, baseEnv }) {
+export function createPreforkPool({ size, baseEnv, groupOf = () => undefined }) {
+  /** The one group of a task's files, or undefined (no group, or files of several). */
+  const groupOfFiles = (files) => {
+    const groups = new Set((files ?? []).map((f) => groupOf(f?.filepath)));
+    const [g] = groups;
+    return groups.size === 1 ? g : undefined;
+  };
   const stash = new Map();
   const spawned = new Set();
   const handed = new Set();
@@ -91,7 +102,19 @@ export function createPreforkPool({ size, baseEnv }) {
     }
 
     send(message) {
+      // The group of the first files this worker is asked to run is its group for good.
+      if (message?.__vitest_worker_request__ === true && Array.isArray(message.context?.files) && !('group' in this)) this.group = groupOfFiles(message.context.files);
       this.fork.send(message);
+    }
+
+    /**
+     * Whether vitest may hand this worker on to `task` (asked only when isolation is off): only to
+     * files of this worker's group, in the environment it was started for. (vitest's own check, the
+     * same environment, applies only to a worker without this method.)
+     */
+    canReuse(task) {
+      const group = groupOfFiles(task?.context?.files);
+      return group !== undefined && group === this.group && sameEnvironment(task.context.environment, this.options.environment);
     }
 
     async start() {

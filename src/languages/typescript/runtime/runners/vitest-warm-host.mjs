@@ -36,6 +36,8 @@ const write = (o) => {
 const children = () => childrenOf(process.pid);
 /** The pool's workers started ahead (set once vitest is up). */
 let prefork;
+/** In a screening run, each copy's group (the candidate file it copies): copy path → group index. */
+let screenGroupOf = new Map();
 
 async function main() {
   const standing = new Set(children());
@@ -48,6 +50,16 @@ async function main() {
   const vitest = await createVitest('test', {
     config: configPath, root: projectDir, watch: false, reporters: [new WarmReporter()], passWithNoTests: true,
   });
+  // The grader reads a failed test's error name and message, never its stack frames: vitest's main
+  // process would otherwise read every file named in every failure's stack (chai's and vitest's own
+  // among them) and scan it for a source map, serially with the runs (~1.5 s in a grading of 20
+  // files). An error with frames already set is left as it is.
+  const testRun = vitest._testRun;
+  if (typeof testRun?.syncUpdateStacks === 'function') {
+    testRun.syncUpdateStacks = (update) => {
+      for (const [, result] of update) for (const e of result?.errors ?? []) if (e && typeof e === 'object' && !e.stacks) e.stacks = [];
+    };
+  }
   const projects = vitest.projects;
   const unsuitable = projects.find((p) => p.config.pool !== 'forks' || p.config.isolate === false || p.config.browser?.enabled);
   if (projects.length !== 1 || unsuitable) {
@@ -62,14 +74,25 @@ async function main() {
   // environment of no run: the run's own replaces it.
   if (preforkSupported(version)) {
     const size = Math.max(1, Math.min(2, Number(project.config.maxWorkers) || 1));
-    prefork = createPreforkPool({ size, baseEnv: () => withoutRunKeys(process.env) });
+    prefork = createPreforkPool({ size, baseEnv: () => withoutRunKeys(process.env), groupOf: (file) => screenGroupOf.get(file) });
     project.config.pool = PREFORK_POOL;
     project.config.poolRunner = prefork.pool;
   }
   for (const p of children()) standing.add(p);
+  // A screening run's files go to the workers in the order given, each candidate's copies together,
+  // so that a worker goes from copy to copy of one candidate (vitest would sort them by size).
+  const Sequencer = vitest.config.sequence.sequencer;
+  if (typeof Sequencer === 'function') {
+    vitest.config.sequence.sequencer = class extends Sequencer {
+      async sort(specs) {
+        return screenGroupOf.size > 0 ? specs : super.sort(specs);
+      }
+    };
+  }
   // Screening (engine.mjs, mutation-phase.mjs) shares a worker between copies of a test file: only
-  // in vitest's node environment, where a worker holds no DOM or other environment state of its own.
-  process.send({ type: 'ready', screens: (project.config.environment ?? 'node') === 'node' });
+  // in vitest's node environment, where a worker holds no DOM or other environment state of its own,
+  // and only with the pool above, which keeps each candidate's copies to workers of their own.
+  process.send({ type: 'ready', screens: prefork !== undefined && (project.config.environment ?? 'node') === 'node' });
   let queue = Promise.resolve();
   process.on('message', (m) => {
     if (m?.type !== 'run') return;
@@ -130,6 +153,7 @@ async function runOnce(vitest, project, m, standing) {
   // file, first among the setup files, starts each copy on freshly evaluated modules.
   const { isolate, setupFiles } = project.config;
   if (m.screen) {
+    screenGroupOf = new Map((m.screenGroups ?? [Object.keys(m.screen)]).flatMap((group, i) => group.map((file) => [file, i])));
     project.config.isolate = false;
     project.config.setupFiles = [join(projectDir, SCREEN_RESET), ...setupFiles];
   }
@@ -143,6 +167,7 @@ async function runOnce(vitest, project, m, standing) {
     await vitest.runTestSpecifications(specs, false);
   } finally {
     Object.assign(project.config, { isolate, setupFiles });
+    screenGroupOf = new Map();
     sink = { events: '', key: '' };
     // This run's workers: those it was handed (started ahead, so already there before it) and any
     // other child it started; not those started ahead for the next run.
