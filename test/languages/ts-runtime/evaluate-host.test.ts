@@ -59,6 +59,9 @@ describe('TS grader on the host: mutation, coverage, fail-to-pass', () => {
     expect(new Set(result.mutants.map((m) => m.id)).size).toBe(result.mutants.length);
     // The mutation phase's wall time is measured for the run's stats.
     expect(result.mutationMs).toBeGreaterThan(0);
+    // And the evaluation's time by phase, every phase in order, the runs' phases measured.
+    expect(Object.keys(result.phasesMs ?? {})).toEqual(['instrument', 'prepare', 'head', 'suite', 'reruns', 'control', 'screen', 'confirm', 'fresh', 'base']);
+    for (const phase of ['head', 'reruns', 'control', 'base']) expect(result.phasesMs?.[phase]).toBeGreaterThan(0);
     const boundary = result.mutants.find((m) => m.line === 15 && m.operator === 'comparison-boundary');
     expect(boundary?.description).toContain('>= becomes >');
     expect(boundary?.coveredBy).toContain('test/pricing.good.test.ts::shippingFee > is free from exactly 50');

@@ -116,7 +116,7 @@ export async function evaluateCandidates(
         out.stats.necessaryMs += grade.result.necessaryMs;
         out.stats.mutants += grade.result.mutants.length;
         out.stats.mutationMs = (out.stats.mutationMs ?? 0) + (grade.result.mutationMs ?? 0);
-        for (const [phase, ms] of Object.entries(grade.result.phasesMs ?? {})) (out.stats.phasesMs ??= {})[phase] = (out.stats.phasesMs[phase] ?? 0) + ms;
+        for (const [name, ms] of Object.entries(grade.result.phasesMs ?? {})) (out.stats.phasesMs ??= {})[name] = (out.stats.phasesMs[name] ?? 0) + ms;
         for (const e of grade.result.errors) out.notes.push(`${language} grader: ${e}`);
       }
       for (const candidate of mine) {
