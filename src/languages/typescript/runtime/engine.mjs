@@ -179,7 +179,6 @@ async function evaluateWith(ts, input, paths, { headRunner, inst, errors, runRes
     coveredBy: tests.filter((t) => t.hits.includes(m.probe)).map((t) => `${t.file}::${t.name}`),
   }));
   const verdictsByMutant = new Map();
-  const mutationStarted = Date.now();
   // The control run (instrument-files.mjs shamMutant): every test about to face a mutant, with a
   // mutant switched on that changes nothing. A test that passed on head and fails now reacts to the
   // grader's switch; it is rejected as tampering and faces no real mutant.
@@ -206,8 +205,9 @@ async function evaluateWith(ts, input, paths, { headRunner, inst, errors, runRes
   // A mutant run that reported none of its tests proves nothing: its mutant counts as survived for them
   // (never a kill), and the report says the runner did not run them, rather than nothing at all.
   if (silentMutants.length > 0) errors.push(`the runner reported none of the covering tests in ${silentMutants.length} mutant run(s) (${silentMutants.slice(0, 5).join(', ')}): those mutants count as survived, unproven; the test name filter may not have matched`);
-  const mutationMs = Date.now() - mutationStarted;
   mark('fresh');
+  // The mutation phase: the control run and every mutant run, screened, confirmed or fresh.
+  const mutationMs = ['control', 'screen', 'confirm', 'fresh'].reduce((sum, phase) => sum + (phasesMs[phase] ?? 0), 0);
 
   // 5. Fail-to-pass: the candidate files against the base tree (same layout, no instrumentation).
   const onBase = new Map();

@@ -147,7 +147,7 @@ export async function runMutants(plan, ctx) {
     // the first copy runs with the control mutant, which changes nothing, and a test that then does
     // not pass as it did on head shows the copies are not the file; the file is graded the fresh way.
     const control = { id: ctx.shamId ?? '', tests: [...new Map(entries.flatMap((e) => e.tests).map((t) => [t.key, t])).values()], control: true };
-    groups.push({ file, entries: [control, ...entries], copies: copyPaths(file, entries.length + 1) });
+    groups.push({ file, control, entries: [control, ...entries], copies: copyPaths(file, entries.length + 1) });
   }
   if (groups.length > 0) {
     const copies = groups.flatMap((g) => g.copies);
@@ -155,8 +155,9 @@ export async function runMutants(plan, ctx) {
     const rels = copies.map((c) => relative(ctx.work, c));
     ctx.tree.adopt(rels);
     const screen = Object.fromEntries(groups.flatMap((g) => g.copies.map((c, i) => [c, g.entries[i].id])));
-    const tests = groups.flatMap((g) => g.entries.flatMap((e, i) => e.tests.map((t) => ({ file: g.copies[i], name: t.name, names: t.names }))));
-    const facing = [...new Map(groups.flatMap((g) => g.entries.flatMap((e) => e.tests)).map((t) => [t.key, t])).values()];
+    const tests = groups.flatMap((g) => g.entries.flatMap((e, i) => e.tests.map((t) => ({ ...named(t), file: g.copies[i] }))));
+    // Every test the run faces: each file's control copy runs them all, once.
+    const facing = groups.flatMap((g) => g.control.tests);
     let r;
     try {
       r = await ctx.runResolved(ctx.runner, { files: copies, tests, screen, screenGroups: groups.map((g) => g.copies) }, ctx.fitted(facing));
