@@ -163,13 +163,22 @@ async function evaluateWith(ts, input, paths, { headRunner, inst, errors, runRes
   const live = (t) => t.runs[0].outcome === 'passed' && !t.settled;
   const loaded = tests.filter(live);
   const decided = tests.filter((t) => t.runs[0].outcome !== 'passed');
-  for (let i = 1; i < input.stabilityRuns; i += 1) {
+  /** Stability rerun `i` (seed input.seed + i) of the tests in `group`; the decided ones keep their head run. */
+  const rerun = async (i, group) => {
     for (const t of decided) t.runs.push(t.runs[0]);
-    if (loaded.length === 0) continue;
-    const r = await runResolved(headRunner, { files: [...new Set(loaded.map((t) => t.abs))], tests: loaded.map(named), seed: input.seed + i }, limits);
+    if (group.length === 0) return;
+    const r = await runResolved(headRunner, { files: [...new Set(group.map((t) => t.abs))], tests: group.map(named), seed: input.seed + i }, limits);
     executions += r.executions;
-    for (const t of loaded) t.runs.push(r.verdicts.get(t.key)?.run ?? { outcome: 'skipped', message: 'not reported in this rerun', durationMs: 0 });
-  }
+    for (const t of group) t.runs.push(r.verdicts.get(t.key)?.run ?? { outcome: 'skipped', message: 'not reported in this rerun', durationMs: 0 });
+  };
+  // The control run (step 4) runs every test about to face a mutant once more on head's behaviour, in
+  // a fresh process: with a seeded rerun before it, it stands as such a test's last stability run
+  // (stabilityRuns counts runs on head's code, and the control was one more). A test that the control
+  // did not see pass (it timed out under the control's shorter limit, or was not reported) and every
+  // test that faces no mutant get the last seeded rerun after the control, with the full limit.
+  const reruns = Math.max(0, input.stabilityRuns - 1);
+  const controlStands = Boolean(inst.shamId) && reruns >= 2;
+  for (let i = 1; i <= reruns - (controlStands ? 1 : 0); i += 1) await rerun(i, loaded);
   mark('reruns');
 
   // 4. Mutants: only the covering tests that passed on head (mutation-phase.mjs: one invocation per
@@ -188,6 +197,10 @@ async function evaluateWith(ts, input, paths, { headRunner, inst, errors, runRes
     executions += c.executions;
     for (const t of facing) {
       const run = c.verdicts.get(t.key)?.run;
+      if (controlStands && run?.outcome === 'passed') {
+        t.runs.push(run);
+        t.controlled = true;
+      }
       if (!isKill(run) || run.outcome === 'timeout') continue;
       const why = run.message?.startsWith(TAMPER_PREFIX) || run.message?.startsWith(RESOURCE_PREFIX) ? run.message
         : `${TAMPER_PREFIX}it fails when the grader switches on a mutant that changes nothing (${(run.message ?? run.outcome).split('\n')[0].slice(0, 200)}): it watches the grader, not the code`;
@@ -195,6 +208,13 @@ async function evaluateWith(ts, input, paths, { headRunner, inst, errors, runRes
     }
   }
   mark('control');
+  if (controlStands) {
+    // The last stability rerun, for the tests the control did not stand for: a test it caught
+    // reacting to the switch keeps its tamper run (now its head run) as every other run.
+    for (const t of loaded) if (!t.controlled && t.runs[0].outcome !== 'passed') t.runs.push(t.runs[0]);
+    await rerun(reruns, loaded.filter((t) => !t.controlled && t.runs[0].outcome === 'passed'));
+    mark('reruns');
+  }
   const plan = inst.mutants.map((m) => ({ mutant: m, covering: tests.filter((t) => t.hits.includes(m.probe) && live(t)) })).filter((p) => p.covering.length > 0);
   // TFACTORY_SCREEN_MUTANTS=0 (where the engine runs): every mutant the fresh way, to compare.
   const screens = Boolean(headRunner.screens) && process.env.TFACTORY_SCREEN_MUTANTS !== '0';
