@@ -26,33 +26,45 @@ describe('the mutation phase: what screening confirms in a fresh process', () =>
     }
   });
 
-  it('confirms each file in as few fresh runs as it can (a run starts a worker per file), and lets files share a run', () => {
-    // One mutant for the most tests overall (m1) would put x.test.ts in two runs; x's own best is m2.
+  /** The mutants picked for each file's tests: file → sorted mutant ids. */
+  const perFile = (picked: Map<string, string[]>): Record<string, string[]> => {
+    const out: Record<string, Set<string>> = {};
+    for (const [id, keys] of picked) for (const k of keys) (out[k.split('::')[0] ?? ''] ??= new Set()).add(id);
+    return Object.fromEntries(Object.entries(out).map(([f, ids]) => [f, [...ids].sort()]));
+  };
+
+  it('confirms each file with as few mutants as it can (each is a fresh worker for the file)', () => {
+    // One mutant for the most tests overall (m1) would give x.test.ts two confirmations; x's own best is m2.
     const kills = new Map<string, Kill[]>([
       ['x.test.ts::a', [{ id: 'm1', kind: 'assertion' }, { id: 'm2', kind: 'assertion' }]],
       ['x.test.ts::b', [{ id: 'm2', kind: 'assertion' }]],
       ['y.test.ts::c', [{ id: 'm1', kind: 'assertion' }, { id: 'm3', kind: 'assertion' }]],
       ['y.test.ts::d', [{ id: 'm1', kind: 'assertion' }]],
       ['z.test.ts::e', [{ id: 'm1', kind: 'assertion' }, { id: 'm3', kind: 'assertion' }]],
+      ['w.test.ts::f', [{ id: 'm4', kind: 'assertion' }]],
+      ['w.test.ts::g', [{ id: 'm5', kind: 'assertion' }]],
     ]);
+    const zPicks = new Set<string>();
     for (let seed = 0; seed < 20; seed += 1) {
-      const picked = pick(kills, seeded(seed));
-      expect(Object.fromEntries([...picked].map(([id, keys]) => [id, [...keys].sort()]))).toEqual({
-        m2: ['x.test.ts::a', 'x.test.ts::b'],
-        m1: ['y.test.ts::c', 'y.test.ts::d', 'z.test.ts::e'],
-      });
+      const files = perFile(pick(kills, seeded(seed)));
+      expect(files['x.test.ts']).toEqual(['m2']);
+      expect(files['y.test.ts']).toEqual(['m1']);
+      expect(files['w.test.ts']).toEqual(['m4', 'm5']);
+      zPicks.add((files['z.test.ts'] ?? []).join());
     }
+    // z's one test: either of its kills, at random
+    expect([...zPicks].sort()).toEqual(['m1', 'm3']);
   });
 
-  it('shares one fresh run between tests that killed the same mutant, and varies the pick with the seed', () => {
+  it('confirms the tests of a file that killed the same mutant with one, and varies the pick with the seed', () => {
     const kills = new Map<string, Kill[]>(['f::a', 'f::b', 'g::c', 'g::d'].map((k) => [k, ['m1', 'm2', 'm3', 'm4', 'm5'].map((id) => ({ id, kind: 'assertion' }))]));
     const chosen = new Set<string>();
     for (let seed = 0; seed < 20; seed += 1) {
       const picked = pick(kills, seeded(seed));
-      expect(picked.size).toBe(1);
-      const [id, keys] = [...picked][0] ?? ['', []];
-      expect([...keys].sort()).toEqual(['f::a', 'f::b', 'g::c', 'g::d']);
-      chosen.add(id);
+      const files = perFile(picked);
+      expect(Object.values(files).map((ids) => ids.length)).toEqual([1, 1]);
+      expect([...picked.values()].flat().sort()).toEqual(['f::a', 'f::b', 'g::c', 'g::d']);
+      chosen.add(files.f?.[0] ?? '');
     }
     expect(chosen.size).toBeGreaterThan(2);
     expect([...pick(kills, seeded(7))]).toEqual([...pick(kills, seeded(7))]);

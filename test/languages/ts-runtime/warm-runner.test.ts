@@ -7,6 +7,8 @@ import { createVitestRunner } from '../../../src/languages/typescript/runtime/ru
 // @ts-expect-error plain ESM engine file without type declarations
 import { createWarmVitestRunner } from '../../../src/languages/typescript/runtime/runners/vitest-warm.mjs';
 // @ts-expect-error plain ESM engine file without type declarations
+import { runResolved } from '../../../src/languages/typescript/runtime/run-tests.mjs';
+// @ts-expect-error plain ESM engine file without type declarations
 import { preforkSupported } from '../../../src/languages/typescript/runtime/runners/vitest-prefork.mjs';
 import { tsRuntimeDir } from '../../../src/languages/typescript/runtime-path.js';
 import { PACKAGE_ROOT } from '../../../src/version.js';
@@ -15,7 +17,7 @@ interface Result { file: string; name: string; state: string }
 interface RunOut {
   warmFailed?: string; killedBy?: string | null; forged: number; results: Result[]; collected: unknown[];
 }
-interface Spec { files: string[]; tests?: Array<{ file: string; name: string; names: string[] }>; mutant?: string; seed?: number }
+interface Spec { files: string[]; tests?: Array<{ file: string; name: string; names: string[] }>; mutant?: string; mutants?: Record<string, string>; seed?: number }
 interface WarmRunner {
   run(spec: Spec & { testTimeoutMs: number; deadlineMs: number; stallMs: number }): Promise<RunOut>;
   keep(): number[];
@@ -135,6 +137,49 @@ describe('the warm vitest runner', () => {
     for (let i = 1; i < runs.length; i += 1) {
       expect(ranIn[i]?.filter((pid) => waitingBefore[i]?.includes(pid)).length, `run ${i}`).toBeGreaterThan(0);
     }
+  }, 120_000);
+
+  it('gives each file of a run its own mutant, each in a fresh worker, seen by the test as a run with that one mutant', async () => {
+    const log = join(dir, 'own.log');
+    // What a test can see of the switch: the variable, the global, the process's message listeners
+    // and the order of the environment's names.
+    const body = (tag: string): string => [
+      "import { appendFileSync } from 'node:fs';",
+      "import { it } from 'vitest';",
+      `it('${tag} records what it sees', () => {`,
+      '  const g = globalThis as Record<string, unknown>;',
+      `  appendFileSync(${JSON.stringify(log)}, JSON.stringify({ tag: '${tag}', pid: process.pid, env: process.env.TFACTORY_MUTANT, global: g.__tfMutant, listeners: process.listenerCount('message'), names: Object.keys(process.env).join() }) + '\\n');`,
+      '});',
+    ].join('\n');
+    for (const tag of ['a', 'b', 'c']) writeFileSync(file(`own-${tag}.test.ts`), body(tag));
+    const seen = (): Array<Record<string, unknown>> => readFileSync(log, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const own = await run({ files: ['a', 'b', 'c'].map((t) => file(`own-${t}.test.ts`)), mutants: { [file('own-a.test.ts')]: 'M5', [file('own-b.test.ts')]: 'M6' } });
+    expect(own.warmFailed).toBeUndefined();
+    expect(states(own)).toEqual(['a records what it sees: passed', 'b records what it sees: passed', 'c records what it sees: passed']);
+    const lines = seen();
+    const byTag = Object.fromEntries(lines.map((l) => [l.tag, l]));
+    expect([byTag.a?.env, byTag.b?.env, byTag.c?.env]).toEqual(['M5', 'M6', '']);
+    expect([byTag.a?.global, byTag.b?.global, byTag.c?.global]).toEqual(['M5', 'M6', '']);
+    expect(new Set(lines.map((l) => l.pid)).size).toBe(3);
+    // The same file in a run with one mutant for every file: the same sight, but for the pid.
+    await run({ files: [file('own-a.test.ts'), file('own-c.test.ts')], mutant: 'M5' });
+    const single = seen().slice(3).find((l) => l.tag === 'a');
+    const { pid: _p1, ...alone } = single ?? {};
+    const { pid: _p2, ...inOwn } = byTag.a ?? {};
+    expect(inOwn).toEqual(alone);
+  }, 120_000);
+
+  it('runs a spec with a mutant per file on the cold vitest as one invocation per mutant, with the same verdicts as warm', async () => {
+    const spec = {
+      files: [file('switch.test.ts'), file('own-a.test.ts')],
+      mutants: { [file('switch.test.ts')]: 'M2', [file('own-a.test.ts')]: 'M5' },
+    };
+    const limits = { testTimeoutMs: 2000 };
+    const verdicts = (r: { verdicts: Map<string, { run: { outcome: string } }> }): string[] => [...r.verdicts].map(([k, v]) => `${k.split('/').pop()}: ${v.run.outcome}`).sort();
+    const warmOut = await runResolved(warm, spec, limits);
+    const coldOut = await runResolved(warm.cold, spec, limits);
+    expect(verdicts(warmOut)).toEqual(['own-a.test.ts::a records what it sees: passed', 'switch.test.ts::sees M2: passed', 'switch.test.ts::sees no mutant: failed']);
+    expect(verdicts(coldOut)).toEqual(verdicts(warmOut));
   }, 120_000);
 
   it('replaces a worker started ahead that died before its run', async () => {

@@ -15,7 +15,8 @@
 // one) runs again in a fresh process, as the fresh way runs it: a plain mutant run, like the control
 // run, so a test cannot tell the two apart and fail only in confirmations. The mutants for that are
 // picked file by file, as few per file as confirm its tests (a fresh run starts a worker per file),
-// ties at random from the seed. If any test's confirmation does not kill alike, every test of that
+// ties at random from the seed, and run in rounds: round k runs every file with its k-th pick, each
+// in a fresh worker that faces its own mutant. If any test's confirmation does not kill alike, every test of that
 // file is graded again the fresh way. So a test's verdict (kills some mutant, kills one by a value
 // check) always rests on a fresh run; its kill count rests on screening.
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
@@ -60,9 +61,8 @@ export function copyPaths(file, n) {
  * For each test with a screened kill, the mutant whose kill a fresh run confirms: one of its kills
  * by a value check when it has any, else one of its kills. A fresh run starts a worker for each test
  * file in it, so the picks are made file by file: first the mutant that confirms the most of the
- * file's tests still waiting, among those a mutant another file already has (one run then serves
- * both), ties at random. `kills`: Map test key (`file::name`) → [{ id, kind }]. Returns Map mutant
- * id → [test key].
+ * file's tests still waiting, ties at random. `kills`: Map test key (`file::name`) → [{ id, kind }].
+ * Returns Map mutant id → [test key].
  */
 export function pickConfirmations(kills, random) {
   const byFile = new Map();
@@ -81,9 +81,7 @@ export function pickConfirmations(kills, random) {
       const count = new Map();
       for (const pool of pools.values()) for (const id of pool) count.set(id, (count.get(id) ?? 0) + 1);
       const most = Math.max(...count.values());
-      const best = [...count.keys()].filter((id) => count.get(id) === most).sort();
-      const shared = best.filter((id) => picked.has(id));
-      const ties = shared.length > 0 ? shared : best;
+      const ties = [...count.keys()].filter((id) => count.get(id) === most).sort();
       const id = ties[Math.floor(random() * ties.length)];
       const keys = [...pools.keys()].filter((k) => pools.get(k).has(id));
       picked.set(id, [...(picked.get(id) ?? []), ...keys]);
@@ -193,16 +191,37 @@ export async function runMutants(plan, ctx) {
   }
   const picked = pickConfirmations(kills, seeded(ctx.seed));
   const byKey = new Map(plan.flatMap((p) => p.covering).map((t) => [t.key, t]));
-  const unheld = new Set();
+  // The picks in rounds: round k runs each file with its k-th picked mutant, every file in a fresh
+  // worker of its own that faces its own mutant (a runner that cannot do that runs the round as one
+  // invocation per mutant, run-tests.mjs). To a test, its run is a plain mutant run all the same.
+  const picksOf = new Map();
   for (const [id, keys] of picked) {
-    const group = keys.map((k) => byKey.get(k));
-    const r = await runFresh(id, group);
-    for (const t of group) {
-      const screened = screenedRuns.get(`${id}\n${t.key}`);
-      const v = r.verdicts.get(t.key);
-      const held = v && isKill(v.run) && (killKind(screened.verdict.run) !== 'assertion' || killKind(v.run) === 'assertion');
-      if (held) screened.verdict = v;
-      else unheld.add(t.abs);
+    for (const t of keys.map((k) => byKey.get(k))) {
+      if (!picksOf.has(t.abs)) picksOf.set(t.abs, new Map());
+      const mine = picksOf.get(t.abs);
+      mine.set(id, [...(mine.get(id) ?? []), t]);
+    }
+  }
+  const rounds = [];
+  for (const [file, mine] of picksOf) {
+    [...mine].forEach(([id, group], k) => {
+      rounds[k] ??= [];
+      rounds[k].push({ file, id, group });
+    });
+  }
+  const unheld = new Set();
+  for (const round of rounds) {
+    const group = round.flatMap((e) => e.group);
+    const r = await ctx.runResolved(ctx.runner, { files: round.map((e) => e.file), tests: group.map(named), mutants: Object.fromEntries(round.map((e) => [e.file, e.id])) }, ctx.fitted(group));
+    executions += r.executions;
+    for (const { id, group: mine } of round) {
+      for (const t of mine) {
+        const screened = screenedRuns.get(`${id}\n${t.key}`);
+        const v = r.verdicts.get(t.key);
+        const held = v && isKill(v.run) && (killKind(screened.verdict.run) !== 'assertion' || killKind(v.run) === 'assertion');
+        if (held) screened.verdict = v;
+        else unheld.add(t.abs);
+      }
     }
   }
   ctx.mark?.('confirm');

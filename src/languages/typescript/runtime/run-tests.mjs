@@ -7,8 +7,9 @@ import { assess, OUTPUT_LIMIT_BYTES, RESOURCE_PREFIX, SCRATCH_DIR, snapshot, TAM
 export const keyOf = (file, name) => `${file}::${name}`;
 
 /**
- * spec: { files, tests?: [{ file, name, names }], mutant?, seed?, withHits?, screen?, screenGroups? }
- * (screen: copy → mutant and screenGroups: the copies of each file, for a screening run, mutation-phase.mjs).
+ * spec: { files, tests?: [{ file, name, names }], mutant?, mutants?, seed?, withHits?, screen?, screenGroups? }
+ * (mutants: file → the mutant that file faces, instead of one `mutant` for all; screen: copy → mutant
+ * and screenGroups: the copies of each file, for a screening run, mutation-phase.mjs).
  * limits: { testTimeoutMs, tree? }. `runner` may be a warm runner (runners/vitest-warm.mjs) with its
  * cold runner in `runner.cold`. Returns { verdicts: Map key → { file, name, names, run },
  * moduleErrors: [{ file, errors }], hits: [...], wallMs, executions, forged, failures } (forged: event lines
@@ -16,6 +17,9 @@ export const keyOf = (file, name) => `${file}::${name}`;
  * without reporting their end, runners/common.mjs failureOf).
  */
 export async function runResolved(runner, spec, limits) {
+  // A spec whose files face a mutant each (`mutants`: file → mutant id), on a runner that sets one
+  // mutant per invocation (every runner but the warm vitest with its own pool): one invocation per mutant.
+  if (spec.mutants && !runner.perFileMutants) return perMutant(runner, spec, limits);
   const count = spec.tests?.length ?? 0;
   // The event file grows with every test that ends: silence for the per-test limit (plus 2 s for the
   // runner's own bookkeeping) means a test is stuck in a loop the runner's timer cannot interrupt.
@@ -105,6 +109,18 @@ export async function runResolved(runner, spec, limits) {
     }
   }
   return { ...acc, executions: verdicts.size };
+}
+
+/** `spec` with `mutants` (file → mutant id) as one invocation per mutant, its files and their tests. */
+async function perMutant(runner, spec, limits) {
+  const acc = { verdicts: new Map(), moduleErrors: [], hits: [], wallMs: 0, forged: 0, failures: [] };
+  const ids = [...new Set(spec.files.map((f) => spec.mutants[f] ?? ''))];
+  for (const id of ids) {
+    const files = spec.files.filter((f) => (spec.mutants[f] ?? '') === id);
+    const tests = spec.tests?.filter((t) => files.includes(t.file));
+    absorb(acc, await runResolved(runner, { ...spec, mutants: undefined, mutant: id, files, tests }, limits));
+  }
+  return { ...acc, executions: acc.verdicts.size };
 }
 
 /** Adds a sub-run's verdicts, module errors, hits, time and forged-line count to `acc`. */

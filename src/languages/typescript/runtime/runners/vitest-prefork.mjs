@@ -42,9 +42,11 @@ const sameEnvironment = (a, b) => a?.name === b?.name && JSON.stringify(a?.optio
  * started children per set of node flags. `baseEnv()`: the environment a child starts with (the run's
  * own replaces it before vitest's worker starts). `groupOf(file)`: in a run with isolation off (a
  * screening run), the group of a test file (the copies of one candidate file); a worker is handed on
- * only to a file of its own group, never from one candidate's copies to another's.
+ * only to a file of its own group, never from one candidate's copies to another's. `mutantOf(file)`:
+ * the mutant the run has a test file face (its own in a run with a mutant per file), sent to each
+ * worker once, before vitest's request to run its first file.
  */
-export function createPreforkPool({ size, baseEnv, groupOf = () => undefined }) {
+export function createPreforkPool({ size, baseEnv, groupOf = () => undefined, mutantOf = () => '' }) {
   /** The one group of a task's files, or undefined (no group, or files of several). */
   const groupOfFiles = (files) => {
     const groups = new Set((files ?? []).map((f) => groupOf(f?.filepath)));
@@ -102,8 +104,14 @@ export function createPreforkPool({ size, baseEnv, groupOf = () => undefined }) 
     }
 
     send(message) {
-      // The group of the first files this worker is asked to run is its group for good.
-      if (message?.__vitest_worker_request__ === true && Array.isArray(message.context?.files) && !('group' in this)) this.group = groupOfFiles(message.context.files);
+      // The first files this worker is asked to run: their group is its group for good, and their
+      // mutant (one: a worker runs one file, or copies that take theirs from TF_MUTANTS) its mutant.
+      if (message?.__vitest_worker_request__ === true && Array.isArray(message.context?.files) && !('group' in this)) {
+        this.group = groupOfFiles(message.context.files);
+        const mutants = new Set(message.context.files.map((f) => mutantOf(f?.filepath) ?? ''));
+        if (mutants.size !== 1) throw new Error('the files of one worker face different mutants');
+        this.fork.send({ __tfMutant: [...mutants][0] });
+      }
       this.fork.send(message);
     }
 

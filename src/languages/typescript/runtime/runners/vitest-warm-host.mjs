@@ -11,9 +11,10 @@
 // (never in an environment variable or a file a test could read), and stays in this process, which
 // test code does not run in; the grader kills what a run leaves behind before sending the next key.
 //
-// Protocol (process.send / 'message'): in { type: 'run', id, files, tests?, mutant, screen?, seed?,
-// testTimeoutMs, events, hits, key }, out { type: 'ready', screens } once (screens: whether a
-// screening run may share workers here), { type: 'done', id, keep } after each run (keep: the pids
+// Protocol (process.send / 'message'): in { type: 'run', id, files, tests?, mutant, mutants?, screen?,
+// seed?, testTimeoutMs, events, hits, key } (mutants: file → the mutant that file faces), out
+// { type: 'ready', screens, perFileMutants } once (screens: whether a screening run may share workers
+// here; perFileMutants: whether a run may give each file its own mutant), { type: 'done', id, keep } after each run (keep: the pids
 // this process owns), { type: 'failed', message } when vitest cannot be used.
 import { createHmac } from 'node:crypto';
 import { appendFileSync, mkdirSync } from 'node:fs';
@@ -38,6 +39,9 @@ const children = () => childrenOf(process.pid);
 let prefork;
 /** In a screening run, each copy's group (the candidate file it copies): copy path → group index. */
 let screenGroupOf = new Map();
+/** The mutant each test file of the current run faces: the run's one, or the file's own (`mutants`). */
+let runMutant = '';
+let fileMutants = new Map();
 
 async function main() {
   const standing = new Set(children());
@@ -74,7 +78,7 @@ async function main() {
   // environment of no run: the run's own replaces it.
   if (preforkSupported(version)) {
     const size = Math.max(1, Math.min(2, Number(project.config.maxWorkers) || 1));
-    prefork = createPreforkPool({ size, baseEnv: () => withoutRunKeys(process.env), groupOf: (file) => screenGroupOf.get(file) });
+    prefork = createPreforkPool({ size, baseEnv: () => withoutRunKeys(process.env), groupOf: (file) => screenGroupOf.get(file), mutantOf: (file) => fileMutants.get(file) ?? runMutant });
     project.config.pool = PREFORK_POOL;
     project.config.poolRunner = prefork.pool;
   }
@@ -92,7 +96,8 @@ async function main() {
   // Screening (engine.mjs, mutation-phase.mjs) shares a worker between copies of a test file: only
   // in vitest's node environment, where a worker holds no DOM or other environment state of its own,
   // and only with the pool above, which keeps each candidate's copies to workers of their own.
-  process.send({ type: 'ready', screens: prefork !== undefined && (project.config.environment ?? 'node') === 'node' });
+  // A run whose files face a mutant each (`mutants`) needs the pool above, which hands each worker its file's.
+  process.send({ type: 'ready', screens: prefork !== undefined && (project.config.environment ?? 'node') === 'node', perFileMutants: prefork !== undefined });
   let queue = Promise.resolve();
   process.on('message', (m) => {
     if (m?.type !== 'run') return;
@@ -139,6 +144,8 @@ async function runOnce(vitest, project, m, standing) {
   sink = { events: m.events, key: m.key };
   process.env.TF_HITS = m.hits;
   process.env.TFACTORY_MUTANT = m.mutant ?? '';
+  runMutant = m.mutant ?? '';
+  fileMutants = new Map(Object.entries(m.mutants ?? {}));
   if (m.screen) process.env.TF_MUTANTS = JSON.stringify(m.screen);
   else delete process.env.TF_MUTANTS;
   process.env.TF_TEST_TIMEOUT = String(m.testTimeoutMs);
@@ -168,6 +175,8 @@ async function runOnce(vitest, project, m, standing) {
   } finally {
     Object.assign(project.config, { isolate, setupFiles });
     screenGroupOf = new Map();
+    fileMutants = new Map();
+    runMutant = '';
     sink = { events: '', key: '' };
     // This run's workers: those it was handed (started ahead, so already there before it) and any
     // other child it started; not those started ahead for the next run.

@@ -47,7 +47,7 @@ export function createWarmVitestRunner({ projectDir, ioDir, cold }) {
       const hits = join(ioDir, `warm-${id}.hits.jsonl`);
       const key = randomBytes(32).toString('hex');
       return {
-        message: { type: 'run', id, files: spec.files, tests: spec.tests?.map((t) => ({ file: t.file, names: t.names })), mutant: spec.mutant ?? '', screen: spec.screen, screenGroups: spec.screenGroups, seed: spec.seed, testTimeoutMs: spec.testTimeoutMs, events, hits, key },
+        message: { type: 'run', id, files: spec.files, tests: spec.tests?.map((t) => ({ file: t.file, names: t.names })), mutant: spec.mutant ?? '', mutants: spec.mutants, screen: spec.screen, screenGroups: spec.screenGroups, seed: spec.seed, testTimeoutMs: spec.testTimeoutMs, events, hits, key },
         // vitest's reporter appends to the event file as each test ends: its silence is a hang.
         watchFile: events,
         resultFile: events,
@@ -58,5 +58,7 @@ export function createWarmVitestRunner({ projectDir, ioDir, cold }) {
   // Runs a screening spec (mutation-phase.mjs) in shared workers, one copy after another, when its
   // host says the project's test environment allows it (known once the host has run once).
   Object.defineProperty(runner, 'screens', { get: () => runner.hostReady?.screens === true });
+  // Runs a spec whose files face a mutant each (`mutants`) in one invocation, when its host says so.
+  Object.defineProperty(runner, 'perFileMutants', { get: () => runner.hostReady?.perFileMutants === true });
   return runner;
 }
