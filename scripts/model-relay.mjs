@@ -15,7 +15,7 @@
 // An answer is also kept under <folder>/answers/<sha256 of the body>.json: the same request asked
 // again (a re-recording) is answered at once with the same text.
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
 
@@ -29,6 +29,12 @@ let n = readdirSync(folder).filter((f) => f.endsWith('.request.json')).length;
 let previousPrompt = '';
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** Writes `text` to `file` in one step: a reader sees no file or all of it. */
+function writeWhole(file, text) {
+  writeFileSync(`${file}.part`, text);
+  renameSync(`${file}.part`, file);
+}
 const estimate = (chars) => Math.ceil(chars / 4);
 
 function promptText(body) {
@@ -47,10 +53,12 @@ async function answerFor(raw, body) {
   const cached = join(folder, 'answers', `${key}.json`);
   if (existsSync(cached)) return readFileSync(cached, 'utf8');
   const id = String(++n).padStart(3, '0');
-  writeFileSync(join(folder, `${id}.request.json`), raw);
   const md = (body.messages ?? []).map((m) => `=== ${m.role} ===\n${typeof m.content === 'string' ? m.content : JSON.stringify(m.content, null, 2)}`).join('\n\n');
   const schema = body.response_format ? `\n\n=== response_format ===\n${JSON.stringify(body.response_format, null, 2)}` : '';
-  writeFileSync(join(folder, `${id}.request.md`), `${md}${schema}\n`);
+  // Whole files only (written aside, then renamed): whoever watches the folder never reads half a
+  // request. The text first, then the JSON, whose appearance says the request is there.
+  writeWhole(join(folder, `${id}.request.md`), `${md}${schema}\n`);
+  writeWhole(join(folder, `${id}.request.json`), raw);
   process.stdout.write(`relay: request ${id} waiting for ${join(folder, `${id}.answer.json`)}\n`);
   const file = join(folder, `${id}.answer.json`);
   for (;;) {
@@ -63,7 +71,7 @@ async function answerFor(raw, body) {
         await sleep(500);
         continue;
       }
-      writeFileSync(cached, text);
+      writeWhole(cached, text);
       process.stdout.write(`relay: request ${id} answered\n`);
       return text;
     }
