@@ -8,7 +8,7 @@ import { isKill } from '../../../src/languages/typescript/runtime/classify.mjs';
 import { copyPaths, pickConfirmations, seeded } from '../../../src/languages/typescript/runtime/mutation-phase.mjs';
 
 type Kill = { id: string; kind: string };
-const pick = pickConfirmations as (kills: Map<string, Kill[]>, random: () => number) => Map<string, string[]>;
+const pick = pickConfirmations as (kills: Map<string, Kill[]>, random: () => number) => Map<string, Map<string, string[]>>;
 
 describe('the mutation phase: what screening confirms in a fresh process', () => {
   it('confirms one kill per test that has one, by a value check when the test has such a kill', () => {
@@ -19,7 +19,7 @@ describe('the mutation phase: what screening confirms in a fresh process', () =>
     ]);
     for (let seed = 0; seed < 20; seed += 1) {
       const picked = pick(kills, seeded(seed));
-      const byTest = new Map([...picked].flatMap(([id, keys]) => keys.map((k) => [k, id] as const)));
+      const byTest = new Map([...picked.values()].flatMap((mine) => [...mine].flatMap(([id, keys]) => keys.map((k) => [k, id] as const))));
       expect([...byTest.keys()].sort()).toEqual(['a', 'b']);
       expect(byTest.get('a')).toBe('m2');
       expect(byTest.get('b')).toBe('m4');
@@ -27,11 +27,7 @@ describe('the mutation phase: what screening confirms in a fresh process', () =>
   });
 
   /** The mutants picked for each file's tests: file → sorted mutant ids. */
-  const perFile = (picked: Map<string, string[]>): Record<string, string[]> => {
-    const out: Record<string, Set<string>> = {};
-    for (const [id, keys] of picked) for (const k of keys) (out[k.split('::')[0] ?? ''] ??= new Set()).add(id);
-    return Object.fromEntries(Object.entries(out).map(([f, ids]) => [f, [...ids].sort()]));
-  };
+  const perFile = (picked: Map<string, Map<string, string[]>>): Record<string, string[]> => Object.fromEntries([...picked].map(([f, mine]) => [f, [...mine.keys()].sort()]));
 
   it('confirms each file with as few mutants as it can (each is a fresh worker for the file)', () => {
     // One mutant for the most tests overall (m1) would give x.test.ts two confirmations; x's own best is m2.
@@ -63,7 +59,7 @@ describe('the mutation phase: what screening confirms in a fresh process', () =>
       const picked = pick(kills, seeded(seed));
       const files = perFile(picked);
       expect(Object.values(files).map((ids) => ids.length)).toEqual([1, 1]);
-      expect([...picked.values()].flat().sort()).toEqual(['f::a', 'f::b', 'g::c', 'g::d']);
+      expect([...picked.values()].flatMap((mine) => [...mine.values()].flat()).sort()).toEqual(['f::a', 'f::b', 'g::c', 'g::d']);
       chosen.add(files.f?.[0] ?? '');
     }
     expect(chosen.size).toBeGreaterThan(2);

@@ -62,7 +62,7 @@ export function copyPaths(file, n) {
  * by a value check when it has any, else one of its kills. A fresh run starts a worker for each test
  * file in it, so the picks are made file by file: first the mutant that confirms the most of the
  * file's tests still waiting, ties at random. `kills`: Map test key (`file::name`) → [{ id, kind }].
- * Returns Map mutant id → [test key].
+ * Returns Map file → Map mutant id → [test key], each file's mutants in the order picked.
  */
 export function pickConfirmations(kills, random) {
   const byFile = new Map();
@@ -77,6 +77,8 @@ export function pickConfirmations(kills, random) {
   const picked = new Map();
   for (const file of [...byFile.keys()].sort()) {
     const pools = byFile.get(file);
+    const mine = new Map();
+    picked.set(file, mine);
     while (pools.size > 0) {
       const count = new Map();
       for (const pool of pools.values()) for (const id of pool) count.set(id, (count.get(id) ?? 0) + 1);
@@ -84,7 +86,7 @@ export function pickConfirmations(kills, random) {
       const ties = [...count.keys()].filter((id) => count.get(id) === most).sort();
       const id = ties[Math.floor(random() * ties.length)];
       const keys = [...pools.keys()].filter((k) => pools.get(k).has(id));
-      picked.set(id, [...(picked.get(id) ?? []), ...keys]);
+      mine.set(id, keys);
       for (const k of keys) pools.delete(k);
     }
   }
@@ -194,19 +196,11 @@ export async function runMutants(plan, ctx) {
   // The picks in rounds: round k runs each file with its k-th picked mutant, every file in a fresh
   // worker of its own that faces its own mutant (a runner that cannot do that runs the round as one
   // invocation per mutant, run-tests.mjs). To a test, its run is a plain mutant run all the same.
-  const picksOf = new Map();
-  for (const [id, keys] of picked) {
-    for (const t of keys.map((k) => byKey.get(k))) {
-      if (!picksOf.has(t.abs)) picksOf.set(t.abs, new Map());
-      const mine = picksOf.get(t.abs);
-      mine.set(id, [...(mine.get(id) ?? []), t]);
-    }
-  }
   const rounds = [];
-  for (const [file, mine] of picksOf) {
-    [...mine].forEach(([id, group], k) => {
-      rounds[k] ??= [];
-      rounds[k].push({ file, id, group });
+  for (const mine of picked.values()) {
+    [...mine].forEach(([id, keys], k) => {
+      const group = keys.map((key) => byKey.get(key));
+      (rounds[k] ??= []).push({ file: group[0].abs, id, group });
     });
   }
   const unheld = new Set();
