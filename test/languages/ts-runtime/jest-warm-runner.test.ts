@@ -13,7 +13,7 @@ interface Result { file: string; name: string; state: string }
 interface RunOut {
   warmFailed?: string; killedBy?: string | null; forged: number; results: Result[]; collected: unknown[]; hits: Array<{ name: string; hits: string[] }>;
 }
-interface Spec { files: string[]; tests?: Array<{ file: string; name: string; names: string[] }>; mutant?: string; seed?: number }
+interface Spec { files: string[]; tests?: Array<{ file: string; name: string; names: string[] }>; mutant?: string; seed?: number; last?: boolean }
 interface Runner {
   run(spec: Spec & { testTimeoutMs: number; deadlineMs: number; stallMs: number }): Promise<RunOut>;
 }
@@ -104,6 +104,30 @@ describe.each([
     expect(new Set(runs.map((r) => r.pid)).size).toBe(3);
     // each worker was a process of the warm jest's, waiting, before its run began
     runs.forEach((r, i) => expect(ownedBefore[i], `run ${i}`).toContain(r.pid));
+  }, 120_000);
+
+  it('starts no worker ahead during a run said to be the last, and one again during the next run', async () => {
+    const pid = { file: file('switch.test.js'), name: 'pid > writes its process', names: ['pid', 'writes its process'] };
+    /** The workers started ahead, waiting for a run (jest-prefork-entry.cjs), among the pids the warm process owns. */
+    const waiting = (): number[] => warm.keep().filter((p) => {
+      try {
+        return readFileSync(`/proc/${p}/cmdline`, 'latin1').includes('jest-prefork-entry.cjs');
+      } catch {
+        return false;
+      }
+    });
+    await run({ files: [file('switch.test.js')], tests: [pid], mutant: 'M7' });
+    const before = waiting();
+    expect(before).toHaveLength(1);
+    const last = await run({ files: [file('switch.test.js')], tests: [pid], mutant: 'M8', last: true });
+    expect(states(last)).toContain('pid > writes its process: passed');
+    // served by the worker that was waiting, and none waits after it
+    expect(testRuns().at(-1)).toEqual({ pid: before[0], mutant: 'M8' });
+    expect(waiting()).toEqual([]);
+    const after = await run({ files: [file('switch.test.js')], tests: [pid], mutant: 'M9' });
+    expect(states(after)).toContain('pid > writes its process: passed');
+    expect(testRuns().at(-1)?.mutant).toBe('M9');
+    expect(waiting()).toHaveLength(1);
   }, 120_000);
 
   it('gives what a cold run gives: results, names and per-test hits', async () => {

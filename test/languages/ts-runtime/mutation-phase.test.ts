@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 // @ts-expect-error plain ESM engine file without type declarations
 import { isKill } from '../../../src/languages/typescript/runtime/classify.mjs';
 // @ts-expect-error plain ESM engine file without type declarations
-import { copyPaths, pickConfirmations, seeded } from '../../../src/languages/typescript/runtime/mutation-phase.mjs';
+import { copyPaths, pickConfirmations, runMutants, seeded } from '../../../src/languages/typescript/runtime/mutation-phase.mjs';
 
 type Kill = { id: string; kind: string };
 const pick = pickConfirmations as (kills: Map<string, Kill[]>, random: () => number) => Map<string, Map<string, string[]>>;
@@ -69,6 +69,20 @@ describe('the mutation phase: what screening confirms in a fresh process', () =>
   it('counts a failed, timed-out or crashed run as a kill, a passed or skipped one not', () => {
     expect(['failed', 'timeout', 'error'].map((outcome) => isKill({ outcome }))).toEqual([true, true, true]);
     expect([isKill({ outcome: 'passed' }), isKill({ outcome: 'skipped' }), isKill(undefined)]).toEqual([false, false, false]);
+  });
+
+  it('says of its last run that it is the last (a warm runner then starts no worker ahead for another)', async () => {
+    const test = (file: string, name: string) => ({ key: `${file}::${name}`, file, abs: file, name, names: [name] });
+    const [a, b] = [test('/p/a.test.ts', 'a'), test('/p/b.test.ts', 'b')];
+    const plan = [{ mutant: { id: 'm1' }, covering: [a, b] }, { mutant: { id: 'm2' }, covering: [b] }, { mutant: { id: 'm3' }, covering: [a] }];
+    const specs: Array<{ mutant: string; last?: boolean }> = [];
+    const runResolved = async (_runner: unknown, spec: { mutant: string; last?: boolean; tests: Array<{ file: string; name: string; names: string[] }> }) => {
+      specs.push(spec);
+      return { executions: spec.tests.length, verdicts: new Map(spec.tests.map((t) => [`${t.file}::${t.name}`, { ...t, run: { outcome: 'failed', durationMs: 1 } }])) };
+    };
+    const out = await runMutants(plan, { runner: {}, screens: false, runResolved, fitted: () => ({ testTimeoutMs: 2000 }), tree: {}, work: '/p', seed: 1, errors: [] });
+    expect(specs.map((s) => [s.mutant, s.last])).toEqual([['m1', false], ['m2', false], ['m3', true]]);
+    expect(out.executions).toBe(4);
   });
 
   it('names the copies of a test file beside it, taken by the same test patterns, never over an existing file', () => {

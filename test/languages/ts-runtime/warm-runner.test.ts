@@ -17,7 +17,7 @@ interface Result { file: string; name: string; state: string }
 interface RunOut {
   warmFailed?: string; killedBy?: string | null; forged: number; results: Result[]; collected: unknown[];
 }
-interface Spec { files: string[]; tests?: Array<{ file: string; name: string; names: string[] }>; mutant?: string; mutants?: Record<string, string>; seed?: number }
+interface Spec { files: string[]; tests?: Array<{ file: string; name: string; names: string[] }>; mutant?: string; mutants?: Record<string, string>; seed?: number; last?: boolean }
 interface WarmRunner {
   run(spec: Spec & { testTimeoutMs: number; deadlineMs: number; stallMs: number }): Promise<RunOut>;
   keep(): number[];
@@ -137,6 +137,23 @@ describe('the warm vitest runner', () => {
     for (let i = 1; i < runs.length; i += 1) {
       expect(ranIn[i]?.filter((pid) => waitingBefore[i]?.includes(pid)).length, `run ${i}`).toBeGreaterThan(0);
     }
+  }, 120_000);
+
+  it('keeps no worker waiting after a run said to be the last: starts none ahead beyond its files, stops those beyond them', async () => {
+    const a = file('switch.test.ts');
+    const named = { file: a, name: 'sees no mutant', names: ['sees no mutant'] };
+    const before = await run({ files: [a], tests: [named] });
+    expect(states(before)).toEqual(['sees M2: skipped', 'sees no mutant: passed']);
+    // Workers wait for the next run (two here, one on one core) ...
+    expect(waitingPids().length).toBeGreaterThan(0);
+    // ... but not after the last: its one file took one, and the other waiting was stopped.
+    const last = await run({ files: [a], tests: [named], last: true });
+    expect(states(last)).toEqual(['sees M2: skipped', 'sees no mutant: passed']);
+    expect(waitingPids()).toEqual([]);
+    // A run after all the same is served, by a worker started on the spot, and workers wait again after it.
+    const after = await run({ files: [a], mutant: 'M2' });
+    expect(states(after)).toEqual(['sees M2: passed', 'sees no mutant: failed']);
+    expect(waitingPids().length).toBeGreaterThan(0);
   }, 120_000);
 
   it('gives each file of a run its own mutant, each in a fresh worker, seen by the test as a run with that one mutant', async () => {

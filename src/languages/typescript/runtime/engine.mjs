@@ -251,7 +251,7 @@ async function evaluateWith(ts, input, paths, { headRunner, inst, errors, runRes
       let b;
       try {
         b = baseFiles.length === 0 ? { verdicts: new Map(), executions: 0 }
-          : await runResolved(baseWarm ?? baseRunner, { files: baseFiles.map((f) => join(paths.base, f)), tests: baseTests }, baseLimits);
+          : await runResolved(baseWarm ?? baseRunner, { files: baseFiles.map((f) => join(paths.base, f)), tests: baseTests, last: true }, baseLimits);
       } finally {
         baseWarm?.close();
       }

@@ -104,19 +104,22 @@ export async function runMutants(plan, ctx) {
   const verdictsByMutant = new Map(plan.map((p) => [p.mutant.id, new Map()]));
   const silent = [];
   let executions = 0;
+  // The mutant runs are the last on the head tree's runner: its last run here says so (`last`), and
+  // a warm runner then starts no worker ahead for a run that will not come.
   /** A plain mutant run of `group` (tests), each test file in a fresh worker. */
-  const runFresh = async (id, group) => {
-    const r = await ctx.runResolved(ctx.runner, { files: [...new Set(group.map((t) => t.abs))], tests: group.map(named), mutant: id }, ctx.fitted(group));
+  const runFresh = async (id, group, last) => {
+    const r = await ctx.runResolved(ctx.runner, { files: [...new Set(group.map((t) => t.abs))], tests: group.map(named), mutant: id, last }, ctx.fitted(group));
     executions += r.executions;
     return r;
   };
 
   /** One fresh invocation per mutant, for the tests `wanted(test)` selects among its covering ones. */
   const fresh = async (wanted) => {
-    for (const p of plan) {
+    const final = plan.findLastIndex((p) => p.covering.some(wanted));
+    for (const [i, p] of plan.entries()) {
       const group = p.covering.filter(wanted);
       if (group.length === 0) continue;
-      const r = await runFresh(p.mutant.id, group);
+      const r = await runFresh(p.mutant.id, group, i === final);
       const into = verdictsByMutant.get(p.mutant.id);
       for (const t of group) {
         const v = r.verdicts.get(t.key);
@@ -204,9 +207,11 @@ export async function runMutants(plan, ctx) {
     });
   }
   const unheld = new Set();
-  for (const round of rounds) {
+  for (const [k, round] of rounds.entries()) {
     const group = round.flatMap((e) => e.group);
-    const r = await ctx.runResolved(ctx.runner, { files: round.map((e) => e.file), tests: group.map(named), mutants: Object.fromEntries(round.map((e) => [e.file, e.id])) }, ctx.fitted(group));
+    // The last round is the last run unless files are already waiting to be graded the fresh way.
+    const last = k === rounds.length - 1 && again.size === 0;
+    const r = await ctx.runResolved(ctx.runner, { files: round.map((e) => e.file), tests: group.map(named), mutants: Object.fromEntries(round.map((e) => [e.file, e.id])), last }, ctx.fitted(group));
     executions += r.executions;
     for (const { id, group: mine } of round) {
       for (const t of mine) {

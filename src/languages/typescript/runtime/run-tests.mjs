@@ -7,9 +7,10 @@ import { assess, OUTPUT_LIMIT_BYTES, RESOURCE_PREFIX, SCRATCH_DIR, snapshot, TAM
 export const keyOf = (file, name) => `${file}::${name}`;
 
 /**
- * spec: { files, tests?: [{ file, name, names }], mutant?, mutants?, seed?, withHits?, screen?, screenGroups? }
+ * spec: { files, tests?: [{ file, name, names }], mutant?, mutants?, seed?, withHits?, screen?, screenGroups?, last? }
  * (mutants: file → the mutant that file faces, instead of one `mutant` for all; screen: copy → mutant
- * and screenGroups: the copies of each file, for a screening run, mutation-phase.mjs).
+ * and screenGroups: the copies of each file, for a screening run, mutation-phase.mjs; last: no run
+ * is expected to follow on this runner, so a warm one starts no worker ahead for another run).
  * limits: { testTimeoutMs, tree? }. `runner` may be a warm runner (runners/vitest-warm.mjs) with its
  * cold runner in `runner.cold`. Returns { verdicts: Map key → { file, name, names, run },
  * moduleErrors: [{ file, errors }], hits: [...], wallMs, executions, forged, failures } (forged: event lines
@@ -115,10 +116,10 @@ export async function runResolved(runner, spec, limits) {
 async function perMutant(runner, spec, limits) {
   const acc = { verdicts: new Map(), moduleErrors: [], hits: [], wallMs: 0, forged: 0, failures: [] };
   const ids = [...new Set(spec.files.map((f) => spec.mutants[f] ?? ''))];
-  for (const id of ids) {
+  for (const [i, id] of ids.entries()) {
     const files = spec.files.filter((f) => (spec.mutants[f] ?? '') === id);
     const tests = spec.tests?.filter((t) => files.includes(t.file));
-    absorb(acc, await runResolved(runner, { ...spec, mutants: undefined, mutant: id, files, tests }, limits));
+    absorb(acc, await runResolved(runner, { ...spec, mutants: undefined, mutant: id, files, tests, last: spec.last === true && i === ids.length - 1 }, limits));
   }
   return { ...acc, executions: acc.verdicts.size };
 }

@@ -12,7 +12,7 @@
 // reporter.cjs, loaded here) signs each run's events with a key the grader wrote for that run and
 // that the reporter reads and deletes before the run's workers start, as in a cold run.
 //
-// Protocol (warm-process.mjs): in { type: 'run', id, files, testNamePattern?, seed?, env }, out
+// Protocol (warm-process.mjs): in { type: 'run', id, files, testNamePattern?, seed?, last?, env }, out
 // { type: 'ready' } once, { type: 'done', id, keep } after each run, { type: 'failed', message }.
 import childProcess from 'node:child_process';
 import { createRequire } from 'node:module';
@@ -80,6 +80,7 @@ function preforkWorkers(preload) {
   const realFork = childProcess.fork;
   const stash = new Map();
   const handed = new Set();
+  let last = false;
   const alive = (c) => c.exitCode === null && c.signalCode === null && c.connected;
   const keyOf = (modulePath, o) => JSON.stringify([modulePath, o.cwd ?? null, o.execArgv ?? null, o.execPath ?? null, o.serialization ?? null, o.silent ?? null, o.stdio ?? null]);
   const ahead = (modulePath, options) => {
@@ -99,7 +100,9 @@ function preforkWorkers(preload) {
       child.kill('SIGKILL');
       child = undefined;
     }
-    stash.set(key, ahead(modulePath, options));
+    // None is started ahead in a run after which no other is expected (its `last`).
+    if (last) stash.delete(key);
+    else stash.set(key, ahead(modulePath, options));
     if (!child) return Reflect.apply(realFork, this, [modulePath, args, options]);
     // A test of an earlier run could have stopped it (SIGSTOP): it resumes (that test's processes are gone by now).
     child.kill('SIGCONT');
@@ -108,6 +111,10 @@ function preforkWorkers(preload) {
     return child;
   };
   return {
+    /** Before each run: whether another run is expected after it. */
+    expect(isLast) {
+      last = isLast;
+    },
     /** The pids of the processes started ahead and still waiting for a run. */
     waiting: () => [...stash.values()].filter(alive).map((c) => c.pid),
     /** The pids handed to jest since the last call (the run's workers, to reap after it). */
@@ -127,6 +134,7 @@ async function runOnce(core, m, standing, prefork) {
     ...(m.testNamePattern ? { testNamePattern: m.testNamePattern } : {}),
     ...(m.seed !== undefined && m.seed !== null ? { randomize: true, seed: m.seed } : {}),
   };
+  prefork.expect(m.last === true);
   const before = new Set(childrenOf());
   try {
     await core.runCLI(argv, [projectDir]);

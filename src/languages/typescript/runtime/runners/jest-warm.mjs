@@ -30,7 +30,7 @@ export function createWarmJestRunner({ projectDir, ioDir, cold }) {
       const key = randomBytes(32).toString('hex');
       writeFileSync(`${events}.key`, key, { mode: 0o600 });
       return {
-        message: { type: 'run', id, files: spec.files, testNamePattern: namePattern(spec), seed: spec.seed, env: runEnv(spec, events, hits) },
+        message: { type: 'run', id, files: spec.files, testNamePattern: namePattern(spec), seed: spec.seed, last: spec.last === true, env: runEnv(spec, events, hits) },
         watchFile: hits,
         resultFile: events,
         settled: () => rmSync(`${events}.key`, { force: true }),

@@ -12,7 +12,8 @@
 // test code does not run in; the grader kills what a run leaves behind before sending the next key.
 //
 // Protocol (process.send / 'message'): in { type: 'run', id, files, tests?, mutant, mutants?, screen?,
-// seed?, testTimeoutMs, events, hits, key } (mutants: file → the mutant that file faces), out
+// last?, seed?, testTimeoutMs, events, hits, key } (mutants: file → the mutant that file faces; last:
+// no run is expected after this one, so no worker is started ahead for another), out
 // { type: 'ready', screens, perFileMutants } once (screens: whether a screening run may share workers
 // here; perFileMutants: whether a run may give each file its own mutant), { type: 'done', id, keep } after each run (keep: the pids
 // this process owns), { type: 'failed', message } when vitest cannot be used.
@@ -169,6 +170,7 @@ async function runOnce(vitest, project, m, standing) {
     if (!wanted || wanted.length === 0) return project.createSpecification(file);
     return project.createSpecification(file, { testNamePattern: new RegExp(vitestNamePattern(wanted.map((t) => t.names.join(' ')))) });
   });
+  prefork?.expect({ files: specs.length, last: m.last === true });
   const before = new Set(children());
   try {
     await vitest.runTestSpecifications(specs, false);

@@ -47,7 +47,7 @@ export function createWarmVitestRunner({ projectDir, ioDir, cold }) {
       const hits = join(ioDir, `warm-${id}.hits.jsonl`);
       const key = randomBytes(32).toString('hex');
       return {
-        message: { type: 'run', id, files: spec.files, tests: spec.tests?.map((t) => ({ file: t.file, names: t.names })), mutant: spec.mutant ?? '', mutants: spec.mutants, screen: spec.screen, screenGroups: spec.screenGroups, seed: spec.seed, testTimeoutMs: spec.testTimeoutMs, events, hits, key },
+        message: { type: 'run', id, files: spec.files, tests: spec.tests?.map((t) => ({ file: t.file, names: t.names })), mutant: spec.mutant ?? '', mutants: spec.mutants, screen: spec.screen, screenGroups: spec.screenGroups, last: spec.last === true, seed: spec.seed, testTimeoutMs: spec.testTimeoutMs, events, hits, key },
         // vitest's reporter appends to the event file as each test ends: its silence is a hang.
         watchFile: events,
         resultFile: events,
