@@ -9,7 +9,9 @@
  *    (on the host, no container: the cheapest a naive loop can be);
  *  - for a fixture run by vitest, Stryker (installed into a temp folder from the npm registry).
  * Both baselines run the candidate files whose tests all passed on head and were stable in
- * TFactory's grading. Prints mutants, seconds, mutants/s and the ratios.
+ * TFactory's grading. Prints mutants, seconds, mutants/s and the ratios. BENCH_ROUNDS=N (default 1)
+ * runs TFactory's evaluate and Stryker N times each, alternating which goes first, and takes each
+ * one's median (a shared machine's noise moves one run by a third); the naive loop runs once.
  */
 import { existsSync } from 'node:fs';
 import { cp, mkdtemp, readdir, rm, symlink } from 'node:fs/promises';
@@ -23,7 +25,17 @@ import { runCommand, runNaiveLoop, textMutants } from './naive-mutants.js';
 import { installStryker, runStryker, STRYKER_VERSION } from './stryker.js';
 
 interface Line {
-  fixture: string; tool: string; mutants: number; killed: string; seconds: number;
+  fixture: string; tool: string; mutants: number; killed: string;
+  /** The seconds of each round (one for the naive loop). */
+  rounds: number[];
+}
+
+const ROUNDS = Math.max(1, Math.floor(Number(process.env.BENCH_ROUNDS ?? 1)) || 1);
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 === 1 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
 }
 
 /** Changed line numbers of head's source files (not tests), from `git diff --no-index -U0 base head`. */
@@ -57,10 +69,17 @@ async function workTree(fixtureDir: string, files: string[], into: string): Prom
 
 async function benchFixture(name: string, scratch: string, lines: Line[]): Promise<void> {
   const dir = fixtureDir(name);
-  process.stderr.write(`bench:mutation ${name}: TFactory evaluate …\n`);
+  process.stderr.write(`bench:mutation ${name}: TFactory evaluate, round 1/${ROUNDS} …\n`);
   const row = await benchOne(name, scratch);
-  lines.push({ fixture: name, tool: 'TFactory evaluate (whole stage)', mutants: row.mutants, killed: '', seconds: row.evaluateS });
-  lines.push({ fixture: name, tool: 'TFactory mutation phase', mutants: row.mutants, killed: '', seconds: row.mutationS });
+  const whole: Line = { fixture: name, tool: 'TFactory evaluate (whole stage)', mutants: row.mutants, killed: '', rounds: [row.evaluateS] };
+  const phase: Line = { fixture: name, tool: 'TFactory mutation phase', mutants: row.mutants, killed: '', rounds: [row.mutationS] };
+  lines.push(whole, phase);
+  const evaluateAgain = async (round: number): Promise<void> => {
+    process.stderr.write(`bench:mutation ${name}: TFactory evaluate, round ${round}/${ROUNDS} …\n`);
+    const again = await benchOne(name, scratch);
+    whole.rounds.push(again.evaluateS);
+    phase.rounds.push(again.mutationS);
+  };
 
   // The files every test of which passed on head, was stable and has no high lint finding (a clock
   // or a random number unseeded would make the baselines kill mutants by chance).
@@ -86,20 +105,42 @@ async function benchFixture(name: string, scratch: string, lines: Line[]): Promi
   if (sanity.code !== 0) throw new Error(`${name}: the chosen tests do not pass on head outside the sandbox: ${sanity.output.slice(-800)}`);
   process.stderr.write(`bench:mutation ${name}: naive loop, ${mutants.length} mutants …\n`);
   const naive = await runNaiveLoop(naiveDir, mutants, command, 30_000);
-  lines.push({ fixture: name, tool: node ? 'naive: fresh vitest per mutant' : 'naive: fresh pytest per mutant', mutants: naive.mutants, killed: String(naive.killed), seconds: naive.seconds });
+  lines.push({ fixture: name, tool: node ? 'naive: fresh vitest per mutant' : 'naive: fresh pytest per mutant', mutants: naive.mutants, killed: String(naive.killed), rounds: [naive.seconds] });
 
+  // Stryker's rounds and TFactory's alternate: round r runs TFactory first when r is odd (round 1's
+  // TFactory run is the one above), Stryker first when r is even.
+  let stryker: (() => Promise<void>) | undefined;
   if (node) {
     const installed = await installStryker((l) => process.stderr.write(`${l}\n`));
-    const strykerDir = await workTree(dir, chosen, scratch);
-    process.stderr.write(`bench:mutation ${name}: Stryker ${STRYKER_VERSION} …\n`);
     const mutate = Object.entries(changed).map(([f, l]) => `${f}:${Math.min(...l)}-${Math.max(...l)}`);
-    try {
-      const s = await runStryker(installed, strykerDir, mutate, chosen);
-      lines.push({ fixture: name, tool: `Stryker ${STRYKER_VERSION} (vitest runner, whole run)`, mutants: s.mutants, killed: String(s.killed), seconds: s.seconds });
-      process.stderr.write(`bench:mutation ${name}: Stryker statuses ${JSON.stringify(s.statuses)}\n`);
-    } catch (err) {
-      // The other figures still print; the reason is the last thing said about Stryker.
-      process.stderr.write(`bench:mutation ${name}: Stryker gave no figures: ${err instanceof Error ? err.message : String(err)}\n`);
+    let line: Line | undefined;
+    stryker = async () => {
+      const strykerDir = await workTree(dir, chosen, scratch);
+      process.stderr.write(`bench:mutation ${name}: Stryker ${STRYKER_VERSION}, round ${(line?.rounds.length ?? 0) + 1}/${ROUNDS} …\n`);
+      try {
+        const s = await runStryker(installed, strykerDir, mutate, chosen);
+        if (!line) {
+          line = { fixture: name, tool: `Stryker ${STRYKER_VERSION} (vitest runner, whole run)`, mutants: s.mutants, killed: String(s.killed), rounds: [] };
+          lines.push(line);
+        }
+        line.rounds.push(s.seconds);
+        process.stderr.write(`bench:mutation ${name}: Stryker statuses ${JSON.stringify(s.statuses)}\n`);
+      } catch (err) {
+        // The other figures still print; the reason is the last thing said about Stryker, which runs no more.
+        process.stderr.write(`bench:mutation ${name}: Stryker gave no figures: ${err instanceof Error ? err.message : String(err)}\n`);
+        stryker = undefined;
+      } finally {
+        await rm(strykerDir, { recursive: true, force: true });
+      }
+    };
+  }
+  for (let round = 1; round <= ROUNDS; round++) {
+    if (round % 2 === 1) {
+      if (round > 1) await evaluateAgain(round);
+      await stryker?.();
+    } else {
+      await stryker?.();
+      await evaluateAgain(round);
     }
   }
 }
@@ -115,13 +156,15 @@ async function main(): Promise<void> {
   } finally {
     await rm(scratch, { recursive: true, force: true });
   }
-  const rate = (l: Line): number => (l.seconds > 0 ? l.mutants / l.seconds : NaN);
-  const header = ['fixture', 'tool', 'mutants', 'killed', 'seconds', 'mutants/s', 'x naive', 'x Stryker'];
+  const seconds = (l: Line): number => median(l.rounds);
+  const rate = (l: Line): number => (seconds(l) > 0 ? l.mutants / seconds(l) : NaN);
+  const header = ['fixture', 'tool', 'mutants', 'killed', ROUNDS > 1 ? 'seconds (median)' : 'seconds', 'mutants/s', 'x naive', 'x Stryker', ...(ROUNDS > 1 ? ['each round'] : [])];
   const rows = lines.map((l) => {
     const naive = lines.find((o) => o.fixture === l.fixture && o.tool.startsWith('naive'));
     const stryker = lines.find((o) => o.fixture === l.fixture && o.tool.startsWith('Stryker'));
-    return [l.fixture, l.tool, String(l.mutants), l.killed, l.seconds.toFixed(1), rate(l).toFixed(2),
-      naive ? (rate(l) / rate(naive)).toFixed(2) : '', stryker ? (rate(l) / rate(stryker)).toFixed(2) : ''];
+    return [l.fixture, l.tool, String(l.mutants), l.killed, seconds(l).toFixed(1), rate(l).toFixed(2),
+      naive ? (rate(l) / rate(naive)).toFixed(2) : '', stryker ? (rate(l) / rate(stryker)).toFixed(2) : '',
+      ...(ROUNDS > 1 ? [l.rounds.map((x) => x.toFixed(1)).join(' ')] : [])];
   });
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]?.length ?? 0)));
   const fmt = (cells: string[]): string => cells.map((c, i) => (i === 1 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join('  ');
