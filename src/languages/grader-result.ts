@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { TfError } from '../errors.js';
+import { guardItemSchema } from './guard-output.js';
 import type { GraderResult } from './types.js';
 
 const lineMap = z.record(z.string(), z.array(z.number().int().nonnegative()));
@@ -46,6 +47,10 @@ export const graderResultSchema = z.object({
   mutationMs: z.number().nonnegative().optional(),
   phasesMs: z.record(z.string(), z.number().nonnegative()).optional(),
   errors: z.array(z.string()),
+  guard: z.union([
+    z.object({ files: z.array(z.object({ path: z.string(), result: z.object({ hallucinated: z.array(guardItemSchema), unknown: z.array(guardItemSchema) }) })) }),
+    z.object({ error: z.string() }),
+  ]).optional(),
 });
 
 type Parsed = z.infer<typeof graderResultSchema>;

@@ -139,6 +139,11 @@ export interface Grader {
    */
   readonly settlesFiles?: boolean;
   /**
+   * Whether it runs the hallucination guard of GraderInput.guardFiles itself (GraderResult.guard),
+   * so that the evaluation's static checks need no container of their own for it.
+   */
+  readonly guards?: boolean;
+  /**
    * The grading split in parts, each in its own container side by side (independent work on the
    * machine's other cores), then merged into the one GraderResult. Without it, one container.
    */

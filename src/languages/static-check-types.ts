@@ -2,6 +2,7 @@ import type { LintFinding } from '../report/types.js';
 import type { SandboxPort } from '../sandbox/port.js';
 import type { RunnerName } from '../sandbox/images/runner-tag.js';
 import type { GuardItem } from './guard-output.js';
+import type { GraderResult } from './types.js';
 
 /**
  * The rule of a low-severity finding: an equality check whose expected side is computed through
@@ -11,6 +12,9 @@ import type { GuardItem } from './guard-output.js';
 export const EXPECTED_FROM_CODE = 'expected-from-code';
 
 /** What a plug-in's hallucination guard needs to run in the sandbox. */
+/** GraderResult.guard. */
+export type GraderGuard = NonNullable<GraderResult['guard']>;
+
 export interface GuardDeps {
   sandbox: SandboxPort;
   /** Runner image (python or node) for the candidate's language. */
@@ -25,6 +29,12 @@ export interface GuardDeps {
   /** Per-module import timeout of the Python guard. */
   importTimeoutMs?: number;
   signal?: AbortSignal;
+  /**
+   * The TS/JS guard's batch answer as the grader gave it (GraderResult.guard), when the grader ran it
+   * for these files: then no container is started for it. Resolves undefined when it did not, and
+   * then the guard runs in its own container as usual.
+   */
+  batch?: Promise<GraderGuard | undefined>;
 }
 
 export interface StaticCheckDeps extends Omit<GuardDeps, 'sandbox'> {

@@ -1,3 +1,5 @@
+import type { GuardItem } from './guard-output.js';
+
 /** Every language value a plug-in owns (one plug-in may own several: TypeScript owns JavaScript). */
 export const LANGUAGES = ['python', 'typescript', 'javascript'] as const;
 export type Language = (typeof LANGUAGES)[number];
@@ -52,6 +54,12 @@ export interface GraderInput {
    * and never again (stability, the control, mutants, base), marking them `settled`.
    */
   settledFiles?: string[];
+  /**
+   * Candidate files whose hallucination guard a grader that can (Grader.guards) runs itself, in its
+   * own process before any test runs, as the guard's own container would (the checkout's root as the
+   * project root, no prepared dependencies): GraderResult.guard. It saves that container.
+   */
+  guardFiles?: string[];
 }
 
 export type GradedOutcome = 'passed' | 'failed' | 'error' | 'timeout' | 'skipped';
@@ -111,4 +119,9 @@ export interface GraderResult {
   phasesMs?: Record<string, number>;
   /** Infrastructure problems (collection of the whole file failed, grader crash): never accepted. */
   errors: string[];
+  /**
+   * The guard of GraderInput.guardFiles: the guard script's batch answer (each file by its path
+   * under /workspace), or why there is none.
+   */
+  guard?: { files: Array<{ path: string; result: { hallucinated: GuardItem[]; unknown: GuardItem[] } }> } | { error: string };
 }

@@ -36,7 +36,7 @@ export interface StageDeps {
 export function createStages(deps: StageDeps): Stages {
   const imageFor = (language: Language): Promise<string> => requireRunnerImage(runnerFor(language), { engine: deps.sandbox.images });
   const staticChecks: StaticChecker = async (items, ctx) => {
-    const results = await runStaticChecksMany(items, { sandbox: ctx.sandbox, image: ctx.image, workspace: ctx.workspace });
+    const results = await runStaticChecksMany(items, { sandbox: ctx.sandbox, image: ctx.image, workspace: ctx.workspace, ...(ctx.guardBatch ? { batch: ctx.guardBatch } : {}) });
     return results.map((result, i) => toCheckOutcome(result, items[i]?.candidate.content ?? ''));
   };
   // The same rules on the host alone (no sandbox, so no hallucination guard): what the evaluation

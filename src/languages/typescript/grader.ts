@@ -7,6 +7,7 @@ import { PACKAGE_ROOT } from '../../version.js';
 import type { Grader } from '../port.js';
 import { installFromLockfile, projectRootOf } from '../prepare-packages.js';
 import { tsRuntimeDir } from './runtime-path.js';
+import { tsGuardDir } from './guard.js';
 
 /** Whether the package.json at `path` declares any dependency (unreadable counts as yes: let the install say why). */
 function declaresDependencies(path: string): boolean {
@@ -35,6 +36,8 @@ function localNodeModules(repo: string, root: string): ExtraMount[] {
 /** Where the grader's folder and TFactory's own `typescript` package are mounted. */
 const TS_RUNTIME_DIR = `${SANDBOX_PATHS.tools}/ts-runtime`;
 const TS_PACKAGE_DIR = `${SANDBOX_PATHS.tools}/node_modules/typescript`;
+/** The hallucination guard's script (guard/check_imports.mjs), where the guard's own container has it too. */
+const TS_GUARD_DIR = `${SANDBOX_PATHS.tools}/guard/typescript`;
 
 /**
  * Every Node process in the grader's container (the grader, the runners' main processes, the warm
@@ -59,10 +62,14 @@ export const NO_INSPECTOR = '--inspect-port=192.0.2.1:9229';
 export const tsGrader: Grader = {
   runner: 'node',
   settlesFiles: true,
-  command: (paths) => ['node', `${TS_RUNTIME_DIR}/evaluate.mjs`, '--input', paths.input, '--output', paths.result, '--workspace', SANDBOX_PATHS.workspace, '--deps', SANDBOX_PATHS.packages],
+  // The engine runs the hallucination guard of GraderInput.guardFiles with the typescript it has
+  // loaded, before any test runs (runtime/engine.mjs): the static checks' guard needs no container.
+  guards: true,
+  command: (paths) => ['node', `${TS_RUNTIME_DIR}/evaluate.mjs`, '--input', paths.input, '--output', paths.result, '--workspace', SANDBOX_PATHS.workspace, '--deps', SANDBOX_PATHS.packages, '--guard', TS_GUARD_DIR],
   mounts: () => [
     { hostPath: tsRuntimeDir(), containerPath: TS_RUNTIME_DIR, readOnly: true },
     { hostPath: join(PACKAGE_ROOT, 'node_modules', 'typescript'), containerPath: TS_PACKAGE_DIR, readOnly: true },
+    { hostPath: tsGuardDir(), containerPath: TS_GUARD_DIR, readOnly: true },
   ],
   // TFACTORY_KILL_SCOPE: inside the container every process the grader did not start is a test's
   // (runtime/guard.mjs kills what a test leaves running); TFACTORY_GRADER_TMP: the grader's own tmpfs.

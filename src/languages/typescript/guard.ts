@@ -66,6 +66,13 @@ const batchSchema = z.object({ files: z.array(z.object({ path: z.string(), resul
  * file's outcome.
  */
 export async function runTsGuardMany(files: Array<{ path: string; content: string }>, deps: GuardDeps): Promise<Map<string, GuardOutcome<TsGuardOutput>>> {
+  // The grader's run of this guard (GraderResult.guard), when it answered for every file: the same
+  // script on the same checkout, so its answer is this container's. Otherwise the container runs.
+  const given = await deps.batch;
+  if (given && 'files' in given) {
+    const answered = outcomesByPath(files, { ok: true, value: given });
+    if ([...answered.values()].every((o) => o.ok)) return answered;
+  }
   const project = posix.join(SANDBOX_PATHS.workspace, deps.projectRoot || '.');
   const result = await deps.sandbox.run(
     guardContainer(deps),

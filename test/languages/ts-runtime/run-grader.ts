@@ -22,7 +22,7 @@ export function baseInput(overrides: Partial<GraderInput>): GraderInput {
 }
 
 /** Run the engine on the host, as `node evaluate.mjs`, with the fixture's head (or `workspace`) as the workspace, and `env`. */
-export async function runEngineOnHost(input: GraderInput, env: NodeJS.ProcessEnv = process.env, workspace = join(FIXTURE, 'head')): Promise<GraderResult> {
+export async function runEngineOnHost(input: GraderInput, env: NodeJS.ProcessEnv = process.env, workspace = join(FIXTURE, 'head'), extraArgs: string[] = []): Promise<GraderResult> {
   const dir = mkdtempSync(join(tmpdir(), 'tf-ts-runtime-'));
   try {
     mkdirSync(join(dir, 'deps'));
@@ -31,7 +31,7 @@ export async function runEngineOnHost(input: GraderInput, env: NodeJS.ProcessEnv
     await run(process.execPath, [
       tsRuntimeEntry(), '--input', join(dir, 'input.json'), '--output', join(dir, 'result.json'),
       '--workspace', workspace, '--deps', join(dir, 'deps'), '--work', join(dir, 'work'),
-      '--base-work', join(dir, 'base'), '--io', join(dir, 'io'),
+      '--base-work', join(dir, 'base'), '--io', join(dir, 'io'), ...extraArgs,
     ], { timeout: 600_000, env });
     return JSON.parse(readFileSync(join(dir, 'result.json'), 'utf8')) as GraderResult;
   } finally {

@@ -15,193 +15,213 @@
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-
-const batch = process.argv[2] === '--batch';
-const [tsDir, testFileArg, projectRoot] = batch ? [process.argv[3], undefined, process.argv[4]] : process.argv.slice(2);
-const ts = createRequire(import.meta.url)(tsDir);
-const stdin = fs.readFileSync(0, 'utf8');
+import { fileURLToPath } from 'node:url';
 
 const TEST_GLOBALS = new Set(['describe', 'it', 'test', 'expect', 'vi', 'jest', 'beforeEach', 'afterEach', 'beforeAll', 'afterAll', 'suite', 'bench', 'assert', 'chai', 'expectTypeOf', 'assertType']);
 const RUNTIME_GLOBALS = new Set(['process', 'Buffer', 'require', 'module', 'exports', '__dirname', '__filename', 'global', 'setImmediate', 'clearImmediate', 'NodeJS']);
 
-function readProjectOptions() {
-  const configPath = ts.findConfigFile(projectRoot, (f) => ts.sys.fileExists(f) && f.startsWith(projectRoot));
-  if (!configPath) return {};
-  const read = ts.readConfigFile(configPath, ts.sys.readFile);
-  if (read.error) return {};
-  return ts.parseJsonConfigFileContent(read.config, ts.sys, path.dirname(configPath)).options;
-}
-
-const base = readProjectOptions();
-const options = {
-  ...base,
-  allowJs: true,
-  checkJs: true,
-  noEmit: true,
-  skipLibCheck: true,
-  strict: false,
-  noImplicitAny: false,
-  types: [],
-  lib: ['lib.es2023.d.ts', 'lib.dom.d.ts'],
-  target: ts.ScriptTarget.ES2022,
-  module: base.module ?? ts.ModuleKind.ESNext,
-  moduleResolution: base.moduleResolution ?? ts.ModuleResolutionKind.Bundler,
-  allowImportingTsExtensions: true,
-  resolveJsonModule: true,
-  esModuleInterop: true,
-  jsx: base.jsx ?? ts.JsxEmit.Preserve,
-};
-if (options.moduleResolution === ts.ModuleResolutionKind.Bundler && options.module !== ts.ModuleKind.ESNext && options.module !== ts.ModuleKind.Preserve) {
-  options.module = ts.ModuleKind.ESNext;
-}
-
-// Dependencies prepared by the sandbox live outside the checkout, on NODE_PATH (/deps/node_modules).
-const projectPaths = base.paths || {};
-const nodePaths = (process.env.NODE_PATH || '').split(path.delimiter).filter(Boolean);
-if (nodePaths.length > 0) {
-  options.paths = { ...projectPaths, '*': [...(projectPaths['*'] || []), ...nodePaths.flatMap((p) => [`${p}/*`, `${p}/@types/*`])] };
-}
-
-const host = ts.createCompilerHost(options);
-const norm = (p) => path.resolve(p);
-// The file being checked (its source from stdin, not the disk) and the files parsed so far.
-let testFile = '';
-let source = '';
-const parsed = new Map();
-const getSourceFile = host.getSourceFile.bind(host);
-host.getSourceFile = (name, lang, onError, create) => {
-  if (norm(name) === norm(testFile)) return ts.createSourceFile(name, source, lang, true);
-  const key = `${norm(name)}\0${typeof lang === 'object' ? lang.languageVersion : lang}`;
-  if (!parsed.has(key)) parsed.set(key, getSourceFile(name, lang, onError, create));
-  return parsed.get(key);
-};
-const fileExists = host.fileExists.bind(host);
-host.fileExists = (name) => norm(name) === norm(testFile) || fileExists(name);
-const readFile = host.readFile.bind(host);
-host.readFile = (name) => (norm(name) === norm(testFile) ? source : readFile(name));
-
-function checkFile(file, text) {
-  testFile = file;
-  source = text;
-  const program = ts.createProgram({ rootNames: [testFile], options, host });
-  const checker = program.getTypeChecker();
-  const sf = program.getSourceFile(testFile);
-
-  function isProjectFile(fileName) {
-    const f = norm(fileName);
-    return f.startsWith(norm(projectRoot) + path.sep) && !f.split(path.sep).includes('node_modules') && norm(f) !== norm(testFile);
-  }
-
-  function nodeAt(pos) {
-    let found;
-    const visit = (n) => {
-      if (pos >= n.getStart(sf) && pos < n.getEnd()) {
-        found = n;
-        ts.forEachChild(n, visit);
-      }
-    };
-    visit(sf);
-    return found;
-  }
-
-  function enclosingImport(node) {
-    let n = node;
-    while (n && !ts.isImportDeclaration(n) && !ts.isExportDeclaration(n)) n = n.parent;
-    return n;
-  }
-
-  function packageInstalled(spec) {
-    const parts = spec.split('/');
-    const name = spec.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0];
-    if (nodePaths.some((p) => fs.existsSync(path.join(p, name)))) return true;
-    let dir = path.dirname(testFile);
-    for (;;) {
-      if (fs.existsSync(path.join(dir, 'node_modules', name))) return true;
-      const up = path.dirname(dir);
-      if (up === dir) return false;
-      dir = up;
-    }
-  }
-
-  function resolvedFile(spec) {
-    const r = ts.resolveModuleName(spec, testFile, options, host).resolvedModule;
-    return r ? r.resolvedFileName : undefined;
-  }
-
-  function resolvesToProject(spec) {
-    const r = ts.resolveModuleName(spec, testFile, options, host).resolvedModule;
-    return r ? isProjectFile(r.resolvedFileName) : undefined;
-  }
-
-  function isAliasOrRelative(spec) {
-    if (spec.startsWith('.') || spec.startsWith('/')) return true;
-    return Object.keys(projectPaths).some((k) => new RegExp('^' + k.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace('*', '.*') + '$').test(spec));
-  }
-
-  const hallucinated = [];
-  const unknown = [];
-  const cjsMayExport = (fileName, prop) => {
-    if (!/\.[cm]?jsx?$/i.test(fileName)) return false;
-    let text;
-    try {
-      text = fs.readFileSync(fileName, 'utf8');
-    } catch {
-      return false;
-    }
-    // prop undefined: any name (a default import of the module is the module itself)
-    const p = prop === undefined ? '[\\w$]+' : prop.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-    return new RegExp(`\\bexports\\s*(?:\\.\\s*${p}\\b|\\[\\s*['"\`]${p}['"\`]\\s*\\])|\\bmodule\\.exports\\s*=`).test(text);
+/**
+ * The checker the command line runs, for a process that has typescript loaded already (the TS
+ * grader's engine, runtime/engine.mjs): `ts` the typescript module, `projectRoot` absolute,
+ * `nodePaths` the folders of prepared dependencies (NODE_PATH's); `deadline` (ms since the epoch,
+ * optional): past it the type checker stops (ts.OperationCanceledException is thrown), so that a
+ * project whose types take the checker for ever cannot hold up the process that asked. Returns
+ * checkFile(file, source) → { hallucinated, unknown }; the parsed library and project files are
+ * shared between calls.
+ */
+export function createImportChecker(ts, projectRoot, nodePaths = [], { deadline } = {}) {
+  const cancel = deadline === undefined ? undefined : {
+    isCancellationRequested: () => Date.now() > deadline,
+    throwIfCancellationRequested() {
+      if (Date.now() > deadline) throw new ts.OperationCanceledException();
+    },
   };
-  const diags = [...program.getSyntacticDiagnostics(sf), ...program.getSemanticDiagnostics(sf)];
-  for (const d of diags) {
-    if (d.start === undefined) continue;
-    const line = sf.getLineAndCharacterOfPosition(d.start).line + 1;
-    const text = ts.flattenDiagnosticMessageText(d.messageText, '\n');
-    const node = nodeAt(d.start);
-    const entry = (name, kind, reason) => ({ name, line, kind, reason: reason || text });
-    if (d.code === 2307 || d.code === 2792) {
-      const spec = node && ts.isStringLiteralLike(node) ? node.text : (/'([^']+)'/.exec(text) || [])[1] || '?';
-      if (isAliasOrRelative(spec)) hallucinated.push(entry(spec, 'module'));
-      else unknown.push(entry(spec, 'module', packageInstalled(spec) ? 'installed but not resolvable: ' + text : 'not part of the project and not installed'));
-    } else if ([2305, 2724, 2614, 2613, 1192].includes(d.code)) {
-      const imp = enclosingImport(node);
-      const spec = imp && imp.moduleSpecifier && ts.isStringLiteralLike(imp.moduleSpecifier) ? imp.moduleSpecifier.text : undefined;
-      const name = node && ts.isIdentifier(node) ? node.text : (/'([^']+)'\.?(?: Did|$)/.exec(text) || [])[1] || 'default';
-      const project = spec === undefined ? undefined : resolvesToProject(spec);
-      const file = project ? resolvedFile(spec) : undefined;
-      // A CommonJS-style export (see cjsMayExport) is a name, and for a default import the module itself.
-      const cjs = file && (name === 'default' || (imp && imp.importClause && imp.importClause.name && imp.importClause.name.text === name)
-        ? cjsMayExport(file, undefined) : cjsMayExport(file, name));
-      if (project && cjs) unknown.push(entry(`${spec}:${name}`, 'name', 'exported CommonJS-style by a JavaScript module the checker reads as an ES module'));
-      else if (project) hallucinated.push(entry(`${spec}:${name}`, 'name'));
-      else unknown.push(entry(`${spec}:${name}`, 'name'));
-    } else if (d.code === 2339 || d.code === 2551) {
-      let access = node;
-      while (access && !ts.isPropertyAccessExpression(access)) access = access.parent;
-      if (!access) continue;
-      const type = checker.getTypeAtLocation(access.expression);
-      const symbol = type.getSymbol() || type.aliasSymbol || checker.getSymbolAtLocation(access.expression);
-      const decls = (symbol && symbol.getDeclarations()) || [];
-      const name = access.getText(sf);
-      const owner = decls.find((decl) => isProjectFile(decl.getSourceFile().fileName));
-      if (!owner) continue;
-      // A JavaScript module may export through `exports.x = …` / `module.exports = …` next to ES
-      // imports (babel accepts the mix; the checker then sees no exports): such a name is not proof
-      // of a hallucination.
-      if (cjsMayExport(owner.getSourceFile().fileName, access.name.text)) unknown.push(entry(name, 'attribute', 'exported CommonJS-style by a JavaScript module the checker reads as an ES module'));
-      else hallucinated.push(entry(name, 'attribute'));
-    } else if (d.code === 2304 || d.code === 2552 || d.code === 2582 || d.code === 2593) {
-      const name = node && ts.isIdentifier(node) ? node.text : (/'([^']+)'/.exec(text) || [])[1] || '?';
-      if (TEST_GLOBALS.has(name) || RUNTIME_GLOBALS.has(name)) continue;
-      hallucinated.push(entry(name, 'name'));
-    }
+  function readProjectOptions() {
+    const configPath = ts.findConfigFile(projectRoot, (f) => ts.sys.fileExists(f) && f.startsWith(projectRoot));
+    if (!configPath) return {};
+    const read = ts.readConfigFile(configPath, ts.sys.readFile);
+    if (read.error) return {};
+    return ts.parseJsonConfigFileContent(read.config, ts.sys, path.dirname(configPath)).options;
   }
-  return { hallucinated, unknown };
+
+  const base = readProjectOptions();
+  const options = {
+    ...base,
+    allowJs: true,
+    checkJs: true,
+    noEmit: true,
+    skipLibCheck: true,
+    strict: false,
+    noImplicitAny: false,
+    types: [],
+    lib: ['lib.es2023.d.ts', 'lib.dom.d.ts'],
+    target: ts.ScriptTarget.ES2022,
+    module: base.module ?? ts.ModuleKind.ESNext,
+    moduleResolution: base.moduleResolution ?? ts.ModuleResolutionKind.Bundler,
+    allowImportingTsExtensions: true,
+    resolveJsonModule: true,
+    esModuleInterop: true,
+    jsx: base.jsx ?? ts.JsxEmit.Preserve,
+  };
+  if (options.moduleResolution === ts.ModuleResolutionKind.Bundler && options.module !== ts.ModuleKind.ESNext && options.module !== ts.ModuleKind.Preserve) {
+    options.module = ts.ModuleKind.ESNext;
+  }
+
+  // Dependencies prepared by the sandbox live outside the checkout, on NODE_PATH (/deps/node_modules).
+  const projectPaths = base.paths || {};
+  if (nodePaths.length > 0) {
+    options.paths = { ...projectPaths, '*': [...(projectPaths['*'] || []), ...nodePaths.flatMap((p) => [`${p}/*`, `${p}/@types/*`])] };
+  }
+
+  const host = ts.createCompilerHost(options);
+  const norm = (p) => path.resolve(p);
+  // The file being checked (its source from stdin, not the disk) and the files parsed so far.
+  let testFile = '';
+  let source = '';
+  const parsed = new Map();
+  const getSourceFile = host.getSourceFile.bind(host);
+  host.getSourceFile = (name, lang, onError, create) => {
+    if (norm(name) === norm(testFile)) return ts.createSourceFile(name, source, lang, true);
+    const key = `${norm(name)}\0${typeof lang === 'object' ? lang.languageVersion : lang}`;
+    if (!parsed.has(key)) parsed.set(key, getSourceFile(name, lang, onError, create));
+    return parsed.get(key);
+  };
+  const fileExists = host.fileExists.bind(host);
+  host.fileExists = (name) => norm(name) === norm(testFile) || fileExists(name);
+  const readFile = host.readFile.bind(host);
+  host.readFile = (name) => (norm(name) === norm(testFile) ? source : readFile(name));
+
+  function checkFile(file, text) {
+    testFile = file;
+    source = text;
+    const program = ts.createProgram({ rootNames: [testFile], options, host });
+    const checker = program.getTypeChecker();
+    const sf = program.getSourceFile(testFile);
+
+    function isProjectFile(fileName) {
+      const f = norm(fileName);
+      return f.startsWith(norm(projectRoot) + path.sep) && !f.split(path.sep).includes('node_modules') && norm(f) !== norm(testFile);
+    }
+
+    function nodeAt(pos) {
+      let found;
+      const visit = (n) => {
+        if (pos >= n.getStart(sf) && pos < n.getEnd()) {
+          found = n;
+          ts.forEachChild(n, visit);
+        }
+      };
+      visit(sf);
+      return found;
+    }
+
+    function enclosingImport(node) {
+      let n = node;
+      while (n && !ts.isImportDeclaration(n) && !ts.isExportDeclaration(n)) n = n.parent;
+      return n;
+    }
+
+    function packageInstalled(spec) {
+      const parts = spec.split('/');
+      const name = spec.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0];
+      if (nodePaths.some((p) => fs.existsSync(path.join(p, name)))) return true;
+      let dir = path.dirname(testFile);
+      for (;;) {
+        if (fs.existsSync(path.join(dir, 'node_modules', name))) return true;
+        const up = path.dirname(dir);
+        if (up === dir) return false;
+        dir = up;
+      }
+    }
+
+    function resolvedFile(spec) {
+      const r = ts.resolveModuleName(spec, testFile, options, host).resolvedModule;
+      return r ? r.resolvedFileName : undefined;
+    }
+
+    function resolvesToProject(spec) {
+      const r = ts.resolveModuleName(spec, testFile, options, host).resolvedModule;
+      return r ? isProjectFile(r.resolvedFileName) : undefined;
+    }
+
+    function isAliasOrRelative(spec) {
+      if (spec.startsWith('.') || spec.startsWith('/')) return true;
+      return Object.keys(projectPaths).some((k) => new RegExp('^' + k.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace('*', '.*') + '$').test(spec));
+    }
+
+    const hallucinated = [];
+    const unknown = [];
+    const cjsMayExport = (fileName, prop) => {
+      if (!/\.[cm]?jsx?$/i.test(fileName)) return false;
+      let text;
+      try {
+        text = fs.readFileSync(fileName, 'utf8');
+      } catch {
+        return false;
+      }
+      // prop undefined: any name (a default import of the module is the module itself)
+      const p = prop === undefined ? '[\\w$]+' : prop.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+      return new RegExp(`\\bexports\\s*(?:\\.\\s*${p}\\b|\\[\\s*['"\`]${p}['"\`]\\s*\\])|\\bmodule\\.exports\\s*=`).test(text);
+    };
+    const diags = [...program.getSyntacticDiagnostics(sf, cancel), ...program.getSemanticDiagnostics(sf, cancel)];
+    for (const d of diags) {
+      if (d.start === undefined) continue;
+      const line = sf.getLineAndCharacterOfPosition(d.start).line + 1;
+      const text = ts.flattenDiagnosticMessageText(d.messageText, '\n');
+      const node = nodeAt(d.start);
+      const entry = (name, kind, reason) => ({ name, line, kind, reason: reason || text });
+      if (d.code === 2307 || d.code === 2792) {
+        const spec = node && ts.isStringLiteralLike(node) ? node.text : (/'([^']+)'/.exec(text) || [])[1] || '?';
+        if (isAliasOrRelative(spec)) hallucinated.push(entry(spec, 'module'));
+        else unknown.push(entry(spec, 'module', packageInstalled(spec) ? 'installed but not resolvable: ' + text : 'not part of the project and not installed'));
+      } else if ([2305, 2724, 2614, 2613, 1192].includes(d.code)) {
+        const imp = enclosingImport(node);
+        const spec = imp && imp.moduleSpecifier && ts.isStringLiteralLike(imp.moduleSpecifier) ? imp.moduleSpecifier.text : undefined;
+        const name = node && ts.isIdentifier(node) ? node.text : (/'([^']+)'\.?(?: Did|$)/.exec(text) || [])[1] || 'default';
+        const project = spec === undefined ? undefined : resolvesToProject(spec);
+        const file = project ? resolvedFile(spec) : undefined;
+        // A CommonJS-style export (see cjsMayExport) is a name, and for a default import the module itself.
+        const cjs = file && (name === 'default' || (imp && imp.importClause && imp.importClause.name && imp.importClause.name.text === name)
+          ? cjsMayExport(file, undefined) : cjsMayExport(file, name));
+        if (project && cjs) unknown.push(entry(`${spec}:${name}`, 'name', 'exported CommonJS-style by a JavaScript module the checker reads as an ES module'));
+        else if (project) hallucinated.push(entry(`${spec}:${name}`, 'name'));
+        else unknown.push(entry(`${spec}:${name}`, 'name'));
+      } else if (d.code === 2339 || d.code === 2551) {
+        let access = node;
+        while (access && !ts.isPropertyAccessExpression(access)) access = access.parent;
+        if (!access) continue;
+        const type = checker.getTypeAtLocation(access.expression);
+        const symbol = type.getSymbol() || type.aliasSymbol || checker.getSymbolAtLocation(access.expression);
+        const decls = (symbol && symbol.getDeclarations()) || [];
+        const name = access.getText(sf);
+        const owner = decls.find((decl) => isProjectFile(decl.getSourceFile().fileName));
+        if (!owner) continue;
+        // A JavaScript module may export through `exports.x = …` / `module.exports = …` next to ES
+        // imports (babel accepts the mix; the checker then sees no exports): such a name is not proof
+        // of a hallucination.
+        if (cjsMayExport(owner.getSourceFile().fileName, access.name.text)) unknown.push(entry(name, 'attribute', 'exported CommonJS-style by a JavaScript module the checker reads as an ES module'));
+        else hallucinated.push(entry(name, 'attribute'));
+      } else if (d.code === 2304 || d.code === 2552 || d.code === 2582 || d.code === 2593) {
+        const name = node && ts.isIdentifier(node) ? node.text : (/'([^']+)'/.exec(text) || [])[1] || '?';
+        if (TEST_GLOBALS.has(name) || RUNTIME_GLOBALS.has(name)) continue;
+        hallucinated.push(entry(name, 'name'));
+      }
+    }
+    return { hallucinated, unknown };
+  }
+  return checkFile;
 }
 
-if (batch) {
-  const files = JSON.parse(stdin).files.map((f) => ({ path: f.path, result: checkFile(f.path, f.source) }));
-  process.stdout.write(JSON.stringify({ files }) + '\n');
-} else {
-  process.stdout.write(JSON.stringify(checkFile(testFileArg, stdin)) + '\n');
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const batch = process.argv[2] === '--batch';
+  const [tsDir, testFileArg, projectRoot] = batch ? [process.argv[3], undefined, process.argv[4]] : process.argv.slice(2);
+  const ts = createRequire(import.meta.url)(tsDir);
+  const stdin = fs.readFileSync(0, 'utf8');
+  const checkFile = createImportChecker(ts, projectRoot, (process.env.NODE_PATH || '').split(path.delimiter).filter(Boolean));
+  if (batch) {
+    const files = JSON.parse(stdin).files.map((f) => ({ path: f.path, result: checkFile(f.path, f.source) }));
+    process.stdout.write(JSON.stringify({ files }) + '\n');
+  } else {
+    process.stdout.write(JSON.stringify(checkFile(testFileArg, stdin)) + '\n');
+  }
 }

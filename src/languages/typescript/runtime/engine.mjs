@@ -2,6 +2,7 @@
 // reruns, mutant runs and the base run. Everything returned matches GraderResult exactly.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { discoverTestNames } from './discover.mjs';
 import { instrumentChangedFiles } from './instrument-files.mjs';
 import { isKill, killKind, moduleErrorRun } from './classify.mjs';
@@ -70,15 +71,48 @@ export async function evaluate(loadTs, input, paths) {
   }
   errors.push(...inst.errors);
   const phasesMs = { instrument: Date.now() - started };
+  // The hallucination guard of the files asked for, here, before any test runs, with the typescript
+  // just loaded (while the warm runner is still starting): the static checks need no container of
+  // their own for it. It reads the read-only checkout only.
+  const guard = await guardOf(ts, input, paths);
+  if (guard) phasesMs.guard = Date.now() - started - phasesMs.instrument;
   const empty = { tests: [], mutants: [], suiteCoveredChanged: {}, changedExecutable: inst.changedExecutable, executions: 0, necessaryMs: 0, errors };
+  const withGuard = (result) => (guard ? { ...result, guard } : result);
   if (!runner || unsupported) {
     errors.push(runner ? unsupported : explainNoRunner(projectDir, input.projectRoot || '.'));
-    return empty;
+    return withGuard(empty);
   }
   try {
-    return await evaluateWith(ts, input, paths, { headRunner: warm ?? runner, inst, errors, runResolved, forged: () => forged, phasesMs });
+    return withGuard(await evaluateWith(ts, input, paths, { headRunner: warm ?? runner, inst, errors, runResolved, forged: () => forged, phasesMs }));
   } finally {
     warm?.close();
+  }
+}
+
+/** How long the guard may take in the grader before it gives up (its own container gives it 120 s). */
+const GUARD_BUDGET_MS = 20_000;
+
+/**
+ * GraderResult.guard: the guard script's batch answer for input.guardFiles, run as its own container
+ * runs it (the checkout's root as the project root, no prepared dependencies; each file by its path
+ * in the checkout), or why there is none. Undefined when no file is asked for.
+ */
+async function guardOf(ts, input, paths) {
+  const files = input.guardFiles ?? [];
+  if (files.length === 0) return undefined;
+  if (!paths.guard) return { error: 'the guard script was not given to the grader' };
+  try {
+    const { createImportChecker } = await import(pathToFileURL(join(paths.guard, 'check_imports.mjs')).href);
+    // Its own container gives it 120 s; here a project whose types hold the checker up costs at most
+    // GUARD_BUDGET_MS of the grading, and then the guard runs in its container as before.
+    const check = createImportChecker(ts, paths.workspace, [], { deadline: Date.now() + GUARD_BUDGET_MS });
+    return { files: files.map((f) => {
+      const path = join(paths.workspace, f);
+      return { path, result: check(path, readFileSync(path, 'utf8')) };
+    }) };
+  } catch (e) {
+    if (e instanceof ts.OperationCanceledException) return { error: `the guard took over ${GUARD_BUDGET_MS / 1000} s in the grader` };
+    return { error: `the guard failed in the grader: ${String(e?.message ?? e).slice(0, 500)}` };
   }
 }
 

@@ -65,6 +65,8 @@ export async function main(argv) {
     base: resolve(args['base-work'] ?? '/tmp/tf-base'),
     io: resolve(args.io ?? join(graderTmp ?? '/tmp', 'tf-io')),
     support: join(HERE, 'support'),
+    // The hallucination guard's folder (guard/check_imports.mjs), for GraderInput.guardFiles.
+    guard: args.guard ? resolve(args.guard) : undefined,
   };
   // In the sandbox, every place a test can write is put back after each invocation (writable.mjs).
   if (IN_CONTAINER) {

@@ -1,4 +1,5 @@
 import type { EvaluationSettings } from '../../../config/run-settings.js';
+import type { GraderGuard } from '../../../languages/static-check-types.js';
 import type { LanguageProfile } from '../../../languages/types.js';
 import { reuseContainers } from '../../../sandbox/reuse-containers.js';
 import type { CandidateFile, EvaluateResult, IngestResult, StageContext } from '../../types.js';
@@ -89,7 +90,14 @@ export async function evaluateCandidates(
       // The static checks and the grader need nothing of each other and run in two containers (their
       // own cgroups, processes and /tmp): side by side, the guard's container and run cost no wall time.
       // The grader settles (never throws but on cancel) before a static-check failure is thrown.
-      const statics = staticOutcomesFor(mine, ingest.spec.spec.acs, deps.staticChecks, { image, workspace: trees.headDir, sandbox })
+      // A grader that runs the TS/JS hallucination guard itself (Grader.guards) does so for the files
+      // the static checks check here, before its tests run: they take its answer and start no
+      // container of their own for it (one less on the machine while the grader runs).
+      const guardsInGrader = pluginForProfile(profile).grader.guards === true;
+      const guardFiles = guardsInGrader ? mine.filter((c) => !c.checks).map((c) => c.path) : [];
+      let answerGuard: (guard: GraderGuard | undefined) => void = () => undefined;
+      const guardBatch = guardFiles.length > 0 ? new Promise<GraderGuard | undefined>((resolve) => { answerGuard = resolve; }) : undefined;
+      const statics = staticOutcomesFor(mine, ingest.spec.spec.acs, deps.staticChecks, { image, workspace: trees.headDir, sandbox, ...(guardBatch ? { guardBatch } : {}) })
         .then((value) => ({ value }), (error: unknown) => ({ error }));
       // Wall time by phase here (settle, grader, staticsAfterGrader), beside the graders' own phases.
       const phase = (name: string, since: number): void => {
@@ -103,7 +111,15 @@ export async function evaluateCandidates(
         : new Set<string>();
       phase('settle', since);
       since = Date.now();
-      const grade = await gradeProject({ ctx, sandbox, image, profile, trees, candidates: mine, changedRanges, options, settledFiles: [...settled], ...(deps.packagesFor ? { prepare: deps.packagesFor } : {}) });
+      let grade: Awaited<ReturnType<typeof gradeProject>>;
+      try {
+        grade = await gradeProject({ ctx, sandbox, image, profile, trees, candidates: mine, changedRanges, options, settledFiles: [...settled], guardFiles, ...(deps.packagesFor ? { prepare: deps.packagesFor } : {}) });
+        answerGuard(grade.result?.guard);
+      } finally {
+        // Without the grader's answer (it failed, or gave none) the guard runs in its own container.
+        // (A promise keeps its first answer: this one only counts when there was none.)
+        answerGuard(undefined);
+      }
       phase('grader', since);
       since = Date.now();
       const checked = await statics;

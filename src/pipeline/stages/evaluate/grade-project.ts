@@ -31,6 +31,8 @@ export async function gradeProject(input: {
   options: EvaluationSettings;
   /** Candidate files the static checks already reject whole (GraderInput.settledFiles). */
   settledFiles?: string[];
+  /** Candidate files whose hallucination guard the grader runs itself (GraderInput.guardFiles). */
+  guardFiles?: string[];
   prepare?: (profile: LanguageProfile, headDir: string, ctx: StageContext) => Promise<PreparedPackages | undefined>;
 }): Promise<ProjectGrade> {
   const { ctx, options, profile, trees } = input;
@@ -46,6 +48,7 @@ export async function gradeProject(input: {
         stabilityRuns: options.stabilityRuns, seed: options.seed, perTestTimeoutMs: options.perTestTimeoutMs,
         mutation: options.mutation, maxMutants: options.maxMutants,
         ...(input.settledFiles && input.settledFiles.length > 0 ? { settledFiles: input.settledFiles } : {}),
+        ...(input.guardFiles && input.guardFiles.length > 0 ? { guardFiles: input.guardFiles } : {}),
       },
       timeoutMs: graderTimeoutMs(options, input.candidates.length * 4),
       runId: ctx.run.id,

@@ -1,13 +1,21 @@
-import type { StaticCheckOutcome } from '../../../languages/static-check-types.js';
+import type { GraderGuard, StaticCheckOutcome } from '../../../languages/static-check-types.js';
 import type { SandboxPort } from '../../../sandbox/port.js';
 import type { AcceptanceCriterion } from '../../../criteria/types.js';
 import type { CandidateFile } from '../../types.js';
 import { rejectedByStaticChecks } from './verdict.js';
 
+/** Where the static checks run; `guardBatch`: the grader's own run of the TS/JS guard (GuardDeps.batch). */
+export interface StaticCheckPlace {
+  image: string;
+  workspace: string;
+  sandbox: SandboxPort;
+  guardBatch?: Promise<GraderGuard | undefined>;
+}
+
 /** The static checks of several candidates of one project, each against its criteria (outcomes in order): one guard process for all. */
 export type StaticChecker = (
   items: Array<{ candidate: CandidateFile; acs: AcceptanceCriterion[] }>,
-  ctx: { image: string; workspace: string; sandbox: SandboxPort },
+  ctx: StaticCheckPlace,
 ) => Promise<StaticCheckOutcome[]>;
 
 /**
@@ -19,7 +27,7 @@ export async function staticOutcomesFor(
   candidates: CandidateFile[],
   acs: AcceptanceCriterion[],
   check: StaticChecker,
-  where: { image: string; workspace: string; sandbox: SandboxPort },
+  where: StaticCheckPlace,
 ): Promise<Map<string, StaticCheckOutcome>> {
   const byId = new Map(acs.map((a) => [a.id, a]));
   const out = new Map<string, StaticCheckOutcome>();
@@ -46,7 +54,7 @@ export async function settledFilesOf(
   candidates: CandidateFile[],
   acs: AcceptanceCriterion[],
   check: StaticChecker,
-  where: { image: string; workspace: string; sandbox: SandboxPort },
+  where: StaticCheckPlace,
 ): Promise<Set<string>> {
   const outcomes = await staticOutcomesFor(candidates, acs, check, where);
   const settled = new Set<string>();
