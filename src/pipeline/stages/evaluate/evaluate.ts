@@ -87,12 +87,12 @@ export async function evaluateCandidates(
       const changedRanges = changedRangesFor(ingest.diff, profile, mine);
       const language = profile.language;
       if (Object.keys(changedRanges).length === 0) out.notes.push(`No changed ${language} source lines under ${profile.root || '.'}: coverage and mutation have nothing to measure.`);
-      // The static checks and the grader need nothing of each other and run in two containers (their
-      // own cgroups, processes and /tmp): side by side, the guard's container and run cost no wall time.
+      // The static checks run beside the grader; their hallucination guard needs a container of its
+      // own (Python's), side by side with the grader's, which is not free: on two cores the grader is
+      // CPU-bound, and the TS guard's container cost 1.0-1.4 s of ts-kills' 5-6 s stage. So a grader
+      // that runs the TS/JS guard itself (Grader.guards) does so for the files the static checks check
+      // here, before its tests run: they take its answer and start no container for it.
       // The grader settles (never throws but on cancel) before a static-check failure is thrown.
-      // A grader that runs the TS/JS hallucination guard itself (Grader.guards) does so for the files
-      // the static checks check here, before its tests run: they take its answer and start no
-      // container of their own for it (one less on the machine while the grader runs).
       const guardsInGrader = pluginForProfile(profile).grader.guards === true;
       const guardFiles = guardsInGrader ? mine.filter((c) => !c.checks).map((c) => c.path) : [];
       let answerGuard: (guard: GraderGuard | undefined) => void = () => undefined;
