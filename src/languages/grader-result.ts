@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { TfError } from '../errors.js';
-import { guardItemSchema } from './guard-output.js';
+import { guardBatchSchema, guardFindingsSchema } from './guard-output.js';
 import type { GraderResult } from './types.js';
 
 const lineMap = z.record(z.string(), z.array(z.number().int().nonnegative()));
@@ -48,7 +48,7 @@ export const graderResultSchema = z.object({
   phasesMs: z.record(z.string(), z.number().nonnegative()).optional(),
   errors: z.array(z.string()),
   guard: z.union([
-    z.object({ files: z.array(z.object({ path: z.string(), result: z.object({ hallucinated: z.array(guardItemSchema), unknown: z.array(guardItemSchema) }) })) }),
+    guardBatchSchema(guardFindingsSchema),
     z.object({ error: z.string() }),
   ]).optional(),
 });

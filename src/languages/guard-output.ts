@@ -12,6 +12,16 @@ export const guardItemSchema = z.object({
 
 export type GuardItem = z.infer<typeof guardItemSchema>;
 
+/** What a guard finds in one file: names that do not exist in the project, and those it cannot tell. */
+export const guardFindingsSchema = z.object({ hallucinated: z.array(guardItemSchema), unknown: z.array(guardItemSchema) });
+
+export type GuardFindings = z.infer<typeof guardFindingsSchema>;
+
+/** A batch guard's answer (the TS grader's too, GraderResult.guard): each file's `result` by its path under /workspace. */
+export function guardBatchSchema<T extends z.ZodType>(result: T) {
+  return z.object({ files: z.array(z.object({ path: z.string(), result })) });
+}
+
 /** What a guard run gives back: its parsed output, or why there is none (infrastructure). */
 export type GuardOutcome<T> = { ok: true; value: T } | { ok: false; error: string };
 

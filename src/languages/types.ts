@@ -1,4 +1,4 @@
-import type { GuardItem } from './guard-output.js';
+import type { GuardFindings } from './guard-output.js';
 
 /** Every language value a plug-in owns (one plug-in may own several: TypeScript owns JavaScript). */
 export const LANGUAGES = ['python', 'typescript', 'javascript'] as const;
@@ -123,5 +123,5 @@ export interface GraderResult {
    * The guard of GraderInput.guardFiles: the guard script's batch answer (each file by its path
    * under /workspace), or why there is none.
    */
-  guard?: { files: Array<{ path: string; result: { hallucinated: GuardItem[]; unknown: GuardItem[] } }> } | { error: string };
+  guard?: { files: Array<{ path: string; result: GuardFindings }> } | { error: string };
 }

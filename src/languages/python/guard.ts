@@ -3,7 +3,7 @@ import { dirname, join, posix, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { SANDBOX_PATHS } from '../../sandbox/port.js';
-import { guardItemSchema, outcomesByPath, parseGuardOutput, type GuardOutcome } from '../guard-output.js';
+import { guardBatchSchema, guardItemSchema, outcomesByPath, parseGuardOutput, type GuardOutcome } from '../guard-output.js';
 import type { GuardDeps } from '../static-check-types.js';
 
 /**
@@ -67,7 +67,7 @@ export async function runPythonGuard(testPath: string, content: string, deps: Gu
   return parseGuardOutput(result, outputSchema);
 }
 
-const batchSchema = z.object({ files: z.array(z.object({ path: z.string(), result: outputSchema })) });
+const batchSchema = guardBatchSchema(outputSchema);
 
 /**
  * The guard of several test files in one `python3` process: each project module is imported once

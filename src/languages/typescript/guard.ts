@@ -2,9 +2,9 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, posix, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { SANDBOX_PATHS } from '../../sandbox/port.js';
-import { guardItemSchema, outcomesByPath, parseGuardOutput, type GuardOutcome } from '../guard-output.js';
+import { guardBatchSchema, guardFindingsSchema, outcomesByPath, parseGuardOutput, type GuardOutcome } from '../guard-output.js';
 import type { GuardDeps } from '../static-check-types.js';
 
 /**
@@ -16,7 +16,7 @@ import type { GuardDeps } from '../static-check-types.js';
 const CONTAINER_DIR = `${SANDBOX_PATHS.tools}/guard/typescript`;
 const CONTAINER_TS = `${SANDBOX_PATHS.tools}/node_modules/typescript`;
 
-const outputSchema = z.object({ hallucinated: z.array(guardItemSchema), unknown: z.array(guardItemSchema) });
+const outputSchema = guardFindingsSchema;
 export type TsGuardOutput = z.infer<typeof outputSchema>;
 
 export function tsGuardDir(): string {
@@ -58,7 +58,7 @@ export async function runTsGuard(testPath: string, content: string, deps: GuardD
   return parseGuardOutput(result, outputSchema);
 }
 
-const batchSchema = z.object({ files: z.array(z.object({ path: z.string(), result: outputSchema })) });
+const batchSchema = guardBatchSchema(outputSchema);
 
 /**
  * The guard of several test files in one `node` process (one Program per file, the parsed library
