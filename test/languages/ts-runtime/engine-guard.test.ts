@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
@@ -65,6 +65,34 @@ describe('the hallucination guard in the TS grader', () => {
     const source = readFileSync(file, 'utf8');
     expect(() => createImportChecker(ts, workspace, [], { deadline: Date.now() - 1 })(file, source)).toThrow(ts.OperationCanceledException);
     expect(createImportChecker(ts, workspace, [], { deadline: Date.now() + 60_000 })(file, source)).toMatchObject({ hallucinated: [] });
+  }, 60_000);
+
+  it('reads the JSDoc types of a JavaScript test (a member a project type lacks is found), and no JSDoc of TypeScript changes a finding', async () => {
+    const ts = createRequire(import.meta.url)(typescriptPackageDir()) as unknown;
+    const { createImportChecker } = await import(pathToFileURL(join(tsGuardDir(), 'check_imports.mjs')).href) as {
+      createImportChecker: (ts: unknown, root: string, nodePaths: string[]) => (file: string, source: string) => { hallucinated: Array<{ name: string; kind: string }> };
+    };
+    const root = mkdtempSync(join(dir, 'jsdoc-'));
+    mkdirSync(join(root, 'src'));
+    mkdirSync(join(root, 'test'));
+    writeFileSync(join(root, 'src', 'shape.ts'), 'export interface Box { width: number }\nexport function box(width: number): Box { return { width }; }\n');
+    const check = createImportChecker(ts, root, []);
+    // Only the JSDoc gives `b` its type: a checker that skipped the comments of JavaScript files would see `any` and find nothing.
+    const js = [
+      "import { box } from '../src/shape';",
+      "/** @param {import('../src/shape').Box} b */",
+      'function area(b) { return b.height * b.width; }',
+      'area(box(2));',
+    ].join('\n');
+    expect(check(join(root, 'test', 'area.test.js'), js).hallucinated.map((h) => [h.name, h.kind])).toEqual([['b.height', 'attribute']]);
+    // In TypeScript the types are the code's: a JSDoc tag claiming another type changes nothing.
+    const tsSource = [
+      "import { box, type Box } from '../src/shape';",
+      '/** @param {{ height: number }} b the box (the tag is not the type) */',
+      'function area(b: Box) { return b.height * b.width; }',
+      'area(box(2));',
+    ].join('\n');
+    expect(check(join(root, 'test', 'area.test.ts'), tsSource).hallucinated.map((h) => [h.name, h.kind])).toEqual([['b.height', 'attribute']]);
   }, 60_000);
 
   it('says why it gives no answer when it was not given the guard script, and none when no file is asked', async () => {
