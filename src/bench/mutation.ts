@@ -9,7 +9,10 @@
  *    (on the host, no container: the cheapest a naive loop can be);
  *  - for a fixture run by vitest, Stryker (installed into a temp folder from the npm registry).
  * Both baselines run the candidate files whose tests all passed on head and were stable in
- * TFactory's grading. Prints mutants, seconds, mutants/s and the ratios. BENCH_ROUNDS=N (default 1)
+ * TFactory's grading; when those are fewer than every candidate, TFactory's evaluate also runs on
+ * them alone (the row "baselines' files": the whole stage on the same tests as Stryker's run, since
+ * a candidate left out, one that hangs say, costs the stage its time limit and the baselines
+ * nothing). Prints mutants, seconds, mutants/s and the ratios. BENCH_ROUNDS=N (default 1)
  * runs TFactory's evaluate and Stryker N times each, alternating which goes first, and takes each
  * one's median (a shared machine's noise moves one run by a third); the naive loop runs once.
  */
@@ -20,7 +23,7 @@ import { basename, join } from 'node:path';
 import { readFile } from 'node:fs/promises';
 import { languageOfPath, looksLikeTestPath, runnerFor } from '../languages/registry.js';
 import { PACKAGE_ROOT } from '../version.js';
-import { BENCH_FIXTURES, benchOne, FIXTURES, fixtureDir } from './evaluate-run.js';
+import { BENCH_FIXTURES, benchOne, fixtureCandidates, FIXTURES, fixtureDir, type ProvidedFile } from './evaluate-run.js';
 import { runCommand, runNaiveLoop, textMutants } from './naive-mutants.js';
 import { installStryker, runStryker, STRYKER_VERSION } from './stryker.js';
 
@@ -74,11 +77,23 @@ async function benchFixture(name: string, scratch: string, lines: Line[]): Promi
   const whole: Line = { fixture: name, tool: 'TFactory evaluate (whole stage)', mutants: row.mutants, killed: '', rounds: [row.evaluateS] };
   const phase: Line = { fixture: name, tool: 'TFactory mutation phase', mutants: row.mutants, killed: '', rounds: [row.mutationS] };
   lines.push(whole, phase);
+  // The same files as the baselines (set below when they are fewer than every candidate): the row
+  // that compares with them, since a candidate they leave out (one that hangs until the per-test
+  // limit, say) costs TFactory's stage its time and theirs nothing.
+  let same: { line: Line; files: ProvidedFile[] } | undefined;
+  const evaluateSame = async (round: number): Promise<void> => {
+    if (!same) return;
+    process.stderr.write(`bench:mutation ${name}: TFactory evaluate of the baselines' files, round ${round}/${ROUNDS} …\n`);
+    const r = await benchOne(name, scratch, same.files);
+    same.line.mutants = r.mutants;
+    same.line.rounds.push(r.evaluateS);
+  };
   const evaluateAgain = async (round: number): Promise<void> => {
     process.stderr.write(`bench:mutation ${name}: TFactory evaluate, round ${round}/${ROUNDS} …\n`);
     const again = await benchOne(name, scratch);
     whole.rounds.push(again.evaluateS);
     phase.rounds.push(again.mutationS);
+    await evaluateSame(round);
   };
 
   // The files every test of which passed on head, was stable and has no high lint finding (a clock
@@ -90,6 +105,13 @@ async function benchFixture(name: string, scratch: string, lines: Line[]): Promi
   }
   const chosen = [...byFile].filter(([, ok]) => ok).map(([f]) => f).sort();
   if (chosen.length === 0) throw new Error(`${name}: no candidate file passed on head; nothing to run the baselines with`);
+  const candidates = await fixtureCandidates(name);
+  if (chosen.length < candidates.length) {
+    const names = new Set(chosen.map((f) => basename(f)));
+    same = { line: { fixture: name, tool: 'TFactory evaluate (whole stage), baselines\' files', mutants: 0, killed: '', rounds: [] }, files: candidates.filter((f) => names.has(f.path)) };
+    lines.push(same.line);
+    await evaluateSame(1);
+  }
   const changed = await changedLines(dir);
   const language = languageOfPath(chosen[0] as string);
   const node = language !== undefined && runnerFor(language) === 'node';
@@ -171,7 +193,7 @@ async function main(): Promise<void> {
   console.log(fmt(header));
   for (const r of rows) console.log(fmt(r));
   console.log('\nMutants are each tool\'s own on the same changed lines (TFactory: its operators on changed function lines; naive: text edits of the changed lines; Stryker: its operators on the changed ranges, those it ran).');
-  console.log('The baselines run on the host without a container, with the candidate files whose tests all passed on head and were stable; TFactory runs in its sandbox with every candidate.');
+  console.log('The baselines run on the host without a container, with the candidate files whose tests all passed on head and were stable; TFactory runs in its sandbox with every candidate, and again with the baselines\' files alone ("baselines\' files": the whole stage on the same tests as Stryker) when they are fewer.');
 }
 
 main().catch((err: unknown) => {
