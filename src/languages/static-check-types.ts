@@ -11,10 +11,10 @@ import type { GraderResult } from './types.js';
  */
 export const EXPECTED_FROM_CODE = 'expected-from-code';
 
-/** What a plug-in's hallucination guard needs to run in the sandbox. */
 /** GraderResult.guard. */
 export type GraderGuard = NonNullable<GraderResult['guard']>;
 
+/** What a plug-in's hallucination guard needs to run in the sandbox. */
 export interface GuardDeps {
   sandbox: SandboxPort;
   /** Runner image (python or node) for the candidate's language. */
