@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 // @ts-expect-error plain ESM engine file without type declarations
 import { isKill } from '../../../src/languages/typescript/runtime/classify.mjs';
 // @ts-expect-error plain ESM engine file without type declarations
-import { copyPaths, pickConfirmations, runMutants, seeded } from '../../../src/languages/typescript/runtime/mutation-phase.mjs';
+import { copyPaths, pickConfirmations, runMutants, screenOrder, seeded } from '../../../src/languages/typescript/runtime/mutation-phase.mjs';
 
 type Kill = { id: string; kind: string };
 const pick = pickConfirmations as (kills: Map<string, Kill[]>, random: () => number) => Map<string, Map<string, string[]>>;
@@ -83,6 +83,21 @@ describe('the mutation phase: what screening confirms in a fresh process', () =>
     const out = await runMutants(plan, { runner: {}, screens: false, runResolved, fitted: () => ({ testTimeoutMs: 2000 }), tree: {}, work: '/p', seed: 1, errors: [] });
     expect(specs.map((s) => [s.mutant, s.last])).toEqual([['m1', false], ['m2', false], ['m3', true]]);
     expect(out.executions).toBe(4);
+  });
+
+  it('queues a screening run\'s copies a few candidates at a time, in turns, each candidate\'s copies in their order', () => {
+    const order = screenOrder as (lists: string[][], window?: number) => string[];
+    const lists = [['a0', 'a1', 'a2'], ['b0'], ['c0', 'c1'], ['d0', 'd1', 'd2', 'd3'], ['e0', 'e1']];
+    // b is done after one copy: e takes its turn; at the end only d is left.
+    expect(order(lists)).toEqual(['a0', 'b0', 'c0', 'd0', 'a1', 'e0', 'c1', 'd1', 'a2', 'e1', 'd2', 'd3']);
+    expect(order(lists, 2)).toEqual(['a0', 'b0', 'a1', 'c0', 'a2', 'c1', 'd0', 'e0', 'd1', 'e1', 'd2', 'd3']);
+    // Every copy once, each candidate's in its own order (its control copy first).
+    for (const w of [1, 2, 3, 4, 9]) {
+      const out = order(lists, w);
+      expect([...out].sort()).toEqual(lists.flat().sort());
+      for (const l of lists) expect(out.filter((c) => l.includes(c))).toEqual(l);
+    }
+    expect(order([])).toEqual([]);
   });
 
   it('names the copies of a test file beside it, taken by the same test patterns, never over an existing file', () => {

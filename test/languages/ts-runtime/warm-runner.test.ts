@@ -10,6 +10,8 @@ import { createWarmVitestRunner } from '../../../src/languages/typescript/runtim
 import { runResolved } from '../../../src/languages/typescript/runtime/run-tests.mjs';
 // @ts-expect-error plain ESM engine file without type declarations
 import { preforkSupported } from '../../../src/languages/typescript/runtime/runners/vitest-prefork.mjs';
+// @ts-expect-error plain ESM engine file without type declarations
+import { screenOrder } from '../../../src/languages/typescript/runtime/mutation-phase.mjs';
 import { tsRuntimeDir } from '../../../src/languages/typescript/runtime-path.js';
 import { PACKAGE_ROOT } from '../../../src/version.js';
 
@@ -286,6 +288,8 @@ describe('a screening run of the warm vitest', () => {
   const pids = join(dir, 'pids.txt');
   const copies = [0, 1, 2, 3].map((i) => join(project, 'test', `count.tfm${i}.test.ts`));
   const others = [0, 1, 2, 3].map((i) => join(project, 'test', `other.tfm${i}.test.ts`));
+  const thirds = [0, 1, 2, 3].map((i) => join(project, 'test', `third.tfm${i}.test.ts`));
+  const fourths = [0, 1, 2, 3].map((i) => join(project, 'test', `fourth.tfm${i}.test.ts`));
   let warm: WarmRunner & { screens?: boolean };
   let cold: { run: WarmRunner['run'] };
 
@@ -301,7 +305,7 @@ describe('a screening run of the warm vitest', () => {
       "import { next } from '../src/counter';",
       "it('sees its own mutant', () => {",
       `  appendFileSync(${JSON.stringify(pids)}, process.pid + ' ' + (expect.getState().testPath ?? '').split('/').pop()?.split('.')[0] + '\\n');`,
-      "  const copy = /(?:count|other)\\.tfm(\\d)\\./.exec(expect.getState().testPath ?? '')?.[1];",
+      "  const copy = /(?:count|other|third|fourth)\\.tfm(\\d)\\./.exec(expect.getState().testPath ?? '')?.[1];",
       "  expect((globalThis as Record<string, unknown>).__tfMutant).toBe(`M${copy}`);",
       '});',
       "it('starts on fresh modules and a clean environment', () => {",
@@ -310,7 +314,7 @@ describe('a screening run of the warm vitest', () => {
       "  process.env.TF_LEFT_BEHIND = 'yes';",
       '});',
     ].join('\n');
-    for (const c of [...copies, ...others]) writeFileSync(c, text);
+    for (const c of [...copies, ...others, ...thirds, ...fourths]) writeFileSync(c, text);
     const c = createVitestRunner({ projectDir: project, supportDir: join(tsRuntimeDir(), 'support'), ioDir: join(dir, 'io-cold') });
     c.prepare();
     cold = c;
@@ -364,6 +368,26 @@ describe('a screening run of the warm vitest', () => {
     for (const files of byWorker.values()) expect(files.size).toBe(1);
     // Still shared within a file: fewer workers than copies.
     expect(byWorker.size).toBeLessThanOrEqual(4);
+  }, 120_000);
+
+  it('screens candidates taken in turns: a worker keeps to one file, and waits for that file\'s next copy', async () => {
+    const lists = [copies, others, thirds, fourths];
+    // The order the grader queues them in: copy 0 of each file, then copy 1 of each, ...
+    const files = screenOrder(lists) as string[];
+    expect(files.slice(0, 4)).toEqual(lists.map((l) => l[0]));
+    const screen = Object.fromEntries(files.map((c) => [c, `M${/tfm(\d)/.exec(c)?.[1]}`]));
+    const turns = { ...spec(), files, screen, screenGroups: lists };
+    const out = await warm.run(turns);
+    expect(out.warmFailed).toBeUndefined();
+    expect(out.results.map((r) => r.state)).toEqual(Array(32).fill('passed'));
+    const byWorker = ranBy();
+    for (const ran of byWorker.values()) expect(ran.size).toBe(1);
+    // vitest hands a worker on only to the next file in its queue, which here is always another
+    // file's copy: without the pool keeping a file's worker for its next copy, every one of the 16
+    // copies would start a worker. A file gets a second one only while its first is busy on the
+    // other core.
+    expect(byWorker.size).toBeLessThanOrEqual(8);
+    expect(new Set([...byWorker.values()].map((ran) => [...ran][0]))).toEqual(new Set(['count', 'other', 'third', 'fourth']));
   }, 120_000);
 
   it('the cold vitest runs the same spec one fresh worker per copy, with the same verdicts', async () => {

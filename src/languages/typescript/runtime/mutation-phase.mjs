@@ -58,6 +58,33 @@ export function copyPaths(file, n) {
 }
 
 /**
+ * The order a screening run queues the copies in: a few candidates at a time (`window`), in turns,
+ * the next candidate taking the place of one whose copies are done; each candidate's copies in
+ * their own order (its control copy first). vitest's pool hands a worker on only to the next file in
+ * its queue, so copies of one candidate back to back would have both cores take that candidate at
+ * once, and each candidate two workers; in turns, the warm pool keeps one candidate's worker for
+ * its next copy a few files later (runners/vitest-prefork.mjs). `lists`: each candidate's copies.
+ */
+export function screenOrder(lists, window = SCREEN_WINDOW) {
+  const waiting = lists.map((l) => [...l]).filter((l) => l.length > 0);
+  const turn = waiting.splice(0, Math.max(1, window));
+  const out = [];
+  while (turn.length > 0) {
+    for (let i = 0; i < turn.length; i++) {
+      out.push(turn[i].shift());
+      if (turn[i].length === 0) {
+        const next = waiting.shift();
+        if (next) turn[i] = next;
+        else turn.splice(i--, 1);
+      }
+    }
+  }
+  return out;
+}
+/** Candidates taken in turns in a screening run: twice the grader's cores, so a candidate comes back after its last copy is done. */
+const SCREEN_WINDOW = 4;
+
+/**
  * For each test with a screened kill, the mutant whose kill a fresh run confirms: one of its kills
  * by a value check when it has any, else one of its kills. A fresh run starts a worker for each test
  * file in it, so the picks are made file by file: first the mutant that confirms the most of the
@@ -153,7 +180,7 @@ export async function runMutants(plan, ctx) {
     groups.push({ file, control, entries: [control, ...entries], copies: copyPaths(file, entries.length + 1) });
   }
   if (groups.length > 0) {
-    const copies = groups.flatMap((g) => g.copies);
+    const copies = screenOrder(groups.map((g) => g.copies));
     for (const g of groups) for (const c of g.copies) writeFileSync(c, texts.get(g.file));
     const rels = copies.map((c) => relative(ctx.work, c));
     ctx.tree.adopt(rels);

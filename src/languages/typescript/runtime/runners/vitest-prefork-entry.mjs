@@ -32,6 +32,11 @@ const onMutant = (m) => {
   process.env.TFACTORY_MUTANT = m.__tfMutant;
 };
 process.on('message', onMutant);
+// In a screening run a worker can take over this process from an earlier worker of the same
+// candidate (runners/vitest-prefork.mjs): its pool id is then the one vitest's start gave that worker.
+process.on('message', (m) => {
+  if (m && typeof m === 'object' && typeof m.__tfPoolId === 'string' && /^\d+$/.test(m.__tfPoolId)) process.env.VITEST_POOL_ID = m.__tfPoolId;
+});
 await import(entry);
 await envArrived;
 process.send({ __tfReady: true });

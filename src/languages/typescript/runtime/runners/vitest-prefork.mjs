@@ -9,7 +9,14 @@
 // active mutant, the hits file, the seed) is the run's, set before vitest's worker starts
 // (runners/vitest-prefork-entry.mjs). A child found dead, or that does not answer, is replaced by
 // one started on the spot.
+//
+// A screening run (isolation off, mutation-phase.mjs) runs copies of a candidate one after another
+// in a child of that candidate's only: there a worker takes its child when its first file is known,
+// and a child whose worker vitest stopped while copies of its candidate were still to come waits,
+// parked, for the next worker of that candidate.
 import { fork } from 'node:child_process';
+import { EventEmitter } from 'node:events';
+import { setImmediate } from 'node:timers';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -44,8 +51,9 @@ const sameEnvironment = (a, b) => a?.name === b?.name && JSON.stringify(a?.optio
  * screening run), the group of a test file (the copies of one candidate file); a worker is handed on
  * only to a file of its own group, never from one candidate's copies to another's. `mutantOf(file)`:
  * the mutant the run has a test file face (its own in a run with a mutant per file), sent to each
- * worker once, before vitest's request to run its first file. `expect({ files, last })` before each
- * run says how many workers it may take and whether more runs are to come.
+ * worker once, before vitest's request to run its first file. `expect({ files, last, groups })` before each
+ * run says how many workers it may take, whether more runs are to come, and in a screening run
+ * how many files each group has (Map group → count).
  */
 export function createPreforkPool({ size, baseEnv, groupOf = () => undefined, mutantOf = () => '' }) {
   /** The one group of a task's files, or undefined (no group, or files of several). */
@@ -88,6 +96,69 @@ export function createPreforkPool({ size, baseEnv, groupOf = () => undefined, mu
     return child;
   };
 
+  // A screening run (isolation off): the copies of each group not yet handed to a worker, and the
+  // children parked by workers that vitest stopped while copies of their group were still to come.
+  // vitest hands a worker on only to the very next file in its queue, so a screening run whose queue
+  // takes the candidates in turns (mutation-phase.mjs) would otherwise start a child at almost every
+  // copy; instead the next worker of that candidate takes the parked child. A child is parked for,
+  // and handed to, workers of its own group only (and of the same environment and node flags).
+  const remaining = new Map();
+  const parked = new Map();
+  const parkKey = (group, mutant, options) => JSON.stringify([group, mutant, options.environment?.name ?? null, options.environment?.options ?? null, options.execArgv ?? []]);
+  const dropParked = (group) => {
+    for (const [key, list] of parked) {
+      for (const entry of list) if (group === undefined || entry.group === group) entry.child.kill('SIGKILL');
+      const left = list.filter((e) => group !== undefined && e.group !== group);
+      if (left.length > 0) parked.set(key, left);
+      else parked.delete(key);
+    }
+  };
+  /** Counts the files of a request against their groups; returns the groups with none left. */
+  const counted = (files) => {
+    const done = [];
+    for (const f of files ?? []) {
+      const group = groupOf(f?.filepath);
+      if (group === undefined || !remaining.has(group)) continue;
+      const left = remaining.get(group) - 1;
+      remaining.set(group, left);
+      if (left <= 0) done.push(group);
+    }
+    return done;
+  };
+  const park = (key, group, child) => {
+    if ((remaining.get(group) ?? 0) <= 0) {
+      child.kill('SIGKILL');
+      return;
+    }
+    // What it sends while parked (a leftover of its last copy asking vitest something) waits for
+    // the worker it goes to next. vitest's own answers to that worker never come from here.
+    const entry = { child, group, messages: [] };
+    entry.listen = (m) => {
+      if (entry.messages.length < 1000 && m?.__vitest_worker_response__ !== true) entry.messages.push(m);
+    };
+    entry.gone = () => {
+      const list = (parked.get(key) ?? []).filter((e) => e !== entry);
+      if (list.length > 0) parked.set(key, list);
+      else parked.delete(key);
+    };
+    child.on('message', entry.listen);
+    child.once('exit', entry.gone);
+    parked.set(key, [...(parked.get(key) ?? []), entry]);
+  };
+  const unpark = (key) => {
+    const list = parked.get(key) ?? [];
+    let entry;
+    while (list.length > 0 && !entry) {
+      const e = list.shift();
+      e.child.off('message', e.listen);
+      e.child.off('exit', e.gone);
+      if (alive(e.child)) entry = e;
+      else e.child.kill('SIGKILL');
+    }
+    if (list.length === 0) parked.delete(key);
+    return entry;
+  };
+
   class PreforkWorker {
     // The pool's name: vitest hands a worker on to the next file of a run (a screening run, where
     // isolation is off) only when the worker's name is the task's pool. (The worker code is vitest's
@@ -99,26 +170,179 @@ export function createPreforkPool({ size, baseEnv, groupOf = () => undefined, mu
       this.stdout = options.project.vitest.logger.outputStream;
       this.stderr = options.project.vitest.logger.errorStream;
       this.child = undefined;
+      // What vitest listens to: the child's events while one is attached (vitest attaches its
+      // listeners once, after start(); in a screening run the child comes later, see bind()).
+      this.events = new EventEmitter();
+      this.relay = undefined;
     }
 
     on(event, callback) {
-      this.fork.on(event, callback);
+      this.events.on(event, callback);
     }
 
     off(event, callback) {
-      this.fork.off(event, callback);
+      this.events.off(event, callback);
+    }
+
+    /**
+     * Emits `error` to vitest's listener, if there is one yet (an EventEmitter throws without, and
+     * vitest's runner re-emits it on an emitter of its own that has none once its file is done).
+     */
+    fail(error) {
+      try {
+        if (this.events.listenerCount('error') > 0) this.events.emit('error', error);
+      } catch {
+        // Nothing waits on this worker any more: its run ends by its deadline or its exit.
+      }
+    }
+
+    attach(child) {
+      this.child = child;
+      this.relay = {
+        message: (m) => this.fromChild(m),
+        error: (e) => this.fail(e),
+        exit: (...args) => {
+          this.onStarted?.({ error: 'the worker exited' });
+          this.events.emit('exit', ...args);
+        },
+      };
+      for (const [event, f] of Object.entries(this.relay)) child.on(event, f);
+      handed.add(child.pid);
+      child.stdout?.pipe(this.stdout, { end: false });
+      child.stderr?.pipe(this.stderr, { end: false });
+    }
+
+    detach() {
+      const child = this.child;
+      for (const [event, f] of Object.entries(this.relay ?? {})) child.off(event, f);
+      child.stdout?.unpipe(this.stdout);
+      child.stderr?.unpipe(this.stderr);
+      this.child = undefined;
+      this.relay = undefined;
+      return child;
+    }
+
+    fromChild(m) {
+      // A fresh child's answer to the start that bind() passed on late: vitest had its answer already.
+      if (this.onStarted && m?.__vitest_worker_response__ === true && m.type === 'started') {
+        this.onStarted(m);
+        return;
+      }
+      this.events.emit('message', m);
+    }
+
+    /** A child of its own (one started ahead, or one started now), with the run's environment. */
+    async fresh() {
+      const { distPath, execArgv, env } = this.options;
+      let child = take(distPath, execArgv) ?? spawn(distPath, execArgv);
+      try {
+        await ready(child, env);
+      } catch {
+        // Died or stuck since it was started: one started now, which nothing else has seen. (If that
+        // one fails too, this throws, with the child gone.)
+        child.kill('SIGKILL');
+        child = spawn(distPath, execArgv);
+        try {
+          await ready(child, env);
+        } catch (e) {
+          child.kill('SIGKILL');
+          throw e;
+        }
+      }
+      return child;
     }
 
     send(message) {
+      const request = message?.__vitest_worker_request__ === true;
+      // A group with no copy left frees its parked children (once this request has its own child).
+      const done = request && (message.type === 'run' || message.type === 'collect') ? counted(message.context?.files) : [];
+      const free = () => {
+        for (const group of done) dropParked(group);
+      };
+      if (this.binding) {
+        // A screening run's worker, bound late: what vitest sends follows its first request.
+        this.binding = this.binding.then(() => this.deliver(message)).catch((e) => this.fail(e)).finally(free);
+        return;
+      }
+      if (this.lazy && !this.child) {
+        if (request && message.type === 'start') {
+          // Answered here; the child that runs this worker's files is picked when they are known.
+          this.startMessage = message;
+          setImmediate(() => this.events.emit('message', { __vitest_worker_response__: true, type: 'started' }));
+        } else if (request && (message.type === 'run' || message.type === 'collect')) {
+          this.binding = this.bind(message).catch((e) => this.fail(e)).finally(free);
+        } else if (request && message.type === 'stop') {
+          // Never handed a file: no child to stop.
+          setImmediate(() => this.events.emit('message', { __vitest_worker_response__: true, type: 'stopped' }));
+        }
+        return;
+      }
+      this.deliver(message);
+      free();
+    }
+
+    deliver(message) {
+      const request = message?.__vitest_worker_request__ === true;
+      if (!this.child) {
+        // A screening run's worker whose child could not be had (bind() said why): it has nothing to stop.
+        if (request && message.type === 'stop') setImmediate(() => this.events.emit('message', { __vitest_worker_response__: true, type: 'stopped' }));
+        return;
+      }
       // The first files this worker is asked to run: their group is its group for good, and their
       // mutant (one: a worker runs one file, or copies that take theirs from TF_MUTANTS) its mutant.
-      if (message?.__vitest_worker_request__ === true && Array.isArray(message.context?.files) && !('group' in this)) {
+      if (request && Array.isArray(message.context?.files) && !('group' in this)) {
         this.group = groupOfFiles(message.context.files);
-        const mutants = new Set(message.context.files.map((f) => mutantOf(f?.filepath) ?? ''));
-        if (mutants.size !== 1) throw new Error('the files of one worker face different mutants');
-        this.fork.send({ __tfMutant: [...mutants][0] });
+        this.mutant = this.mutantFor(message.context.files);
+        this.fork.send({ __tfMutant: this.mutant });
+      }
+      if (request && message.type === 'stop' && this.lazy && this.group !== undefined && alive(this.fork) && (remaining.get(this.group) ?? 0) > 0) {
+        // More copies of this worker's candidate are still to come: its child waits for one of them
+        // (stop() parks it), and no fresh child has to start for that copy.
+        this.park = true;
+        setImmediate(() => this.events.emit('message', { __vitest_worker_response__: true, type: 'stopped' }));
+        return;
       }
       this.fork.send(message);
+    }
+
+    /** The one mutant the files face (a worker faces one). */
+    mutantFor(files) {
+      const mutants = new Set(files.map((f) => mutantOf(f?.filepath) ?? ''));
+      if (mutants.size !== 1) throw new Error('the files of one worker face different mutants');
+      return [...mutants][0];
+    }
+
+    /**
+     * A screening run's worker, at its first files: a child parked by an earlier worker of the same
+     * candidate (which ran only copies of that candidate), or else a fresh one, which then gets
+     * vitest's start (as start() would have given it) before the files.
+     */
+    async bind(request) {
+      const files = request.context.files;
+      this.group = groupOfFiles(files);
+      const mutant = this.mutantFor(files);
+      this.mutant = mutant;
+      const key = parkKey(this.group, mutant, this.options);
+      const kept = this.group === undefined ? undefined : unpark(key);
+      if (!this.startMessage) throw new Error('vitest asked the worker to run files before starting it');
+      if (kept) {
+        this.attach(kept.child);
+        // The pool id vitest gave this worker, as vitest's start would have set it.
+        kept.child.send({ __tfPoolId: String(this.startMessage.poolId ?? '') });
+        for (const m of kept.messages) this.events.emit('message', m);
+      } else {
+        const child = await this.fresh();
+        const started = new Promise((resolveStarted) => {
+          this.onStarted = resolveStarted;
+        });
+        this.attach(child);
+        child.send(this.startMessage);
+        const answer = await started;
+        this.onStarted = undefined;
+        if (answer.error) throw new Error(`the worker did not start: ${typeof answer.error === 'string' ? answer.error : answer.error?.message ?? 'no reason given'}`);
+        child.send({ __tfMutant: mutant });
+      }
+      this.child.send(request);
     }
 
     /**
@@ -132,25 +356,22 @@ export function createPreforkPool({ size, baseEnv, groupOf = () => undefined, mu
     }
 
     async start() {
-      if (this.child) return;
-      const { distPath, execArgv, env } = this.options;
-      const ahead = take(distPath, execArgv);
-      this.child = ahead ?? spawn(distPath, execArgv);
-      try {
-        await ready(this.child, env);
-      } catch {
-        // Died or stuck since it was started: one started now, which nothing else has seen. (If that
-        // one fails too, start() throws with it in place, for vitest's stop() to end.)
-        this.child.kill('SIGKILL');
-        this.child = spawn(distPath, execArgv);
-        await ready(this.child, env);
+      if (this.child || this.lazy) return;
+      // A screening run: the child is picked by the files (bind()).
+      if (remaining.size > 0) {
+        this.lazy = true;
+        return;
       }
-      handed.add(this.child.pid);
-      this.child.stdout?.pipe(this.stdout, { end: false });
-      this.child.stderr?.pipe(this.stderr, { end: false });
+      this.attach(await this.fresh());
     }
 
     async stop() {
+      await this.binding;
+      if (!this.child) return;
+      if (this.park && alive(this.child)) {
+        park(parkKey(this.group, this.mutant, this.options), this.group, this.detach());
+        return;
+      }
       const child = this.fork;
       const exited = new Promise((r) => {
         if (child.exitCode !== null || child.signalCode !== null) r();
@@ -160,9 +381,7 @@ export function createPreforkPool({ size, baseEnv, groupOf = () => undefined, mu
       child.kill();
       await exited;
       clearTimeout(hard);
-      child.stdout?.unpipe(this.stdout);
-      child.stderr?.unpipe(this.stderr);
-      this.child = undefined;
+      this.detach();
     }
 
     deserialize(data) {
@@ -182,8 +401,11 @@ export function createPreforkPool({ size, baseEnv, groupOf = () => undefined, mu
      * workers are started ahead only for that run's own files, and those waiting beyond them are
      * stopped: a worker started for nothing costs a node start and vitest's worker code (~0.25 s of CPU).
      */
-    expect({ files, last }) {
+    expect({ files, last, groups }) {
       current = { files, taken: 0, last };
+      dropParked(undefined);
+      remaining.clear();
+      for (const [group, n] of groups ?? []) remaining.set(group, n);
       if (!last) return;
       for (const list of stash.values()) {
         for (const c of list.splice(Math.max(0, files))) c.kill('SIGKILL');
@@ -198,6 +420,7 @@ export function createPreforkPool({ size, baseEnv, groupOf = () => undefined, mu
       return out;
     },
     close() {
+      dropParked(undefined);
       for (const c of spawned) c.kill('SIGKILL');
       stash.clear();
     },

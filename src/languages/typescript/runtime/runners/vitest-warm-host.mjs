@@ -84,8 +84,9 @@ async function main() {
     project.config.poolRunner = prefork.pool;
   }
   for (const p of children()) standing.add(p);
-  // A screening run's files go to the workers in the order given, each candidate's copies together,
-  // so that a worker goes from copy to copy of one candidate (vitest would sort them by size).
+  // A screening run's files go to the workers in the order given (mutation-phase.mjs takes a few
+  // candidates at a time, in turns), so that a worker goes from copy to copy of one candidate
+  // (vitest would sort them by size).
   const Sequencer = vitest.config.sequence.sequencer;
   if (typeof Sequencer === 'function') {
     vitest.config.sequence.sequencer = class extends Sequencer {
@@ -170,7 +171,11 @@ async function runOnce(vitest, project, m, standing) {
     if (!wanted || wanted.length === 0) return project.createSpecification(file);
     return project.createSpecification(file, { testNamePattern: new RegExp(vitestNamePattern(wanted.map((t) => t.names.join(' ')))) });
   });
-  prefork?.expect({ files: specs.length, last: m.last === true });
+  // A screening run's copies per group: a worker's child waits for the next copy of its group while
+  // one is still to come (runners/vitest-prefork.mjs).
+  const groups = new Map();
+  if (m.screen) for (const file of m.files) if (screenGroupOf.has(file)) groups.set(screenGroupOf.get(file), (groups.get(screenGroupOf.get(file)) ?? 0) + 1);
+  prefork?.expect({ files: specs.length, last: m.last === true, groups });
   const before = new Set(children());
   try {
     await vitest.runTestSpecifications(specs, false);

@@ -10,9 +10,11 @@ import { vi } from 'vitest';
 
 const ENV = Symbol.for('tfactory.screen.env');
 const first = globalThis[ENV];
+// vitest's own per-worker and per-file ids (VITEST_POOL_ID, VITEST_WORKER_ID) are set for each copy and kept.
+const OWN = new Set(['VITEST_POOL_ID', 'VITEST_WORKER_ID']);
 if (first) {
-  for (const k of Object.keys(process.env)) if (!Object.hasOwn(first, k)) delete process.env[k];
-  for (const [k, v] of Object.entries(first)) if (process.env[k] !== v) process.env[k] = v;
+  for (const k of Object.keys(process.env)) if (!Object.hasOwn(first, k) && !OWN.has(k)) delete process.env[k];
+  for (const [k, v] of Object.entries(first)) if (process.env[k] !== v && !OWN.has(k)) process.env[k] = v;
 } else {
   Object.defineProperty(globalThis, ENV, { value: { ...process.env }, enumerable: false });
 }
