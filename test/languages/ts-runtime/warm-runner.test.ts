@@ -396,3 +396,75 @@ describe('a screening run of the warm vitest', () => {
     expect(workers()).toBe(4);
   }, 120_000);
 });
+
+/**
+ * The base tree's warm vitest takes over head's warm process once head's runs are over
+ * (runtime/runners/vitest-warm.mjs `from`): the same process opens the other project, whose tests
+ * then run from its own folder against its own code; a head runner whose process is gone leaves
+ * the base runner a fresh one.
+ */
+describe('a warm vitest that takes over the process of another copy of the project', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tf-warm-adopt-'));
+  const copy = (name: string, value: number): string => {
+    const project = join(dir, name);
+    mkdirSync(join(project, 'test'), { recursive: true });
+    mkdirSync(join(project, 'src'), { recursive: true });
+    writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'adopt', type: 'module', devDependencies: { vitest: '^4.0.0' } }));
+    symlinkSync(join(PACKAGE_ROOT, 'node_modules'), join(project, 'node_modules'));
+    writeFileSync(join(project, 'src', 'value.ts'), `export const value = (): number => ${value};\n`);
+    writeFileSync(join(project, 'test', 'value.test.ts'), [
+      "import { expect, it } from 'vitest';",
+      "import { value } from '../src/value';",
+      "it('is two', () => { expect(value()).toBe(2); });",
+      `it('runs in its own folder', () => { expect(process.cwd()).toBe(${JSON.stringify(project)}); });`,
+    ].join('\n'));
+    return project;
+  };
+  const head = copy('head', 2);
+  const base = copy('base', 1);
+  const runners: WarmRunner[] = [];
+  const warmOf = (project: string, from?: WarmRunner): WarmRunner => {
+    const cold = createVitestRunner({ projectDir: project, supportDir: join(tsRuntimeDir(), 'support'), ioDir: join(dir, `io-cold-${runners.length}`) });
+    cold.prepare();
+    const w = createWarmVitestRunner({ projectDir: project, ioDir: join(dir, `io-${runners.length}`), cold, from }) as WarmRunner;
+    runners.push(w);
+    return w;
+  };
+  const runOn = (w: WarmRunner, project: string): Promise<RunOut> => w.run({ files: [join(project, 'test', 'value.test.ts')], testTimeoutMs: 5000, deadlineMs: 60_000, stallMs: 20_000 });
+  const states = (out: RunOut): string[] => out.results.map((r) => `${r.name}: ${r.state}`).sort();
+  afterAll(() => {
+    for (const w of runners) w.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('runs the other project in the same process, from that project\'s folder and on its code', async () => {
+    const onHead = warmOf(head);
+    const first = await runOn(onHead, head);
+    expect(first.warmFailed).toBeUndefined();
+    expect(states(first)).toEqual(['is two: passed', 'runs in its own folder: passed']);
+    const [hostPid] = onHead.keep();
+    const onBase = warmOf(base, onHead);
+    const second = await runOn(onBase, base);
+    expect(second.warmFailed).toBeUndefined();
+    // base's own code (1): its test fails there, as it must for a fail-to-pass.
+    expect(states(second)).toEqual(['is two: failed', 'runs in its own folder: passed']);
+    expect(onBase.keep()[0]).toBe(hostPid);
+    // Head's runner has no process now: closing it leaves base's alone.
+    onHead.close();
+    const third = await runOn(onBase, base);
+    expect(states(third)).toEqual(['is two: failed', 'runs in its own folder: passed']);
+    expect(onBase.keep()[0]).toBe(hostPid);
+  }, 120_000);
+
+  it('starts a fresh process when the other runner has none left', async () => {
+    const onHead = warmOf(head);
+    expect(states(await runOn(onHead, head))).toEqual(['is two: passed', 'runs in its own folder: passed']);
+    const [hostPid] = onHead.keep();
+    onHead.reset();
+    const onBase = warmOf(base, onHead);
+    const out = await runOn(onBase, base);
+    expect(out.warmFailed).toBeUndefined();
+    expect(states(out)).toEqual(['is two: failed', 'runs in its own folder: passed']);
+    expect(onBase.keep()[0]).not.toBe(hostPid);
+  }, 120_000);
+});

@@ -278,10 +278,12 @@ async function evaluateWith(ts, input, paths, { headRunner, inst, errors, runRes
       for (const t of tests) if (exhausted(t)) onBase.set(t.key, t.runs[0]);
       const baseFiles = candidates.filter((f) => onBaseTests.some((t) => t.file === f));
       const baseTests = onBaseTests.map((t) => ({ file: join(paths.base, t.file), name: t.name, names: t.names }));
-      // The base tree gets a warm vitest of its own when it allows one (another project, another
-      // process), so that its workers start ahead as on head; any other runner runs base cold.
+      // The base tree gets a warm vitest of its own when it allows one (another project), so that its
+      // workers start ahead as on head; any other runner runs base cold. Head's runs are over: when
+      // base loads the same vitest, head's warm process opens the base project instead of a new
+      // process loading vitest again (runners/vitest-warm.mjs `from`).
       const baseWarm = baseFiles.length === 0 ? undefined
-        : createWarmVitestRunner({ projectDir: join(paths.base, input.projectRoot), ioDir: join(paths.io, 'base-warm'), cold: baseRunner });
+        : createWarmVitestRunner({ projectDir: join(paths.base, input.projectRoot), ioDir: join(paths.io, 'base-warm'), cold: baseRunner, from: headRunner });
       let b;
       try {
         b = baseFiles.length === 0 ? { verdicts: new Map(), executions: 0 }

@@ -46,14 +46,49 @@ let fileMutants = new Map();
 
 async function main() {
   const standing = new Set(children());
-  const { createVitest, version } = await import(pathToFileURL(vitestNode).href);
+  const api = await import(pathToFileURL(vitestNode).href);
   // The cold run's reporter, over this process's per-run sink: the very same signed events. (Its
   // module reads a key file named by TF_EVENTS when loaded; here there is none to read.)
   delete process.env.TF_EVENTS;
   const { reporterOver } = await import('../support/vitest-reporter.mjs');
   const WarmReporter = reporterOver(write);
+  let session = await open(api, WarmReporter, configPath, projectDir, standing);
+  if (!session) return;
+  let queue = Promise.resolve();
+  const failed = (e) => process.send({ type: 'failed', message: String(e?.stack ?? e).slice(0, 2000) });
+  process.on('message', (m) => {
+    if (m?.type === 'run') {
+      queue = queue.then(() => (session ? runOnce(session, m, standing) : failed('no project is open'))).catch(failed);
+    } else if (m?.type === 'open' && typeof m.configPath === 'string' && typeof m.projectDir === 'string') {
+      // Another copy of the project (the base tree, engine.mjs step 5), once the runs of this one
+      // are over: vitest's Node API is loaded already, so only vitest itself starts again. It
+      // answers 'ready' or 'failed' as at the start.
+      queue = queue.then(async () => {
+        const before = session;
+        session = undefined;
+        prefork?.close();
+        prefork = undefined;
+        await before?.vitest.close();
+        session = await open(api, WarmReporter, m.configPath, m.projectDir, standing);
+      }).catch(failed);
+    }
+  });
+  process.on('disconnect', () => {
+    prefork?.close();
+    process.exit(0);
+  });
+}
+
+/**
+ * Starts vitest (`api`: 'vitest/node') on the project `dir` with the grader's config `config`, and
+ * says so ('ready', or 'failed' with why, then undefined). Returns { vitest, project, projectDir }.
+ */
+async function open(api, WarmReporter, config, dir, standing) {
+  const { createVitest, version } = api;
+  // vitest's workers start in this process's folder, as they would under a host started there.
+  process.chdir(dir);
   const vitest = await createVitest('test', {
-    config: configPath, root: projectDir, watch: false, reporters: [new WarmReporter()], passWithNoTests: true,
+    config, root: dir, watch: false, reporters: [new WarmReporter()], passWithNoTests: true,
   });
   // The grader reads a failed test's error name and message, never its stack frames: vitest's main
   // process would otherwise read every file named in every failure's stack (chai's and vitest's own
@@ -69,7 +104,8 @@ async function main() {
   const unsuitable = projects.find((p) => p.config.pool !== 'forks' || p.config.isolate === false || p.config.browser?.enabled);
   if (projects.length !== 1 || unsuitable) {
     process.send({ type: 'failed', message: `the project's vitest settings are not the grader's warm ones (pool ${unsuitable?.config.pool}, isolate ${unsuitable?.config.isolate}, ${projects.length} projects)` });
-    return;
+    await vitest.close();
+    return undefined;
   }
   const [project] = projects;
   // A mutant's covering test files run side by side in two fresh workers (the grader's container
@@ -100,15 +136,7 @@ async function main() {
   // and only with the pool above, which keeps each candidate's copies to workers of their own.
   // A run whose files face a mutant each (`mutants`) needs the pool above, which hands each worker its file's.
   process.send({ type: 'ready', screens: prefork !== undefined && (project.config.environment ?? 'node') === 'node', perFileMutants: prefork !== undefined });
-  let queue = Promise.resolve();
-  process.on('message', (m) => {
-    if (m?.type !== 'run') return;
-    queue = queue.then(() => runOnce(vitest, project, m, standing)).catch((e) => process.send({ type: 'failed', message: String(e?.stack ?? e).slice(0, 2000) }));
-  });
-  process.on('disconnect', () => {
-    prefork?.close();
-    process.exit(0);
-  });
+  return { vitest, project, projectDir: dir };
 }
 
 /** The per-run variables runOnce sets, left out of a worker started before its run is known. */
@@ -141,7 +169,7 @@ function forgetTmpCopies(vitest, projects) {
   }
 }
 
-async function runOnce(vitest, project, m, standing) {
+async function runOnce({ vitest, project, projectDir: dir }, m, standing) {
   forgetTmpCopies(vitest, vitest.projects);
   sink = { events: m.events, key: m.key };
   process.env.TF_HITS = m.hits;
@@ -164,7 +192,7 @@ async function runOnce(vitest, project, m, standing) {
   if (m.screen) {
     screenGroupOf = new Map((m.screenGroups ?? [Object.keys(m.screen)]).flatMap((group, i) => group.map((file) => [file, i])));
     project.config.isolate = false;
-    project.config.setupFiles = [join(projectDir, SCREEN_RESET), ...setupFiles];
+    project.config.setupFiles = [join(dir, SCREEN_RESET), ...setupFiles];
   }
   const specs = m.files.map((file) => {
     const wanted = m.tests?.filter((t) => t.file === file);

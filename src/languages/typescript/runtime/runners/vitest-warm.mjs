@@ -4,7 +4,7 @@
 // run the warm process could not finish on its own (it died, or refused), goes to the cold runner.
 // A run is watched on its event file: vitest's reporter appends to it as each test ends.
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, realpathSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { findPackageDir, readEvents } from './common.mjs';
@@ -33,14 +33,31 @@ export function warmVitestEntry(projectDir) {
   }
 }
 
-/** A warm runner over the cold vitest runner `cold` (already prepared), or undefined when warm cannot apply. */
-export function createWarmVitestRunner({ projectDir, ioDir, cold }) {
+const realEntry = (file) => {
+  try {
+    return realpathSync(file);
+  } catch {
+    return undefined;
+  }
+};
+
+/**
+ * A warm runner over the cold vitest runner `cold` (already prepared), or undefined when warm cannot
+ * apply. `from`: a warm vitest runner of another copy of the project whose runs are over (head's, for
+ * the base tree): when both load the same vitest, this one's first run takes over that runner's host
+ * process, which opens this project (vitest's Node API, ~0.4 s to load, is loaded already) instead of
+ * a fresh host starting.
+ */
+export function createWarmVitestRunner({ projectDir, ioDir, cold, from }) {
   const entry = cold?.name === 'vitest' ? warmVitestEntry(projectDir) : undefined;
   if (!entry || !existsSync(join(projectDir, GENERATED))) return undefined;
+  const config = join(projectDir, GENERATED);
+  const same = from?.entry !== undefined && realEntry(from.entry) !== undefined && realEntry(from.entry) === realEntry(entry);
   const runner = createWarmRunner({
     name: 'vitest-warm',
     cold,
-    host: { path: HOST, args: [entry, join(projectDir, GENERATED), projectDir], cwd: projectDir, env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0', TF_INCLUDE: '[]' } },
+    host: { path: HOST, args: [entry, config, projectDir], cwd: projectDir, env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0', TF_INCLUDE: '[]' } },
+    adopt: same ? { from, message: { type: 'open', configPath: config, projectDir } } : undefined,
     prepare(spec, id) {
       mkdirSync(ioDir, { recursive: true });
       const events = join(ioDir, `warm-${id}.events.jsonl`);
@@ -55,6 +72,7 @@ export function createWarmVitestRunner({ projectDir, ioDir, cold }) {
       };
     },
   });
+  runner.entry = entry;
   // Runs a screening spec (mutation-phase.mjs) in shared workers, one copy after another, when its
   // host says the project's test environment allows it (known once the host has run once).
   Object.defineProperty(runner, 'screens', { get: () => runner.hostReady?.screens === true });

@@ -78,6 +78,28 @@ function startHost({ path, args, cwd, env, execArgv }) {
 }
 
 /**
+ * Tells the live host `h` (another runner's, released to this one) `message`, and resolves with its
+ * next 'ready' or 'failed', as startHost's `ready` does. A host a test stopped carries on first.
+ */
+function reopen(h, message) {
+  return new Promise((resolve) => {
+    const l = {
+      message: (m) => { if (m?.type === 'ready' || m?.type === 'failed') { h.listeners.delete(l); resolve(m); } },
+      exit: () => { h.listeners.delete(l); resolve({ type: 'failed', message: `the warm runner exited while opening another project: ${h.stderr.slice(-500)}` }); },
+    };
+    h.listeners.add(l);
+    setTimeout(() => { h.listeners.delete(l); resolve({ type: 'failed', message: 'the warm runner did not open the project in time' }); }, START_MS).unref();
+    try {
+      process.kill(-h.child.pid, 'SIGCONT');
+      h.child.send(message);
+    } catch (e) {
+      h.listeners.delete(l);
+      resolve({ type: 'failed', message: `could not reach the warm runner: ${e?.message ?? e}` });
+    }
+  });
+}
+
+/**
  * A warm runner: the cold runner's interface (run(spec) → normalised events) served by one host.
  * `host`: { path, args, cwd, env, execArgv } of the host process. `prepare(spec, id)` → { message,
  * watchFile, resultFile, result(proc) }: the run message to send, the file whose stall means a hung
@@ -87,8 +109,21 @@ function startHost({ path, args, cwd, env, execArgv }) {
  * it ended. run() returns that output, or { warmFailed: message } when the run must be done cold
  * instead (nothing it did is a verdict). After two such failures in a row the host is not tried again.
  */
-export function createWarmRunner({ name, cold, host: hostSpec, prepare }) {
+export function createWarmRunner({ name, cold, host: hostSpec, prepare, adopt }) {
   let host;
+  // `adopt`: { from, message }: the first host is `from`'s (another warm runner whose runs are
+  // over), told `message` to serve this runner's project instead; it answers 'ready' or 'failed' as
+  // a host does at its start. If it is gone, or fails, a fresh host starts as usual.
+  let adopting = adopt;
+  const firstHost = () => {
+    const from = adopting?.from.release?.();
+    const message = adopting?.message;
+    adopting = undefined;
+    if (!from) return startHost(hostSpec);
+    from.adopted = true;
+    from.ready = reopen(from, message);
+    return from;
+  };
   let broken = false;
   let counter = 0;
   let keep = [];
@@ -115,14 +150,30 @@ export function createWarmRunner({ name, cold, host: hostSpec, prepare }) {
     close() {
       runner.reset();
     },
+    /**
+     * Hands the host over to another runner (`adopt`), with nothing of a run under way: this runner
+     * has none after it (a run would start a fresh one). Undefined when there is no live host.
+     */
+    release() {
+      const h = host;
+      host = undefined;
+      keep = [];
+      return h && !h.exited && !broken ? h : undefined;
+    },
     /** Start the host now, before its first run (which waits for it): it loads while the grader prepares. */
     start() {
-      if (!broken && (!host || host.exited)) host = startHost(hostSpec);
+      if (!broken && (!host || host.exited)) host = adopting ? firstHost() : startHost(hostSpec);
     },
     async run(spec) {
       if (broken) return { warmFailed: `the warm ${cold.name} is not available` };
-      if (!host || host.exited) host = startHost(hostSpec);
-      const r = await host.ready;
+      if (!host || host.exited) host = adopting ? firstHost() : startHost(hostSpec);
+      let r = await host.ready;
+      if (r.type !== 'ready' && host.adopted) {
+        // The adopted host could not open this project: a fresh one tries, as it would have.
+        killGroup(host);
+        host = startHost(hostSpec);
+        r = await host.ready;
+      }
       runner.hostReady = r;
       if (r.type !== 'ready') {
         broken = true;
