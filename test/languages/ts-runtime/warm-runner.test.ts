@@ -468,3 +468,54 @@ describe('a warm vitest that takes over the process of another copy of the proje
     expect(onBase.keep()[0]).not.toBe(hostPid);
   }, 120_000);
 });
+
+/**
+ * A project that runs its test files one at a time (fileParallelism: false, so one worker): with
+ * isolation off vitest hands all of a run's files to that one worker as one task, so the warm host
+ * screens such a project a candidate at a time (runners/vitest-warm-host.mjs).
+ */
+describe('a screening run of a project that runs one test file at a time', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tf-warm-serial-'));
+  const project = join(dir, 'project');
+  const pids = join(dir, 'pids.txt');
+  const groups = ['alpha', 'beta'].map((name) => [0, 1, 2].map((i) => join(project, 'test', `${name}.tfm${i}.test.ts`)));
+  let warm: WarmRunner;
+  beforeAll(() => {
+    mkdirSync(join(project, 'test'), { recursive: true });
+    writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'serial', type: 'module', devDependencies: { vitest: '^4.0.0' } }));
+    writeFileSync(join(project, 'vitest.config.mjs'), 'export default { test: { fileParallelism: false } };\n');
+    symlinkSync(join(PACKAGE_ROOT, 'node_modules'), join(project, 'node_modules'));
+    const text = [
+      "import { appendFileSync } from 'node:fs';",
+      "import { expect, it } from 'vitest';",
+      "it('notes its process', () => {",
+      `  appendFileSync(${JSON.stringify(pids)}, process.pid + ' ' + (expect.getState().testPath ?? '').split('/').pop()?.split('.')[0] + '\\n');`,
+      "  const copy = /\\.tfm(\\d)\\./.exec(expect.getState().testPath ?? '')?.[1];",
+      "  expect((globalThis as Record<string, unknown>).__tfMutant).toBe(`M${copy}`);",
+      '});',
+    ].join('\n');
+    for (const f of groups.flat()) writeFileSync(f, text);
+    const cold = createVitestRunner({ projectDir: project, supportDir: join(tsRuntimeDir(), 'support'), ioDir: join(dir, 'io-cold') });
+    cold.prepare();
+    warm = createWarmVitestRunner({ projectDir: project, ioDir: join(dir, 'io'), cold }) as WarmRunner;
+  });
+  afterAll(() => {
+    warm?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('never runs two candidates\' copies in one process', async () => {
+    const files = screenOrder(groups) as string[];
+    const screen = Object.fromEntries(files.map((c) => [c, `M${/tfm(\d)/.exec(c)?.[1]}`]));
+    const spec = { files, screen, screenGroups: groups, testTimeoutMs: 5000, deadlineMs: 60_000, stallMs: 20_000 };
+    const out = await warm.run(spec);
+    expect(out.warmFailed).toBeUndefined();
+    expect(out.results.map((r) => r.state)).toEqual(Array(6).fill('passed'));
+    const byWorker = new Map<string, Set<string>>();
+    for (const line of readFileSync(pids, 'utf8').trim().split('\n')) {
+      const [pid = '', file = ''] = line.split(' ');
+      byWorker.set(pid, (byWorker.get(pid) ?? new Set()).add(file));
+    }
+    expect([...byWorker.values()].map((s) => [...s].join(',')).sort()).toEqual(['alpha', 'beta']);
+  }, 120_000);
+});

@@ -320,6 +320,11 @@ export function createPreforkPool({ size, baseEnv, groupOf = () => undefined, mu
     async bind(request) {
       const files = request.context.files;
       this.group = groupOfFiles(files);
+      // Copies of several candidates in one task (vitest makes one task of a run with isolation off
+      // and one worker; the host runs such a screening run a candidate at a time): never one process.
+      if (this.group === undefined && files.some((f) => groupOf(f?.filepath) !== undefined)) {
+        throw new Error('the files of one worker are copies of several candidates');
+      }
       const mutant = this.mutantFor(files);
       this.mutant = mutant;
       const key = parkKey(this.group, mutant, this.options);

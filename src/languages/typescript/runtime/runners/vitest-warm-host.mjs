@@ -206,7 +206,20 @@ async function runOnce({ vitest, project, projectDir: dir }, m, standing) {
   prefork?.expect({ files: specs.length, last: m.last === true, groups });
   const before = new Set(children());
   try {
-    await vitest.runTestSpecifications(specs, false);
+    // With isolation off and one worker (the project's maxWorkers or fileParallelism: false), vitest
+    // hands all of a run's files to one worker as one task: a screening run then goes one candidate
+    // at a time, so that no candidate's copies share a process with another's.
+    const single = Number(project.config.maxWorkers || vitest.config.maxWorkers) === 1;
+    if (m.screen && single) {
+      const byGroup = new Map();
+      for (const spec of specs) {
+        const g = screenGroupOf.get(spec.moduleId);
+        byGroup.set(g, [...(byGroup.get(g) ?? []), spec]);
+      }
+      for (const group of byGroup.values()) await vitest.runTestSpecifications(group, false);
+    } else {
+      await vitest.runTestSpecifications(specs, false);
+    }
   } finally {
     Object.assign(project.config, { isolate, setupFiles });
     screenGroupOf = new Map();
