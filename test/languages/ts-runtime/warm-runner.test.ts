@@ -28,6 +28,13 @@ interface WarmRunner {
   cold: unknown;
 }
 
+/** The cold vitest runner over `project`, prepared (its I/O under `dir`), and the warm one over it. */
+function runnersOver(project: string, dir: string, from?: WarmRunner): { cold: { run: WarmRunner['run'] }; warm: WarmRunner } {
+  const cold = createVitestRunner({ projectDir: project, supportDir: join(tsRuntimeDir(), 'support'), ioDir: join(dir, 'io-cold') });
+  cold.prepare();
+  return { cold, warm: createWarmVitestRunner({ projectDir: project, ioDir: join(dir, 'io'), cold, from }) as WarmRunner };
+}
+
 /**
  * The warm vitest runner (runtime/runners/vitest-warm.mjs) on the host, with TFactory's own vitest 4,
  * over a small project of its own: one long-lived vitest runs many invocations, each with its own
@@ -71,9 +78,7 @@ describe('the warm vitest runner', () => {
     ].join('\n'));
     writeFileSync(file('hang.test.ts'), "import { it } from 'vitest';\nit('loops', () => { for (;;) { /* never ends */ } });\n");
     writeFileSync(file('kills.test.ts'), "import { it } from 'vitest';\nit('kills its runner', () => { process.kill(process.ppid, 'SIGKILL'); });\n");
-    const cold = createVitestRunner({ projectDir: project, supportDir: join(tsRuntimeDir(), 'support'), ioDir: join(dir, 'io-cold') });
-    cold.prepare();
-    warm = createWarmVitestRunner({ projectDir: project, ioDir: join(dir, 'io'), cold }) as WarmRunner;
+    ({ warm } = runnersOver(project, dir));
   });
   afterAll(() => {
     warm?.close();
@@ -424,9 +429,7 @@ describe('a warm vitest that takes over the process of another copy of the proje
   const base = copy('base', 1);
   const runners: WarmRunner[] = [];
   const warmOf = (project: string, from?: WarmRunner): WarmRunner => {
-    const cold = createVitestRunner({ projectDir: project, supportDir: join(tsRuntimeDir(), 'support'), ioDir: join(dir, `io-cold-${runners.length}`) });
-    cold.prepare();
-    const w = createWarmVitestRunner({ projectDir: project, ioDir: join(dir, `io-${runners.length}`), cold, from }) as WarmRunner;
+    const { warm: w } = runnersOver(project, join(dir, `io-${runners.length}`), from);
     runners.push(w);
     return w;
   };
@@ -495,9 +498,7 @@ describe('a screening run of a project that runs one test file at a time', () =>
       '});',
     ].join('\n');
     for (const f of groups.flat()) writeFileSync(f, text);
-    const cold = createVitestRunner({ projectDir: project, supportDir: join(tsRuntimeDir(), 'support'), ioDir: join(dir, 'io-cold') });
-    cold.prepare();
-    warm = createWarmVitestRunner({ projectDir: project, ioDir: join(dir, 'io'), cold }) as WarmRunner;
+    ({ warm } = runnersOver(project, dir));
   });
   afterAll(() => {
     warm?.close();
