@@ -44,6 +44,9 @@ let screenGroupOf = new Map();
 let runMutant = '';
 let fileMutants = new Map();
 
+/** How long closing one project's vitest may hold up opening another's. */
+const CLOSE_MS = 5000;
+
 async function main() {
   const standing = new Set(children());
   const api = await import(pathToFileURL(vitestNode).href);
@@ -68,7 +71,8 @@ async function main() {
         session = undefined;
         prefork?.close();
         prefork = undefined;
-        await before?.vitest.close();
+        // vitest's close, bounded: what it leaves is the grader's to kill with this process's group.
+        await Promise.race([before?.vitest.close(), new Promise((r) => setTimeout(r, CLOSE_MS).unref())]);
         session = await open(api, WarmReporter, m.configPath, m.projectDir, standing);
       }).catch(failed);
     }
