@@ -327,9 +327,9 @@ export function createPreforkPool({ size, baseEnv, groupOf = () => undefined, mu
       }
       const mutant = this.mutantFor(files);
       this.mutant = mutant;
+      if (!this.startMessage) throw new Error('vitest asked the worker to run files before starting it');
       const key = parkKey(this.group, mutant, this.options);
       const kept = this.group === undefined ? undefined : unpark(key);
-      if (!this.startMessage) throw new Error('vitest asked the worker to run files before starting it');
       if (kept) {
         this.attach(kept.child);
         // The pool id vitest gave this worker, as vitest's start would have set it.

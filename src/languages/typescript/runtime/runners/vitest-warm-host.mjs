@@ -203,10 +203,17 @@ async function runOnce({ vitest, project, projectDir: dir }, m, standing) {
     if (!wanted || wanted.length === 0) return project.createSpecification(file);
     return project.createSpecification(file, { testNamePattern: new RegExp(vitestNamePattern(wanted.map((t) => t.names.join(' ')))) });
   });
-  // A screening run's copies per group: a worker's child waits for the next copy of its group while
-  // one is still to come (runners/vitest-prefork.mjs).
-  const groups = new Map();
-  if (m.screen) for (const file of m.files) if (screenGroupOf.has(file)) groups.set(screenGroupOf.get(file), (groups.get(screenGroupOf.get(file)) ?? 0) + 1);
+  // A screening run's specs by group (the candidate they copy). The pool is told how many each group
+  // has: a worker's child waits for the next copy of its group while one is still to come
+  // (runners/vitest-prefork.mjs).
+  const byGroup = new Map();
+  if (m.screen) {
+    for (const spec of specs) {
+      const g = screenGroupOf.get(spec.moduleId);
+      byGroup.set(g, [...(byGroup.get(g) ?? []), spec]);
+    }
+  }
+  const groups = new Map([...byGroup].filter(([g]) => g !== undefined).map(([g, list]) => [g, list.length]));
   prefork?.expect({ files: specs.length, last: m.last === true, groups });
   const before = new Set(children());
   try {
@@ -215,11 +222,6 @@ async function runOnce({ vitest, project, projectDir: dir }, m, standing) {
     // at a time, so that no candidate's copies share a process with another's.
     const single = Number(project.config.maxWorkers || vitest.config.maxWorkers) === 1;
     if (m.screen && single) {
-      const byGroup = new Map();
-      for (const spec of specs) {
-        const g = screenGroupOf.get(spec.moduleId);
-        byGroup.set(g, [...(byGroup.get(g) ?? []), spec]);
-      }
       for (const group of byGroup.values()) await vitest.runTestSpecifications(group, false);
     } else {
       await vitest.runTestSpecifications(specs, false);

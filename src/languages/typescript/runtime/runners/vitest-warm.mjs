@@ -52,7 +52,8 @@ export function createWarmVitestRunner({ projectDir, ioDir, cold, from }) {
   const entry = cold?.name === 'vitest' ? warmVitestEntry(projectDir) : undefined;
   if (!entry || !existsSync(join(projectDir, GENERATED))) return undefined;
   const config = join(projectDir, GENERATED);
-  const same = from?.entry !== undefined && realEntry(from.entry) !== undefined && realEntry(from.entry) === realEntry(entry);
+  const theirs = from?.entry === undefined ? undefined : realEntry(from.entry);
+  const same = theirs !== undefined && theirs === realEntry(entry);
   const runner = createWarmRunner({
     name: 'vitest-warm',
     cold,

@@ -66,15 +66,30 @@ function startHost({ path, args, cwd, env, execArgv }) {
   child.stderr.on('data', (d) => { onData(d); if (h.stderr.length < 64 * 1024) h.stderr += d; });
   child.on('message', (m) => { for (const l of h.listeners) l.message?.(m); });
   child.on('exit', () => { h.exited = true; for (const l of h.listeners) l.exit?.(); });
-  h.ready = new Promise((resolve) => {
+  h.ready = nextReady(h, 'starting', 'start');
+  return h;
+}
+
+/**
+ * The host's next 'ready' or 'failed' (a 'failed' of the grader's own when it exits first, or says
+ * nothing for START_MS), while it is `doing` (what it was told to `verb`). `before()` runs once the
+ * listener is in place; what it throws is a 'failed' too.
+ */
+function nextReady(h, doing, verb, before = () => undefined) {
+  return new Promise((resolve) => {
     const l = {
       message: (m) => { if (m?.type === 'ready' || m?.type === 'failed') { h.listeners.delete(l); resolve(m); } },
-      exit: () => { h.listeners.delete(l); resolve({ type: 'failed', message: `the warm runner exited while starting: ${h.stderr.slice(-500)}` }); },
+      exit: () => { h.listeners.delete(l); resolve({ type: 'failed', message: `the warm runner exited while ${doing}: ${h.stderr.slice(-500)}` }); },
     };
     h.listeners.add(l);
-    setTimeout(() => { h.listeners.delete(l); resolve({ type: 'failed', message: 'the warm runner did not start in time' }); }, START_MS).unref();
+    setTimeout(() => { h.listeners.delete(l); resolve({ type: 'failed', message: `the warm runner did not ${verb} in time` }); }, START_MS).unref();
+    try {
+      before();
+    } catch (e) {
+      h.listeners.delete(l);
+      resolve({ type: 'failed', message: `could not reach the warm runner: ${e?.message ?? e}` });
+    }
   });
-  return h;
 }
 
 /**
@@ -82,20 +97,9 @@ function startHost({ path, args, cwd, env, execArgv }) {
  * next 'ready' or 'failed', as startHost's `ready` does. A host a test stopped carries on first.
  */
 function reopen(h, message) {
-  return new Promise((resolve) => {
-    const l = {
-      message: (m) => { if (m?.type === 'ready' || m?.type === 'failed') { h.listeners.delete(l); resolve(m); } },
-      exit: () => { h.listeners.delete(l); resolve({ type: 'failed', message: `the warm runner exited while opening another project: ${h.stderr.slice(-500)}` }); },
-    };
-    h.listeners.add(l);
-    setTimeout(() => { h.listeners.delete(l); resolve({ type: 'failed', message: 'the warm runner did not open the project in time' }); }, START_MS).unref();
-    try {
-      process.kill(-h.child.pid, 'SIGCONT');
-      h.child.send(message);
-    } catch (e) {
-      h.listeners.delete(l);
-      resolve({ type: 'failed', message: `could not reach the warm runner: ${e?.message ?? e}` });
-    }
+  return nextReady(h, 'opening another project', 'open the project', () => {
+    process.kill(-h.child.pid, 'SIGCONT');
+    h.child.send(message);
   });
 }
 
