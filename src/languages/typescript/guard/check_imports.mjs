@@ -25,11 +25,12 @@ const RUNTIME_GLOBALS = new Set(['process', 'Buffer', 'require', 'module', 'expo
  * grader's engine, runtime/engine.mjs): `ts` the typescript module, `projectRoot` absolute,
  * `nodePaths` the folders of prepared dependencies (NODE_PATH's); `deadline` (ms since the epoch,
  * optional): past it the type checker stops (ts.OperationCanceledException is thrown), so that a
- * project whose types take the checker for ever cannot hold up the process that asked. Returns
- * checkFile(file, source) → { hallucinated, unknown }; the parsed library and project files are
- * shared between calls.
+ * project whose types take the checker for ever cannot hold up the process that asked; `lazyDom`
+ * (default true): see domNeeded. Returns checkFile(file, source) → { hallucinated, unknown }; the
+ * parsed library and project files are shared between calls. checkFile.usedDom() says whether the
+ * last file was checked with the DOM library.
  */
-export function createImportChecker(ts, projectRoot, nodePaths = [], { deadline } = {}) {
+export function createImportChecker(ts, projectRoot, nodePaths = [], { deadline, lazyDom = true } = {}) {
   const cancel = deadline === undefined ? undefined : {
     isCancellationRequested: () => Date.now() > deadline,
     throwIfCancellationRequested() {
@@ -94,13 +95,62 @@ export function createImportChecker(ts, projectRoot, nodePaths = [], { deadline 
   host.fileExists = (name) => norm(name) === norm(testFile) || fileExists(name);
   const readFile = host.readFile.bind(host);
   host.readFile = (name) => (norm(name) === norm(testFile) ? source : readFile(name));
+  // One module resolution cache for every program of this checker (a program per file, and one
+  // without the DOM library first): the project's imports are resolved once, not per program.
+  const resolutions = ts.createModuleResolutionCache(projectRoot, (f) => f, options);
+  host.resolveModuleNameLiterals = (literals, containingFile, redirected, opts, containingSourceFile) => literals.map((literal) => ts.resolveModuleName(
+    literal.text, containingFile, opts, host, resolutions, redirected, ts.getModeForUsageLocation(containingSourceFile, literal, opts)));
+
+  // The DOM library (lib.dom.d.ts: 2.3 MB, two thirds of what a small test's program parses, and
+  // most of the checker's start) changes no finding of a program in which no file could mean one of
+  // its globals: the file is checked without it first, and again with it when one could (domNeeded).
+  const domNames = lazyDom ? readDomNames(ts, options) : undefined;
+  const withoutDom = domNames && { ...options, lib: options.lib.filter((l) => l !== DOM_LIB) };
+  let usedDom = true;
+  const seen = { needs: new WeakSet(), clean: new WeakSet() };
+  // Whether the last file needed the library for a file it does not own (one of the project's, say).
+  let sharedNeeds = false;
+  const needing = (program) => program.getSourceFiles().some((f) => seen.needs.has(f));
+
+  /** The file's program, without the DOM library when nothing in it could mean one of its globals (sets usedDom). */
+  function programFor() {
+    const full = () => ts.createProgram({ rootNames: [testFile], options, host });
+    const lean = () => ts.createProgram({ rootNames: [testFile], options: withoutDom, host });
+    if (!withoutDom) return full();
+    // The test file is parsed anew for every check, so a file already found needing it is another.
+    if (sharedNeeds) {
+      const program = full();
+      if (needing(program)) return program;
+      const other = lean();
+      sharedNeeds = domNeeded(ts, other, domNames, seen) && needing(other);
+      return sharedNeeds ? program : other;
+    }
+    const program = lean();
+    if (!domNeeded(ts, program, domNames, seen)) return program;
+    sharedNeeds = needing(program);
+    return full();
+  }
 
   function checkFile(file, text) {
     testFile = file;
     source = text;
-    const program = ts.createProgram({ rootNames: [testFile], options, host });
-    const checker = program.getTypeChecker();
-    const sf = program.getSourceFile(testFile);
+    let program = programFor();
+    usedDom = !withoutDom || program.getCompilerOptions().lib !== withoutDom.lib;
+    let checker = program.getTypeChecker();
+    let sf = program.getSourceFile(testFile);
+    let diags = [...program.getSyntacticDiagnostics(sf, cancel), ...program.getSemanticDiagnostics(sf, cancel)];
+    // A name not found is told with the nearest global name ("Did you mean 'fetch'?"): the DOM's are
+    // among them, so such a finding is made again with the library, for the same words (a test
+    // runner's or Node's global is no finding: not for those).
+    const reported = (d) => NAME_NOT_FOUND.has(d.code) && d.start !== undefined
+      && !TEST_GLOBALS.has(sf.text.slice(d.start, d.start + d.length)) && !RUNTIME_GLOBALS.has(sf.text.slice(d.start, d.start + d.length));
+    if (!usedDom && diags.some(reported)) {
+      usedDom = true;
+      program = ts.createProgram({ rootNames: [testFile], options, host });
+      checker = program.getTypeChecker();
+      sf = program.getSourceFile(testFile);
+      diags = [...program.getSyntacticDiagnostics(sf, cancel), ...program.getSemanticDiagnostics(sf, cancel)];
+    }
 
     function isProjectFile(fileName) {
       const f = norm(fileName);
@@ -167,7 +217,6 @@ export function createImportChecker(ts, projectRoot, nodePaths = [], { deadline 
       const p = prop === undefined ? '[\\w$]+' : prop.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
       return new RegExp(`\\bexports\\s*(?:\\.\\s*${p}\\b|\\[\\s*['"\`]${p}['"\`]\\s*\\])|\\bmodule\\.exports\\s*=`).test(text);
     };
-    const diags = [...program.getSyntacticDiagnostics(sf, cancel), ...program.getSemanticDiagnostics(sf, cancel)];
     for (const d of diags) {
       if (d.start === undefined) continue;
       const line = sf.getLineAndCharacterOfPosition(d.start).line + 1;
@@ -205,7 +254,7 @@ export function createImportChecker(ts, projectRoot, nodePaths = [], { deadline 
         // of a hallucination.
         if (cjsMayExport(owner.getSourceFile().fileName, access.name.text)) unknown.push(entry(name, 'attribute', 'exported CommonJS-style by a JavaScript module the checker reads as an ES module'));
         else hallucinated.push(entry(name, 'attribute'));
-      } else if (d.code === 2304 || d.code === 2552 || d.code === 2582 || d.code === 2593) {
+      } else if (NAME_NOT_FOUND.has(d.code)) {
         const name = node && ts.isIdentifier(node) ? node.text : (/'([^']+)'/.exec(text) || [])[1] || '?';
         if (TEST_GLOBALS.has(name) || RUNTIME_GLOBALS.has(name)) continue;
         hallucinated.push(entry(name, 'name'));
@@ -213,7 +262,126 @@ export function createImportChecker(ts, projectRoot, nodePaths = [], { deadline 
     }
     return { hallucinated, unknown };
   }
+  checkFile.usedDom = () => usedDom;
   return checkFile;
+}
+
+const DOM_LIB = 'lib.dom.d.ts';
+/** The "cannot find name" diagnostics a finding is made of (checkFile). */
+const NAME_NOT_FOUND = new Set([2304, 2552, 2582, 2593]);
+
+/**
+ * The names lib.dom.d.ts declares at its top level (interfaces, variables, functions, types,
+ * namespaces), read from the file the checker would load: its declarations are generated one per
+ * line from column 0. Undefined when it cannot be read (the DOM library is then always loaded).
+ */
+function readDomNames(ts, options) {
+  try {
+    const text = fs.readFileSync(path.join(path.dirname(ts.getDefaultLibFilePath(options)), DOM_LIB), 'utf8');
+    const names = new Set();
+    for (const m of text.matchAll(/^(?:declare\s+)?(?:var|let|const|function|interface|type|namespace|module|class|enum|abstract\s+class)\s+([A-Za-z_$][\w$]*)/gm)) names.add(m[1]);
+    return names.size > 0 ? names : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Whether `program` (built without the DOM library) has a file that could mean one of the DOM
+ * library's globals (`dom`: their names), so that its findings could change with the library loaded:
+ * a name of one that resolves to nothing, or to a global declaration (which the library's would
+ * merge with); `import.meta` (the library adds to ImportMeta, the one global it shares with the ES
+ * libraries) or `globalThis` (whose members it adds to) anywhere; any such name in a JavaScript
+ * file (whose JSDoc types are read too). Names in positions that cannot mean a global (a member's
+ * name, `a.name`, a label) are not counted. The default libraries' own files are not looked at.
+ * `seen` ({ needs, clean }: WeakSets of source files) keeps what was found of the files a checker
+ * shares between programs: a file means a DOM global or not whatever program it is in.
+ */
+export function domNeeded(ts, program, dom, seen = { needs: new WeakSet(), clean: new WeakSet() }) {
+  const look = [];
+  for (const sf of program.getSourceFiles()) {
+    if (program.isSourceFileDefaultLibrary(sf) || seen.clean.has(sf)) continue;
+    if (seen.needs.has(sf)) return true;
+    // The parser's set of the file's identifier texts (its JSDoc's too), else every word of the file.
+    const words = sf.identifiers instanceof Map ? [...sf.identifiers.keys()] : sf.text.match(/[A-Za-z_$][\w$]*/g) ?? [];
+    const needs = /\bglobalThis\b|\bimport\s*\.\s*meta\b/.test(sf.text) || (/\.[cm]?jsx?$/i.test(sf.fileName) && words.some((w) => dom.has(w)));
+    if (needs) {
+      seen.needs.add(sf);
+      return true;
+    }
+    if (words.some((w) => dom.has(w))) look.push(sf);
+    else seen.clean.add(sf);
+  }
+  if (look.length === 0) return false;
+  const K = ts.SyntaxKind;
+  const memberName = (id) => {
+    const p = id.parent;
+    switch (p?.kind) {
+      case K.PropertyAccessExpression: return p.name === id;
+      case K.QualifiedName: return p.right === id;
+      case K.PropertyAssignment: case K.PropertyDeclaration: case K.PropertySignature: case K.MethodDeclaration:
+      case K.MethodSignature: case K.GetAccessor: case K.SetAccessor: case K.EnumMember: case K.JsxAttribute:
+        return p.name === id;
+      case K.BindingElement: return p.propertyName === id;
+      case K.ImportSpecifier: return p.propertyName === id;
+      case K.ExportSpecifier: return p.propertyName === id && Boolean(p.parent?.parent?.moduleSpecifier);
+      case K.ImportType: return p.qualifier === id;
+      case K.LabeledStatement: case K.BreakStatement: case K.ContinueStatement: return p.label === id;
+      default: return false;
+    }
+  };
+  const DECLARES = new Set([K.VariableDeclaration, K.Parameter, K.FunctionDeclaration, K.FunctionExpression, K.ClassDeclaration,
+    K.ClassExpression, K.InterfaceDeclaration, K.TypeAliasDeclaration, K.EnumDeclaration, K.ModuleDeclaration, K.ImportClause,
+    K.ImportSpecifier, K.NamespaceImport, K.ImportEqualsDeclaration, K.TypeParameter, K.BindingElement, K.NamespaceExportDeclaration]);
+  /** The declaration `id` names, if it names one. */
+  const declared = (id) => (id.parent && DECLARES.has(id.parent.kind) && id.parent.name === id ? id.parent : undefined);
+  /** A declaration in the global scope: at the top of a script (not a module), or in `declare global`. */
+  const global = (decl) => {
+    for (let n = decl.parent; n; n = n.parent) {
+      if (ts.isSourceFile(n)) return !ts.isExternalModule(n);
+      if (ts.isModuleBlock(n)) return (n.parent.flags & ts.NodeFlags.GlobalAugmentation) !== 0;
+      if (ts.isFunctionLike(n) || ts.isClassLike(n)) return false;
+    }
+    return true;
+  };
+  let checker;
+  for (const sf of look) {
+    // By the file's syntax first: a DOM name declared globally, or used where the file declares no
+    // such name (a free name: a global, or nothing). A name the file declares somewhere is looked
+    // up (it may be out of that declaration's scope).
+    const names = new Set();
+    const uses = [];
+    let found = false;
+    const visit = (node) => {
+      if (found) return;
+      if (!ts.isIdentifier(node)) {
+        ts.forEachChild(node, visit);
+        return;
+      }
+      const decl = declared(node);
+      if (decl) names.add(node.text);
+      if (!dom.has(node.text) || memberName(node)) return;
+      if (decl) found = global(decl);
+      else uses.push(node);
+    };
+    visit(sf);
+    found ||= uses.some((id) => !names.has(id.text));
+    if (!found && uses.length > 0) {
+      checker ??= program.getTypeChecker();
+      found = uses.some((id) => {
+        const symbol = ts.isShorthandPropertyAssignment(id.parent) && id.parent.name === id
+          ? checker.getShorthandAssignmentValueSymbol(id.parent)
+          : checker.getSymbolAtLocation(id);
+        return !symbol || (symbol.declarations ?? []).some(global);
+      });
+    }
+    if (found) {
+      seen.needs.add(sf);
+      return true;
+    }
+    seen.clean.add(sf);
+  }
+  return false;
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
