@@ -106,14 +106,17 @@ describe('the guard without the DOM library where no file could mean it', () => 
       ...MATH,
       'src/widget.ts': 'export class Widget extends HTMLElement { label = "w"; }\n',
     });
-    const [before, widget, again, after] = both(root, [
+    const [before, widget, again, after, own, last] = both(root, [
       ['test/a.test.ts', "import { total } from '../src/math';\ntotal([1]);\n"],
       ['test/w.test.ts', "import { Widget } from '../src/widget';\nconst w = new Widget();\nw.tagName; w.label; w.id; w.lable;\n"],
       ['test/w2.test.ts', "import { Widget } from '../src/widget';\nnew Widget().tagNam;\n"],
       ['test/b.test.ts', "import { config } from '../src/math';\nconfig.rat;\n"],
+      // After a file that needed it through the project, one that needs it itself (a global it declares).
+      ['test/w3.test.ts', "import { Widget } from '../src/widget';\nnew Widget();\n"],
+      ['test/g.test.ts', "import { config } from '../src/math';\ndeclare global { var AbortSignal: { cfg: typeof config } }\nAbortSignal.cfg.rat;\n"],
     ]);
-    expect([before?.usedDom, widget?.usedDom, again?.usedDom, after?.usedDom]).toEqual([false, true, true, false]);
-    for (const c of [before, widget, again, after]) expect(c?.answer).toEqual(c?.full);
+    expect([before, widget, again, after, own, last].map((c) => c?.usedDom)).toEqual([false, true, true, false, true, true]);
+    for (const c of [before, widget, again, after, own, last]) expect(c?.answer).toEqual(c?.full);
     expect(widget?.answer.hallucinated.map((h) => h.name)).toEqual(['w.lable']);
     expect(again?.answer.hallucinated.map((h) => h.name)).toEqual(['new Widget().tagNam']);
     expect(after?.answer.hallucinated.map((h) => h.name)).toEqual(['config.rat']);

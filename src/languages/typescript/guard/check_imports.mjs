@@ -110,20 +110,24 @@ export function createImportChecker(ts, projectRoot, nodePaths = [], { deadline,
   const seen = { needs: new WeakSet(), clean: new WeakSet() };
   // Whether the last file needed the library for a file it does not own (one of the project's, say).
   let sharedNeeds = false;
-  const needing = (program) => program.getSourceFiles().some((f) => seen.needs.has(f));
+  const needing = (program) => {
+    const own = program.getSourceFile(testFile);
+    return program.getSourceFiles().some((f) => f !== own && seen.needs.has(f));
+  };
 
   /** The file's program, without the DOM library when nothing in it could mean one of its globals (sets usedDom). */
   function programFor() {
     const full = () => ts.createProgram({ rootNames: [testFile], options, host });
     const lean = () => ts.createProgram({ rootNames: [testFile], options: withoutDom, host });
     if (!withoutDom) return full();
-    // The test file is parsed anew for every check, so a file already found needing it is another.
+    // The test file is parsed anew for every check: a file already found needing it is another one.
     if (sharedNeeds) {
       const program = full();
       if (needing(program)) return program;
       const other = lean();
-      sharedNeeds = domNeeded(ts, other, domNames, seen) && needing(other);
-      return sharedNeeds ? program : other;
+      const needs = domNeeded(ts, other, domNames, seen);
+      sharedNeeds = needs && needing(other);
+      return needs ? program : other;
     }
     const program = lean();
     if (!domNeeded(ts, program, domNames, seen)) return program;
