@@ -154,8 +154,11 @@ export interface Grader {
 export interface GraderParts {
   /** How many parts to run (1: no split). */
   count(input: { mutation: boolean; candidateFiles: string[] }): number;
-  /** argv of part `index` of `count`; it writes its raw findings to paths.result. */
-  part(paths: GraderPaths, index: number, count: number): string[];
-  /** argv that merges the parts' raw findings (files in the container) into the GraderResult at paths.result. */
-  assemble(paths: GraderPaths, parts: string[]): string[];
+  /**
+   * argv of part `index` of `count`; it writes its raw findings to paths.result. Part 0 is given
+   * `others`, the files (in the container) where parts 1.. will find theirs as each ends: it waits
+   * for them and writes the merged GraderResult instead, or its raw findings as soon as one of them
+   * appears as `<file>.failed` (that part failed; the host reports it).
+   */
+  part(paths: GraderPaths, index: number, count: number, others?: string[]): string[];
 }

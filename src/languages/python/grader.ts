@@ -24,7 +24,6 @@ export const pythonGrader: Grader = {
   // (tfactory_grader.py). Without mutation there is too little to share for a second container.
   parts: {
     count: (input) => (input.mutation && input.candidateFiles.length > 0 ? Math.min(2, availableParallelism()) : 1),
-    part: (paths, index, count) => pythonGraderCommand(paths.input, paths.result, { part: { index, count } }),
-    assemble: (paths, parts) => pythonGraderCommand(paths.input, paths.result, { assemble: parts }),
+    part: (paths, index, count, others) => pythonGraderCommand(paths.input, paths.result, { part: { index, count }, ...(others ? { merge: others } : {}) }),
   },
 };

@@ -17,11 +17,11 @@ export function pythonRuntimeDir(): string {
 
 /**
  * argv to run the grader inside the runner image, with the runtime mounted at PYTHON_RUNTIME_MOUNT:
- * the whole grading, or part `part.index` of `part.count` (raw findings), or the merge of parts.
+ * the whole grading, or part `part.index` of `part.count` (raw findings; part 0 given `merge`, the
+ * other parts' files, merges them as they appear).
  */
-export function pythonGraderCommand(inputPath: string, outputPath = '/scratch/result.json', extra?: { part: { index: number; count: number } } | { assemble: string[] }): string[] {
+export function pythonGraderCommand(inputPath: string, outputPath = '/scratch/result.json', extra?: { part: { index: number; count: number }; merge?: string[] }): string[] {
   const argv = ['python3', `${PYTHON_RUNTIME_MOUNT}/${PYTHON_GRADER_SCRIPT}`, inputPath, outputPath];
-  if (extra && 'part' in extra) argv.push('--part', `${extra.part.index}/${extra.part.count}`);
-  if (extra && 'assemble' in extra) argv.push('--assemble', ...extra.assemble);
+  if (extra) argv.push('--part', `${extra.part.index}/${extra.part.count}`, ...(extra.merge ? ['--merge', ...extra.merge] : []));
   return argv;
 }

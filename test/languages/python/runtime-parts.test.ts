@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -88,7 +88,8 @@ describe.skipIf(!hasPython)('python grader split in parts (host /usr/bin/python3
       projectRoot: '.',
       candidateFiles: ['tests/test_cand_bulk.py', 'tests/test_cand_items.py'],
       suiteFiles: ['tests/test_existing.py'],
-      changedRanges: { [SOURCE]: [{ start: lineOf(src, 'if total >= 100:'), end: lineOf(src, 'return total - 10') }, { start: lineOf(src, 'def checked_quantity(qty):'), end: lineOf(src, 'return price * checked_quantity(qty)') }] },
+      // The whole of both functions: enough mutants that part 1, with two sessions besides head, gets some too.
+      changedRanges: { [SOURCE]: [{ start: lineOf(src, 'if code == "HALF":'), end: lineOf(src, 'return price * checked_quantity(qty)') }] },
       stabilityRuns: 3,
       seed: 7,
       perTestTimeoutMs: 5000,
@@ -116,8 +117,8 @@ describe.skipIf(!hasPython)('python grader split in parts (host /usr/bin/python3
     expect(share0).toEqual(ids.filter((id) => share0.includes(id)));
     expect(share1).toEqual(ids.filter((id) => share1.includes(id)));
     // Dealt one by one to the part with the least work so far: each part starts with its sessions
-    // besides head, a quarter of the mutants each (part 0: a rerun; part 1: a rerun and the base session).
-    const load = [ids.length / 4, ids.length / 2];
+    // besides head, 15 mutants' worth each (part 0: a rerun; part 1: a rerun and the base session).
+    const load = [15, 30];
     const dealt0: string[] = [];
     for (const id of ids) {
       const k = (load[0] ?? 0) <= (load[1] ?? 0) ? 0 : 1;
@@ -126,6 +127,7 @@ describe.skipIf(!hasPython)('python grader split in parts (host /usr/bin/python3
     }
     expect(share0).toEqual(dealt0);
     expect(share0.length).toBeGreaterThan(share1.length);
+    expect(share1.length).toBeGreaterThan(0);
     // Rerun 1 (seed 8) in part 0, rerun 2 (seed 9) in part 1: each session shuffles by its own seed.
     expect(parts[0]?.reruns).toHaveLength(1);
     expect(parts[0]?.base).toBeNull();
@@ -150,16 +152,38 @@ describe.skipIf(!hasPython)('python grader split in parts (host /usr/bin/python3
     expect(result.executions).toBeGreaterThan(whole.executions);
   });
 
+  it('merges in part 0 itself (--merge) what --assemble merges, once part 1\'s findings appear; with part 1 failed, writes its own findings', async () => {
+    const inputPath = join(staged.dir, 'input.json');
+    writeFileSync(inputPath, JSON.stringify(input));
+    const later = join(staged.dir, 'part-1-later.json');
+    const merged = join(staged.dir, 'merged.json');
+    // Part 0 starts first and waits; part 1's findings appear when it ends (written aside, then renamed, as the host does).
+    const zero = run(PYTHON, [ENGINE, inputPath, merged, '--workspace', staged.head, '--part', '0/2', '--merge', later], { timeout: 280_000 });
+    await run(PYTHON, [ENGINE, inputPath, `${later}.tmp`, '--workspace', staged.head, '--part', '1/2'], { timeout: 280_000 });
+    renameSync(`${later}.tmp`, later);
+    expect((await zero).stderr).not.toContain('grading again');
+    const { result: assembled } = await assemble([partFile(0), partFile(1)]);
+    expect(digest(parseGraderResult(readFileSync(merged, 'utf8')))).toEqual(digest(assembled));
+    // Part 1 failed: the host puts <file>.failed, and part 0 writes its raw findings, merged with nothing.
+    const failed = join(staged.dir, 'part-1-failed.json');
+    writeFileSync(`${failed}.failed`, '');
+    await run(PYTHON, [ENGINE, inputPath, merged, '--workspace', staged.head, '--part', '0/2', '--merge', failed], { timeout: 280_000 });
+    const own = JSON.parse(readFileSync(merged, 'utf8')) as RawPart;
+    expect(own.part).toEqual([0, 2]);
+    expect(own.head.mutants.map((m) => m.id)).toEqual(parts[0]?.head.mutants.map((m) => m.id));
+  }, 300_000);
+
   it.each([
     ['a part that caught a file rewiring the grader the other did not', (p: RawPart): unknown => ({ ...p, tampered: { 'tests/test_cand_items.py': 'changed tfactory_rt.forkrun.run_batch' } })],
-    ['a part that ran none of its mutants', (p: RawPart): unknown => ({ ...p, head: { ...p.head, mutants: [] } })],
     ['a part that crashed (it wrote an empty result of its own)', (): unknown => ({ tests: [], mutants: [], errors: ['grader crashed: Traceback …'] })],
     ['a part whose head session failed', (p: RawPart): unknown => ({ ...p, head: { ...p.head, tests: [], fatal: 'head session crashed (exit 1): …' } })],
     ['a part whose head collected other tests', (p: RawPart): unknown => ({ ...p, head: { ...p.head, tests: p.head.tests.slice(1) } })],
-  ])('grades again in one run when the parts disagree: %s', async (_what, spoil) => {
-    const file = join(staged.dir, 'part-1-spoiled.json');
-    writeFileSync(file, JSON.stringify(spoil(structuredClone(parts[1]) as RawPart)));
-    const { result, stderr } = await assemble([partFile(0), file]);
+    ['a part that ran none of its mutants', (p: RawPart): unknown => ({ ...p, head: { ...p.head, mutants: [] } })],
+    ['part 0 having run none of its mutants', (p: RawPart): unknown => ({ ...p, head: { ...p.head, mutants: [] } }), 0],
+  ])('grades again in one run when the parts disagree: %s', async (_what, spoil, which = 1) => {
+    const file = join(staged.dir, `part-${which}-spoiled.json`);
+    writeFileSync(file, JSON.stringify(spoil(structuredClone(parts[which]) as RawPart)));
+    const { result, stderr } = await assemble(which === 0 ? [file, partFile(1)] : [partFile(0), file]);
     expect(stderr).toContain('grading again in one run');
     expect(digest(result)).toEqual(digest(whole));
   }, 300_000);

@@ -26,7 +26,7 @@ describe('gradeProject', () => {
     expect(grade.result?.tests.map((t) => t.id)).toEqual([`${FILE}::test_cap`]);
     // One grading (its parts, when there are two cores, run in containers of the same kind).
     expect(gradings(sandbox)).toHaveLength(1);
-    expect(sandbox.calls).toHaveLength(availableParallelism() >= 2 ? 3 : 1);
+    expect(sandbox.calls).toHaveLength(availableParallelism() >= 2 ? 2 : 1);
     for (const call of sandbox.calls) {
       expect(call.container).toMatchObject({ image: 'runner:py', workspace: trees.headDir, labels: { 'tfactory.run': 'run-test', 'tfactory.purpose': 'evaluate' } });
       // The base tree is mounted read-only for fail-to-pass.

@@ -45,11 +45,12 @@ export function graderSandbox(result: GraderResult | undefined, reply: { exitCod
 }
 
 /**
- * The grader's commands that give its result: the whole grading, or the merge of its parts. With two
- * cores the Python grader also runs one command per part (run-grader.ts), each in its own container.
+ * The grader's commands that give its result: the whole grading, or part 0 of a split one, which
+ * merges the others (with two cores the Python grader runs one command per part, run-grader.ts,
+ * each in its own container).
  */
 export function gradings(sandbox: FakeSandbox): FakeSandbox['calls'] {
-  return sandbox.calls.filter((c) => !c.exec.cmd.includes('--part'));
+  return sandbox.calls.filter((c) => !c.exec.cmd.includes('--part') || c.exec.cmd.includes('--merge'));
 }
 
 export function candidate(path: string, content: string, extra: Partial<CandidateFile> = {}): CandidateFile {

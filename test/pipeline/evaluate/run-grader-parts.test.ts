@@ -23,6 +23,7 @@ function partsSandbox(opts: { failPart?: number; throwPart?: number } = {}) {
   const opened: ContainerSpec[] = [];
   const log: string[] = [];
   const seenAtMerge: string[] = [];
+  const timeouts: Record<string, number | undefined> = {};
   const reply = (exec: ExecSpec, files: Array<{ path: string; content: string }>): ExecResult => ({
     exitCode: 0, stdout: '', stderr: '', stdoutTruncated: false, stderrTruncated: false, durationMs: 1, endReason: 'exited',
     files: files.map((f) => ({ path: f.path, content: Buffer.from(f.content) })),
@@ -39,31 +40,39 @@ function partsSandbox(opts: { failPart?: number; throwPart?: number } = {}) {
         clearScratch: async () => {},
         exec: async (exec) => {
           const part = exec.cmd.indexOf('--part');
-          if (part >= 0) {
-            const [k] = (exec.cmd[part + 1] ?? '').split('/');
-            log.push(`start part ${k} in ${n}`);
-            if (Number(k) === opts.throwPart) throw new Error(`container of part ${k} died`);
-            await new Promise((r) => setTimeout(r, 20));
-            log.push(`end part ${k}`);
-            return reply(exec, Number(k) === opts.failPart ? [] : [{ path: 'result.json', content: JSON.stringify({ part: Number(k) }) }]);
-          }
-          const merge = exec.cmd.indexOf('--assemble');
-          if (merge < 0) {
+          if (part < 0) {
             log.push(`whole in ${n}`);
             return reply(exec, [{ path: 'result.json', content: JSON.stringify({ ...MERGED, errors: ['whole'] }) }]);
           }
-          log.push(`assemble in ${n}`);
-          for (const file of exec.cmd.slice(merge + 1)) {
-            const host = join(input?.hostPath ?? '/nowhere', file.slice(file.lastIndexOf('/') + 1));
-            seenAtMerge.push(existsSync(host) ? readFileSync(host, 'utf8') : `missing ${file}`);
+          const [k] = (exec.cmd[part + 1] ?? '').split('/');
+          log.push(`start part ${k} in ${n}`);
+          timeouts[k ?? '?'] = exec.timeoutMs;
+          if (Number(k) === opts.throwPart) throw new Error(`container of part ${k} died`);
+          // Part 1 takes longer than part 0's own work: part 0 waits for its findings, as the grader does.
+          await new Promise((r) => setTimeout(r, Number(k) === 0 ? 5 : 40));
+          const merge = exec.cmd.indexOf('--merge');
+          if (merge >= 0) {
+            const files = exec.cmd.slice(merge + 1).map((file) => join(input?.hostPath ?? '/nowhere', file.slice(file.lastIndexOf('/') + 1)));
+            for (;;) {
+              if (files.some((f) => existsSync(`${f}.failed`))) {
+                log.push(`end part ${k}, unmerged`);
+                return reply(exec, [{ path: 'result.json', content: JSON.stringify({ part: Number(k) }) }]);
+              }
+              if (files.every((f) => existsSync(f))) break;
+              await new Promise((r) => setTimeout(r, 2));
+            }
+            seenAtMerge.push(...files.map((f) => readFileSync(f, 'utf8')));
+            log.push(`end part ${k}, merged in ${n}`);
+            return reply(exec, [{ path: 'result.json', content: JSON.stringify(MERGED) }]);
           }
-          return reply(exec, [{ path: 'result.json', content: JSON.stringify(MERGED) }]);
+          log.push(`end part ${k}`);
+          return reply(exec, Number(k) === opts.failPart ? [] : [{ path: 'result.json', content: JSON.stringify({ part: Number(k) }) }]);
         },
         close: async () => {},
       };
     },
   };
-  return { sandbox: reuseContainers(base), opened, log, seenAtMerge };
+  return { sandbox: reuseContainers(base), opened, log, seenAtMerge, timeouts };
 }
 
 describe('a grader split in parts (Python)', () => {
@@ -76,33 +85,37 @@ describe('a grader split in parts (Python)', () => {
     expect(pythonGrader.parts?.count({ ...INPUT, candidateFiles: [] })).toBe(1);
   });
 
-  it('runs the parts side by side, each in its own container, then merges them in the first', async () => {
+  it('runs the parts side by side, each in its own container; the first merges the others\' findings as they end', async () => {
     twoParts();
     const f = partsSandbox();
     const out = await runGrader({ sandbox: f.sandbox, image: 'runner:py', profile: PY, headDir: '/tmp', timeoutMs: 60_000, runId: 'r1', input: INPUT });
     expect(out.result.errors).toEqual(['merged']);
     expect(f.opened.map((s) => s.labels?.[PART_LABEL])).toEqual(['0', '1']);
-    // Both started before either ended; the merge came after both, in part 0's container.
+    // Both started before either ended; part 0 merged part 1's findings once they were there, in
+    // its own container and command (no third one).
     expect(f.log.slice(0, 2).sort()).toEqual(['start part 0 in 0', 'start part 1 in 1']);
-    expect(f.log.at(-1)).toBe('assemble in 0');
-    expect(f.seenAtMerge).toEqual([JSON.stringify({ part: 0 }), JSON.stringify({ part: 1 })]);
+    expect(f.log.slice(2)).toEqual(['end part 1', 'end part 0, merged in 0']);
+    expect(f.seenAtMerge).toEqual([JSON.stringify({ part: 1 })]);
+    // Part 0's time covers its part and a merge that may grade everything again: twice a part's.
+    expect(f.timeouts).toEqual({ 0: 120_000, 1: 60_000 });
   });
 
-  it('says which grader ended without a result when a part writes none, and merges nothing', async () => {
+  it('says which grader ended without a result when a part writes none, and part 0 merges nothing', async () => {
     twoParts();
     const f = partsSandbox({ failPart: 1 });
     await expect(runGrader({ sandbox: f.sandbox, image: 'runner:py', profile: PY, headDir: '/tmp', timeoutMs: 60_000, runId: 'r1', input: INPUT }))
       .rejects.toThrow(/the python grader ended without a result \(exited, exit 0\)/);
-    expect(f.log).not.toContain('assemble in 0');
+    expect(f.log).toContain('end part 0, unmerged');
+    expect(f.seenAtMerge).toEqual([]);
   });
 
-  it('waits for every part before it reports one whose container failed (none is left running)', async () => {
+  it('waits for every part before it reports one whose container failed (none is left running, part 0 stops waiting)', async () => {
     twoParts();
     const f = partsSandbox({ throwPart: 1 });
     await expect(runGrader({ sandbox: f.sandbox, image: 'runner:py', profile: PY, headDir: '/tmp', timeoutMs: 60_000, runId: 'r1', input: INPUT }))
       .rejects.toThrow('container of part 1 died');
-    expect(f.log).toContain('end part 0');
-    expect(f.log).not.toContain('assemble in 0');
+    expect(f.log).toContain('end part 0, unmerged');
+    expect(f.seenAtMerge).toEqual([]);
   });
 
   it('runs whole, in one container, when one part is asked for', async () => {

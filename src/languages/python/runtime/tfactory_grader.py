@@ -3,6 +3,7 @@
     python3 /opt/tfactory/python/tfactory_grader.py <input.json> [<result.json>] [--workspace DIR]
     python3 /opt/tfactory/python/tfactory_grader.py <input.json> <part.json> --part K/N [--workspace DIR]
     python3 /opt/tfactory/python/tfactory_grader.py <input.json> <result.json> --assemble <part.json>... [--workspace DIR]
+    python3 /opt/tfactory/python/tfactory_grader.py <input.json> <result.json> --part 0/N --merge <part.json>... [--workspace DIR]
 
 Reads a GraderInput (src/languages/types.ts) and writes a GraderResult, by default to
 /scratch/result.json. The checkout is at --workspace (default /workspace, read-only). Work is done
@@ -15,7 +16,9 @@ Parts (``--part K/N``, each in its own container, side by side on the machine's 
 runs the head session (with the control run over every mutant's tests), then only its share of the
 stability reruns (rerun k in part (k-1) mod N), part N-1 the base session, and its share of the
 mutants (``_mutant_share``: dealt so that a part with more sessions runs fewer mutants). Its raw
-findings go to <part.json>. ``--assemble`` merges them into the GraderResult a single run gives;
+findings go to <part.json>. ``--assemble`` merges them into the GraderResult a single run gives
+(``--part 0/N --merge``: part 0 does it itself once the other parts' files appear, and writes the
+GraderResult; where one appears as <part.json>.failed instead, it writes its raw findings);
 a test that passed on part 0's head and not on another's keeps that other run as one more run (it
 is flaky). Where the parts disagree on what only one of them measured (a file that rewired the
 grader in one part and not the other, a part that crashed, whose head session failed or collected
@@ -30,6 +33,7 @@ import sys
 
 sys.dont_write_bytecode = True  # the runtime folder is shipped as-is (and mounted read-only)
 import tempfile
+import time
 import traceback
 
 _HERE = os.path.dirname(os.path.abspath(__file__))
@@ -193,22 +197,24 @@ def _rerun_share(inp, part):
     return [k for k in range(1, runs) if (k - 1) % count == index]
 
 
-# What one stability rerun or the base session costs a part, in mutants' worth of runs: about a
-# quarter of all the mutants (py-shipping, measured: a session 0.5-0.7 s, its 60 mutants 1.6-3.4 s).
-SESSION_IN_MUTANTS = 0.25
+# What one stability rerun or the base session costs a part, in mutants' worth of runs: a session
+# is mostly a pytest start, whatever the number of mutants (measured: py-shipping a session 0.5-0.7 s
+# and a mutant 27-57 ms; py-pricing 0.22 s and 11-18 ms).
+SESSION_IN_MUTANTS = 15
 
 
 def _mutant_share(inp, mutants, part):
     """The mutants a part runs: dealt one by one to the part with the least work so far, where a
     part starts with the sessions it runs besides head (its reruns, the base session). With two
-    parts, three runs and a base tree, part 0 (one rerun) gets about 63% of them and part 1 (a rerun
-    and the base session) the rest, so that both end about together; with equal sessions the
-    parts alternate. Every part and the merge compute the same shares."""
+    parts, three runs and a base tree, part 0 (one rerun) gets the first SESSION_IN_MUTANTS of them
+    (all of them when there are no more) and part 1 (a rerun and the base session) every other one
+    after those, so that both end about together; with equal sessions the parts alternate. Every
+    part and the merge compute the same shares."""
     index, count = part
     if count <= 1:
         return list(mutants)
     base = bool(inp.get("baseDir"))
-    load = [SESSION_IN_MUTANTS * len(mutants) * (len(_rerun_share(inp, (k, count))) + (1 if base and k == count - 1 else 0)) for k in range(count)]
+    load = [SESSION_IN_MUTANTS * (len(_rerun_share(inp, (k, count))) + (1 if base and k == count - 1 else 0)) for k in range(count)]
     out = []
     for m in mutants:
         k = min(range(count), key=lambda j: (load[j], j))
@@ -287,7 +293,9 @@ def _disagreement(inp, prep, parts):
         return "the parts' head sessions did not collect the same tests"
     ran = [sorted(m["id"] for m in p["head"].get("mutants", [])) for p in parts]
     share = [sorted(m["id"] for m in _mutant_share(inp, prep.mutants, (k, count))) for k in range(count)]
-    if ran != share and any(ran):
+    # A head that collected tests lists every mutant of its share (each gets an entry, run or not),
+    # so a part with an empty share (fewer mutants than a session is worth) is checked as well.
+    if ran != share and (any(ran) or any(p["head"].get("tests") for p in parts)):
         return "a part did not run its share of the mutants"
     return None
 
@@ -352,6 +360,30 @@ def _unsteady(passed, heads):
     return extra
 
 
+# How often part 0 looks for the other parts' findings (seconds).
+PART_POLL_S = 0.005
+
+
+def _wait_for_parts(paths):
+    """The other parts' findings, read from ``paths`` once each is there, or None as soon as one of
+    them has ``<path>.failed`` instead (its container failed: the host reports it, nothing is
+    merged and part 0's own findings are written). The host writes each file whole (a rename), and
+    the grader's time limit bounds the wait."""
+    found = {}
+    while len(found) < len(paths):
+        for path in paths:
+            if path in found:
+                continue
+            if os.path.exists(path + ".failed"):
+                return None
+            if os.path.exists(path):
+                with open(path, encoding="utf-8") as fh:
+                    found[path] = json.load(fh)
+        if len(found) < len(paths):
+            time.sleep(PART_POLL_S)
+    return [found[p] for p in paths]
+
+
 def _empty(errors):
     return {"tests": [], "mutants": [], "suiteCoveredChanged": {}, "changedExecutable": {}, "executions": 0, "necessaryMs": 0, "errors": errors}
 
@@ -379,6 +411,14 @@ def main(argv):
         i = args.index("--assemble")
         part_files = args[i + 1:]
         del args[i:]
+    merge_files = None
+    if "--merge" in args:
+        i = args.index("--merge")
+        merge_files = args[i + 1:]
+        del args[i:]
+        if part[0] != 0 or part[1] < 2 or not merge_files or part_files is not None:
+            sys.stderr.write("--merge goes with --part 0/N and names the other parts' files\n")
+            return 2
     if not args or part_files == []:
         sys.stderr.write(__doc__)
         return 2
@@ -396,6 +436,16 @@ def main(argv):
             result = evaluate(inp, os.path.realpath(workspace), output, part)
     except Exception:  # noqa: BLE001 - the result file is always written
         result = _empty(["grader crashed: " + traceback.format_exc(limit=12)])
+    if merge_files is not None:
+        # Part 0 merges, in its own process, once the other parts' findings are there (the host
+        # puts each in the read-only input folder as its part ends): no third command to start. A
+        # part of its own that crashed is merged as such (the merge then grades everything again).
+        try:
+            others = _wait_for_parts(merge_files)
+            if others is not None:
+                result = assemble(inp, os.path.realpath(workspace), [result] + others, output)
+        except Exception:  # noqa: BLE001 - the result file is always written
+            result = _empty(["grader crashed: " + traceback.format_exc(limit=12)])
     tmp_out = output + ".part"
     with open(tmp_out, "w", encoding="utf-8") as fh:
         json.dump(result, fh, indent=1)

@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile, chmod } from 'node:fs/promises';
+import { mkdtemp, rename, rm, writeFile, chmod } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TfError } from '../../../errors.js';
@@ -51,8 +51,8 @@ function graderCpus(profile: LanguageProfile): { nanoCpus?: number } {
 /**
  * Runs a language's grader over every candidate of that project: head runs, stability reruns,
  * per-test coverage, mutants and the base run all happen inside its container. A grader that splits
- * its work (Grader.parts) runs its parts side by side, each in its own container, and merges them in
- * the first one.
+ * its work (Grader.parts) runs its parts side by side, each in its own container; the first one
+ * merges them as the others end.
  */
 export async function runGrader(opts: GraderRunInput): Promise<GraderRunOutput> {
   const inputDir = await mkdtemp(join(tmpdir(), 'tfactory-input-'));
@@ -62,19 +62,19 @@ export async function runGrader(opts: GraderRunInput): Promise<GraderRunOutput> 
     await writeFile(join(inputDir, 'input.json'), JSON.stringify(input));
     const grader = pluginForProfile(opts.profile).grader;
     const paths = { input: `${INPUT_DIR}/input.json`, result: RESULT_PATH };
-    const run = (cmd: string[], part?: number): Promise<ExecResult> => opts.sandbox.run(
+    const run = (cmd: string[], part?: number, timeoutMs = opts.timeoutMs): Promise<ExecResult> => opts.sandbox.run(
       {
         image: opts.image,
         workspace: opts.headDir,
         mounts: graderMounts(opts.profile, inputDir, opts.baseDir, opts.deps),
-        limits: { timeoutMs: opts.timeoutMs, ...graderCpus(opts.profile) },
+        limits: { timeoutMs, ...graderCpus(opts.profile) },
         // The part's label keeps each part in a container of its own (reuse-containers.ts).
         labels: { 'tfactory.run': opts.runId, 'tfactory.purpose': 'evaluate', ...(part !== undefined ? { [PART_LABEL]: String(part) } : {}) },
       },
       {
         cmd,
         env: { ...(opts.deps?.env ?? {}), ...grader.env(opts.input.seed), CI: 'true' },
-        timeoutMs: opts.timeoutMs,
+        timeoutMs,
       },
       opts.signal,
     );
@@ -84,15 +84,27 @@ export async function runGrader(opts: GraderRunInput): Promise<GraderRunOutput> 
       return { result: parseGraderResult(resultOf(opts.profile, exec)), exec };
     }
     const parts = grader.parts;
-    // Every part ends (or fails) before anything is merged or thrown: none is left running.
-    const settled = await Promise.allSettled(Array.from({ length: count }, (_, k) => run(parts.part(paths, k, count), k)));
-    const files: string[] = [];
-    for (const [k, one] of settled.entries()) {
-      if (one.status === 'rejected') throw one.reason;
-      await writeFile(join(inputDir, `part-${k}.json`), resultOf(opts.profile, one.value));
-      files.push(`${INPUT_DIR}/part-${k}.json`);
-    }
-    const exec = await run(parts.assemble(paths, files), 0);
+    // Part 0 merges: it is told where the other parts' findings will appear in the input folder, and
+    // each is put there (whole: written aside, then renamed) as its part ends, or `.failed` beside
+    // it when the part failed, so that part 0 stops waiting and nothing is merged.
+    // Part 0's time covers its part and then the merge, which may grade everything again in one run
+    // (the parts disagreed): its own limit twice; a part that hangs is cut at its limit, `.failed`.
+    const others = Array.from({ length: count - 1 }, (_, i) => `part-${i + 1}.json`);
+    const first = run(parts.part(paths, 0, count, others.map((f) => `${INPUT_DIR}/${f}`)), 0, opts.timeoutMs * 2);
+    const rest = others.map(async (file, i) => {
+      try {
+        const content = resultOf(opts.profile, await run(parts.part(paths, i + 1, count), i + 1));
+        await writeFile(join(inputDir, `${file}.tmp`), content);
+        await rename(join(inputDir, `${file}.tmp`), join(inputDir, file));
+      } catch (e) {
+        await writeFile(join(inputDir, `${file}.failed`), '');
+        throw e;
+      }
+    });
+    // Every part ends (or fails) before anything is thrown: none is left running.
+    const settled = await Promise.allSettled([first, ...rest]);
+    for (const one of settled) if (one.status === 'rejected') throw one.reason;
+    const exec = await first;
     return { result: parseGraderResult(resultOf(opts.profile, exec)), exec };
   } finally {
     await rm(inputDir, { recursive: true, force: true });
