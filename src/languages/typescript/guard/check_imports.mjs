@@ -115,10 +115,16 @@ export function createImportChecker(ts, projectRoot, nodePaths = [], { deadline,
     return program.getSourceFiles().some((f) => f !== own && seen.needs.has(f));
   };
 
-  /** The file's program, without the DOM library when nothing in it could mean one of its globals (sets usedDom). */
+  const full = () => ts.createProgram({ rootNames: [testFile], options, host });
+  const lean = () => ts.createProgram({ rootNames: [testFile], options: withoutDom, host });
+  /** The program's checker, the test file and its diagnostics. */
+  const analyse = (program) => {
+    const sf = program.getSourceFile(testFile);
+    return { program, checker: program.getTypeChecker(), sf, diags: [...program.getSyntacticDiagnostics(sf, cancel), ...program.getSemanticDiagnostics(sf, cancel)] };
+  };
+
+  /** The file's program, without the DOM library when nothing in it could mean one of its globals. */
   function programFor() {
-    const full = () => ts.createProgram({ rootNames: [testFile], options, host });
-    const lean = () => ts.createProgram({ rootNames: [testFile], options: withoutDom, host });
     if (!withoutDom) return full();
     // The test file is parsed anew for every check: a file already found needing it is another one.
     if (sharedNeeds) {
@@ -138,23 +144,17 @@ export function createImportChecker(ts, projectRoot, nodePaths = [], { deadline,
   function checkFile(file, text) {
     testFile = file;
     source = text;
-    let program = programFor();
-    usedDom = !withoutDom || program.getCompilerOptions().lib !== withoutDom.lib;
-    let checker = program.getTypeChecker();
-    let sf = program.getSourceFile(testFile);
-    let diags = [...program.getSyntacticDiagnostics(sf, cancel), ...program.getSemanticDiagnostics(sf, cancel)];
+    let analysed = analyse(programFor());
+    usedDom = !withoutDom || analysed.program.getCompilerOptions().lib !== withoutDom.lib;
     // A name not found is told with the nearest global name ("Did you mean 'fetch'?"): the DOM's are
     // among them, so such a finding is made again with the library, for the same words (a test
     // runner's or Node's global is no finding: not for those).
-    const reported = (d) => NAME_NOT_FOUND.has(d.code) && d.start !== undefined
-      && !TEST_GLOBALS.has(sf.text.slice(d.start, d.start + d.length)) && !RUNTIME_GLOBALS.has(sf.text.slice(d.start, d.start + d.length));
-    if (!usedDom && diags.some(reported)) {
+    const reported = (d) => NAME_NOT_FOUND.has(d.code) && d.start !== undefined && !knownGlobal(analysed.sf.text.slice(d.start, d.start + d.length));
+    if (!usedDom && analysed.diags.some(reported)) {
       usedDom = true;
-      program = ts.createProgram({ rootNames: [testFile], options, host });
-      checker = program.getTypeChecker();
-      sf = program.getSourceFile(testFile);
-      diags = [...program.getSyntacticDiagnostics(sf, cancel), ...program.getSemanticDiagnostics(sf, cancel)];
+      analysed = analyse(full());
     }
+    const { checker, sf, diags } = analysed;
 
     function isProjectFile(fileName) {
       const f = norm(fileName);
@@ -260,7 +260,7 @@ export function createImportChecker(ts, projectRoot, nodePaths = [], { deadline,
         else hallucinated.push(entry(name, 'attribute'));
       } else if (NAME_NOT_FOUND.has(d.code)) {
         const name = node && ts.isIdentifier(node) ? node.text : (/'([^']+)'/.exec(text) || [])[1] || '?';
-        if (TEST_GLOBALS.has(name) || RUNTIME_GLOBALS.has(name)) continue;
+        if (knownGlobal(name)) continue;
         hallucinated.push(entry(name, 'name'));
       }
     }
@@ -269,6 +269,9 @@ export function createImportChecker(ts, projectRoot, nodePaths = [], { deadline,
   checkFile.usedDom = () => usedDom;
   return checkFile;
 }
+
+/** A test runner's or Node's global: no finding when not found (the checker is given neither's types). */
+const knownGlobal = (name) => TEST_GLOBALS.has(name) || RUNTIME_GLOBALS.has(name);
 
 const DOM_LIB = 'lib.dom.d.ts';
 /** The "cannot find name" diagnostics a finding is made of (checkFile). */
@@ -308,12 +311,12 @@ export function domNeeded(ts, program, dom, seen = { needs: new WeakSet(), clean
     if (seen.needs.has(sf)) return true;
     // The parser's set of the file's identifier texts (its JSDoc's too), else every word of the file.
     const words = sf.identifiers instanceof Map ? [...sf.identifiers.keys()] : sf.text.match(/[A-Za-z_$][\w$]*/g) ?? [];
-    const needs = /\bglobalThis\b|\bimport\s*\.\s*meta\b/.test(sf.text) || (/\.[cm]?jsx?$/i.test(sf.fileName) && words.some((w) => dom.has(w)));
-    if (needs) {
+    const domWord = words.some((w) => dom.has(w));
+    if (/\bglobalThis\b|\bimport\s*\.\s*meta\b/.test(sf.text) || (domWord && /\.[cm]?jsx?$/i.test(sf.fileName))) {
       seen.needs.add(sf);
       return true;
     }
-    if (words.some((w) => dom.has(w))) look.push(sf);
+    if (domWord) look.push(sf);
     else seen.clean.add(sf);
   }
   if (look.length === 0) return false;
